@@ -1,0 +1,190 @@
+package dev.snailtrail.provider;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Amazon ECS, in the terms the reconciler and gates need. */
+public interface Ecs {
+
+  /** The cluster, or empty when it does not exist. */
+  Optional<ClusterState> describeCluster(String region, String cluster);
+
+  /**
+   * Services of one cluster by name; a missing service is absent from the map. Implementations
+   * batch (ECS takes 10 names a call).
+   */
+  Map<String, ServiceState> describeServices(String region, String cluster, List<String> services);
+
+  /** One service, or empty when it does not exist (or is INACTIVE). */
+  default Optional<ServiceState> describeService(ServiceRef ref) {
+    return Optional.ofNullable(
+        describeServices(ref.region(), ref.cluster(), List.of(ref.service())).get(ref.service()));
+  }
+
+  /** Registers a new revision of the family. */
+  TaskDefinition registerTaskDefinition(String region, TaskDefinitionSpec spec);
+
+  /** A task definition by ARN or {@code family:revision}, or empty. */
+  Optional<TaskDefinition> describeTaskDefinition(String region, String arnOrFamilyRevision);
+
+  /**
+   * The newest ACTIVE revision of the family registered from exactly this content (by the {@link
+   * TaskDefinitionSpec#contentHash()} tag), or empty.
+   */
+  Optional<TaskDefinition> findTaskDefinitionByHash(
+      String region, String family, String contentHash);
+
+  /** Creates the service. */
+  ServiceState createService(CreateServiceRequest request);
+
+  /** Points the service at a task definition and desired count, starting a new deployment. */
+  ServiceState updateService(ServiceRef ref, String taskDefinitionArn, int desiredCount);
+
+  /** Tasks of the service (running, and stopped ones ECS still remembers when asked). */
+  List<TaskState> listTasks(ServiceRef ref, boolean includeStopped);
+
+  /**
+   * A request to create a service.
+   *
+   * @param ref where
+   * @param taskDefinitionArn the task definition to run
+   * @param desiredCount how many tasks
+   * @param launchType FARGATE or EC2
+   * @param network awsvpc networking, or null
+   * @param loadBalancers target group registrations
+   */
+  record CreateServiceRequest(
+      ServiceRef ref,
+      String taskDefinitionArn,
+      int desiredCount,
+      String launchType,
+      NetworkConfig network,
+      List<LoadBalancerBinding> loadBalancers) {
+    public CreateServiceRequest {
+      loadBalancers = List.copyOf(loadBalancers);
+    }
+  }
+
+  /** A cluster. */
+  record ClusterState(
+      String arn, String name, String status, int activeServices, int runningTasks) {}
+
+  /**
+   * A service as ECS reports it.
+   *
+   * @param status ACTIVE, DRAINING or INACTIVE
+   * @param taskDefinitionArn the task definition of the PRIMARY deployment
+   * @param deployments PRIMARY first
+   * @param events newest first
+   */
+  record ServiceState(
+      ServiceRef ref,
+      String arn,
+      String status,
+      String taskDefinitionArn,
+      int desiredCount,
+      int runningCount,
+      int pendingCount,
+      String launchType,
+      NetworkConfig network,
+      List<LoadBalancerBinding> loadBalancers,
+      List<Deployment> deployments,
+      List<ServiceEvent> events) {
+    public ServiceState {
+      loadBalancers = List.copyOf(loadBalancers);
+      deployments = List.copyOf(deployments);
+      events = List.copyOf(events);
+    }
+
+    /** The PRIMARY deployment, or empty. */
+    public Optional<Deployment> primary() {
+      return deployments.stream().filter(d -> d.status().equals("PRIMARY")).findFirst();
+    }
+  }
+
+  /**
+   * One deployment of a service.
+   *
+   * @param status PRIMARY, ACTIVE or INACTIVE
+   * @param rolloutState IN_PROGRESS, COMPLETED or FAILED
+   */
+  record Deployment(
+      String id,
+      String status,
+      String taskDefinitionArn,
+      int desiredCount,
+      int runningCount,
+      int pendingCount,
+      int failedTasks,
+      String rolloutState,
+      String rolloutStateReason,
+      Instant createdAt,
+      Instant updatedAt) {}
+
+  /** A service event message. */
+  record ServiceEvent(String id, Instant createdAt, String message) {}
+
+  /** awsvpc networking of a service. */
+  record NetworkConfig(List<String> subnets, List<String> securityGroups, boolean assignPublicIp) {
+    public NetworkConfig {
+      subnets = List.copyOf(subnets);
+      securityGroups = List.copyOf(securityGroups);
+    }
+  }
+
+  /** A service's registration with a target group. */
+  record LoadBalancerBinding(String targetGroupArn, String containerName, int containerPort) {}
+
+  /**
+   * A task.
+   *
+   * @param lastStatus PROVISIONING, PENDING, ACTIVATING, RUNNING, DEACTIVATING, STOPPING, STOPPED
+   * @param healthStatus HEALTHY, UNHEALTHY or UNKNOWN
+   * @param stopCode e.g. TaskFailedToStart, EssentialContainerExited, ServiceSchedulerInitiated
+   * @param privateIp the ENI's private address under awsvpc, or null
+   */
+  record TaskState(
+      String taskArn,
+      String taskDefinitionArn,
+      String lastStatus,
+      String desiredStatus,
+      String healthStatus,
+      String stopCode,
+      String stoppedReason,
+      String launchType,
+      List<ContainerState> containers,
+      String privateIp,
+      String publicIp,
+      Instant startedAt,
+      Instant stoppedAt) {
+    public TaskState {
+      containers = List.copyOf(containers);
+    }
+  }
+
+  /**
+   * A container of a task.
+   *
+   * @param healthStatus HEALTHY, UNHEALTHY or UNKNOWN
+   * @param exitCode the exit code once stopped, or null
+   * @param reason why it stopped (e.g. CannotPullContainerError: ...), or null
+   * @param networkBindings host port bindings (empty under awsvpc)
+   */
+  record ContainerState(
+      String name,
+      String image,
+      String lastStatus,
+      String healthStatus,
+      Integer exitCode,
+      String reason,
+      List<PortMapping> networkBindings) {
+    public ContainerState {
+      networkBindings = List.copyOf(networkBindings);
+    }
+  }
+
+  /** A port mapping or network binding. */
+  record PortMapping(int containerPort, int hostPort, String protocol) {}
+}

@@ -1,0 +1,16 @@
+package dev.snailtrail.provider;
+
+/**
+ * Every port the controller uses, from one provider ({@code aws} or {@code sim}).
+ *
+ * @param name "aws" or "sim"
+ */
+public record Providers(
+    String name,
+    Ecs ecs,
+    LoadBalancing loadBalancing,
+    CloudWatch cloudWatch,
+    Logs logs,
+    Images images,
+    Network network,
+    Endpoints endpoints) {}

@@ -1,0 +1,40 @@
+package dev.snailtrail.spec;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The desired course of a rollout.
+ *
+ * @param target the ECS service being rolled
+ * @param template the base task definition every phase starts from
+ * @param analysis analysis rules every gate inherits unless it overrides them
+ * @param progressDeadline how long a phase may take to deploy and pass its gates (bake excluded)
+ * @param phases ordered target states of the service; at least one
+ */
+public record RolloutSpec(
+    Target target,
+    Template template,
+    Analysis analysis,
+    Duration progressDeadline,
+    List<Phase> phases) {
+  public RolloutSpec {
+    phases = List.copyOf(phases);
+  }
+
+  /** The index of the phase with this name, or -1. */
+  public int indexOf(String phaseName) {
+    for (int i = 0; i < phases.size(); i++) {
+      if (phases.get(i).name().equals(phaseName)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  public Optional<Phase> phase(String name) {
+    int i = indexOf(name);
+    return i < 0 ? Optional.empty() : Optional.of(phases.get(i));
+  }
+}

@@ -1,0 +1,54 @@
+package dev.snailtrail.spec;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * The ECS service a rollout moves.
+ *
+ * @param region AWS region, e.g. {@code us-east-1}
+ * @param cluster ECS cluster name or ARN
+ * @param service ECS service name
+ * @param createIfMissing create the service from the first phase when it does not exist
+ * @param url where people reach the service; relative {@code http} gate paths resolve against it
+ *     (null when absent)
+ * @param roleArn an IAM role to assume for this rollout's AWS calls (null: the default chain)
+ * @param network how a created service is networked (null: take the existing service's)
+ * @param loadBalancers target groups a created service registers with
+ */
+public record Target(
+    String region,
+    String cluster,
+    String service,
+    boolean createIfMissing,
+    URI url,
+    String roleArn,
+    Network network,
+    List<LoadBalancer> loadBalancers) {
+  public Target {
+    loadBalancers = List.copyOf(loadBalancers);
+  }
+
+  /**
+   * Service networking under {@code awsvpc}.
+   *
+   * @param subnets subnet ids
+   * @param securityGroups security group ids
+   * @param assignPublicIp whether tasks get a public IP (Fargate only)
+   */
+  public record Network(List<String> subnets, List<String> securityGroups, boolean assignPublicIp) {
+    public Network {
+      subnets = List.copyOf(subnets);
+      securityGroups = List.copyOf(securityGroups);
+    }
+  }
+
+  /**
+   * A target group the service registers its container port with.
+   *
+   * @param targetGroupArn the ELBv2 target group
+   * @param containerName the container to register (null: the template's main container)
+   * @param containerPort the port to register (0: the template's port)
+   */
+  public record LoadBalancer(String targetGroupArn, String containerName, int containerPort) {}
+}
