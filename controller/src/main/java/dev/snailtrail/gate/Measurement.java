@@ -1,8 +1,8 @@
 package dev.snailtrail.gate;
 
 /**
- * What one look at a gate saw. Never a boolean: "failed", "nothing to look at yet" and "could not
- * ask" are different answers.
+ * What one look at a gate saw. Never a boolean: "failed", "nothing to look at yet", "asked but no
+ * data" and "could not ask" are different answers, and only {@link Fail} counts against a phase.
  */
 public sealed interface Measurement {
 
@@ -15,12 +15,18 @@ public sealed interface Measurement {
   /** The gate's condition did not hold: evidence against the phase. */
   record Fail(String message) implements Measurement {}
 
-  /** Nothing to judge yet (no running tasks, no datapoints in the window yet). */
+  /** Nothing to judge yet (no running tasks yet, the absence window not yet elapsed). */
   record Pending(String message) implements Measurement {}
 
   /**
-   * The provider could not be asked, or answered without data (throttled, unreachable, empty
-   * result, NaN). Counts towards Inconclusive, never towards Failed.
+   * The provider answered without a usable value (empty query result, NaN, no datapoints). Counts
+   * towards {@code inconclusiveLimit}.
+   */
+  record Inconclusive(String message) implements Measurement {}
+
+  /**
+   * The provider could not be asked (throttled, unreachable, 5xx, circuit open). Counts towards
+   * {@code consecutiveErrorLimit}; never towards Failed.
    */
   record Error(String message) implements Measurement {}
 }
