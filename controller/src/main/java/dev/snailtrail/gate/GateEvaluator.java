@@ -1,0 +1,109 @@
+package dev.snailtrail.gate;
+
+import dev.snailtrail.provider.ProviderException;
+import dev.snailtrail.spec.Gate;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+/**
+ * Takes one measurement of a gate. It never throws: whatever happens becomes a {@link Measurement},
+ * so a broken provider holds a rollout instead of crashing the reconcile pass. Provider outages
+ * (throttling, timeouts, access denied) become {@link Measurement.Error}; answers about the world
+ * (something named by the gate does not exist) become {@link Measurement.Fail} saying what to fix.
+ *
+ * <p>One evaluator serves every rollout: it holds the HTTP client built once by the caller.
+ * Verdicts are not made here but in {@link Analyzer}.
+ */
+public final class GateEvaluator {
+
+  private final EcsTasksGate ecsTasks = new EcsTasksGate();
+  private final ContainerHealthGate containerHealth = new ContainerHealthGate();
+  private final PortBindingGate portBinding = new PortBindingGate();
+  private final TargetHealthGate targetHealth = new TargetHealthGate();
+  private final CloudWatchAlarmGate cloudWatchAlarm = new CloudWatchAlarmGate();
+  private final CloudWatchMetricGate cloudWatchMetric = new CloudWatchMetricGate();
+  private final LogsGate logs = new LogsGate();
+  private final EcrImageGate ecrImage = new EcrImageGate();
+  private final HttpGate http;
+  private final PrometheusGate prometheus;
+
+  /**
+   * An evaluator whose {@code http} and {@code prometheus} gates use {@code client}.
+   *
+   * @param client shared by every measurement; its connect timeout and redirect policy apply
+   */
+  public GateEvaluator(HttpClient client) {
+    this(client, System::nanoTime);
+  }
+
+  /**
+   * An evaluator with its own monotonic time source for {@code http} latency, so tests can make a
+   * request "slow" without waiting.
+   */
+  GateEvaluator(HttpClient client, LongSupplier nanoTime) {
+    this.http = new HttpGate(client, nanoTime);
+    this.prometheus = new PrometheusGate(new PrometheusClient(client));
+  }
+
+  /**
+   * An evaluator with an HTTP client that connects within 5 seconds and follows no redirects (a
+   * health endpoint that redirects is answering with its redirect status, which the gate checks).
+   */
+  public static GateEvaluator withDefaults() {
+    return new GateEvaluator(
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build());
+  }
+
+  /** One measurement of {@code gate} in {@code ctx}; never throws. */
+  public Measurement measure(Gate gate, GateContext ctx) {
+    try {
+      return switch (gate) {
+        case Gate.EcsTasks g -> ecsTasks.measure(g, ctx);
+        case Gate.ContainerHealth g -> containerHealth.measure(g, ctx);
+        case Gate.PortBinding g -> portBinding.measure(g, ctx);
+        case Gate.TargetHealth g -> targetHealth.measure(g, ctx);
+        case Gate.Http g -> http.measure(g, ctx);
+        case Gate.CloudWatchAlarm g -> cloudWatchAlarm.measure(g, ctx);
+        case Gate.CloudWatchMetric g -> cloudWatchMetric.measure(g, ctx);
+        case Gate.Logs g -> logs.measure(g, ctx);
+        case Gate.Prometheus g -> prometheus.measure(g, ctx);
+        case Gate.EcrImage g -> ecrImage.measure(g, ctx);
+      };
+    } catch (ProviderException e) {
+      return fromProvider(gate, e);
+    } catch (RuntimeException e) {
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      return new Measurement.Error("could not measure " + gate.kind() + ": " + why);
+    }
+  }
+
+  /**
+   * Gates name what is missing where they can; this covers the rest. Outages hold the gate, since
+   * they say nothing about the phase.
+   */
+  private static Measurement fromProvider(Gate gate, ProviderException e) {
+    if (e.isOutage()) {
+      return new Measurement.Error(e.describe());
+    }
+    return switch (e.kind()) {
+      case NOT_FOUND ->
+          new Measurement.Fail(
+              e.describe()
+                  + "; create what the "
+                  + gate.kind()
+                  + " gate names, or fix the name in the gate");
+      case INVALID ->
+          new Measurement.Fail(
+              e.describe()
+                  + "; the request built from the "
+                  + gate.kind()
+                  + " gate was refused,"
+                  + " fix the gate's settings");
+      case THROTTLED, ACCESS_DENIED, TRANSIENT, UNAVAILABLE -> new Measurement.Error(e.describe());
+    };
+  }
+}
