@@ -1,0 +1,234 @@
+package dev.snailtrail.reconcile;
+
+import static dev.snailtrail.reconcile.Reconciler.data;
+
+import dev.snailtrail.gate.Analyzer;
+import dev.snailtrail.gate.GateContext;
+import dev.snailtrail.gate.GateEvaluator;
+import dev.snailtrail.gate.GateResult;
+import dev.snailtrail.gate.GateStatus;
+import dev.snailtrail.gate.Measurement;
+import dev.snailtrail.provider.Ecs.ServiceState;
+import dev.snailtrail.provider.Providers;
+import dev.snailtrail.spec.Durations;
+import dev.snailtrail.spec.Gate;
+import dev.snailtrail.spec.Phase;
+import dev.snailtrail.trail.EventType;
+import dev.snailtrail.trail.Reason;
+import dev.snailtrail.trail.Severity;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Analyzing and Baking: gates measured at their intervals until they pass and the bake ends. */
+final class AnalysisStep {
+  private final Providers providers;
+  private final GateEvaluator evaluator;
+  private final DeployStep deploy;
+
+  AnalysisStep(Providers providers, GateEvaluator evaluator, DeployStep deploy) {
+    this.providers = providers;
+    this.evaluator = evaluator;
+    this.deploy = deploy;
+  }
+
+  static List<GateStatus> initialGates(Phase phase) {
+    List<GateStatus> gates = new ArrayList<>();
+    for (int i = 0; i < phase.gates().size(); i++) {
+      gates.add(GateStatus.initial(phase.gateName(i)));
+    }
+    return gates;
+  }
+
+  ReconcileResult run(Pass p) {
+    Phase phase = p.currentPhase();
+    String arn = p.status.revisions().get(phase.name());
+    Optional<ServiceState> service = providers.ecs().describeService(p.service);
+    if (service.isEmpty() || DeployStep.drifted(service.get(), arn, phase.desiredCount())) {
+      return deploy.reassert(p, service.orElse(null), arn, phase.desiredCount());
+    }
+    List<GateStatus> gates = measure(p, phase, arn);
+    p.update(b -> b.gates(gates));
+
+    for (GateStatus g : gates) {
+      if (g.result() == GateResult.Failed) {
+        return RollbackStep.begin(
+            p, Reason.GateFailed, "gate " + g.name() + " failed: " + g.message());
+      }
+    }
+    for (int i = 0; i < gates.size(); i++) {
+      GateStatus g = gates.get(i);
+      if (g.result() == GateResult.Inconclusive
+          && g.inconclusives() > phase.gates().get(i).analysis().inconclusiveLimit()) {
+        String msg =
+            "gate "
+                + g.name()
+                + " stayed inconclusive: "
+                + g.message()
+                + "; check the provider, then `snailtrail resume`";
+        p.emit(EventType.Paused, Severity.Warning, Reason.GateInconclusive, "Paused: " + msg);
+        p.update(b -> b.phase(StatusPhase.Paused).pausedFrom(StatusPhase.Progressing).message(msg));
+        return p.result(null);
+      }
+    }
+    boolean holding = gates.stream().anyMatch(g -> g.result() == GateResult.Inconclusive);
+    boolean allPassed = gates.stream().allMatch(g -> g.result() == GateResult.Passed);
+
+    if (p.status.step() == Step.Analyzing) {
+      if (allPassed) {
+        if (phase.bake().isZero()) {
+          return PhaseCompletion.complete(p);
+        }
+        p.emit(
+            EventType.BakeStarted,
+            Severity.Normal,
+            Reason.GatesPassing,
+            "All " + gates.size() + " gates passed; baking for " + Durations.format(phase.bake()));
+        p.update(b -> b.step(Step.Baking).bakeStartedAt(p.now).message("baking"));
+        return p.result(nextWake(p, phase, gates));
+      }
+      Instant deadline = p.status.phaseStartedAt().plus(p.rollout.spec().progressDeadline());
+      if (!p.now.isBefore(deadline)) {
+        if (holding) {
+          String msg =
+              "progress deadline passed while a provider was unreachable ("
+                  + summary(gates)
+                  + "); not rolling back for an outage: `snailtrail resume` when it is back";
+          p.emit(EventType.Paused, Severity.Warning, Reason.ProviderUnavailable, "Paused: " + msg);
+          p.update(
+              b -> b.phase(StatusPhase.Paused).pausedFrom(StatusPhase.Progressing).message(msg));
+          return p.result(null);
+        }
+        return RollbackStep.begin(
+            p,
+            Reason.ProgressDeadlineExceeded,
+            "gates of "
+                + phase.name()
+                + " did not pass within "
+                + Durations.format(p.rollout.spec().progressDeadline())
+                + ": "
+                + summary(gates));
+      }
+      p.update(
+          b ->
+              b.message(
+                  holding ? "holding: a provider is unreachable" : "analyzing: " + summary(gates)));
+      return p.result(min(nextWake(p, phase, gates), Duration.between(p.now, deadline)));
+    }
+
+    Instant bakeEnd = p.status.bakeStartedAt().plus(phase.bake());
+    if (!p.now.isBefore(bakeEnd) && !holding) {
+      return PhaseCompletion.complete(p);
+    }
+    p.update(
+        b ->
+            b.message(
+                holding
+                    ? "baking, holding: a provider is unreachable"
+                    : "baking until " + bakeEnd));
+    return p.result(min(nextWake(p, phase, gates), Duration.between(p.now, bakeEnd)));
+  }
+
+  private List<GateStatus> measure(Pass p, Phase phase, String arn) {
+    List<GateStatus> prior = p.status.gates();
+    if (prior.size() != phase.gates().size()) {
+      prior = initialGates(phase);
+    }
+    URI base = providers.endpoints().resolve(p.service, p.rollout.spec().target().url());
+    GateContext ctx =
+        new GateContext(
+            providers,
+            p.service,
+            base,
+            p.rollout.spec().template(),
+            phase,
+            arn,
+            p.status.phaseStartedAt(),
+            p.now);
+    List<GateStatus> next = new ArrayList<>();
+    for (int i = 0; i < phase.gates().size(); i++) {
+      Gate gate = phase.gates().get(i);
+      GateStatus before = prior.get(i);
+      if (!Analyzer.due(before, gate.analysis(), p.now)) {
+        next.add(before);
+        continue;
+      }
+      Measurement m = evaluator.measure(gate, ctx);
+      GateStatus after = Analyzer.record(before, m, gate.analysis(), p.now);
+      announce(p, phase, before, after);
+      next.add(after);
+    }
+    return next;
+  }
+
+  private static void announce(Pass p, Phase phase, GateStatus before, GateStatus after) {
+    if (before.result() == after.result()) {
+      return;
+    }
+    var d =
+        data(
+            "gate",
+            after.name(),
+            "passes",
+            Integer.toString(after.passes()),
+            "failures",
+            Integer.toString(after.failures()));
+    switch (after.result()) {
+      case Passed ->
+          p.emit(
+              EventType.GatePassed,
+              Severity.Normal,
+              Reason.GatePassed,
+              "Gate " + after.name() + " passed: " + after.message(),
+              d);
+      case Failed ->
+          p.emit(
+              EventType.GateFailed,
+              Severity.Warning,
+              Reason.GateFailed,
+              "Gate " + after.name() + " failed: " + after.message(),
+              d);
+      case Inconclusive ->
+          p.emit(
+              EventType.GateInconclusive,
+              Severity.Warning,
+              Reason.GateInconclusive,
+              "Gate " + after.name() + " inconclusive: " + after.message(),
+              d);
+      case Pending -> {
+        // Back to measuring (an outage ended): nothing a person needs to read.
+      }
+    }
+  }
+
+  private static Duration nextWake(Pass p, Phase phase, List<GateStatus> gates) {
+    Duration wake = null;
+    for (int i = 0; i < gates.size(); i++) {
+      Duration d =
+          Duration.between(p.now, Analyzer.nextDue(gates.get(i), phase.gates().get(i).analysis()));
+      wake = wake == null ? d : min(wake, d);
+    }
+    if (wake == null) {
+      wake = Reconciler.POLL;
+    }
+    return wake.isNegative() ? Duration.ZERO : wake;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    Duration m = a.compareTo(b) <= 0 ? a : b;
+    return m.isNegative() ? Duration.ZERO : m;
+  }
+
+  static String summary(List<GateStatus> gates) {
+    List<String> parts = new ArrayList<>();
+    for (GateStatus g : gates) {
+      if (g.result() != GateResult.Passed) {
+        parts.add(g.name() + " " + g.result() + " (" + g.message() + ")");
+      }
+    }
+    return parts.isEmpty() ? "all gates passed" : String.join("; ", parts);
+  }
+}

@@ -1,0 +1,182 @@
+package dev.snailtrail.reconcile;
+
+import dev.snailtrail.gate.GateResult;
+import dev.snailtrail.gate.GateStatus;
+import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.trail.EventType;
+import dev.snailtrail.trail.Reason;
+import dev.snailtrail.trail.Severity;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The manual verbs: approve, promote, pause, resume, abort, retry, undo. Each changes status only
+ * (the next pass acts on it) and records who asked in the trail. A verb that does not apply to the
+ * rollout's state is refused with a message saying why.
+ */
+public final class Commands {
+  private final Clock clock;
+
+  public Commands(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** A verb the rollout's state does not allow. */
+  public static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public Refused(String message) {
+      super(message);
+    }
+  }
+
+  /** Approves the phase waiting for approval. */
+  public ReconcileResult approve(
+      Rollout rollout, long generation, RolloutStatus status, String by) {
+    Pass p = new Pass(rollout, generation, status, clock.instant());
+    if (status.step() != Step.AwaitingApproval || status.phase() != StatusPhase.Progressing) {
+      throw new Refused("nothing awaits approval: " + describe(status));
+    }
+    int index = status.currentPhase().index();
+    p.update(b -> b.approvedPhase(index));
+    p.emit(
+        EventType.Promoted,
+        Severity.Normal,
+        by == null ? Reason.AutoApproval : Reason.ManualApproval,
+        "Phase "
+            + status.currentPhase().name()
+            + " approved"
+            + (by == null ? " automatically" : " by " + by));
+    return p.result(Duration.ZERO);
+  }
+
+  /** Approves a waiting phase, or skips the rest of the current phase's analysis and bake. */
+  public ReconcileResult promote(
+      Rollout rollout, long generation, RolloutStatus status, String by) {
+    if (status.step() == Step.AwaitingApproval) {
+      return approve(rollout, generation, status, by);
+    }
+    if (status.phase() != StatusPhase.Progressing
+        || (status.step() != Step.Analyzing && status.step() != Step.Baking)) {
+      throw new Refused(
+          "promote applies while analyzing, baking or awaiting approval: " + describe(status));
+    }
+    Pass p = new Pass(rollout, generation, status, clock.instant());
+    List<GateStatus> passed =
+        status.gates().stream()
+            .map(
+                g ->
+                    new GateStatus(
+                        g.name(),
+                        GateResult.Passed,
+                        g.passes(),
+                        g.failures(),
+                        g.inconclusives(),
+                        0,
+                        "promoted by " + who(by),
+                        g.lastMeasuredAt()))
+            .toList();
+    p.emit(
+        EventType.Promoted,
+        Severity.Warning,
+        Reason.ManualPromotion,
+        "Phase "
+            + status.currentPhase().name()
+            + " promoted by "
+            + who(by)
+            + ": remaining analysis and bake skipped");
+    return PhaseCompletion.complete(withGates(p, passed));
+  }
+
+  public ReconcileResult pause(Rollout rollout, long generation, RolloutStatus status, String by) {
+    if (status.phase() == StatusPhase.Paused || status.phase().isSettled()) {
+      throw new Refused("only a moving rollout can be paused: " + describe(status));
+    }
+    Pass p = new Pass(rollout, generation, status, clock.instant());
+    p.update(
+        b ->
+            b.pausedFrom(status.phase()).phase(StatusPhase.Paused).message("paused by " + who(by)));
+    p.emit(EventType.Paused, Severity.Normal, Reason.ManualPause, "Paused by " + who(by));
+    return p.result(null);
+  }
+
+  public ReconcileResult resume(Rollout rollout, long generation, RolloutStatus status, String by) {
+    if (status.phase() != StatusPhase.Paused) {
+      throw new Refused("only a paused rollout can be resumed: " + describe(status));
+    }
+    Pass p = new Pass(rollout, generation, status, clock.instant());
+    StatusPhase back = status.pausedFrom() != null ? status.pausedFrom() : StatusPhase.Progressing;
+    List<GateStatus> reset =
+        status.gates().stream()
+            .map(g -> g.result() == GateResult.Inconclusive ? GateStatus.initial(g.name()) : g)
+            .toList();
+    // A resumed phase gets a fresh deadline: the pause was a person's decision, not slowness.
+    p.update(
+        b ->
+            b.phase(back)
+                .pausedFrom(null)
+                .gates(reset)
+                .phaseStartedAt(status.phaseStartedAt() == null ? null : p.now)
+                .message("resumed by " + who(by)));
+    p.emit(EventType.Resumed, Severity.Normal, Reason.ManualResume, "Resumed by " + who(by));
+    return p.result(Duration.ZERO);
+  }
+
+  /** Rolls back now, as if the current phase had failed. */
+  public ReconcileResult abort(Rollout rollout, long generation, RolloutStatus status, String by) {
+    if (status.phase() != StatusPhase.Progressing && status.phase() != StatusPhase.Paused) {
+      throw new Refused("only a rollout in progress can be aborted: " + describe(status));
+    }
+    Pass p = new Pass(rollout, generation, status, clock.instant());
+    p.emit(EventType.Aborted, Severity.Warning, Reason.ManualAbort, "Aborted by " + who(by));
+    return RollbackStep.begin(p, Reason.ManualAbort, "aborted by " + who(by));
+  }
+
+  /** Runs the phase that failed again. */
+  public ReconcileResult retry(Rollout rollout, long generation, RolloutStatus status, String by) {
+    if ((status.phase() != StatusPhase.Degraded && status.phase() != StatusPhase.Failed)
+        || status.failedPhase() == null) {
+      throw new Refused("retry applies to a rolled-back rollout: " + describe(status));
+    }
+    Pass p = new Pass(rollout, generation, status, clock.instant());
+    int index = status.failedPhase().index();
+    p.update(
+        b ->
+            b.phase(StatusPhase.Progressing)
+                .approvedPhase(index)
+                .rollbackTarget(null)
+                .failedPhase(null));
+    p.emit(
+        EventType.Retried,
+        Severity.Normal,
+        Reason.ManualRetry,
+        "Retry of " + status.failedPhase().name() + " by " + who(by));
+    Reconciler.enterPhase(p, index);
+    return p.result(Duration.ZERO);
+  }
+
+  /** Goes back one phase from the stable one. */
+  public ReconcileResult undo(Rollout rollout, long generation, RolloutStatus status, String by) {
+    if (status.phase() == StatusPhase.RollingBack || status.stablePhase().isBaseline()) {
+      throw new Refused("nothing to undo: " + describe(status));
+    }
+    Pass p = new Pass(rollout, generation, status, clock.instant());
+    PhaseRef target = p.ref(status.stablePhase().index() - 1);
+    p.update(b -> b.currentPhase(status.stablePhase()));
+    return RollbackStep.begin(p, Reason.ManualUndo, "undo by " + who(by), target);
+  }
+
+  private static Pass withGates(Pass p, List<GateStatus> gates) {
+    p.update(b -> b.gates(gates));
+    return p;
+  }
+
+  private static String who(String by) {
+    return by == null || by.isBlank() ? "a person" : by;
+  }
+
+  private static String describe(RolloutStatus s) {
+    return "the rollout is " + s.phase() + " (" + s.step() + ")";
+  }
+}

@@ -1,0 +1,320 @@
+package dev.snailtrail.reconcile;
+
+import static dev.snailtrail.reconcile.Reconciler.data;
+import static dev.snailtrail.reconcile.Reconciler.shortName;
+
+import dev.snailtrail.provider.Ecs;
+import dev.snailtrail.provider.Ecs.CreateServiceRequest;
+import dev.snailtrail.provider.Ecs.Deployment;
+import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
+import dev.snailtrail.provider.Ecs.NetworkConfig;
+import dev.snailtrail.provider.Ecs.ServiceState;
+import dev.snailtrail.provider.Ecs.TaskState;
+import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.TaskDefinition;
+import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.spec.Phase;
+import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.spec.Target;
+import dev.snailtrail.trail.EventType;
+import dev.snailtrail.trail.Reason;
+import dev.snailtrail.trail.Severity;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Deploying and Waiting: the phase's task definition exists, the service runs it, ECS is done. */
+final class DeployStep {
+  private final Providers providers;
+  private final Function<Rollout, TaskDefinitionSpec> baseTaskDefinition;
+
+  DeployStep(Providers providers, Function<Rollout, TaskDefinitionSpec> baseTaskDefinition) {
+    this.providers = providers;
+    this.baseTaskDefinition = baseTaskDefinition;
+  }
+
+  TaskDefinitionSpec taskDefinition(Rollout rollout, int index) {
+    return TaskDefinitions.forPhase(rollout, index, baseTaskDefinition.apply(rollout));
+  }
+
+  /**
+   * Makes sure phase {@code index} has a registered revision. Returns true when it took an action
+   * (a registration) or recorded a found one, so the pass should end there.
+   */
+  boolean ensureRevision(Pass p, int index) {
+    Phase phase = p.phase(index);
+    if (p.status.revisions().containsKey(phase.name())) {
+      return false;
+    }
+    TaskDefinitionSpec spec = taskDefinition(p.rollout, index);
+    String hash = spec.contentHash();
+    String region = p.service.region();
+    Ecs ecs = providers.ecs();
+    Optional<TaskDefinition> found = ecs.findTaskDefinitionByHash(region, spec.family(), hash);
+    TaskDefinition td;
+    if (found.isPresent()) {
+      td = found.get();
+      p.emitFor(
+          phase.name(),
+          EventType.TaskDefinitionReused,
+          Severity.Normal,
+          Reason.ContentReused,
+          "Task definition " + td.shortName() + " reused (same content)",
+          data("revision", td.shortName(), "hash", hash));
+    } else {
+      td = ecs.registerTaskDefinition(region, spec.withHashTag());
+      p.emitFor(
+          phase.name(),
+          EventType.TaskDefinitionRegistered,
+          Severity.Normal,
+          Reason.ContentRegistered,
+          "Task definition " + td.shortName() + " registered (" + mainImage(spec, p.rollout) + ")",
+          data("revision", td.shortName(), "hash", hash));
+    }
+    p.update(b -> b.revisions(Reconciler.with(p.status.revisions(), phase.name(), td.arn())));
+    return true;
+  }
+
+  ReconcileResult deploy(Pass p) {
+    int index = p.status.currentPhase().index();
+    Phase phase = p.phase(index);
+    if (ensureRevision(p, index)) {
+      return p.result(Duration.ZERO);
+    }
+    String arn = p.status.revisions().get(phase.name());
+    Optional<ServiceState> current = providers.ecs().describeService(p.service);
+    if (current.isEmpty()) {
+      if (!p.rollout.spec().target().createIfMissing()) {
+        String msg =
+            "service " + p.service.service() + " disappeared from cluster " + p.service.cluster();
+        p.emit(EventType.DriftDetected, Severity.Error, Reason.ServiceMissing, msg);
+        p.update(b -> b.phase(StatusPhase.Paused).pausedFrom(StatusPhase.Progressing).message(msg));
+        return p.result(null);
+      }
+      providers.ecs().createService(createRequest(p, arn, phase.desiredCount()));
+      p.emit(
+          EventType.ServiceCreated,
+          Severity.Normal,
+          Reason.ServiceCreated,
+          "Service "
+              + p.service.service()
+              + " created with "
+              + shortName(arn)
+              + ", "
+              + phase.desiredCount()
+              + " tasks",
+          data("revision", shortName(arn)));
+      p.update(
+          b ->
+              b.step(Step.Waiting).phaseStartedAt(p.now).message("waiting for ECS to start tasks"));
+      return p.result(Reconciler.POLL);
+    }
+    ServiceState s = current.get();
+    if (arn.equals(s.taskDefinitionArn()) && s.desiredCount() == phase.desiredCount()) {
+      // Already shows the effect (a pass that crashed after updating, or a phase with the same
+      // content as the last): nothing to do but wait.
+      Instant began = s.primary().map(Deployment::createdAt).orElse(p.now);
+      p.update(
+          b ->
+              b.step(Step.Waiting)
+                  .phaseStartedAt(began == null ? p.now : began)
+                  .message("deployment under way"));
+      return p.result(Duration.ZERO);
+    }
+    providers.ecs().updateService(p.service, arn, phase.desiredCount());
+    p.emit(
+        EventType.ServiceUpdated,
+        Severity.Normal,
+        Reason.ServiceUpdated,
+        "Service updated to " + shortName(arn) + " with " + phase.desiredCount() + " tasks",
+        data("revision", shortName(arn), "from", shortName(s.taskDefinitionArn())));
+    p.update(
+        b -> b.step(Step.Waiting).phaseStartedAt(p.now).message("waiting for the ECS deployment"));
+    return p.result(Reconciler.POLL);
+  }
+
+  ReconcileResult await(Pass p) {
+    Phase phase = p.currentPhase();
+    String arn = p.status.revisions().get(phase.name());
+    Optional<ServiceState> current = providers.ecs().describeService(p.service);
+    if (current.isEmpty() || drifted(current.get(), arn, phase.desiredCount())) {
+      return reassert(p, current.orElse(null), arn, phase.desiredCount());
+    }
+    ServiceState s = current.get();
+    Deployment primary = s.primary().orElse(null);
+    if (primary != null
+        && "COMPLETED".equals(primary.rolloutState())
+        && s.runningCount() >= phase.desiredCount()) {
+      p.emit(
+          EventType.DeploymentCompleted,
+          Severity.Normal,
+          Reason.DeploymentCompleted,
+          "Deployment completed: "
+              + s.runningCount()
+              + "/"
+              + phase.desiredCount()
+              + " tasks running "
+              + shortName(arn),
+          data("revision", shortName(arn)));
+      p.update(
+          b ->
+              b.step(Step.Analyzing)
+                  .gates(AnalysisStep.initialGates(phase))
+                  .message("analyzing gates"));
+      return p.result(Duration.ZERO);
+    }
+    if (primary != null && "FAILED".equals(primary.rolloutState())) {
+      String why =
+          "ECS deployment failed: "
+              + orElse(primary.rolloutStateReason(), "no reason given")
+              + stoppedSummary(p, arn);
+      p.emit(
+          EventType.DeploymentFailed,
+          Severity.Warning,
+          Reason.DeploymentFailed,
+          why,
+          data("revision", shortName(arn)));
+      return RollbackStep.begin(p, Reason.DeploymentFailed, why);
+    }
+    Instant deadline = p.status.phaseStartedAt().plus(p.rollout.spec().progressDeadline());
+    if (!p.now.isBefore(deadline)) {
+      String why =
+          "phase "
+              + phase.name()
+              + " not deployed within "
+              + dev.snailtrail.spec.Durations.format(p.rollout.spec().progressDeadline())
+              + ": "
+              + s.runningCount()
+              + "/"
+              + phase.desiredCount()
+              + " tasks running"
+              + stoppedSummary(p, arn);
+      return RollbackStep.begin(p, Reason.ProgressDeadlineExceeded, why);
+    }
+    p.update(
+        b ->
+            b.message(
+                "waiting for the ECS deployment: "
+                    + s.runningCount()
+                    + "/"
+                    + phase.desiredCount()
+                    + " running, "
+                    + s.pendingCount()
+                    + " pending"));
+    Duration untilDeadline = Duration.between(p.now, deadline);
+    return p.result(untilDeadline.compareTo(Reconciler.POLL) < 0 ? untilDeadline : Reconciler.POLL);
+  }
+
+  static boolean drifted(ServiceState s, String arn, int desired) {
+    return !arn.equals(s.taskDefinitionArn()) || s.desiredCount() != desired;
+  }
+
+  /** Someone else changed the service: say so, then deploy the phase again. */
+  ReconcileResult reassert(Pass p, ServiceState s, String arn, int desired) {
+    String seen =
+        s == null
+            ? "the service is gone"
+            : "the service runs "
+                + shortName(s.taskDefinitionArn())
+                + " with "
+                + s.desiredCount()
+                + " tasks";
+    p.emit(
+        EventType.DriftDetected,
+        Severity.Warning,
+        Reason.Drift,
+        "Drift: "
+            + seen
+            + ", expected "
+            + shortName(arn)
+            + " with "
+            + desired
+            + "; re-asserting phase "
+            + p.currentPhase().name(),
+        data(
+            "expected",
+            shortName(arn),
+            "seen",
+            s == null ? null : shortName(s.taskDefinitionArn())));
+    p.update(
+        b ->
+            b.step(Step.Deploying)
+                .gates(List.of())
+                .bakeStartedAt(null)
+                .message("re-asserting after drift"));
+    return p.result(Duration.ZERO);
+  }
+
+  /** Why the phase's tasks stopped, for rollback messages: " (2 tasks stopped: ...)". */
+  String stoppedSummary(Pass p, String arn) {
+    List<TaskState> tasks = providers.ecs().listTasks(p.service, true);
+    Instant since = p.status.phaseStartedAt();
+    Map<String, Long> reasons =
+        tasks.stream()
+            .filter(t -> "STOPPED".equals(t.lastStatus()) && arn.equals(t.taskDefinitionArn()))
+            .filter(t -> since == null || t.stoppedAt() == null || !t.stoppedAt().isBefore(since))
+            .collect(
+                Collectors.groupingBy(
+                    DeployStep::stopReason, LinkedHashMap::new, Collectors.counting()));
+    if (reasons.isEmpty()) {
+      return "";
+    }
+    return "; stopped tasks: "
+        + reasons.entrySet().stream()
+            .map(e -> e.getValue() + "× " + e.getKey())
+            .collect(Collectors.joining(", "));
+  }
+
+  private static String stopReason(TaskState t) {
+    String container =
+        t.containers().stream()
+            .filter(c -> c.reason() != null || (c.exitCode() != null && c.exitCode() != 0))
+            .map(
+                c ->
+                    c.reason() != null
+                        ? c.reason()
+                        : "container " + c.name() + " exited with code " + c.exitCode())
+            .findFirst()
+            .orElse(null);
+    String base = orElse(t.stoppedReason(), orElse(t.stopCode(), "stopped"));
+    return container == null ? base : base + " (" + container + ")";
+  }
+
+  private CreateServiceRequest createRequest(Pass p, String arn, int desired) {
+    Target t = p.rollout.spec().target();
+    NetworkConfig network =
+        t.network() == null
+            ? null
+            : new NetworkConfig(
+                t.network().subnets(), t.network().securityGroups(), t.network().assignPublicIp());
+    List<LoadBalancerBinding> lbs =
+        t.loadBalancers().stream()
+            .map(
+                lb ->
+                    new LoadBalancerBinding(
+                        lb.targetGroupArn(),
+                        lb.containerName() != null
+                            ? lb.containerName()
+                            : p.rollout.spec().template().container(),
+                        lb.containerPort() > 0
+                            ? lb.containerPort()
+                            : p.rollout.spec().template().port()))
+            .toList();
+    return new CreateServiceRequest(
+        p.service, arn, desired, p.rollout.spec().template().launchType(), network, lbs);
+  }
+
+  private static String mainImage(TaskDefinitionSpec spec, Rollout rollout) {
+    var c = spec.container(rollout.spec().template().container());
+    return c == null ? spec.family() : c.image();
+  }
+
+  static String orElse(String value, String fallback) {
+    return value == null || value.isBlank() ? fallback : value;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.snailtrail.reconcile;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Stable hashes of spec values, equal across JVMs (map order does not leak in), so a restarted
+ * controller can tell which phases a new spec changed.
+ */
+final class Fingerprints {
+  private Fingerprints() {}
+
+  static String of(Object... parts) {
+    StringBuilder b = new StringBuilder();
+    for (Object part : parts) {
+      write(b, part);
+      b.append('\u0000');
+    }
+    try {
+      byte[] d =
+          MessageDigest.getInstance("SHA-256")
+              .digest(b.toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  private static void write(StringBuilder b, Object value) {
+    if (value == null) {
+      b.append("null");
+    } else if (value instanceof Record r) {
+      b.append(r.getClass().getSimpleName()).append('(');
+      for (RecordComponent c : r.getClass().getRecordComponents()) {
+        b.append(c.getName()).append('=');
+        try {
+          write(b, c.getAccessor().invoke(r));
+        } catch (IllegalAccessException | InvocationTargetException e) {
+          throw new IllegalStateException("cannot read " + c, e);
+        }
+        b.append(',');
+      }
+      b.append(')');
+    } else if (value instanceof Map<?, ?> m) {
+      TreeMap<String, Object> sorted = new TreeMap<>();
+      m.forEach((k, v) -> sorted.put(String.valueOf(k), v));
+      b.append('{');
+      sorted.forEach(
+          (k, v) -> {
+            b.append(k).append(':');
+            write(b, v);
+            b.append(',');
+          });
+      b.append('}');
+    } else if (value instanceof Collection<?> c) {
+      b.append('[');
+      for (Object o : c) {
+        write(b, o);
+        b.append(',');
+      }
+      b.append(']');
+    } else {
+      b.append(value);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.snailtrail.reconcile;
+
+import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.spec.Phase;
+import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.trail.EventType;
+import dev.snailtrail.trail.Reason;
+import dev.snailtrail.trail.Severity;
+import dev.snailtrail.trail.TrailEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One reconcile pass: what it observed, the status it is building and the events it emits. Lives
+ * for a single pass; nothing here survives it except through {@link #result(Duration)}.
+ */
+final class Pass {
+  final Rollout rollout;
+  final long generation;
+  final Instant now;
+  final ServiceRef service;
+  RolloutStatus status;
+  private final List<TrailEvent> events = new ArrayList<>();
+
+  Pass(Rollout rollout, long generation, RolloutStatus status, Instant now) {
+    this.rollout = rollout;
+    this.generation = generation;
+    this.status = status;
+    this.now = now;
+    var t = rollout.spec().target();
+    this.service = new ServiceRef(t.region(), t.cluster(), t.service());
+  }
+
+  Phase phase(int index) {
+    return rollout.spec().phases().get(index);
+  }
+
+  Phase currentPhase() {
+    return phase(status.currentPhase().index());
+  }
+
+  int phaseCount() {
+    return rollout.spec().phases().size();
+  }
+
+  PhaseRef ref(int index) {
+    return index < 0 ? PhaseRef.BASELINE : new PhaseRef(index, phase(index).name());
+  }
+
+  void update(java.util.function.UnaryOperator<RolloutStatus.Builder> change) {
+    status = change.apply(status.toBuilder()).build();
+  }
+
+  void emit(EventType type, Severity severity, Reason reason, String message) {
+    emit(type, severity, reason, message, Map.of());
+  }
+
+  void emit(
+      EventType type, Severity severity, Reason reason, String message, Map<String, String> data) {
+    String phaseName = status.currentPhase().name().isEmpty() ? null : status.currentPhase().name();
+    emitFor(phaseName, type, severity, reason, message, data);
+  }
+
+  void emitFor(
+      String phaseName,
+      EventType type,
+      Severity severity,
+      Reason reason,
+      String message,
+      Map<String, String> data) {
+    long seq = status.eventSeq() + 1;
+    events.add(
+        new TrailEvent(
+            rollout.name() + "/" + generation + "/" + seq,
+            now,
+            rollout.name(),
+            generation,
+            phaseName,
+            type,
+            severity,
+            reason,
+            message,
+            data));
+    status = status.toBuilder().eventSeq(seq).build();
+  }
+
+  ReconcileResult result(Duration requeueAfter) {
+    status = Progress.annotate(rollout, status, now);
+    return new ReconcileResult(status, events, requeueAfter);
+  }
+}

@@ -1,0 +1,100 @@
+package dev.snailtrail.reconcile;
+
+import dev.snailtrail.gate.GateResult;
+import dev.snailtrail.gate.GateStatus;
+import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.trail.Reason;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Derives progress percent and conditions from a status, at the end of every pass. */
+final class Progress {
+  private Progress() {}
+
+  static RolloutStatus annotate(Rollout rollout, RolloutStatus s, Instant now) {
+    return s.toBuilder().progress(percent(rollout, s, now)).conditions(conditions(s, now)).build();
+  }
+
+  static int percent(Rollout rollout, RolloutStatus s, Instant now) {
+    int phases = rollout.spec().phases().size();
+    if (s.phase() == StatusPhase.Healthy) {
+      return 100;
+    }
+    int done = s.stablePhase().index() + 1;
+    double within =
+        switch (s.step()) {
+          case AwaitingApproval, Deploying, RollingBack, Done -> 0.0;
+          case Waiting -> 0.1;
+          case Analyzing -> 0.2 + 0.5 * passedFraction(s.gates());
+          case Baking -> 0.7 + 0.3 * bakeFraction(rollout, s, now);
+        };
+    if (s.phase() != StatusPhase.Progressing && s.phase() != StatusPhase.Paused) {
+      within = 0;
+    }
+    int current = Math.max(s.currentPhase().index(), done);
+    double value = (done + (current == done ? within : 0)) / phases * 100.0;
+    return (int) Math.max(0, Math.min(99, Math.floor(value)));
+  }
+
+  private static double passedFraction(List<GateStatus> gates) {
+    if (gates.isEmpty()) {
+      return 1.0;
+    }
+    long passed = gates.stream().filter(g -> g.result() == GateResult.Passed).count();
+    return (double) passed / gates.size();
+  }
+
+  private static double bakeFraction(Rollout rollout, RolloutStatus s, Instant now) {
+    Duration bake = rollout.spec().phases().get(s.currentPhase().index()).bake();
+    if (bake.isZero() || s.bakeStartedAt() == null) {
+      return 1.0;
+    }
+    double f = (double) Duration.between(s.bakeStartedAt(), now).toMillis() / bake.toMillis();
+    return Math.max(0, Math.min(1, f));
+  }
+
+  private static List<Condition> conditions(RolloutStatus s, Instant now) {
+    List<Condition> out = new ArrayList<>();
+    boolean moving = s.phase() == StatusPhase.Progressing || s.phase() == StatusPhase.RollingBack;
+    out.add(keep(s, "Progressing", moving ? "True" : "False", reasonFor(s), s.message(), now));
+    boolean available =
+        s.phase() == StatusPhase.Healthy
+            || s.phase() == StatusPhase.Degraded
+            || s.stablePhase().index() >= 0;
+    out.add(keep(s, "Available", available ? "True" : "Unknown", reasonFor(s), s.message(), now));
+    out.add(
+        keep(
+            s,
+            "Paused",
+            s.phase() == StatusPhase.Paused ? "True" : "False",
+            reasonFor(s),
+            s.message(),
+            now));
+    return out;
+  }
+
+  private static Reason reasonFor(RolloutStatus s) {
+    return switch (s.phase()) {
+      case Healthy -> Reason.RolloutComplete;
+      case Degraded -> Reason.RollbackComplete;
+      case Failed -> Reason.RollbackFailed;
+      case RollingBack -> Reason.GateFailed;
+      case Paused -> Reason.ManualPause;
+      case Progressing -> Reason.PhaseReady;
+    };
+  }
+
+  /** Keeps the transition time when the condition's status did not change. */
+  private static Condition keep(
+      RolloutStatus s, String type, String status, Reason reason, String message, Instant now) {
+    Instant since = now;
+    for (Condition c : s.conditions()) {
+      if (c.type().equals(type) && c.status().equals(status)) {
+        since = c.lastTransitionTime();
+      }
+    }
+    return new Condition(type, status, reason, message, since);
+  }
+}

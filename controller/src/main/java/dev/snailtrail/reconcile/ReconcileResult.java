@@ -1,0 +1,17 @@
+package dev.snailtrail.reconcile;
+
+import dev.snailtrail.trail.TrailEvent;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What one pass decided: the status to write, the trail events to append, and when to look again.
+ *
+ * @param requeueAfter when to reconcile again, or null to wait for a person or a new spec
+ */
+public record ReconcileResult(
+    RolloutStatus status, List<TrailEvent> events, Duration requeueAfter) {
+  public ReconcileResult {
+    events = List.copyOf(events);
+  }
+}

@@ -1,0 +1,210 @@
+package dev.snailtrail.reconcile;
+
+import dev.snailtrail.gate.GateEvaluator;
+import dev.snailtrail.provider.Ecs.ServiceState;
+import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.spec.Phase;
+import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.trail.EventType;
+import dev.snailtrail.trail.Reason;
+import dev.snailtrail.trail.Severity;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Level-triggered reconciliation of one rollout: each pass reads the spec, the status and the real
+ * service, takes at most one action, and says when to look again. Nothing depends on having seen an
+ * earlier pass, so a pass after a crash reaches the same decision.
+ *
+ * <p>Provider errors while acting propagate as {@link dev.snailtrail.provider.ProviderException}:
+ * the caller backs off and retries the pass. They never become a rollback.
+ */
+public final class Reconciler {
+  static final Duration POLL = Duration.ofSeconds(5);
+
+  private final Providers providers;
+  private final Clock clock;
+  private final DeployStep deploy;
+  private final AnalysisStep analysis;
+  private final RollbackStep rollback;
+
+  /**
+   * @param baseTaskDefinition reads {@code template.fromFile} for a rollout (null when it has
+   *     none); called when a phase's task definition is built
+   */
+  public Reconciler(
+      Providers providers,
+      GateEvaluator gates,
+      Clock clock,
+      Function<Rollout, TaskDefinitionSpec> baseTaskDefinition) {
+    this.providers = providers;
+    this.clock = clock;
+    this.deploy = new DeployStep(providers, baseTaskDefinition);
+    this.analysis = new AnalysisStep(providers, gates, deploy);
+    this.rollback = new RollbackStep(providers, deploy);
+  }
+
+  public Reconciler(Providers providers, GateEvaluator gates, Clock clock) {
+    this(providers, gates, clock, r -> null);
+  }
+
+  /** One pass over a rollout at spec generation {@code generation}. */
+  public ReconcileResult reconcile(Rollout rollout, long generation, RolloutStatus status) {
+    Pass p = new Pass(rollout, generation, status, clock.instant());
+    if (status.observedGeneration() == 0) {
+      return start(p);
+    }
+    if (generation != status.observedGeneration() && status.phase() != StatusPhase.RollingBack) {
+      SpecChanges.apply(p, deploy);
+    }
+    return switch (p.status.phase()) {
+      case Paused, Healthy, Degraded, Failed -> p.result(null);
+      case Progressing, RollingBack -> step(p);
+    };
+  }
+
+  private ReconcileResult step(Pass p) {
+    return switch (p.status.step()) {
+      case AwaitingApproval -> awaitApproval(p);
+      case Deploying -> deploy.deploy(p);
+      case Waiting -> deploy.await(p);
+      case Analyzing, Baking -> analysis.run(p);
+      case RollingBack -> rollback.run(p);
+      case Done -> p.result(null);
+    };
+  }
+
+  private ReconcileResult start(Pass p) {
+    Rollout r = p.rollout;
+    Optional<ServiceState> existing = providers.ecs().describeService(p.service);
+    Phase first = p.phase(0);
+    p.update(
+        b ->
+            b.observedGeneration(p.generation)
+                .phase(StatusPhase.Progressing)
+                .currentPhase(p.ref(0))
+                .stablePhase(PhaseRef.BASELINE)
+                .phaseFingerprints(SpecChanges.fingerprints(r, deploy))
+                .message("starting"));
+    if (existing.isPresent()) {
+      ServiceState s = existing.get();
+      p.update(b -> b.baseline(s.taskDefinitionArn()).baselineDesiredCount(s.desiredCount()));
+    } else if (!r.spec().target().createIfMissing()) {
+      String msg =
+          "service "
+              + p.service.service()
+              + " not found in cluster "
+              + p.service.cluster()
+              + " ("
+              + p.service.region()
+              + "); create it, or set spec.target.createIfMissing: true to create it from the"
+              + " first phase";
+      p.emit(EventType.PreflightFailed, Severity.Error, Reason.ServiceMissing, msg);
+      p.update(b -> b.phase(StatusPhase.Paused).pausedFrom(StatusPhase.Progressing).message(msg));
+      return p.result(null);
+    }
+    String baseline =
+        existing
+            .map(s -> "baseline " + shortName(s.taskDefinitionArn()))
+            .orElse("no existing service");
+    p.emit(
+        EventType.RolloutStarted,
+        Severity.Normal,
+        Reason.NewRollout,
+        "Rollout of "
+            + p.service.service()
+            + " started: "
+            + r.spec().phases().size()
+            + " phases, "
+            + baseline,
+        existing.isPresent() ? Map.of("baseline", existing.get().taskDefinitionArn()) : Map.of());
+    enterPhase(p, 0);
+    return p.result(Duration.ZERO);
+  }
+
+  /** Moves to phase {@code index}: either awaiting approval or deploying. */
+  static void enterPhase(Pass p, int index) {
+    Phase phase = p.phase(index);
+    p.update(
+        b ->
+            b.currentPhase(p.ref(index))
+                .gates(List.of())
+                .phaseStartedAt(null)
+                .bakeStartedAt(null)
+                .step(Step.Deploying)
+                .message("phase " + phase.name() + " starting"));
+    if (phase.approval() == Phase.Approval.MANUAL && p.status.approvedPhase() < index) {
+      p.update(
+          b ->
+              b.step(Step.AwaitingApproval)
+                  .message("waiting for approval to start " + phase.name()));
+      p.emit(
+          EventType.ApprovalRequired,
+          Severity.Normal,
+          Reason.ApprovalRequired,
+          "Phase "
+              + phase.name()
+              + " needs approval: run `snailtrail approve "
+              + p.rollout.name()
+              + "`");
+      return;
+    }
+    p.emit(
+        EventType.PhaseStarted,
+        Severity.Normal,
+        Reason.PhaseReady,
+        "Phase " + (index + 1) + "/" + p.phaseCount() + " " + phase.name() + " started",
+        Map.of("index", Integer.toString(index)));
+  }
+
+  private ReconcileResult awaitApproval(Pass p) {
+    int index = p.status.currentPhase().index();
+    if (p.status.approvedPhase() >= index) {
+      Phase phase = p.currentPhase();
+      p.update(b -> b.step(Step.Deploying).message("phase " + phase.name() + " approved"));
+      p.emit(
+          EventType.PhaseStarted,
+          Severity.Normal,
+          Reason.PhaseReady,
+          "Phase " + (index + 1) + "/" + p.phaseCount() + " " + phase.name() + " started",
+          Map.of("index", Integer.toString(index)));
+      return p.result(Duration.ZERO);
+    }
+    return p.result(null);
+  }
+
+  static String shortName(String taskDefinitionArn) {
+    if (taskDefinitionArn == null) {
+      return "none";
+    }
+    int slash = taskDefinitionArn.lastIndexOf('/');
+    return slash >= 0 ? taskDefinitionArn.substring(slash + 1) : taskDefinitionArn;
+  }
+
+  static Map<String, String> with(Map<String, String> map, String key, String value) {
+    Map<String, String> copy = new LinkedHashMap<>(map);
+    if (value == null) {
+      copy.remove(key);
+    } else {
+      copy.put(key, value);
+    }
+    return copy;
+  }
+
+  static Map<String, String> data(String... keyValues) {
+    Map<String, String> m = new HashMap<>();
+    for (int i = 0; i + 1 < keyValues.length; i += 2) {
+      if (keyValues[i + 1] != null) {
+        m.put(keyValues[i], keyValues[i + 1]);
+      }
+    }
+    return m;
+  }
+}

@@ -1,0 +1,182 @@
+package dev.snailtrail.reconcile;
+
+import static dev.snailtrail.reconcile.Reconciler.data;
+import static dev.snailtrail.reconcile.Reconciler.shortName;
+
+import dev.snailtrail.provider.Ecs.Deployment;
+import dev.snailtrail.provider.Ecs.ServiceState;
+import dev.snailtrail.provider.Providers;
+import dev.snailtrail.spec.Durations;
+import dev.snailtrail.spec.Phase;
+import dev.snailtrail.trail.EventType;
+import dev.snailtrail.trail.Reason;
+import dev.snailtrail.trail.Severity;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * RollingBack: the service returns to the rollback target's revision and is held there, Degraded,
+ * until a new spec, {@code retry} or {@code undo}.
+ */
+final class RollbackStep {
+  private final Providers providers;
+  private final DeployStep deploy;
+
+  RollbackStep(Providers providers, DeployStep deploy) {
+    this.providers = providers;
+    this.deploy = deploy;
+  }
+
+  /** Where a failure of the current phase goes: {@code rollbackTo}, else the stable phase. */
+  static PhaseRef targetFor(Pass p) {
+    Phase phase = p.currentPhase();
+    if (phase.rollbackTo() != null) {
+      return p.ref(p.rollout.spec().indexOf(phase.rollbackTo()));
+    }
+    PhaseRef stable = p.status.stablePhase();
+    return stable.index() < p.status.currentPhase().index()
+        ? stable
+        : p.ref(p.status.currentPhase().index() - 1);
+  }
+
+  static ReconcileResult begin(Pass p, Reason reason, String why) {
+    return begin(p, reason, why, targetFor(p));
+  }
+
+  static ReconcileResult begin(Pass p, Reason reason, String why, PhaseRef target) {
+    PhaseRef from = p.status.currentPhase();
+    p.emit(
+        EventType.RollbackStarted,
+        Severity.Warning,
+        reason,
+        "Rolling back from " + from.name() + " to " + target.name() + ": " + why,
+        data("from", from.name(), "to", target.name(), "reason", reason.name()));
+    p.update(
+        b ->
+            b.phase(StatusPhase.RollingBack)
+                .step(Step.RollingBack)
+                .rollbackTarget(target)
+                .failedPhase(from)
+                .phaseStartedAt(p.now)
+                .bakeStartedAt(null)
+                .message("rolling back to " + target.name() + ": " + why));
+    return p.result(Duration.ZERO);
+  }
+
+  ReconcileResult run(Pass p) {
+    PhaseRef target = p.status.rollbackTarget();
+    if (!target.isBaseline() && deploy.ensureRevision(p, target.index())) {
+      return p.result(Duration.ZERO);
+    }
+    Optional<ServiceState> current = providers.ecs().describeService(p.service);
+    String arn;
+    int desired;
+    if (target.isBaseline()) {
+      // A service the rollout created has no earlier revision: holding it at zero tasks is the
+      // closest thing to "as it was".
+      arn =
+          p.status.baseline() != null
+              ? p.status.baseline()
+              : current.map(ServiceState::taskDefinitionArn).orElse(null);
+      desired = p.status.baseline() != null ? p.status.baselineDesiredCount() : 0;
+    } else {
+      arn = p.status.revisions().get(target.name());
+      desired = p.phase(target.index()).desiredCount();
+    }
+    if (current.isEmpty() || arn == null) {
+      return fail(
+          p, "the service " + p.service.service() + " no longer exists; nothing to roll back to");
+    }
+    ServiceState s = current.get();
+    if (!arn.equals(s.taskDefinitionArn()) || s.desiredCount() != desired) {
+      providers.ecs().updateService(p.service, arn, desired);
+      p.emit(
+          EventType.ServiceUpdated,
+          Severity.Warning,
+          Reason.ServiceUpdated,
+          "Service rolled back to "
+              + shortName(arn)
+              + " ("
+              + target.name()
+              + ") with "
+              + desired
+              + " tasks",
+          data("revision", shortName(arn), "from", shortName(s.taskDefinitionArn())));
+      p.update(b -> b.phaseStartedAt(p.now));
+      return p.result(Reconciler.POLL);
+    }
+    Deployment primary = s.primary().orElse(null);
+    String state = primary == null ? "COMPLETED" : primary.rolloutState();
+    if ("COMPLETED".equals(state) && s.runningCount() >= desired) {
+      PhaseRef failed = p.status.failedPhase();
+      String msg =
+          "Rolled back to "
+              + target.name()
+              + " ("
+              + shortName(arn)
+              + ", "
+              + desired
+              + " tasks); "
+              + (failed == null ? "" : failed.name() + " failed. ")
+              + "Fix the spec and apply it, or `snailtrail retry "
+              + p.rollout.name()
+              + "`";
+      p.emit(
+          EventType.RollbackCompleted,
+          Severity.Warning,
+          Reason.RollbackComplete,
+          msg,
+          data("to", target.name(), "revision", shortName(arn)));
+      p.update(
+          b ->
+              b.phase(StatusPhase.Degraded)
+                  .step(Step.Done)
+                  .currentPhase(target.isBaseline() ? p.status.currentPhase() : target)
+                  .stablePhase(target)
+                  .message(msg));
+      return p.result(null);
+    }
+    if ("FAILED".equals(state)) {
+      return fail(
+          p,
+          "the rollback deployment failed: "
+              + DeployStep.orElse(primary.rolloutStateReason(), "no reason given"));
+    }
+    Instant deadline = p.status.phaseStartedAt().plus(p.rollout.spec().progressDeadline());
+    if (!p.now.isBefore(deadline)) {
+      return fail(
+          p,
+          "the rollback to "
+              + target.name()
+              + " did not settle within "
+              + Durations.format(p.rollout.spec().progressDeadline())
+              + ": "
+              + s.runningCount()
+              + "/"
+              + desired
+              + " running");
+    }
+    p.update(
+        b ->
+            b.message(
+                "rolling back to "
+                    + target.name()
+                    + ": "
+                    + s.runningCount()
+                    + "/"
+                    + desired
+                    + " running"));
+    return p.result(Reconciler.POLL);
+  }
+
+  private static ReconcileResult fail(Pass p, String why) {
+    p.emit(
+        EventType.RollbackFailed,
+        Severity.Error,
+        Reason.RollbackFailed,
+        "Rollback failed: " + why + "; needs a person");
+    p.update(b -> b.phase(StatusPhase.Failed).step(Step.Done).message(why));
+    return p.result(null);
+  }
+}

@@ -1,0 +1,83 @@
+package dev.snailtrail.reconcile;
+
+import dev.snailtrail.spec.Phase;
+import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.trail.EventType;
+import dev.snailtrail.trail.Reason;
+import dev.snailtrail.trail.Severity;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A new spec generation: the same content changes nothing; a change to the current or an earlier
+ * phase restarts from the earliest changed phase; a change to a later phase waits until reached.
+ */
+final class SpecChanges {
+  private SpecChanges() {}
+
+  /** What each phase's content is, by phase name. */
+  static Map<String, String> fingerprints(Rollout rollout, DeployStep deploy) {
+    Map<String, String> out = new LinkedHashMap<>();
+    List<Phase> phases = rollout.spec().phases();
+    for (int i = 0; i < phases.size(); i++) {
+      Phase phase = phases.get(i);
+      out.put(
+          phase.name(),
+          Fingerprints.of(
+              i,
+              deploy.taskDefinition(rollout, i).contentHash(),
+              phase,
+              rollout.spec().template(),
+              rollout.spec().analysis()));
+    }
+    return out;
+  }
+
+  static void apply(Pass p, DeployStep deploy) {
+    Map<String, String> now = fingerprints(p.rollout, deploy);
+    Map<String, String> before = p.status.phaseFingerprints();
+    List<String> changed = new ArrayList<>();
+    int earliest = -1;
+    List<Phase> phases = p.rollout.spec().phases();
+    for (int i = 0; i < phases.size(); i++) {
+      String name = phases.get(i).name();
+      if (!now.get(name).equals(before.get(name))) {
+        changed.add(name);
+        if (earliest < 0) {
+          earliest = i;
+        }
+      }
+    }
+    Map<String, String> revisions = new LinkedHashMap<>(p.status.revisions());
+    revisions.keySet().removeIf(name -> changed.contains(name) || !now.containsKey(name));
+    p.update(b -> b.observedGeneration(p.generation).phaseFingerprints(now).revisions(revisions));
+    if (changed.isEmpty()) {
+      return;
+    }
+    p.emit(
+        EventType.SpecChanged,
+        Severity.Normal,
+        Reason.SpecChanged,
+        "Spec generation " + p.generation + " changes " + String.join(", ", changed));
+    int current = Math.min(p.status.currentPhase().index(), phases.size() - 1);
+    boolean settled = p.status.phase() != StatusPhase.Progressing;
+    if (!settled && earliest > current) {
+      return; // takes effect when reached
+    }
+    int from = earliest;
+    if (p.status.phase() == StatusPhase.Degraded && p.status.failedPhase() != null) {
+      from = Math.min(earliest, p.status.failedPhase().index());
+    }
+    int restart = Math.min(from, phases.size() - 1);
+    p.update(
+        b ->
+            b.phase(StatusPhase.Progressing)
+                .pausedFrom(null)
+                .stablePhase(restart == 0 ? PhaseRef.BASELINE : p.ref(restart - 1))
+                .rollbackTarget(null)
+                .failedPhase(null));
+    Reconciler.enterPhase(p, restart);
+  }
+}

@@ -1,0 +1,12 @@
+package dev.snailtrail.reconcile;
+
+/** What the controller is doing within the current phase ({@code status.step}). */
+public enum Step {
+  AwaitingApproval,
+  Deploying,
+  Waiting,
+  Analyzing,
+  Baking,
+  RollingBack,
+  Done
+}

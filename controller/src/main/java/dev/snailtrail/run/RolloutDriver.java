@@ -1,0 +1,111 @@
+package dev.snailtrail.run;
+
+import dev.snailtrail.provider.ProviderException;
+import dev.snailtrail.reconcile.Commands;
+import dev.snailtrail.reconcile.ReconcileResult;
+import dev.snailtrail.reconcile.Reconciler;
+import dev.snailtrail.reconcile.RolloutStatus;
+import dev.snailtrail.reconcile.Step;
+import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.trail.TrailEvent;
+import dev.snailtrail.trail.TrailSink;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Drives one rollout in this process until it settles (Healthy, Degraded, Failed or Paused): the
+ * loop behind {@code snailtrail run}. Provider errors while acting are retried with backoff and
+ * never turn into a rollback.
+ */
+public final class RolloutDriver {
+  private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+
+  private final Reconciler reconciler;
+  private final Commands commands;
+  private final TrailSink sink;
+  private final Sleeper sleeper;
+  private final boolean autoApprove;
+  private final PrintStream warnings;
+  private final List<TrailEvent> events = new ArrayList<>();
+  private int passes;
+  private int providerErrors;
+
+  /**
+   * @param autoApprove approve phases that need approval as soon as they are reached (recorded in
+   *     the trail as approved automatically)
+   * @param warnings where retried provider errors are reported
+   */
+  public RolloutDriver(
+      Reconciler reconciler,
+      Commands commands,
+      TrailSink sink,
+      Sleeper sleeper,
+      boolean autoApprove,
+      PrintStream warnings) {
+    this.reconciler = reconciler;
+    this.commands = commands;
+    this.sink = sink;
+    this.sleeper = sleeper;
+    this.autoApprove = autoApprove;
+    this.warnings = warnings;
+  }
+
+  /** Runs passes until the rollout settles; returns its last status. */
+  public RolloutStatus run(Rollout rollout, long generation, RolloutStatus start)
+      throws InterruptedException {
+    RolloutStatus status = start;
+    Duration backoff = Duration.ofSeconds(1);
+    while (true) {
+      ReconcileResult result;
+      try {
+        result = reconciler.reconcile(rollout, generation, status);
+        backoff = Duration.ofSeconds(1);
+      } catch (ProviderException e) {
+        providerErrors++;
+        warnings.println(
+            "provider error, retrying in " + backoff.toSeconds() + "s: " + e.describe());
+        sleeper.sleep(backoff);
+        backoff =
+            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                ? MAX_BACKOFF
+                : backoff.multipliedBy(2);
+        continue;
+      }
+      passes++;
+      status = publish(result);
+      if (result.requeueAfter() == null) {
+        if (autoApprove && status.step() == Step.AwaitingApproval) {
+          status = publish(commands.approve(rollout, generation, status, null));
+          continue;
+        }
+        return status;
+      }
+      if (!result.requeueAfter().isZero()) {
+        sleeper.sleep(result.requeueAfter());
+      }
+    }
+  }
+
+  private RolloutStatus publish(ReconcileResult result) {
+    for (TrailEvent e : result.events()) {
+      events.add(e);
+      sink.accept(e);
+    }
+    return result.status();
+  }
+
+  /** Every event emitted so far, in order. */
+  public List<TrailEvent> events() {
+    return List.copyOf(events);
+  }
+
+  public int passes() {
+    return passes;
+  }
+
+  public int providerErrors() {
+    return providerErrors;
+  }
+}

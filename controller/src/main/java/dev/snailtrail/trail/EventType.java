@@ -1,0 +1,31 @@
+package dev.snailtrail.trail;
+
+/** What a trail event records. */
+public enum EventType {
+  RolloutStarted,
+  PhaseStarted,
+  TaskDefinitionRegistered,
+  TaskDefinitionReused,
+  ServiceCreated,
+  ServiceUpdated,
+  DeploymentCompleted,
+  DeploymentFailed,
+  GatePassed,
+  GateFailed,
+  GateInconclusive,
+  BakeStarted,
+  PhaseCompleted,
+  ApprovalRequired,
+  Promoted,
+  Paused,
+  Resumed,
+  RollbackStarted,
+  RollbackCompleted,
+  RollbackFailed,
+  DriftDetected,
+  PreflightFailed,
+  SpecChanged,
+  RolloutCompleted,
+  Aborted,
+  Retried
+}

@@ -1,0 +1,39 @@
+package dev.snailtrail.trail;
+
+/**
+ * The one vocabulary of reasons, shared by conditions, trail events and metric labels. UpperCamel,
+ * bounded, never an ARN or id.
+ */
+public enum Reason {
+  NewRollout,
+  PhaseReady,
+  ContentRegistered,
+  ContentReused,
+  ServiceMissing,
+  ServiceCreated,
+  ServiceUpdated,
+  DeploymentCompleted,
+  DeploymentFailed,
+  GatesPassing,
+  GatePassed,
+  GateFailed,
+  GateInconclusive,
+  ProviderUnavailable,
+  ProgressDeadlineExceeded,
+  BakeComplete,
+  ApprovalRequired,
+  ManualPromotion,
+  ManualApproval,
+  AutoApproval,
+  ManualPause,
+  ManualResume,
+  ManualAbort,
+  ManualRetry,
+  ManualUndo,
+  RollbackComplete,
+  RollbackFailed,
+  Drift,
+  PreflightFailed,
+  SpecChanged,
+  RolloutComplete
+}
