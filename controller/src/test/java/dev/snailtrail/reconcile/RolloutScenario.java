@@ -1,0 +1,145 @@
+package dev.snailtrail.reconcile;
+
+import dev.snailtrail.gate.GateEvaluator;
+import dev.snailtrail.provider.Ecs.ServiceState;
+import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.sim.Simulator;
+import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.time.MutableClock;
+import dev.snailtrail.trail.EventType;
+import dev.snailtrail.trail.TrailEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Given/When/Then for rollouts on the simulator under a manual clock. The loop stands in for the
+ * controller: reconcile, record the events, advance the clock by what the pass asked for.
+ */
+final class RolloutScenario implements AutoCloseable {
+  static final Instant START = Instant.parse("2026-11-23T10:00:00Z");
+  private static final int MAX_PASSES = 20_000;
+
+  final MutableClock clock = new MutableClock(START);
+  final Simulator sim = new Simulator(clock);
+  final RecordingProviders recording;
+  final Providers providers;
+  final Reconciler reconciler;
+  final Commands commands = new Commands(clock);
+  final List<TrailEvent> trail = new ArrayList<>();
+  Rollout rollout;
+  long generation = 1;
+  RolloutStatus status = RolloutStatus.initial();
+  boolean duplicateDelivery;
+  int passes;
+
+  private RolloutScenario(Rollout rollout, Simulator.Seed seed, double failureRate) {
+    this.rollout = rollout;
+    sim.seed(rollout, seed);
+    recording = new RecordingProviders(42, failureRate);
+    providers = recording.wrap(sim.providers());
+    reconciler = new Reconciler(providers, GateEvaluator.withDefaults(), clock);
+  }
+
+  static RolloutScenario given(Rollout rollout) {
+    return new RolloutScenario(rollout, Simulator.Seed.fresh(), 0);
+  }
+
+  static RolloutScenario givenExistingService(Rollout rollout, String baselineTag) {
+    return new RolloutScenario(rollout, Simulator.Seed.existingService(baselineTag), 0);
+  }
+
+  static RolloutScenario givenFlaky(Rollout rollout, double failureRate) {
+    return new RolloutScenario(rollout, Simulator.Seed.fresh(), failureRate);
+  }
+
+  RolloutScenario withDuplicateDelivery() {
+    duplicateDelivery = true;
+    return this;
+  }
+
+  /** Runs passes until the rollout settles (or waits for a person). */
+  RolloutScenario whenReconciledUntilSettled() {
+    return runUntil(s -> false);
+  }
+
+  /** Runs passes until {@code stop} holds after a pass, or the rollout settles. */
+  RolloutScenario runUntil(Predicate<RolloutStatus> stop) {
+    while (passes < MAX_PASSES) {
+      ReconcileResult r;
+      try {
+        r = reconciler.reconcile(rollout, generation, status);
+      } catch (dev.snailtrail.provider.ProviderException e) {
+        clock.advance(Duration.ofSeconds(1)); // the controller's backoff
+        continue;
+      }
+      passes++;
+      if (duplicateDelivery) {
+        // The pass is delivered again from the same status, as after a crash between its
+        // action and its status write: the world already shows the first delivery's action.
+        try {
+          r = reconciler.reconcile(rollout, generation, status);
+        } catch (dev.snailtrail.provider.ProviderException e) {
+          clock.advance(Duration.ofSeconds(1));
+          continue;
+        }
+      }
+      trail.addAll(r.events());
+      status = r.status();
+      if (stop.test(status) || r.requeueAfter() == null) {
+        return this;
+      }
+      clock.advance(r.requeueAfter().isZero() ? Duration.ZERO : r.requeueAfter());
+    }
+    throw new AssertionError("rollout did not settle within " + MAX_PASSES + " passes: " + status);
+  }
+
+  RolloutScenario approve() {
+    apply(commands.approve(rollout, generation, status, "tester"));
+    return this;
+  }
+
+  /** A new spec: the generation moves only when the content changed, as the store does. */
+  RolloutScenario applySpec(Rollout next, boolean changed) {
+    rollout = next;
+    if (changed) {
+      generation++;
+    }
+    return this;
+  }
+
+  RolloutScenario advance(Duration d) {
+    clock.advance(d);
+    return this;
+  }
+
+  void apply(ReconcileResult r) {
+    trail.addAll(r.events());
+    status = r.status();
+  }
+
+  ServiceRef service() {
+    var t = rollout.spec().target();
+    return new ServiceRef(t.region(), t.cluster(), t.service());
+  }
+
+  ServiceState serviceState() {
+    return sim.providers().ecs().describeService(service()).orElseThrow();
+  }
+
+  List<TrailEvent> events(EventType type) {
+    return trail.stream().filter(e -> e.type() == type).toList();
+  }
+
+  List<String> messages(EventType type) {
+    return events(type).stream().map(TrailEvent::message).toList();
+  }
+
+  @Override
+  public void close() {
+    sim.close();
+  }
+}
