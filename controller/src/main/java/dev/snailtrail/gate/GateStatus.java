@@ -9,7 +9,8 @@ import java.time.Instant;
  * @param result the verdict so far
  * @param passes passing measurements
  * @param failures failing measurements
- * @param inconclusives inconclusive measurements (provider errors and no-data answers)
+ * @param inconclusives inconclusive measurements (answers without a usable value, e.g. no data;
+ *     provider errors count in {@code consecutiveErrors} instead)
  * @param consecutiveErrors provider errors in a row
  * @param message what the last measurement saw
  * @param lastMeasuredAt when it was last measured, or null

@@ -109,7 +109,8 @@ final class LogsGate {
   }
 
   private static String quoted(Gate.Logs gate) {
-    return "\"" + gate.pattern() + "\"";
+    String p = gate.pattern();
+    return p.startsWith("\"") && p.endsWith("\"") && p.length() > 1 ? p : "\"" + p + "\"";
   }
 
   /** The log line on one line, at most 200 characters. */
