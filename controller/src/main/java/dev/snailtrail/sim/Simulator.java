@@ -184,6 +184,7 @@ public final class Simulator
   public synchronized Map<String, ServiceState> describeServices(
       String region, String cluster, List<String> services) {
     tick();
+    world.requireCluster(region, cluster, "DescribeServices");
     Map<String, ServiceState> found = new LinkedHashMap<>();
     for (String name : services) {
       SimService s = world.service(new ServiceRef(region, cluster, name));

@@ -162,6 +162,17 @@ final class World {
     return Optional.of(new ClusterState(arn, name, "ACTIVE", active, running));
   }
 
+  /** Throws NOT_FOUND unless the cluster exists, as ECS answers ClusterNotFoundException. */
+  void requireCluster(String region, String cluster, String operation) {
+    if (!clusters.containsKey(key(region, clusterName(cluster)))) {
+      throw new ProviderException(
+          ProviderException.Kind.NOT_FOUND,
+          "ecs",
+          operation,
+          "ClusterNotFoundException: Cluster not found: " + cluster);
+    }
+  }
+
   SimService service(ServiceRef ref) {
     ServiceRef n = normalize(ref);
     SimService s = services.get(key(n.region(), n.cluster(), n.service()));
@@ -259,13 +270,7 @@ final class World {
 
   ServiceState createService(CreateServiceRequest request) {
     ServiceRef ref = normalize(request.ref());
-    if (!clusters.containsKey(key(ref.region(), ref.cluster()))) {
-      throw new ProviderException(
-          ProviderException.Kind.NOT_FOUND,
-          "ecs",
-          "CreateService",
-          "ClusterNotFoundException: Cluster not found: " + ref.cluster());
-    }
+    requireCluster(ref.region(), ref.cluster(), "CreateService");
     if (service(ref) != null) {
       throw new ProviderException(
           ProviderException.Kind.INVALID,
@@ -875,13 +880,11 @@ final class World {
     if (!t.running()) {
       return;
     }
-    boolean any = false;
     for (SimTargetGroup tg : targetGroups.values()) {
       SimTargetGroup.Target target = tg.targets.get(t.id);
       if (target == null || !target.state.equals("initial")) {
         continue;
       }
-      any = true;
       String description =
           t.behavior == Behavior.WRONG_PORT
               ? "Health checks failed: connection refused on port "
@@ -904,9 +907,6 @@ final class World {
       after(
           Timings.UNHEALTHY_REPLACEMENT,
           () -> healthStop(t, "Task failed ELB health checks in (target-group " + arn + ")"));
-    }
-    if (!any && t.main.healthCheck() == null) {
-      t.health = "UNKNOWN";
     }
   }
 

@@ -290,6 +290,27 @@ class SimulatorTest {
   }
 
   @Test
+  void slowStartImagesTakeMinutesToBecomeHealthy() {
+    create("slow", 1);
+    advance(60);
+    assertThat(service().primary().orElseThrow().rolloutState()).isEqualTo("IN_PROGRESS");
+    assertThat(sim.describeTargetHealth(REGION, TG).get(0).state()).isEqualTo("initial");
+    // RUNNING at 15s, listening at 105s, healthy target two checks later.
+    advance(70);
+    assertThat(service().primary().orElseThrow().rolloutState()).isEqualTo("COMPLETED");
+  }
+
+  @Test
+  void unknownClusterIsNotFound() {
+    assertThatThrownBy(() -> sim.describeServices(REGION, "nowhere", List.of("x")))
+        .isInstanceOfSatisfying(
+            ProviderException.class,
+            e -> assertThat(e.kind()).isEqualTo(ProviderException.Kind.NOT_FOUND));
+    sim.createCluster(REGION, "empty");
+    assertThat(sim.describeServices(REGION, "empty", List.of("x"))).isEmpty();
+  }
+
+  @Test
   void metricsFollowTaskHistory() {
     create("simple", 2, "ml-down");
     advance(300);
