@@ -1,0 +1,278 @@
+package dev.snailtrail.sim;
+
+import dev.snailtrail.provider.Ecs.CreateServiceRequest;
+import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
+import dev.snailtrail.provider.Ecs.NetworkConfig;
+import dev.snailtrail.provider.Ecs.PortMapping;
+import dev.snailtrail.provider.Network.IngressRule;
+import dev.snailtrail.provider.Network.Route;
+import dev.snailtrail.provider.Network.RouteTable;
+import dev.snailtrail.provider.Network.SecurityGroup;
+import dev.snailtrail.provider.Network.Subnet;
+import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.TaskDefinition;
+import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
+import dev.snailtrail.spec.Gate;
+import dev.snailtrail.spec.Gate.Severity;
+import dev.snailtrail.spec.ImageRef;
+import dev.snailtrail.spec.Phase;
+import dev.snailtrail.spec.RolloutSpec;
+import dev.snailtrail.spec.Target;
+import dev.snailtrail.spec.Template;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Builds a consistent world for a rollout spec: everything its phases and preflight expect. */
+final class Seeder {
+  private final World world;
+
+  Seeder(World world) {
+    this.world = world;
+  }
+
+  Seeded seed(RolloutSpec spec, Seed options, Instant wallNow) {
+    Target target = spec.target();
+    Template template = spec.template();
+    String region = target.region();
+    String cluster = World.clusterName(target.cluster());
+    world.createCluster(region, cluster);
+
+    String vpc = "vpc-0" + world.hex(16);
+    String igw = "igw-0" + world.hex(16);
+    List<String> subnetIds =
+        target.network() != null && !target.network().subnets().isEmpty()
+            ? target.network().subnets()
+            : List.of("subnet-0" + world.hex(16), "subnet-0" + world.hex(16));
+    List<String> taskGroups =
+        target.network() != null && !target.network().securityGroups().isEmpty()
+            ? target.network().securityGroups()
+            : List.of("sg-0" + world.hex(16));
+    for (int i = 0; i < subnetIds.size(); i++) {
+      String az = region + (char) ('a' + i % 6);
+      world.subnets.put(
+          subnetIds.get(i),
+          new Subnet(subnetIds.get(i), vpc, az, "10.0." + (i + 1) + ".0/24", true));
+    }
+    String rtb = "rtb-0" + world.hex(16);
+    world.routeTables.put(
+        rtb,
+        new RouteTable(
+            rtb,
+            vpc,
+            true,
+            subnetIds,
+            List.of(new Route("10.0.0.0/16", "local"), new Route("0.0.0.0/0", igw))));
+
+    String albGroup = "sg-0" + world.hex(16);
+    world.securityGroups.put(
+        albGroup,
+        new SecurityGroup(
+            albGroup,
+            target.service() + "-alb",
+            vpc,
+            List.of(
+                new IngressRule("tcp", 80, 80, List.of("0.0.0.0/0"), List.of()),
+                new IngressRule("tcp", 443, 443, List.of("0.0.0.0/0"), List.of()))));
+    for (String sg : taskGroups) {
+      world.securityGroups.put(
+          sg,
+          new SecurityGroup(
+              sg,
+              target.service() + "-tasks",
+              vpc,
+              List.of(
+                  new IngressRule(
+                      "tcp", template.port(), template.port(), List.of(), List.of(albGroup)))));
+    }
+
+    List<String> lbArns = new ArrayList<>();
+    for (Target.LoadBalancer lb : target.loadBalancers()) {
+      String arn = lb.targetGroupArn();
+      String name = targetGroupName(arn);
+      String lbArn =
+          "arn:aws:elasticloadbalancing:"
+              + region
+              + ":"
+              + World.ACCOUNT
+              + ":loadbalancer/app/"
+              + shorten(name + "-alb")
+              + "/"
+              + world.hex(16);
+      int port = lb.containerPort() > 0 ? lb.containerPort() : template.port();
+      boolean awsvpc = template.networkMode() == null || template.networkMode().equals("awsvpc");
+      world.targetGroups.put(
+          arn, new SimTargetGroup(arn, name, port, awsvpc ? "ip" : "instance", vpc, lbArn));
+      world.loadBalancers.put(lbArn, List.of(albGroup));
+      lbArns.add(lbArn);
+    }
+
+    if (template.logGroup() != null) {
+      world.logGroups.putIfAbsent(World.key(region, template.logGroup()), new ArrayList<>());
+    }
+
+    Instant pushedAt = world.now.minus(Duration.ofDays(1));
+    for (ImageRef image : images(spec)) {
+      if (Behavior.fromTag(image.tag()) == Behavior.MISSING) {
+        world.ecr.createRepository(region, image.repository());
+      } else {
+        world.ecr.push(region, image, pushedAt, findings(image));
+      }
+    }
+
+    for (Phase phase : spec.phases()) {
+      for (Gate gate : phase.gates()) {
+        if (gate instanceof Gate.CloudWatchAlarm alarms) {
+          alarms.names().forEach(world::alarm);
+        }
+      }
+    }
+
+    String baseline = null;
+    if (options.existingServiceImageTag() != null) {
+      baseline =
+          existingService(spec, options, new NetworkConfig(subnetIds, taskGroups, true), wallNow);
+    }
+    return new Seeded(vpc, igw, rtb, subnetIds, taskGroups, albGroup, lbArns, baseline);
+  }
+
+  private String existingService(
+      RolloutSpec spec, Seed options, NetworkConfig network, Instant wallNow) {
+    Target target = spec.target();
+    Template template = spec.template();
+    String region = target.region();
+    ImageRef first = spec.phases().get(0).image();
+    ImageRef image =
+        new ImageRef(first.registry(), first.repository(), options.existingServiceImageTag(), null);
+    world.ecr.push(region, image, world.now.minus(Duration.ofDays(7)), findings(image));
+    TaskDefinition td = world.registerTaskDefinition(region, taskDefinition(template, image));
+    int desired =
+        options.desiredCount() > 0
+            ? options.desiredCount()
+            : Math.max(1, spec.phases().get(0).desiredCount());
+    List<LoadBalancerBinding> bindings = new ArrayList<>();
+    for (Target.LoadBalancer lb : target.loadBalancers()) {
+      bindings.add(
+          new LoadBalancerBinding(
+              lb.targetGroupArn(),
+              lb.containerName() != null ? lb.containerName() : template.container(),
+              lb.containerPort() > 0 ? lb.containerPort() : template.port()));
+    }
+    NetworkConfig net =
+        target.network() != null
+            ? new NetworkConfig(
+                network.subnets(), network.securityGroups(), target.network().assignPublicIp())
+            : network;
+    // A fresh world starts the service in the past, so it is steady and has a history by now.
+    if (world.services.isEmpty()) {
+      world.now = world.now.minus(Timings.SEED_HISTORY);
+    }
+    world.createService(
+        new CreateServiceRequest(
+            new ServiceRef(region, World.clusterName(target.cluster()), target.service()),
+            td.arn(),
+            desired,
+            template.launchType() == null ? "FARGATE" : template.launchType(),
+            net,
+            bindings));
+    world.advance(wallNow);
+    return td.arn();
+  }
+
+  /** The task definition a template gives with this image (how the baseline was registered). */
+  static TaskDefinitionSpec taskDefinition(Template t, ImageRef image) {
+    String networkMode = t.networkMode() == null ? "awsvpc" : t.networkMode();
+    int hostPort = networkMode.equals("awsvpc") || networkMode.equals("host") ? t.port() : 0;
+    Map<String, String> logOptions = new LinkedHashMap<>();
+    String logDriver = null;
+    if (t.logGroup() != null) {
+      logDriver = "awslogs";
+      logOptions.put("awslogs-group", t.logGroup());
+      logOptions.put("awslogs-stream-prefix", "ecs");
+    }
+    List<ContainerDefinition> containers = new ArrayList<>();
+    containers.add(
+        new ContainerDefinition(
+            t.container(),
+            image.toString(),
+            true,
+            List.of(new PortMapping(t.port(), hostPort, "tcp")),
+            t.env(),
+            t.healthCheck() == null
+                ? null
+                : new TaskDefinitionSpec.HealthCheck(
+                    t.healthCheck().command(),
+                    t.healthCheck().intervalSeconds(),
+                    t.healthCheck().timeoutSeconds(),
+                    t.healthCheck().retries(),
+                    t.healthCheck().startPeriodSeconds()),
+            logDriver,
+            logOptions));
+    for (Template.Sidecar s : t.sidecars()) {
+      containers.add(
+          new ContainerDefinition(
+              s.name(),
+              s.image().toString(),
+              s.essential(),
+              List.of(),
+              Map.of(),
+              null,
+              logDriver,
+              logOptions));
+    }
+    return new TaskDefinitionSpec(
+            t.family(),
+            containers,
+            Integer.toString(t.cpu()),
+            Integer.toString(t.memory()),
+            networkMode,
+            List.of(t.launchType() == null ? "FARGATE" : t.launchType()),
+            t.executionRoleArn(),
+            t.taskRoleArn(),
+            Map.of())
+        .withHashTag();
+  }
+
+  private static Set<ImageRef> images(RolloutSpec spec) {
+    Set<ImageRef> images = new LinkedHashSet<>();
+    for (Phase p : spec.phases()) {
+      if (p.image() != null) {
+        images.add(p.image());
+      }
+      images.addAll(p.images().values());
+    }
+    for (Template.Sidecar s : spec.template().sidecars()) {
+      images.add(s.image());
+    }
+    return images;
+  }
+
+  /** Scan findings: a tag with {@code critical} in it has a critical one. */
+  private static Map<Severity, Integer> findings(ImageRef image) {
+    String tag = image.tag() == null ? "" : image.tag();
+    return tag.contains("critical")
+        ? Map.of(Severity.CRITICAL, 1, Severity.HIGH, 3, Severity.LOW, 4)
+        : Map.of(Severity.INFORMATIONAL, 3, Severity.LOW, 1);
+  }
+
+  /** The name in {@code arn:…:targetgroup/NAME/ID}, or the text itself. */
+  static String targetGroupName(String arn) {
+    int i = arn.indexOf("targetgroup/");
+    if (i < 0) {
+      return arn;
+    }
+    String rest = arn.substring(i + "targetgroup/".length());
+    int slash = rest.indexOf('/');
+    return slash < 0 ? rest : rest.substring(0, slash);
+  }
+
+  private static String shorten(String name) {
+    return name.length() <= 32 ? name : name.substring(0, 32);
+  }
+}

@@ -1,0 +1,94 @@
+package dev.snailtrail.sim;
+
+import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What an HTTP request to a simulated service answers: the load balancer picks one of the service's
+ * tasks (round robin over healthy targets; over every unhealthy one when none is healthy, as an ALB
+ * fails open; over running tasks without target groups), and the task's behaviour decides the
+ * answer.
+ */
+final class ServiceApp {
+  /** An HTTP answer. */
+  record Answer(int status, String body, String taskId) {}
+
+  private ServiceApp() {}
+
+  static Answer answer(World world, SimService s, String path) {
+    if (s == null) {
+      return new Answer(503, "{\"error\":\"service unavailable\"}", null);
+    }
+    List<SimTask> candidates = candidates(world, s);
+    if (candidates.isEmpty()) {
+      return new Answer(503, "{\"error\":\"service unavailable: no healthy targets\"}", null);
+    }
+    SimTask t = candidates.get(Math.floorMod(s.nextTarget++, candidates.size()));
+    return answer(t, path, world);
+  }
+
+  private static List<SimTask> candidates(World world, SimService s) {
+    List<SimTargetGroup> groups = new ArrayList<>();
+    for (LoadBalancerBinding lb : s.loadBalancers) {
+      SimTargetGroup tg = world.targetGroups.get(lb.targetGroupArn());
+      if (tg != null) {
+        groups.add(tg);
+      }
+    }
+    if (groups.isEmpty()) {
+      return s.tasks.stream().filter(SimTask::running).toList();
+    }
+    SimTargetGroup tg = groups.get(0);
+    List<SimTask> healthy =
+        tg.targets.values().stream()
+            .filter(t -> t.state.equals("healthy"))
+            .map(t -> t.task)
+            .toList();
+    if (!healthy.isEmpty()) {
+      return healthy;
+    }
+    return tg.targets.values().stream()
+        .filter(t -> t.state.equals("unhealthy"))
+        .map(t -> t.task)
+        .toList();
+  }
+
+  private static Answer answer(SimTask t, String path, World world) {
+    boolean listening = t.readyAt != null && t.running() && t.behavior != Behavior.WRONG_PORT;
+    if (!listening) {
+      return new Answer(502, "{\"error\":\"bad gateway\"}", t.id);
+    }
+    if (t.behavior == Behavior.UNHEALTHY) {
+      return new Answer(500, "{\"error\":\"internal server error\"}", t.id);
+    }
+    String p = path == null || path.isEmpty() ? "/" : path;
+    return switch (p) {
+      case "/health" -> new Answer(200, "{\"status\":\"healthy\"}", t.id);
+      case "/ml/status" ->
+          t.behavior == Behavior.ML_DOWN
+              ? new Answer(
+                  200,
+                  "{\"ml\":{\"state\":\"degraded\",\"reason\":\"model backend unreachable\"},"
+                      + "\"status\":\"ok\"}",
+                  t.id)
+              : new Answer(200, "{\"ml\":{\"state\":\"ready\"},\"status\":\"ok\"}", t.id);
+      case "/" ->
+          new Answer(
+              200,
+              "{\"service\":\""
+                  + t.service.ref.service()
+                  + "\",\"image\":\""
+                  + t.main.image()
+                  + "\",\"task\":\""
+                  + t.id
+                  + "\",\"port\":"
+                  + t.listenPort(world.configuredPort(t))
+                  + "}",
+              t.id);
+      default ->
+          new Answer(
+              404, "{\"error\":\"not found\",\"path\":\"" + p.replace("\"", "%22") + "\"}", t.id);
+    };
+  }
+}

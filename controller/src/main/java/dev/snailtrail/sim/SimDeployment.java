@@ -1,0 +1,26 @@
+package dev.snailtrail.sim;
+
+import dev.snailtrail.provider.TaskDefinition;
+import java.time.Instant;
+
+/** One ECS deployment of a service. */
+final class SimDeployment {
+  final String id;
+  final TaskDefinition taskDefinition;
+  final int desiredCount;
+  final Instant createdAt;
+  String status = "PRIMARY";
+  String rolloutState = "IN_PROGRESS";
+  String rolloutStateReason;
+  int failedTasks;
+  Instant updatedAt;
+
+  SimDeployment(String id, TaskDefinition taskDefinition, int desiredCount, Instant createdAt) {
+    this.id = id;
+    this.taskDefinition = taskDefinition;
+    this.desiredCount = desiredCount;
+    this.createdAt = createdAt;
+    this.updatedAt = createdAt;
+    this.rolloutStateReason = "ECS deployment " + id + " in progress.";
+  }
+}

@@ -1,0 +1,64 @@
+package dev.snailtrail.sim;
+
+import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
+import dev.snailtrail.provider.Ecs.NetworkConfig;
+import dev.snailtrail.provider.Ecs.ServiceEvent;
+import dev.snailtrail.provider.ServiceRef;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One simulated ECS service. */
+final class SimService {
+  static final int MAX_EVENTS = 100;
+
+  final ServiceRef ref;
+  final String arn;
+  final String launchType;
+  final NetworkConfig network;
+  final List<LoadBalancerBinding> loadBalancers;
+  String status = "ACTIVE";
+
+  /** Where the load balancer's round robin goes next. */
+  int nextTarget;
+
+  int desiredCount;
+
+  /** Newest first. */
+  final List<SimDeployment> deployments = new ArrayList<>();
+
+  /** Newest first. */
+  final List<ServiceEvent> events = new ArrayList<>();
+
+  final List<SimTask> tasks = new ArrayList<>();
+
+  SimService(
+      ServiceRef ref,
+      String arn,
+      String launchType,
+      NetworkConfig network,
+      List<LoadBalancerBinding> loadBalancers,
+      int desiredCount) {
+    this.ref = ref;
+    this.arn = arn;
+    this.launchType = launchType;
+    this.network = network;
+    this.loadBalancers = List.copyOf(loadBalancers);
+    this.desiredCount = desiredCount;
+  }
+
+  SimDeployment primary() {
+    return deployments.isEmpty() ? null : deployments.get(0);
+  }
+
+  void event(ServiceEvent e) {
+    events.add(0, e);
+    if (events.size() > MAX_EVENTS) {
+      events.remove(events.size() - 1);
+    }
+  }
+
+  /** {@code (service name)}, how ECS starts its event messages. */
+  String tag() {
+    return "(service " + ref.service() + ")";
+  }
+}

@@ -1,0 +1,97 @@
+package dev.snailtrail.sim;
+
+import dev.snailtrail.provider.Ecs.PortMapping;
+import dev.snailtrail.provider.TaskDefinition;
+import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
+import java.time.Instant;
+import java.util.List;
+
+/** One simulated task and its history (start and stop times stay for metrics). */
+final class SimTask {
+  final String id;
+  final String arn;
+  final SimService service;
+  final SimDeployment deployment;
+  final TaskDefinition taskDefinition;
+  final ContainerDefinition main;
+  final Behavior behavior;
+  final String launchType;
+  final String subnetId;
+  final String privateIp;
+  final String publicIp;
+  final List<PortMapping> bindings;
+  final Instant createdAt;
+
+  String lastStatus = "PROVISIONING";
+  String desiredStatus = "RUNNING";
+  String health = "UNKNOWN";
+  Instant startedAt;
+  Instant readyAt;
+  Instant stoppingAt;
+  Instant stoppedAt;
+  String stopCode;
+  String stoppedReason;
+  String containerReason;
+  Integer exitCode;
+
+  SimTask(
+      String id,
+      String arn,
+      SimService service,
+      SimDeployment deployment,
+      TaskDefinition taskDefinition,
+      ContainerDefinition main,
+      Behavior behavior,
+      String launchType,
+      String subnetId,
+      String privateIp,
+      String publicIp,
+      List<PortMapping> bindings,
+      Instant createdAt) {
+    this.id = id;
+    this.arn = arn;
+    this.service = service;
+    this.deployment = deployment;
+    this.taskDefinition = taskDefinition;
+    this.main = main;
+    this.behavior = behavior;
+    this.launchType = launchType;
+    this.subnetId = subnetId;
+    this.privateIp = privateIp;
+    this.publicIp = publicIp;
+    this.bindings = List.copyOf(bindings);
+    this.createdAt = createdAt;
+  }
+
+  /** Not stopped and not being stopped. */
+  boolean live() {
+    return desiredStatus.equals("RUNNING") && stoppedAt == null;
+  }
+
+  boolean stopped() {
+    return stoppedAt != null;
+  }
+
+  boolean running() {
+    return live() && lastStatus.equals("RUNNING");
+  }
+
+  /** Whether the task ran at any moment in [from, to). */
+  boolean ranDuring(Instant from, Instant to) {
+    if (startedAt == null || !startedAt.isBefore(to)) {
+      return false;
+    }
+    Instant end = stoppingAt != null ? stoppingAt : stoppedAt;
+    return end == null || end.isAfter(from);
+  }
+
+  /** The port the app really listens on. */
+  int listenPort(int configured) {
+    return behavior == Behavior.WRONG_PORT ? 8080 : configured;
+  }
+
+  /** Whether the image is one of the ML builds (everything but the bare {@code simple} app). */
+  boolean mlImage() {
+    return !main.image().contains("simple");
+  }
+}

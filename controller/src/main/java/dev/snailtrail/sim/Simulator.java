@@ -1,0 +1,389 @@
+package dev.snailtrail.sim;
+
+import dev.snailtrail.provider.CloudWatch;
+import dev.snailtrail.provider.Ecs;
+import dev.snailtrail.provider.Endpoints;
+import dev.snailtrail.provider.Images;
+import dev.snailtrail.provider.LoadBalancing;
+import dev.snailtrail.provider.Logs;
+import dev.snailtrail.provider.Network;
+import dev.snailtrail.provider.ProviderException;
+import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.TaskDefinition;
+import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.spec.Gate.MetricQuery;
+import dev.snailtrail.spec.ImageRef;
+import dev.snailtrail.spec.Rollout;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An embedded AWS account for Snail Trail: ECS services, deployments and tasks, ELBv2 target
+ * groups, CloudWatch alarms, metrics and logs, ECR images and the VPC, behind the same ports the
+ * AWS provider implements. Each simulated service is also served on a real loopback HTTP port.
+ *
+ * <p>Time comes only from the injected clock. Every call first brings the world up to {@code
+ * clock.instant()}, running the lifecycle transitions due by then in time order, so what a call
+ * returns depends on the clock's time and the seed alone; no thread changes state in the
+ * background. Behaviour per image comes from keywords in its tag ({@link Behavior#fromTag}) unless
+ * a scenario says otherwise. docs/simulator.md describes behaviours, timings and scenario files.
+ *
+ * <p>Thread-safe: every call holds this object's lock (the HTTP servers' threads too).
+ */
+public final class Simulator
+    implements Ecs, LoadBalancing, CloudWatch, Logs, Images, Network, Endpoints, AutoCloseable {
+
+  private final Clock clock;
+  private final World world;
+  private final MetricModel metrics;
+  private final Loopback loopback;
+
+  /** A simulator with seed 42. */
+  public Simulator(Clock clock) {
+    this(clock, 42L);
+  }
+
+  /**
+   * A simulator.
+   *
+   * @param clock where time comes from (a manual clock in tests, a sped-up one in the demo)
+   * @param seed seeds every identifier and jitter, so two runs with one seed agree
+   */
+  public Simulator(Clock clock, long seed) {
+    this.clock = clock;
+    this.world = new World(clock.instant(), seed);
+    this.metrics = new MetricModel(world);
+    this.loopback = new Loopback(this::answer);
+  }
+
+  /** Every port of this simulator, named {@code sim}. */
+  public Providers providers() {
+    return new Providers("sim", this, this, this, this, this, this, this);
+  }
+
+  private void tick() {
+    world.advance(clock.instant());
+  }
+
+  // ------------------------------------------------------------------ setup
+
+  /**
+   * Prepares a consistent world for a rollout: cluster, VPC, subnets, security groups, target
+   * groups and load balancers, log group, ECR images of every phase (except tags containing {@code
+   * missing}), the alarms its gates name (OK) and, with {@link Seed#existingService}, the service
+   * itself, steady on a baseline revision.
+   */
+  public synchronized Seeded seed(Rollout rollout, Seed options) {
+    tick();
+    return new Seeder(world).seed(rollout.spec(), options, clock.instant());
+  }
+
+  /** Applies a scenario file (format in docs/simulator.md). */
+  public void applyScenario(Path file) throws IOException {
+    applyScenario(Files.readString(file, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Applies a scenario given as YAML text.
+   *
+   * @throws IllegalArgumentException naming what is wrong
+   */
+  public synchronized void applyScenario(String yaml) {
+    tick();
+    Scenario.apply(world, yaml);
+  }
+
+  /** Sets an alarm's state now ({@code OK}, {@code ALARM} or {@code INSUFFICIENT_DATA}). */
+  public synchronized void setAlarmState(String name, String state, String reason) {
+    tick();
+    world.setAlarm(name, state, reason);
+  }
+
+  /**
+   * Makes tasks started from now on with this image behave so; {@code image} is a full reference or
+   * {@code repository:tag}.
+   */
+  public synchronized void setImageBehavior(String image, Behavior behavior) {
+    tick();
+    world.imageBehaviors.put(image, behavior);
+  }
+
+  /** Turns the deployment circuit breaker on (the default) or off for every service. */
+  public synchronized void setCircuitBreaker(boolean enabled) {
+    tick();
+    world.circuitBreaker = enabled;
+  }
+
+  /** Creates a cluster (seed does this for a spec). */
+  public synchronized void createCluster(String region, String name) {
+    tick();
+    world.createCluster(region, World.clusterName(name));
+  }
+
+  /** Creates a log group. */
+  public synchronized void createLogGroup(String region, String name) {
+    tick();
+    world.logGroups.putIfAbsent(World.key(region, name), new ArrayList<>());
+  }
+
+  /** Pushes an image to ECR (creating the repository); returns its digest. */
+  public synchronized String pushImage(String region, ImageRef image) {
+    tick();
+    return world.ecr.push(region, image, world.now, Map.of()).digest();
+  }
+
+  /** Deletes an image from ECR; whether it was there. */
+  public synchronized boolean removeImage(String region, ImageRef image) {
+    tick();
+    return world.ecr.remove(region, image);
+  }
+
+  /** Marks a task definition revision INACTIVE. */
+  public synchronized void deregisterTaskDefinition(String region, String arnOrFamilyRevision) {
+    tick();
+    world.deregisterTaskDefinition(region, arnOrFamilyRevision);
+  }
+
+  /** The loopback URL the service is served on. */
+  public URI endpoint(ServiceRef service) {
+    return resolve(service, null);
+  }
+
+  /** Stops the loopback HTTP servers. The simulator's state stays readable. */
+  @Override
+  public void close() {
+    loopback.close();
+  }
+
+  private synchronized ServiceApp.Answer answer(ServiceRef service, String path) {
+    tick();
+    return ServiceApp.answer(world, world.service(service), path);
+  }
+
+  // ------------------------------------------------------------------ Ecs
+
+  @Override
+  public synchronized Optional<ClusterState> describeCluster(String region, String cluster) {
+    tick();
+    return world.describeCluster(region, cluster);
+  }
+
+  @Override
+  public synchronized Map<String, ServiceState> describeServices(
+      String region, String cluster, List<String> services) {
+    tick();
+    world.requireCluster(region, cluster, "DescribeServices");
+    Map<String, ServiceState> found = new LinkedHashMap<>();
+    for (String name : services) {
+      SimService s = world.service(new ServiceRef(region, cluster, name));
+      if (s != null) {
+        found.put(name, world.serviceState(s));
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public synchronized TaskDefinition registerTaskDefinition(
+      String region, TaskDefinitionSpec spec) {
+    tick();
+    return world.registerTaskDefinition(region, spec);
+  }
+
+  @Override
+  public synchronized Optional<TaskDefinition> describeTaskDefinition(
+      String region, String arnOrFamilyRevision) {
+    tick();
+    return world.describeTaskDefinition(region, arnOrFamilyRevision);
+  }
+
+  @Override
+  public synchronized Optional<TaskDefinition> findTaskDefinitionByHash(
+      String region, String family, String contentHash) {
+    tick();
+    return world.findTaskDefinitionByHash(region, family, contentHash);
+  }
+
+  @Override
+  public synchronized ServiceState createService(CreateServiceRequest request) {
+    tick();
+    return world.createService(request);
+  }
+
+  @Override
+  public synchronized ServiceState updateService(
+      ServiceRef ref, String taskDefinitionArn, int desiredCount) {
+    tick();
+    return world.updateService(ref, taskDefinitionArn, desiredCount);
+  }
+
+  @Override
+  public synchronized List<TaskState> listTasks(ServiceRef ref, boolean includeStopped) {
+    tick();
+    SimService s = world.service(ref);
+    if (s == null) {
+      return List.of();
+    }
+    Instant forgetBefore = world.now.minus(Timings.STOPPED_TASK_MEMORY);
+    List<TaskState> tasks = new ArrayList<>();
+    for (SimTask t : s.tasks) {
+      boolean remembered = !t.stopped() || (includeStopped && t.stoppedAt.isAfter(forgetBefore));
+      if (remembered) {
+        tasks.add(world.taskState(t));
+      }
+    }
+    return tasks;
+  }
+
+  // ------------------------------------------------------------------ LoadBalancing
+
+  @Override
+  public synchronized List<TargetHealth> describeTargetHealth(
+      String region, String targetGroupArn) {
+    tick();
+    return world.targetHealth(targetGroupArn);
+  }
+
+  @Override
+  public synchronized Optional<TargetGroup> describeTargetGroup(
+      String region, String targetGroupArn) {
+    tick();
+    return world.targetGroup(targetGroupArn);
+  }
+
+  @Override
+  public synchronized List<String> loadBalancerSecurityGroups(
+      String region, String loadBalancerArn) {
+    tick();
+    List<String> groups = world.loadBalancers.get(loadBalancerArn);
+    if (groups == null) {
+      throw new ProviderException(
+          ProviderException.Kind.NOT_FOUND,
+          "elbv2",
+          "DescribeLoadBalancers",
+          "LoadBalancerNotFound: One or more load balancers not found: " + loadBalancerArn);
+    }
+    return groups;
+  }
+
+  // ------------------------------------------------------------------ CloudWatch
+
+  @Override
+  public synchronized Map<String, AlarmState> describeAlarms(String region, List<String> names) {
+    tick();
+    Map<String, AlarmState> found = new LinkedHashMap<>();
+    for (String name : names) {
+      found.put(name, world.alarm(name));
+    }
+    return found;
+  }
+
+  @Override
+  public synchronized List<MetricPoint> getMetricData(
+      String region, MetricQuery query, Instant start, Instant end) {
+    tick();
+    return metrics.query(region, query, start, end);
+  }
+
+  // ------------------------------------------------------------------ Logs
+
+  @Override
+  public synchronized List<LogEvent> filterLogEvents(
+      String region, String logGroup, String pattern, Instant start, Instant end, int limit) {
+    tick();
+    List<LogEvent> events = world.logGroups.get(World.key(region, logGroup));
+    if (events == null) {
+      throw new ProviderException(
+          ProviderException.Kind.NOT_FOUND,
+          "logs",
+          "FilterLogEvents",
+          "ResourceNotFoundException: The specified log group does not exist: " + logGroup);
+    }
+    FilterPattern filter;
+    try {
+      filter = FilterPattern.parse(pattern);
+    } catch (IllegalArgumentException e) {
+      throw new ProviderException(
+          ProviderException.Kind.INVALID, "logs", "FilterLogEvents", e.getMessage());
+    }
+    List<LogEvent> sorted = new ArrayList<>(events);
+    sorted.sort(Comparator.comparing(LogEvent::timestamp));
+    List<LogEvent> found = new ArrayList<>();
+    for (LogEvent e : sorted) {
+      if (found.size() >= limit) {
+        break;
+      }
+      boolean inWindow =
+          (start == null || !e.timestamp().isBefore(start))
+              && (end == null || e.timestamp().isBefore(end));
+      if (inWindow && filter.matches(e.message())) {
+        found.add(e);
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public synchronized boolean logGroupExists(String region, String logGroup) {
+    tick();
+    return world.logGroups.containsKey(World.key(region, logGroup));
+  }
+
+  // ------------------------------------------------------------------ Images
+
+  @Override
+  public synchronized Optional<ImageInfo> describeImage(String region, ImageRef image) {
+    tick();
+    return world.ecr.describe(region, image);
+  }
+
+  // ------------------------------------------------------------------ Network
+
+  @Override
+  public synchronized List<Subnet> describeSubnets(String region, List<String> subnetIds) {
+    tick();
+    return subnetIds.stream().map(world.subnets::get).filter(s -> s != null).toList();
+  }
+
+  @Override
+  public synchronized List<RouteTable> describeRouteTables(String region, String vpcId) {
+    tick();
+    return world.routeTables.values().stream().filter(rt -> rt.vpcId().equals(vpcId)).toList();
+  }
+
+  @Override
+  public synchronized List<SecurityGroup> describeSecurityGroups(
+      String region, List<String> groupIds) {
+    tick();
+    return groupIds.stream().map(world.securityGroups::get).filter(g -> g != null).toList();
+  }
+
+  // ------------------------------------------------------------------ Endpoints
+
+  /**
+   * {@code http://127.0.0.1:<port>} of the service's loopback server, keeping the declared URL's
+   * path prefix; the declared host is ignored.
+   */
+  @Override
+  public URI resolve(ServiceRef service, URI declared) {
+    ServiceRef ref = World.normalize(service);
+    String prefix = declared == null || declared.getRawPath() == null ? "" : declared.getRawPath();
+    if (prefix.endsWith("/")) {
+      prefix = prefix.substring(0, prefix.length() - 1);
+    }
+    int port = loopback.port(ref, prefix);
+    return URI.create("http://127.0.0.1:" + port + prefix);
+  }
+}

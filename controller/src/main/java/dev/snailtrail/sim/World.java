@@ -1,0 +1,1091 @@
+package dev.snailtrail.sim;
+
+import dev.snailtrail.provider.CloudWatch.AlarmState;
+import dev.snailtrail.provider.Ecs.ClusterState;
+import dev.snailtrail.provider.Ecs.ContainerState;
+import dev.snailtrail.provider.Ecs.CreateServiceRequest;
+import dev.snailtrail.provider.Ecs.Deployment;
+import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
+import dev.snailtrail.provider.Ecs.PortMapping;
+import dev.snailtrail.provider.Ecs.ServiceEvent;
+import dev.snailtrail.provider.Ecs.ServiceState;
+import dev.snailtrail.provider.Ecs.TaskState;
+import dev.snailtrail.provider.LoadBalancing.TargetGroup;
+import dev.snailtrail.provider.LoadBalancing.TargetHealth;
+import dev.snailtrail.provider.Logs.LogEvent;
+import dev.snailtrail.provider.Network.RouteTable;
+import dev.snailtrail.provider.Network.SecurityGroup;
+import dev.snailtrail.provider.Network.Subnet;
+import dev.snailtrail.provider.ProviderException;
+import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.TaskDefinition;
+import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
+import dev.snailtrail.provider.TaskDefinitionSpec.HealthCheck;
+import dev.snailtrail.spec.ImageRef;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Random;
+
+/**
+ * The simulated AWS account: every resource and a queue of timed transitions. Not thread-safe; the
+ * {@link Simulator} serializes access. Time only moves through {@link #advance(Instant)}, which
+ * runs the due transitions in time order, so the state is a function of the clock alone.
+ */
+final class World {
+  static final String ACCOUNT = "123456789012";
+
+  private record Event(Instant at, long seq, Runnable action) {}
+
+  private final Random random;
+  private final long seed;
+  private final PriorityQueue<Event> queue =
+      new PriorityQueue<>(Comparator.comparing(Event::at).thenComparingLong(Event::seq));
+  private long sequence;
+  private int ipCounter;
+  Instant now;
+  boolean circuitBreaker = true;
+
+  final Map<String, String> clusters = new LinkedHashMap<>();
+  final Map<String, SimService> services = new LinkedHashMap<>();
+  final Map<String, List<TaskDefinition>> taskDefinitions = new HashMap<>();
+  final Map<String, SimTargetGroup> targetGroups = new LinkedHashMap<>();
+  final Map<String, List<String>> loadBalancers = new LinkedHashMap<>();
+  final Map<String, AlarmState> alarms = new HashMap<>();
+  final Map<String, List<LogEvent>> logGroups = new HashMap<>();
+  final Ecr ecr = new Ecr();
+  final Map<String, Subnet> subnets = new LinkedHashMap<>();
+  final Map<String, RouteTable> routeTables = new LinkedHashMap<>();
+  final Map<String, SecurityGroup> securityGroups = new LinkedHashMap<>();
+  final Map<String, Behavior> imageBehaviors = new HashMap<>();
+
+  World(Instant start, long seed) {
+    this.now = start;
+    this.seed = seed;
+    this.random = new Random(seed);
+  }
+
+  long seed() {
+    return seed;
+  }
+
+  // ---------------------------------------------------------------- time
+
+  /** Runs every transition due up to {@code target}, in time order. */
+  void advance(Instant target) {
+    while (!queue.isEmpty() && !queue.peek().at().isAfter(target)) {
+      Event e = queue.poll();
+      if (e.at().isAfter(now)) {
+        now = e.at();
+      }
+      e.action().run();
+      reconcileAll();
+    }
+    if (target.isAfter(now)) {
+      now = target;
+    }
+  }
+
+  void at(Instant when, Runnable action) {
+    queue.add(new Event(when.isBefore(now) ? now : when, sequence++, action));
+  }
+
+  void after(Duration delay, Runnable action) {
+    at(now.plus(delay), action);
+  }
+
+  // ---------------------------------------------------------------- names
+
+  static String key(String... parts) {
+    return String.join("|", parts);
+  }
+
+  /** A cluster name from a name or ARN. */
+  static String clusterName(String nameOrArn) {
+    if (nameOrArn.startsWith("arn:")) {
+      return nameOrArn.substring(nameOrArn.lastIndexOf('/') + 1);
+    }
+    return nameOrArn;
+  }
+
+  static ServiceRef normalize(ServiceRef ref) {
+    return new ServiceRef(ref.region(), clusterName(ref.cluster()), ref.service());
+  }
+
+  String hex(int chars) {
+    StringBuilder b = new StringBuilder();
+    while (b.length() < chars) {
+      b.append(Integer.toHexString(random.nextInt(16)));
+    }
+    return b.toString();
+  }
+
+  private String digits(int n) {
+    StringBuilder b = new StringBuilder();
+    b.append(1 + random.nextInt(9));
+    while (b.length() < n) {
+      b.append(random.nextInt(10));
+    }
+    return b.toString();
+  }
+
+  // ---------------------------------------------------------------- ECS
+
+  void createCluster(String region, String name) {
+    clusters.putIfAbsent(
+        key(region, name), "arn:aws:ecs:" + region + ":" + ACCOUNT + ":cluster/" + name);
+  }
+
+  Optional<ClusterState> describeCluster(String region, String cluster) {
+    String name = clusterName(cluster);
+    String arn = clusters.get(key(region, name));
+    if (arn == null) {
+      return Optional.empty();
+    }
+    int active = 0;
+    int running = 0;
+    for (SimService s : services.values()) {
+      if (s.ref.region().equals(region) && s.ref.cluster().equals(name)) {
+        active += s.status.equals("ACTIVE") ? 1 : 0;
+        running += (int) s.tasks.stream().filter(SimTask::running).count();
+      }
+    }
+    return Optional.of(new ClusterState(arn, name, "ACTIVE", active, running));
+  }
+
+  /** Throws NOT_FOUND unless the cluster exists, as ECS answers ClusterNotFoundException. */
+  void requireCluster(String region, String cluster, String operation) {
+    if (!clusters.containsKey(key(region, clusterName(cluster)))) {
+      throw new ProviderException(
+          ProviderException.Kind.NOT_FOUND,
+          "ecs",
+          operation,
+          "ClusterNotFoundException: Cluster not found: " + cluster);
+    }
+  }
+
+  SimService service(ServiceRef ref) {
+    ServiceRef n = normalize(ref);
+    SimService s = services.get(key(n.region(), n.cluster(), n.service()));
+    return s != null && s.status.equals("ACTIVE") ? s : null;
+  }
+
+  private SimService requireService(ServiceRef ref, String operation) {
+    SimService s = service(ref);
+    if (s == null) {
+      throw new ProviderException(
+          ProviderException.Kind.NOT_FOUND,
+          "ecs",
+          operation,
+          "ServiceNotFoundException: Service not found: " + ref);
+    }
+    return s;
+  }
+
+  TaskDefinition registerTaskDefinition(String region, TaskDefinitionSpec spec) {
+    List<TaskDefinition> revisions =
+        taskDefinitions.computeIfAbsent(key(region, spec.family()), k -> new ArrayList<>());
+    int revision = revisions.size() + 1;
+    TaskDefinition td =
+        new TaskDefinition(
+            "arn:aws:ecs:"
+                + region
+                + ":"
+                + ACCOUNT
+                + ":task-definition/"
+                + spec.family()
+                + ":"
+                + revision,
+            spec.family(),
+            revision,
+            "ACTIVE",
+            spec);
+    revisions.add(td);
+    return td;
+  }
+
+  Optional<TaskDefinition> describeTaskDefinition(String region, String arnOrFamilyRevision) {
+    String s = arnOrFamilyRevision;
+    int slash = s.indexOf("task-definition/");
+    if (slash >= 0) {
+      s = s.substring(slash + "task-definition/".length());
+    }
+    int colon = s.lastIndexOf(':');
+    String family = colon < 0 ? s : s.substring(0, colon);
+    List<TaskDefinition> revisions = taskDefinitions.get(key(region, family));
+    if (revisions == null) {
+      return Optional.empty();
+    }
+    if (colon < 0) {
+      return revisions.stream().filter(t -> t.status().equals("ACTIVE")).reduce((a, b) -> b);
+    }
+    try {
+      int revision = Integer.parseInt(s.substring(colon + 1));
+      return revision >= 1 && revision <= revisions.size()
+          ? Optional.of(revisions.get(revision - 1))
+          : Optional.empty();
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  Optional<TaskDefinition> findTaskDefinitionByHash(String region, String family, String hash) {
+    List<TaskDefinition> revisions = taskDefinitions.getOrDefault(key(region, family), List.of());
+    for (int i = revisions.size() - 1; i >= 0; i--) {
+      TaskDefinition td = revisions.get(i);
+      if (td.status().equals("ACTIVE")
+          && hash.equals(td.spec().tags().get(TaskDefinitionSpec.HASH_TAG))) {
+        return Optional.of(td);
+      }
+    }
+    return Optional.empty();
+  }
+
+  void deregisterTaskDefinition(String region, String arnOrFamilyRevision) {
+    TaskDefinition td =
+        describeTaskDefinition(region, arnOrFamilyRevision)
+            .orElseThrow(() -> invalid("DeregisterTaskDefinition", arnOrFamilyRevision));
+    List<TaskDefinition> revisions = taskDefinitions.get(key(region, td.family()));
+    revisions.set(
+        td.revision() - 1,
+        new TaskDefinition(td.arn(), td.family(), td.revision(), "INACTIVE", td.spec()));
+  }
+
+  private static ProviderException invalid(String operation, String taskDefinition) {
+    return new ProviderException(
+        ProviderException.Kind.INVALID,
+        "ecs",
+        operation,
+        "ClientException: Unable to describe task definition " + taskDefinition);
+  }
+
+  ServiceState createService(CreateServiceRequest request) {
+    ServiceRef ref = normalize(request.ref());
+    requireCluster(ref.region(), ref.cluster(), "CreateService");
+    if (service(ref) != null) {
+      throw new ProviderException(
+          ProviderException.Kind.INVALID,
+          "ecs",
+          "CreateService",
+          "InvalidParameterException: Creation of service was not idempotent.");
+    }
+    TaskDefinition td =
+        describeTaskDefinition(ref.region(), request.taskDefinitionArn())
+            .orElseThrow(() -> invalid("CreateService", request.taskDefinitionArn()));
+    String launchType = request.launchType() == null ? "FARGATE" : request.launchType();
+    SimService s =
+        new SimService(
+            ref,
+            "arn:aws:ecs:"
+                + ref.region()
+                + ":"
+                + ACCOUNT
+                + ":service/"
+                + ref.cluster()
+                + "/"
+                + ref.service(),
+            launchType,
+            request.network(),
+            request.loadBalancers(),
+            request.desiredCount());
+    services.put(key(ref.region(), ref.cluster(), ref.service()), s);
+    s.deployments.add(0, new SimDeployment(deploymentId(), td, request.desiredCount(), now));
+    reconcile(s);
+    return serviceState(s);
+  }
+
+  ServiceState updateService(ServiceRef ref, String taskDefinitionArn, int desiredCount) {
+    SimService s = requireService(ref, "UpdateService");
+    TaskDefinition td =
+        describeTaskDefinition(s.ref.region(), taskDefinitionArn)
+            .orElseThrow(() -> invalid("UpdateService", taskDefinitionArn));
+    for (SimDeployment d : s.deployments) {
+      if (d.status.equals("PRIMARY")) {
+        d.status = "ACTIVE";
+        d.updatedAt = now;
+      }
+    }
+    s.desiredCount = desiredCount;
+    s.deployments.add(0, new SimDeployment(deploymentId(), td, desiredCount, now));
+    while (s.deployments.size() > 6) {
+      s.deployments.remove(s.deployments.size() - 1);
+    }
+    reconcile(s);
+    return serviceState(s);
+  }
+
+  private String deploymentId() {
+    return "ecs-svc/" + digits(19);
+  }
+
+  private void event(SimService s, String message) {
+    s.event(new ServiceEvent(hex(8) + "-" + hex(4) + "-" + hex(4) + "-" + hex(12), now, message));
+  }
+
+  // ---------------------------------------------------------------- the service scheduler
+
+  private void reconcileAll() {
+    for (SimService s : services.values()) {
+      if (s.status.equals("ACTIVE")) {
+        reconcile(s);
+      }
+    }
+  }
+
+  /**
+   * One pass of the ECS service scheduler: launch for the PRIMARY deployment within maximumPercent
+   * (200), stop older tasks while minimumHealthyPercent (100) still holds, complete the deployment
+   * once only its healthy tasks remain.
+   */
+  void reconcile(SimService s) {
+    SimDeployment primary = s.primary();
+    if (primary == null) {
+      return;
+    }
+    List<SimTask> live = s.tasks.stream().filter(SimTask::live).toList();
+    List<SimTask> primaryLive = live.stream().filter(t -> t.deployment == primary).toList();
+    int maxTotal = primary.desiredCount * 2;
+    if (!primary.rolloutState.equals("FAILED")) {
+      int launch =
+          Math.min(primary.desiredCount - primaryLive.size(), Math.max(0, maxTotal - live.size()));
+      if (launch > 0) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < launch; i++) {
+          ids.add(launch(s, primary).id);
+        }
+        event(
+            s,
+            s.tag()
+                + " has started "
+                + launch
+                + " tasks: "
+                + String.join(" ", ids.stream().map(id -> "(task " + id + ")").toList())
+                + ".");
+      }
+    }
+    // Too many tasks in the primary deployment (scaled in): stop the ones least far along.
+    int excess = primaryLive.size() - primary.desiredCount;
+    if (excess > 0) {
+      List<SimTask> ordered = new ArrayList<>(primaryLive);
+      ordered.sort(Comparator.comparing((SimTask t) -> healthy(t)).thenComparing(t -> t.createdAt));
+      stopByScheduler(s, ordered.subList(0, excess), primary);
+    }
+    // Older deployments: not-yet-healthy tasks go at once; healthy ones as the new ones take over.
+    long healthyTotal = s.tasks.stream().filter(SimTask::live).filter(this::healthy).count();
+    List<SimTask> old =
+        s.tasks.stream().filter(SimTask::live).filter(t -> t.deployment != primary).toList();
+    List<SimTask> stop = new ArrayList<>(old.stream().filter(t -> !healthy(t)).toList());
+    long spare = healthyTotal - s.desiredCount;
+    for (SimTask t : old) {
+      if (spare <= 0) {
+        break;
+      }
+      if (healthy(t)) {
+        stop.add(t);
+        spare--;
+      }
+    }
+    if (!stop.isEmpty()) {
+      stopByScheduler(s, stop, primary);
+    }
+    boolean othersGone =
+        s.tasks.stream().filter(t -> t.deployment != primary).allMatch(SimTask::stopped);
+    List<SimTask> nowLive = primaryLive.stream().filter(SimTask::live).toList();
+    if (primary.rolloutState.equals("IN_PROGRESS")
+        && othersGone
+        && nowLive.size() == primary.desiredCount
+        && nowLive.stream().allMatch(this::healthy)) {
+      primary.rolloutState = "COMPLETED";
+      primary.rolloutStateReason = "ECS deployment " + primary.id + " completed.";
+      primary.updatedAt = now;
+      for (SimDeployment d : s.deployments) {
+        if (d != primary && !d.status.equals("INACTIVE")) {
+          d.status = "INACTIVE";
+          d.updatedAt = now;
+        }
+      }
+      event(s, s.tag() + " has reached a steady state.");
+    }
+  }
+
+  /**
+   * Whether ECS counts the task as healthy for a deployment: RUNNING, its container health check
+   * (if any) HEALTHY, and healthy in every target group of the service.
+   */
+  boolean healthy(SimTask t) {
+    if (!t.running()) {
+      return false;
+    }
+    if (t.main.healthCheck() != null ? !t.health.equals("HEALTHY") : t.health.equals("UNHEALTHY")) {
+      return false;
+    }
+    for (LoadBalancerBinding lb : t.service.loadBalancers) {
+      SimTargetGroup tg = targetGroups.get(lb.targetGroupArn());
+      if (tg != null) {
+        SimTargetGroup.Target target = tg.targets.get(t.id);
+        if (target == null || !target.state.equals("healthy")) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private void stopByScheduler(SimService s, List<SimTask> tasks, SimDeployment primary) {
+    List<String> ids = new ArrayList<>();
+    for (SimTask t : tasks) {
+      ids.add(t.id);
+      beginStop(
+          t,
+          "ServiceSchedulerInitiated",
+          "Scaling activity initiated by (deployment " + primary.id + ")",
+          0);
+    }
+    event(
+        s,
+        s.tag()
+            + " has stopped "
+            + tasks.size()
+            + " running tasks: "
+            + String.join(" ", ids.stream().map(id -> "(task " + id + ")").toList())
+            + ".");
+  }
+
+  private void taskFailed(SimTask t) {
+    SimDeployment d = t.deployment;
+    d.failedTasks++;
+    d.updatedAt = now;
+    int threshold = Math.max(3, (d.desiredCount + 1) / 2);
+    if (circuitBreaker
+        && d.status.equals("PRIMARY")
+        && d.rolloutState.equals("IN_PROGRESS")
+        && d.failedTasks >= threshold) {
+      d.rolloutState = "FAILED";
+      d.rolloutStateReason = "ECS deployment circuit breaker: tasks failed to start.";
+      event(
+          t.service,
+          t.service.tag() + " deployment " + d.id + " deployment failed: tasks failed to start.");
+    }
+  }
+
+  // ---------------------------------------------------------------- task lifecycle
+
+  /** The container a task's behaviour and target registration follow. */
+  static ContainerDefinition mainContainer(SimService s, TaskDefinition td) {
+    for (LoadBalancerBinding lb : s.loadBalancers) {
+      ContainerDefinition c = td.spec().container(lb.containerName());
+      if (c != null) {
+        return c;
+      }
+    }
+    return td.spec().containers().stream()
+        .filter(c -> c.essential() && !c.portMappings().isEmpty())
+        .findFirst()
+        .orElse(td.spec().containers().get(0));
+  }
+
+  Behavior behaviorOf(String image) {
+    Behavior override = imageBehaviors.get(image);
+    if (override != null) {
+      return override;
+    }
+    try {
+      ImageRef ref = ImageRef.parse(image);
+      override = imageBehaviors.get(ref.repository() + ":" + ref.effectiveTag());
+      return override != null ? override : Behavior.fromTag(ref.tag());
+    } catch (IllegalArgumentException e) {
+      return Behavior.HEALTHY;
+    }
+  }
+
+  private static boolean awsvpc(TaskDefinition td) {
+    return td.spec().networkMode() == null || td.spec().networkMode().equals("awsvpc");
+  }
+
+  private SimTask launch(SimService s, SimDeployment d) {
+    TaskDefinition td = d.taskDefinition;
+    ContainerDefinition main = mainContainer(s, td);
+    String id = hex(32);
+    boolean vpc = awsvpc(td);
+    String subnet = null;
+    int n = ipCounter++;
+    if (s.network != null && !s.network.subnets().isEmpty()) {
+      subnet = s.network.subnets().get(n % s.network.subnets().size());
+    }
+    String privateIp = vpc ? privateIp(subnet, n) : null;
+    String publicIp =
+        vpc && s.network != null && s.network.assignPublicIp() && s.launchType.equals("FARGATE")
+            ? (3 + random.nextInt(50))
+                + "."
+                + random.nextInt(256)
+                + "."
+                + random.nextInt(256)
+                + "."
+                + (1 + random.nextInt(254))
+            : null;
+    List<PortMapping> bindings = new ArrayList<>();
+    if (!vpc) {
+      for (PortMapping m : main.portMappings()) {
+        bindings.add(
+            new PortMapping(
+                m.containerPort(), m.hostPort() != 0 ? m.hostPort() : 32768 + n % 28000, "tcp"));
+      }
+    }
+    SimTask t =
+        new SimTask(
+            id,
+            "arn:aws:ecs:" + s.ref.region() + ":" + ACCOUNT + ":task/" + s.ref.cluster() + "/" + id,
+            s,
+            d,
+            td,
+            main,
+            behaviorOf(main.image()),
+            s.launchType,
+            subnet,
+            privateIp,
+            publicIp,
+            bindings,
+            now);
+    s.tasks.add(t);
+    after(Timings.PROVISIONING, () -> toPending(t));
+    return t;
+  }
+
+  private String privateIp(String subnetId, int n) {
+    int third = 0;
+    Subnet subnet = subnetId == null ? null : subnets.get(subnetId);
+    if (subnet != null) {
+      String[] octets = subnet.cidr().split("[./]");
+      third = Integer.parseInt(octets[2]);
+    } else if (subnetId != null) {
+      third = Math.floorMod(subnetId.hashCode(), 200);
+    }
+    return "10.0." + third + "." + (10 + n % 240);
+  }
+
+  private void toPending(SimTask t) {
+    if (!t.live()) {
+      return;
+    }
+    t.lastStatus = "PENDING";
+    String region = t.service.ref.region();
+    String image = t.main.image();
+    ImageRef ref = parseOrNull(image);
+    boolean absent = t.behavior == Behavior.MISSING || (ref != null && !ecr.pullable(region, ref));
+    if (absent) {
+      String reason =
+          "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to"
+              + " resolve ref "
+              + image
+              + ": "
+              + image
+              + ": not found";
+      after(Timings.PULL_NOT_FOUND, () -> failStart(t, reason));
+    } else if (!registryReachable(t)) {
+      String host = ref != null && ref.registry() != null ? ref.registry() : "registry-1.docker.io";
+      String reason =
+          "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to do"
+              + " request: Head \"https://"
+              + host
+              + "/v2/"
+              + (ref == null ? image : ref.repository())
+              + "/manifests/"
+              + (ref == null ? "latest" : ref.effectiveTag())
+              + "\": dial tcp 52.94.224.60:443: i/o timeout";
+      after(Timings.PULL_TIMEOUT, () -> failStart(t, reason));
+    } else {
+      after(Timings.PULL, () -> toRunning(t));
+    }
+  }
+
+  private static ImageRef parseOrNull(String image) {
+    try {
+      return ImageRef.parse(image);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Whether the task's subnet can reach a registry: a default route through a NAT gateway, or
+   * through an internet gateway when the task has a public IP. Subnets the simulator does not know
+   * are assumed to route.
+   */
+  private boolean registryReachable(SimTask t) {
+    if (t.subnetId == null || !subnets.containsKey(t.subnetId)) {
+      return true;
+    }
+    RouteTable table = routeTableOf(subnets.get(t.subnetId));
+    if (table == null) {
+      return true;
+    }
+    for (var route : table.routes()) {
+      if (route.destinationCidr().equals("0.0.0.0/0")) {
+        if (route.target().startsWith("nat-")) {
+          return true;
+        }
+        if (route.target().startsWith("igw-")) {
+          return t.publicIp != null;
+        }
+      }
+    }
+    return false;
+  }
+
+  RouteTable routeTableOf(Subnet subnet) {
+    RouteTable main = null;
+    for (RouteTable rt : routeTables.values()) {
+      if (rt.subnetIds().contains(subnet.id())) {
+        return rt;
+      }
+      if (rt.main() && rt.vpcId().equals(subnet.vpcId())) {
+        main = rt;
+      }
+    }
+    return main;
+  }
+
+  private void failStart(SimTask t, String reason) {
+    if (!t.live()) {
+      return;
+    }
+    t.lastStatus = "STOPPED";
+    t.desiredStatus = "STOPPED";
+    t.stoppingAt = now;
+    t.stoppedAt = now;
+    t.stopCode = "TaskFailedToStart";
+    t.stoppedReason = reason;
+    t.containerReason = reason;
+    taskFailed(t);
+  }
+
+  private String logGroupOf(ContainerDefinition c) {
+    return "awslogs".equals(c.logDriver()) ? c.logOptions().get("awslogs-group") : null;
+  }
+
+  private String logRegion(SimTask t, ContainerDefinition c) {
+    return c.logOptions().getOrDefault("awslogs-region", t.service.ref.region());
+  }
+
+  private void toRunning(SimTask t) {
+    if (!t.live()) {
+      return;
+    }
+    for (ContainerDefinition c : t.taskDefinition.spec().containers()) {
+      String group = logGroupOf(c);
+      if (group == null) {
+        continue;
+      }
+      String k = key(logRegion(t, c), group);
+      if (!logGroups.containsKey(k)) {
+        if ("true".equals(c.logOptions().get("awslogs-create-group"))) {
+          logGroups.put(k, new ArrayList<>());
+        } else {
+          failStart(
+              t,
+              "ResourceInitializationError: failed to validate logger args: create stream has"
+                  + " been retried 1 times: failed to create Cloudwatch log stream:"
+                  + " ResourceNotFoundException: The specified log group does not exist. : exit"
+                  + " status 1");
+          return;
+        }
+      }
+    }
+    t.lastStatus = "RUNNING";
+    t.startedAt = now;
+    log(t, "Starting " + t.main.image());
+    registerTargets(t);
+    HealthCheck hc = t.main.healthCheck();
+    switch (t.behavior) {
+      case CRASH_LOOP -> after(Timings.CRASH_AFTER, () -> crash(t));
+      case UNHEALTHY, WRONG_PORT -> {
+        after(Timings.APP_START, () -> ready(t));
+        after(Timings.targetHealthyAfterReady(), () -> targetsUnhealthy(t));
+        if (hc != null) {
+          Duration d =
+              Duration.ofSeconds(
+                  hc.startPeriod() + (long) Math.max(1, hc.retries()) * interval(hc));
+          after(d, () -> containerUnhealthy(t));
+        }
+      }
+      case SLOW_START -> after(Timings.SLOW_APP_START, () -> ready(t));
+      case HEALTHY, ML_DOWN, MISSING -> after(Timings.APP_START, () -> ready(t));
+    }
+  }
+
+  private static long interval(HealthCheck hc) {
+    return Math.max(1, hc.interval());
+  }
+
+  private void ready(SimTask t) {
+    if (!t.running()) {
+      return;
+    }
+    t.readyAt = now;
+    log(t, "Listening on 0.0.0.0:" + t.listenPort(configuredPort(t)));
+    if (t.behavior == Behavior.UNHEALTHY) {
+      log(t, "WARN dependency check failing; /health answers 500");
+    }
+    if (t.behavior.passesHealthChecks()) {
+      after(Timings.targetHealthyAfterReady(), () -> targetsHealthy(t));
+      HealthCheck hc = t.main.healthCheck();
+      if (hc != null) {
+        Instant afterGrace = t.startedAt.plusSeconds(hc.startPeriod());
+        Instant healthyAt = (afterGrace.isAfter(now) ? afterGrace : now).plusSeconds(interval(hc));
+        at(
+            healthyAt,
+            () -> {
+              if (t.running()) {
+                t.health = "HEALTHY";
+              }
+            });
+      }
+      if (t.mlImage()) {
+        after(Duration.ofSeconds(1), () -> mlStarted(t));
+      }
+    }
+  }
+
+  private void mlStarted(SimTask t) {
+    if (!t.running()) {
+      return;
+    }
+    if (t.behavior == Behavior.ML_DOWN) {
+      log(t, "ERROR ML backend unreachable; serving degraded responses");
+      after(Timings.ML_DOWN_ERROR_EVERY, () -> mlStarted(t));
+    } else {
+      log(t, "model loaded");
+    }
+  }
+
+  int configuredPort(SimTask t) {
+    for (LoadBalancerBinding lb : t.service.loadBalancers) {
+      if (lb.containerName() == null || lb.containerName().equals(t.main.name())) {
+        return lb.containerPort();
+      }
+    }
+    return t.main.portMappings().isEmpty() ? 80 : t.main.portMappings().get(0).containerPort();
+  }
+
+  private void crash(SimTask t) {
+    if (!t.running()) {
+      return;
+    }
+    log(t, "Traceback (most recent call last):");
+    log(t, "  File \"/app/server.py\", line 42, in <module>");
+    log(t, "RuntimeError: worker crashed");
+    log(t, "ERROR worker crashed");
+    t.desiredStatus = "STOPPED";
+    t.stoppingAt = now;
+    t.stopCode = "EssentialContainerExited";
+    t.stoppedReason = "Essential container in task exited";
+    t.exitCode = 1;
+    deregisterTargets(t);
+    finishStop(t);
+    taskFailed(t);
+  }
+
+  private void containerUnhealthy(SimTask t) {
+    if (!t.running()) {
+      return;
+    }
+    t.health = "UNHEALTHY";
+    event(t.service, t.service.tag() + " (task " + t.id + ") failed container health checks.");
+    if (t.service.loadBalancers.isEmpty()) {
+      after(
+          Timings.UNHEALTHY_REPLACEMENT,
+          () -> healthStop(t, "Task failed container health checks"));
+    }
+  }
+
+  private void healthStop(SimTask t, String reason) {
+    if (!t.live()) {
+      return;
+    }
+    beginStop(t, "ServiceSchedulerInitiated", reason, 143);
+    taskFailed(t);
+  }
+
+  /** Stops a task gracefully: its targets drain for the deregistration delay first. */
+  private void beginStop(SimTask t, String stopCode, String reason, int exitCode) {
+    t.desiredStatus = "STOPPED";
+    t.stoppingAt = now;
+    t.stopCode = stopCode;
+    t.stoppedReason = reason;
+    boolean ran = t.startedAt != null;
+    if (ran) {
+      t.exitCode = exitCode;
+    }
+    if (deregisterTargets(t)) {
+      t.lastStatus = "DEACTIVATING";
+      after(Timings.DEREGISTRATION_DELAY, () -> finishStop(t));
+    } else {
+      finishStop(t);
+    }
+  }
+
+  private void finishStop(SimTask t) {
+    if (t.stoppedAt != null) {
+      return;
+    }
+    if (t.startedAt != null && t.exitCode != null && t.exitCode != 1) {
+      log(t, "Received SIGTERM; shutting down");
+    }
+    t.lastStatus = "STOPPED";
+    t.stoppedAt = now;
+  }
+
+  // ---------------------------------------------------------------- targets
+
+  private void registerTargets(SimTask t) {
+    for (LoadBalancerBinding lb : t.service.loadBalancers) {
+      SimTargetGroup tg = targetGroups.get(lb.targetGroupArn());
+      if (tg == null) {
+        continue;
+      }
+      String id = t.privateIp != null ? t.privateIp : "i-0" + t.id.substring(0, 16);
+      int port =
+          t.bindings.stream()
+              .filter(b -> b.containerPort() == lb.containerPort())
+              .map(PortMapping::hostPort)
+              .findFirst()
+              .orElse(lb.containerPort());
+      tg.targets.put(t.id, new SimTargetGroup.Target(t, id, port));
+      event(t.service, t.service.tag() + " registered 1 targets in (target-group " + tg.arn + ")");
+    }
+  }
+
+  private void targetsHealthy(SimTask t) {
+    if (!t.running()) {
+      return;
+    }
+    for (SimTargetGroup tg : targetGroups.values()) {
+      SimTargetGroup.Target target = tg.targets.get(t.id);
+      if (target != null && target.state.equals("initial")) {
+        target.set("healthy", null, null);
+      }
+    }
+  }
+
+  private void targetsUnhealthy(SimTask t) {
+    if (!t.running()) {
+      return;
+    }
+    for (SimTargetGroup tg : targetGroups.values()) {
+      SimTargetGroup.Target target = tg.targets.get(t.id);
+      if (target == null || !target.state.equals("initial")) {
+        continue;
+      }
+      String description =
+          t.behavior == Behavior.WRONG_PORT
+              ? "Health checks failed: connection refused on port "
+                  + target.port
+                  + " (the container listens on 8080)"
+              : "Health checks failed with these codes: [500]";
+      target.set("unhealthy", "Target.FailedHealthChecks", description);
+      target.unhealthySince = now;
+      event(
+          t.service,
+          t.service.tag()
+              + " (port "
+              + target.port
+              + ") is unhealthy in (target-group "
+              + tg.arn
+              + ") due to (reason "
+              + description
+              + ").");
+      String arn = tg.arn;
+      after(
+          Timings.UNHEALTHY_REPLACEMENT,
+          () -> healthStop(t, "Task failed ELB health checks in (target-group " + arn + ")"));
+    }
+  }
+
+  /** Puts the task's targets into draining; whether it had any. */
+  private boolean deregisterTargets(SimTask t) {
+    boolean any = false;
+    for (SimTargetGroup tg : targetGroups.values()) {
+      SimTargetGroup.Target target = tg.targets.get(t.id);
+      if (target == null || target.state.equals("draining")) {
+        continue;
+      }
+      any = true;
+      target.set(
+          "draining", "Target.DeregistrationInProgress", "Target deregistration is in progress");
+      event(
+          t.service, t.service.tag() + " deregistered 1 targets in (target-group " + tg.arn + ")");
+      after(Timings.DEREGISTRATION_DELAY, () -> tg.targets.remove(t.id, target));
+    }
+    return any;
+  }
+
+  // ---------------------------------------------------------------- logs
+
+  private void log(SimTask t, String message) {
+    for (ContainerDefinition c : t.taskDefinition.spec().containers()) {
+      if (c != t.main) {
+        continue;
+      }
+      String group = logGroupOf(c);
+      if (group == null) {
+        return;
+      }
+      List<LogEvent> events = logGroups.get(key(logRegion(t, c), group));
+      if (events != null) {
+        String prefix = c.logOptions().getOrDefault("awslogs-stream-prefix", "ecs");
+        events.add(new LogEvent(now, prefix + "/" + c.name() + "/" + t.id, message));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- views
+
+  ServiceState serviceState(SimService s) {
+    List<Deployment> deployments = new ArrayList<>();
+    for (SimDeployment d : s.deployments) {
+      int running = 0;
+      int pending = 0;
+      for (SimTask t : s.tasks) {
+        if (t.deployment == d && t.live()) {
+          running += t.lastStatus.equals("RUNNING") ? 1 : 0;
+          pending += t.lastStatus.equals("RUNNING") ? 0 : 1;
+        }
+      }
+      deployments.add(
+          new Deployment(
+              d.id,
+              d.status,
+              d.taskDefinition.arn(),
+              d.desiredCount,
+              running,
+              pending,
+              d.failedTasks,
+              d.rolloutState,
+              d.rolloutStateReason,
+              d.createdAt,
+              d.updatedAt));
+    }
+    int running = (int) s.tasks.stream().filter(SimTask::running).count();
+    int pending =
+        (int)
+            s.tasks.stream()
+                .filter(SimTask::live)
+                .filter(t -> !t.lastStatus.equals("RUNNING"))
+                .count();
+    SimDeployment primary = s.primary();
+    return new ServiceState(
+        s.ref,
+        s.arn,
+        s.status,
+        primary == null ? null : primary.taskDefinition.arn(),
+        s.desiredCount,
+        running,
+        pending,
+        s.launchType,
+        s.network,
+        s.loadBalancers,
+        deployments,
+        s.events);
+  }
+
+  TaskState taskState(SimTask t) {
+    List<ContainerState> containers = new ArrayList<>();
+    for (ContainerDefinition c : t.taskDefinition.spec().containers()) {
+      boolean main = c == t.main;
+      String status =
+          switch (t.lastStatus) {
+            case "PROVISIONING", "PENDING" -> "PENDING";
+            case "STOPPED" -> "STOPPED";
+            default -> "RUNNING";
+          };
+      String health =
+          c.healthCheck() == null ? "UNKNOWN" : main ? t.health : healthOfSidecar(t, status);
+      containers.add(
+          new ContainerState(
+              c.name(),
+              c.image(),
+              status,
+              health,
+              t.stopped() ? (main ? t.exitCode : (t.startedAt == null ? null : 0)) : null,
+              t.containerReason,
+              main ? t.bindings : List.of()));
+    }
+    return new TaskState(
+        t.arn,
+        t.taskDefinition.arn(),
+        t.lastStatus,
+        t.desiredStatus,
+        t.main.healthCheck() == null ? "UNKNOWN" : t.health,
+        t.stopCode,
+        t.stoppedReason,
+        t.launchType,
+        containers,
+        t.privateIp,
+        t.publicIp,
+        t.startedAt,
+        t.stoppedAt);
+  }
+
+  private static String healthOfSidecar(SimTask t, String status) {
+    return status.equals("RUNNING") && t.readyAt != null ? "HEALTHY" : "UNKNOWN";
+  }
+
+  List<TargetHealth> targetHealth(String targetGroupArn) {
+    SimTargetGroup tg = targetGroups.get(targetGroupArn);
+    if (tg == null) {
+      throw new ProviderException(
+          ProviderException.Kind.NOT_FOUND,
+          "elbv2",
+          "DescribeTargetHealth",
+          "TargetGroupNotFound: One or more target groups not found: " + targetGroupArn);
+    }
+    return tg.targets.values().stream()
+        .map(t -> new TargetHealth(t.id, t.port, t.state, t.reason, t.description))
+        .toList();
+  }
+
+  Optional<TargetGroup> targetGroup(String arn) {
+    SimTargetGroup tg = targetGroups.get(arn);
+    if (tg == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new TargetGroup(
+            tg.arn,
+            tg.name,
+            "HTTP",
+            tg.port,
+            tg.targetType,
+            tg.vpcId,
+            "/health",
+            "traffic-port",
+            tg.loadBalancerArn == null ? List.of() : List.of(tg.loadBalancerArn)));
+  }
+
+  // ---------------------------------------------------------------- alarms
+
+  /** An alarm; alarm names are account-wide here, whatever the region. */
+  AlarmState alarm(String name) {
+    return alarms.computeIfAbsent(
+        name,
+        k -> new AlarmState(name, "OK", "Threshold Crossed: no datapoints were breaching", now));
+  }
+
+  void setAlarm(String name, String state, String reason) {
+    String s = state.toUpperCase(Locale.ROOT);
+    if (!s.equals("OK") && !s.equals("ALARM") && !s.equals("INSUFFICIENT_DATA")) {
+      throw new IllegalArgumentException(
+          "alarm state '" + state + "' is not OK, ALARM or INSUFFICIENT_DATA");
+    }
+    alarms.put(name, new AlarmState(name, s, reason, now));
+  }
+}
