@@ -12,10 +12,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
-import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -104,10 +102,7 @@ public final class SpecLoader {
     } catch (Diagnostics.Abort e) {
       // The reason is recorded; reading on would only repeat it.
     } catch (MarkedYamlEngineException e) {
-      Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
-      String what = e.getProblem() != null ? e.getProblem() : e.getContext();
-      String context = e.getContext() != null && e.getProblem() != null ? " " + e.getContext() : "";
-      d.add(Optional.ofNullable(mark), "", "YAML syntax: " + what + context);
+      d.add(e.getProblemMark().or(e::getContextMark), "", syntaxMessage(e));
     } catch (YamlEngineException e) {
       d.add(1, 1, "", "YAML: " + e.getMessage());
     }
@@ -130,6 +125,25 @@ public final class SpecLoader {
       d.add(document, "", "internal error while reading this document: " + e);
       return null;
     }
+  }
+
+  /** The parser's words, with where the construct it was reading began. */
+  private static String syntaxMessage(MarkedYamlEngineException e) {
+    String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
+    StringBuilder b =
+        new StringBuilder("YAML syntax: ").append(problem == null ? "" : problem.strip());
+    if (e.getProblem() != null && e.getContext() != null) {
+      b.append(" (").append(e.getContext().strip());
+      e.getContextMark()
+          .ifPresent(
+              m ->
+                  b.append(" that starts at ")
+                      .append(m.getLine() + 1)
+                      .append(':')
+                      .append(m.getColumn() + 1));
+      b.append(')');
+    }
+    return b.toString();
   }
 
   private static LoadSettings settings(String sourceName) {

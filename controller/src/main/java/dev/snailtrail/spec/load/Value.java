@@ -73,6 +73,12 @@ record Value(Node node, String path, Diagnostics diagnostics) {
       }
       return n.intValue();
     }
+    if (node instanceof ScalarNode s
+        && s.getTag().equals(Tag.STR)
+        && s.getValue().matches("-?\\d{1,9}")) {
+      problem("expected an integer, found a string (\"" + s.getValue() + "\"); remove the quotes");
+      return null;
+    }
     problem("expected an integer, found " + describe(node));
     return null;
   }
