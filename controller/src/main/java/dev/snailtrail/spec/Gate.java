@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -109,6 +110,27 @@ public sealed interface Gate {
       Duration maxLatency) {
     public HttpExpect {
       in = List.copyOf(in);
+    }
+
+    // Pattern has identity equality; compare regexes by their text so equal specs are equal.
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof HttpExpect e
+          && status == e.status
+          && Objects.equals(jsonPath, e.jsonPath)
+          && Objects.equals(equalsValue, e.equalsValue)
+          && in.equals(e.in)
+          && Objects.equals(regex(matches), regex(e.matches))
+          && Objects.equals(maxLatency, e.maxLatency);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(status, jsonPath, equalsValue, in, regex(matches), maxLatency);
+    }
+
+    private static String regex(Pattern p) {
+      return p == null ? null : p.flags() + "/" + p.pattern();
     }
   }
 

@@ -1,0 +1,54 @@
+package dev.snailtrail.spec.load;
+
+import dev.snailtrail.spec.Analysis;
+import dev.snailtrail.spec.Phase;
+import java.time.Duration;
+
+/**
+ * Every value a spec may leave out, in one place: the binders fill omitted fields from here (or
+ * from the registered task definition named by {@code template.fromFile}, which comes first), so
+ * the loaded {@code Rollout} is always the effective one and {@code validate --show-defaults} shows
+ * exactly what the controller will do.
+ */
+final class Defaults {
+  private Defaults() {}
+
+  static final Analysis ANALYSIS = Analysis.DEFAULTS;
+  static final Duration PROGRESS_DEADLINE = Duration.ofMinutes(15);
+
+  // target
+  static final boolean CREATE_IF_MISSING = false;
+  static final boolean ASSIGN_PUBLIC_IP = false;
+
+  // template
+  static final int CPU = 256;
+  static final int MEMORY = 512;
+  static final String LAUNCH_TYPE = "FARGATE";
+  static final String NETWORK_MODE = "awsvpc";
+  static final boolean SIDECAR_ESSENTIAL = true;
+  static final int HEALTH_CHECK_INTERVAL = 30;
+  static final int HEALTH_CHECK_TIMEOUT = 5;
+  static final int HEALTH_CHECK_RETRIES = 3;
+  static final int HEALTH_CHECK_START_PERIOD = 0;
+
+  // phases
+  static final int FIRST_DESIRED_COUNT = 1;
+  static final Duration BAKE = Duration.ZERO;
+  static final Phase.Approval APPROVAL = Phase.Approval.NONE;
+
+  // gates
+  static final String HTTP_METHOD = "GET";
+  static final Duration HTTP_TIMEOUT = Duration.ofSeconds(5);
+  static final int HTTP_STATUS = 200;
+  static final Duration METRIC_WINDOW = Duration.ofMinutes(5);
+  static final Duration METRIC_PERIOD = Duration.ofSeconds(60);
+
+  /** A phase without {@code desiredCount} keeps the previous phase's; the first runs one task. */
+  static int desiredCount(Phase previous) {
+    return previous == null ? FIRST_DESIRED_COUNT : previous.desiredCount();
+  }
+
+  static <T> T orDefault(T value, T fallback) {
+    return value != null ? value : fallback;
+  }
+}

@@ -1,0 +1,184 @@
+package dev.snailtrail.spec.load;
+
+import dev.snailtrail.spec.Analysis;
+import dev.snailtrail.spec.Durations;
+import dev.snailtrail.spec.Gate;
+import dev.snailtrail.spec.Phase;
+import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.spec.RolloutSpec;
+import dev.snailtrail.spec.Target;
+import dev.snailtrail.spec.Template;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.snakeyaml.engine.v2.api.Dump;
+import org.snakeyaml.engine.v2.api.DumpSettings;
+import org.snakeyaml.engine.v2.common.FlowStyle;
+
+/**
+ * Writes a rollout as YAML with every default spelled out: what {@code validate --show-defaults}
+ * prints. {@link SpecLoader} reads the output back to an equal {@link Rollout}.
+ */
+public final class SpecWriter {
+  private static final DumpSettings SETTINGS =
+      DumpSettings.builder()
+          .setDefaultFlowStyle(FlowStyle.BLOCK)
+          .setIndent(2)
+          .setIndicatorIndent(2)
+          .setIndentWithIndicator(true)
+          .setWidth(100)
+          .build();
+
+  private SpecWriter() {}
+
+  /** The effective spec as one YAML document. */
+  public static String toYaml(Rollout rollout) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("apiVersion", rollout.apiVersion());
+    root.put("kind", rollout.kind());
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("name", rollout.metadata().name());
+    putIf(metadata, "labels", sorted(rollout.metadata().labels()));
+    root.put("metadata", metadata);
+    root.put("spec", spec(rollout.spec()));
+    return new Dump(SETTINGS).dumpToString(root);
+  }
+
+  private static Map<String, Object> spec(RolloutSpec spec) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("target", target(spec.target()));
+    m.put("template", template(spec.template()));
+    m.put("analysis", analysis(spec.analysis()));
+    m.put("progressDeadline", Durations.format(spec.progressDeadline()));
+    List<Object> phases = new ArrayList<>();
+    for (Phase p : spec.phases()) {
+      phases.add(phase(p, spec.analysis()));
+    }
+    m.put("phases", phases);
+    return m;
+  }
+
+  private static Map<String, Object> target(Target t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("region", t.region());
+    m.put("cluster", t.cluster());
+    m.put("service", t.service());
+    m.put("createIfMissing", t.createIfMissing());
+    putIf(m, "url", t.url() == null ? null : t.url().toString());
+    putIf(m, "roleArn", t.roleArn());
+    if (t.network() != null) {
+      Map<String, Object> n = new LinkedHashMap<>();
+      n.put("subnets", t.network().subnets());
+      n.put("securityGroups", t.network().securityGroups());
+      n.put("assignPublicIp", t.network().assignPublicIp());
+      m.put("network", n);
+    }
+    List<Object> lbs = new ArrayList<>();
+    for (Target.LoadBalancer lb : t.loadBalancers()) {
+      Map<String, Object> l = new LinkedHashMap<>();
+      l.put("targetGroupArn", lb.targetGroupArn());
+      putIf(l, "containerName", lb.containerName());
+      if (lb.containerPort() > 0) {
+        l.put("containerPort", lb.containerPort());
+      }
+      lbs.add(l);
+    }
+    putIf(m, "loadBalancers", lbs);
+    return m;
+  }
+
+  private static Map<String, Object> template(Template t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("family", t.family());
+    m.put("container", t.container());
+    m.put("port", t.port());
+    m.put("cpu", t.cpu());
+    m.put("memory", t.memory());
+    putIf(m, "env", sorted(t.env()));
+    m.put("launchType", t.launchType());
+    m.put("networkMode", t.networkMode());
+    putIf(m, "executionRoleArn", t.executionRoleArn());
+    putIf(m, "taskRoleArn", t.taskRoleArn());
+    putIf(m, "logGroup", t.logGroup());
+    if (t.healthCheck() != null) {
+      Map<String, Object> h = new LinkedHashMap<>();
+      h.put("command", t.healthCheck().command());
+      h.put("interval", t.healthCheck().intervalSeconds());
+      h.put("timeout", t.healthCheck().timeoutSeconds());
+      h.put("retries", t.healthCheck().retries());
+      h.put("startPeriod", t.healthCheck().startPeriodSeconds());
+      m.put("healthCheck", h);
+    }
+    List<Object> sidecars = new ArrayList<>();
+    for (Template.Sidecar s : t.sidecars()) {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("name", s.name());
+      c.put("image", s.image().toString());
+      c.put("essential", s.essential());
+      sidecars.add(c);
+    }
+    putIf(m, "sidecars", sidecars);
+    putIf(m, "fromFile", t.fromFile() == null ? null : t.fromFile().toString());
+    return m;
+  }
+
+  private static Map<String, Object> analysis(Analysis a) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("interval", Durations.format(a.interval()));
+    m.put("count", a.count());
+    m.put("failureLimit", a.failureLimit());
+    m.put("inconclusiveLimit", a.inconclusiveLimit());
+    m.put("consecutiveErrorLimit", a.consecutiveErrorLimit());
+    return m;
+  }
+
+  private static Map<String, Object> phase(Phase p, Analysis inherited) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", p.name());
+    putIf(m, "image", p.image() == null ? null : p.image().toString());
+    Map<String, Object> images = new TreeMap<>();
+    p.images().forEach((k, v) -> images.put(k, v.toString()));
+    putIf(m, "images", images);
+    putIf(m, "env", sorted(p.env()));
+    if (p.cpu() > 0) {
+      m.put("cpu", p.cpu());
+    }
+    if (p.memory() > 0) {
+      m.put("memory", p.memory());
+    }
+    m.put("desiredCount", p.desiredCount());
+    List<Object> gates = new ArrayList<>();
+    for (Gate g : p.gates()) {
+      Map<String, Object> options = GateYaml.options(g);
+      if (!g.analysis().equals(inherited)) {
+        options.put("analysis", analysis(g.analysis()));
+      }
+      Map<String, Object> item = new LinkedHashMap<>();
+      item.put(g.kind(), options);
+      gates.add(item);
+    }
+    m.put("gates", gates);
+    m.put("bake", Durations.format(p.bake()));
+    m.put("approval", p.approval().name().toLowerCase(Locale.ROOT));
+    putIf(m, "rollbackTo", p.rollbackTo());
+    putIf(m, "marker", p.marker());
+    return m;
+  }
+
+  private static Map<String, Object> sorted(Map<String, String> map) {
+    return new TreeMap<>(map);
+  }
+
+  /** Puts values that are present: not null and not an empty list or map. */
+  static void putIf(Map<String, Object> m, String key, Object value) {
+    if (value == null
+        || (value instanceof List<?> l && l.isEmpty())
+        || (value instanceof Map<?, ?> mm && mm.isEmpty())) {
+      return;
+    }
+    m.put(key, value);
+  }
+}

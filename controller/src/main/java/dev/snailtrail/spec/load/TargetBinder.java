@@ -1,0 +1,169 @@
+package dev.snailtrail.spec.load;
+
+import dev.snailtrail.spec.Target;
+import dev.snailtrail.spec.Target.LoadBalancer;
+import dev.snailtrail.spec.Target.Network;
+import dev.snailtrail.spec.Template;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Reads {@code spec.target}: the ECS service and how a created one is networked. */
+final class TargetBinder {
+  static final Set<String> KEYS =
+      Set.of(
+          "region",
+          "cluster",
+          "service",
+          "createIfMissing",
+          "url",
+          "roleArn",
+          "network",
+          "loadBalancers");
+  static final Set<String> NETWORK_KEYS = Set.of("subnets", "securityGroups", "assignPublicIp");
+  static final Set<String> LOAD_BALANCER_KEYS =
+      Set.of("targetGroupArn", "containerName", "containerPort");
+
+  private TargetBinder() {}
+
+  /**
+   * @param template the bound template (null when it could not be read), for the load balancers'
+   *     default container and port and for checks that span both
+   */
+  static Target bind(Value value, Template template) {
+    Fields f = value.fields(KEYS);
+    if (f == null) {
+      return null;
+    }
+    String region = f.requiredString("region");
+    if (region != null && !Formats.REGION.matcher(region).matches()) {
+      f.problem("region", "'" + region + "' is not an AWS region, e.g. us-east-1");
+    }
+    String cluster = f.requiredString("cluster");
+    String service = f.requiredString("service");
+    if (service != null && !Formats.ECS_NAME.matcher(service).matches()) {
+      f.problem(
+          "service", "'" + service + "' is not a valid service name (letters, digits, '-', '_')");
+    }
+    Boolean create = f.bool("createIfMissing");
+    Value urlValue = f.get("url");
+    URI url = urlValue == null ? null : urlValue.parsed(Formats::httpUrl);
+    String roleArn = matching(f, "roleArn", Formats.ROLE_ARN, "an IAM role ARN");
+    Network network = network(f.get("network"), template);
+    List<LoadBalancer> lbs = loadBalancers(f.get("loadBalancers"), template);
+
+    boolean createIfMissing = create != null ? create : Defaults.CREATE_IF_MISSING;
+    if (createIfMissing
+        && template != null
+        && template.networkMode().equals("awsvpc")
+        && (network == null || network.subnets().isEmpty())
+        && !f.has("network")) {
+      f.problem(
+          "createIfMissing",
+          "creating the service under networkMode awsvpc needs target.network with subnets and"
+              + " securityGroups");
+    }
+    return new Target(
+        region == null ? "" : region,
+        cluster == null ? "" : cluster,
+        service == null ? "" : service,
+        createIfMissing,
+        url,
+        roleArn,
+        network,
+        lbs);
+  }
+
+  private static String matching(Fields f, String key, Pattern pattern, String what) {
+    Value v = f.get(key);
+    String s = v == null ? null : v.string();
+    if (s != null && !pattern.matcher(s).matches()) {
+      v.problem("'" + s + "' is not " + what);
+      return null;
+    }
+    return s;
+  }
+
+  private static Network network(Value value, Template template) {
+    if (value == null) {
+      return null;
+    }
+    Fields f = value.fields(NETWORK_KEYS);
+    if (f == null) {
+      return null;
+    }
+    Value subnetsValue = f.require("subnets");
+    List<String> subnets =
+        subnetsValue == null ? null : ids(subnetsValue, Formats.SUBNET, "subnet id");
+    if (subnets != null && subnets.isEmpty()) {
+      subnetsValue.problem("give at least one subnet");
+    }
+    Value groupsValue = f.get("securityGroups");
+    List<String> groups =
+        groupsValue == null ? null : ids(groupsValue, Formats.SECURITY_GROUP, "security group id");
+    Boolean publicIp = f.bool("assignPublicIp");
+    boolean assign = publicIp != null ? publicIp : Defaults.ASSIGN_PUBLIC_IP;
+    if (assign && template != null && template.launchType().equals("EC2")) {
+      f.problem(
+          "assignPublicIp",
+          "tasks on the EC2 launch type never get a public IP; use launchType FARGATE or route"
+              + " through a NAT gateway");
+    }
+    return new Network(
+        subnets == null ? List.of() : subnets, groups == null ? List.of() : groups, assign);
+  }
+
+  private static List<String> ids(Value list, Pattern pattern, String what) {
+    List<Value> items = list.items();
+    if (items == null) {
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (Value item : items) {
+      String s = item.string();
+      if (s != null && !pattern.matcher(s).matches()) {
+        item.problem("'" + s + "' is not a " + what);
+      } else if (s != null) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  private static List<LoadBalancer> loadBalancers(Value value, Template template) {
+    List<LoadBalancer> out = new ArrayList<>();
+    List<Value> items = value == null ? null : value.items();
+    if (items == null) {
+      return out;
+    }
+    for (Value item : items) {
+      Fields f = item.fields(LOAD_BALANCER_KEYS);
+      if (f == null) {
+        continue;
+      }
+      String arn = f.requiredString("targetGroupArn");
+      if (arn != null && !Formats.TARGET_GROUP_ARN.matcher(arn).matches()) {
+        f.problem(
+            "targetGroupArn",
+            "'"
+                + arn
+                + "' is not a target group ARN"
+                + " (arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID)");
+      }
+      String container = f.string("containerName", template == null ? null : template.container());
+      Integer port = f.integer("containerPort");
+      if (port != null && (port < 1 || port > 65535)) {
+        f.problem("containerPort", "port " + port + " is outside 1-65535");
+        port = null;
+      }
+      if (arn != null) {
+        out.add(
+            new LoadBalancer(
+                arn, container, port != null ? port : template == null ? 0 : template.port()));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,341 @@
+package dev.snailtrail.spec.load;
+
+import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
+import dev.snailtrail.spec.ImageRef;
+import dev.snailtrail.spec.Template;
+import dev.snailtrail.spec.Template.HealthCheck;
+import dev.snailtrail.spec.Template.Sidecar;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads {@code spec.template}. Fields left out come from the task definition in {@code fromFile}
+ * when one is given, then from {@link Defaults}.
+ */
+final class TemplateBinder {
+  static final Set<String> KEYS =
+      Set.of(
+          "family",
+          "container",
+          "port",
+          "cpu",
+          "memory",
+          "env",
+          "launchType",
+          "networkMode",
+          "executionRoleArn",
+          "taskRoleArn",
+          "logGroup",
+          "healthCheck",
+          "sidecars",
+          "fromFile");
+  static final Set<String> HEALTH_CHECK_KEYS =
+      Set.of("command", "interval", "timeout", "retries", "startPeriod");
+  static final Set<String> SIDECAR_KEYS = Set.of("name", "image", "essential");
+  static final Set<String> LAUNCH_TYPES = Set.of("FARGATE", "EC2");
+  static final Set<String> NETWORK_MODES = Set.of("awsvpc", "bridge", "host");
+
+  /**
+   * The bound template and what phases need to know of it.
+   *
+   * @param fileImage the main container's image in {@code fromFile}, or null
+   * @param containers names of every container in the task, the main one first
+   * @param healthChecked containers that have a container health check
+   */
+  record Result(
+      Template template, ImageRef fileImage, Set<String> containers, Set<String> healthChecked) {}
+
+  private final Path baseDir;
+
+  TemplateBinder(Path baseDir) {
+    this.baseDir = baseDir;
+  }
+
+  Result bind(Value value) {
+    Fields f = value.fields(KEYS);
+    if (f == null) {
+      return null;
+    }
+    Path fromFile = null;
+    TaskDefinitionSpec file = null;
+    Value fromFileValue = f.get("fromFile");
+    String fileName = fromFileValue == null ? null : fromFileValue.string();
+    if (fileName != null) {
+      try {
+        fromFile = baseDir.resolve(fileName).toAbsolutePath().normalize();
+        file = TaskDefinitionFile.read(fromFile);
+      } catch (InvalidPathException e) {
+        fromFileValue.problem("'" + fileName + "' is not a file path: " + e.getReason());
+      } catch (TaskDefinitionFile.Invalid e) {
+        fromFileValue.problem(e.getMessage());
+      }
+    }
+
+    String container = name(f, "container", file == null ? null : mainContainer(file));
+    ContainerDefinition main = file == null || container == null ? null : file.container(container);
+    if (file != null && container != null && main == null && f.has("container")) {
+      f.problem(
+          "container",
+          "the task definition in fromFile has no container '"
+              + container
+              + "'; it has: "
+              + String.join(
+                  ", ", file.containers().stream().map(ContainerDefinition::name).toList()));
+    }
+
+    String family = name(f, "family", file == null ? null : file.family());
+    int port = port(f, main);
+    int cpu = units(f, "cpu", file == null ? null : file.cpu(), Defaults.CPU);
+    int memory = units(f, "memory", file == null ? null : file.memory(), Defaults.MEMORY);
+
+    Map<String, String> env = new LinkedHashMap<>();
+    if (main != null) {
+      env.putAll(main.environment());
+    }
+    env.putAll(f.stringMap("env"));
+
+    String launchType = launchType(f, file);
+    String networkMode =
+        oneOf(
+            f,
+            "networkMode",
+            NETWORK_MODES,
+            fileOr(file, TaskDefinitionSpec::networkMode, Defaults.NETWORK_MODE));
+    if (launchType.equals("FARGATE") && !networkMode.equals("awsvpc")) {
+      f.problem("networkMode", "Fargate tasks run only under networkMode awsvpc");
+    }
+    String executionRole =
+        roleArn(f, "executionRoleArn", file == null ? null : file.executionRoleArn());
+    String taskRole = roleArn(f, "taskRoleArn", file == null ? null : file.taskRoleArn());
+    String logGroup =
+        f.string("logGroup", main == null ? null : main.logOptions().get("awslogs-group"));
+    HealthCheck health = healthCheck(f.get("healthCheck"), main);
+    List<Sidecar> sidecars = sidecars(f.get("sidecars"), file, container);
+
+    Set<String> containers = new LinkedHashSet<>();
+    Set<String> healthChecked = new LinkedHashSet<>();
+    if (container != null) {
+      containers.add(container);
+      if (health != null) {
+        healthChecked.add(container);
+      }
+    }
+    for (Sidecar s : sidecars) {
+      containers.add(s.name());
+      ContainerDefinition def = file == null ? null : file.container(s.name());
+      if (def != null && def.healthCheck() != null) {
+        healthChecked.add(s.name());
+      }
+    }
+    ImageRef fileImage = null;
+    if (main != null) {
+      try {
+        fileImage = ImageRef.parse(main.image());
+      } catch (IllegalArgumentException e) {
+        fromFileValue.problem("container '" + container + "' in fromFile: " + e.getMessage());
+      }
+    }
+    Template template =
+        new Template(
+            family,
+            container,
+            port,
+            cpu,
+            memory,
+            env,
+            launchType,
+            networkMode,
+            executionRole,
+            taskRole,
+            logGroup,
+            health,
+            sidecars,
+            fromFile);
+    return new Result(template, fileImage, containers, healthChecked);
+  }
+
+  /** The file's main container: the only one, or the first essential one with a port. */
+  private static String mainContainer(TaskDefinitionSpec file) {
+    if (file.containers().size() == 1) {
+      return file.containers().get(0).name();
+    }
+    return file.containers().stream()
+        .filter(c -> c.essential() && !c.portMappings().isEmpty())
+        .map(ContainerDefinition::name)
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static String name(Fields f, String key, String fallback) {
+    Value v = fallback == null ? f.require(key) : f.get(key);
+    String s = v == null ? null : v.string();
+    if (s != null && !Formats.ECS_NAME.matcher(s).matches()) {
+      v.problem(
+          "'"
+              + s
+              + "' is not a valid "
+              + key
+              + " name: use up to 255 letters, digits, '-' and '_'");
+    }
+    return s != null ? s : fallback;
+  }
+
+  private static int port(Fields f, ContainerDefinition main) {
+    Integer fromFile =
+        main == null || main.portMappings().isEmpty()
+            ? null
+            : main.portMappings().get(0).containerPort();
+    Value v = fromFile == null ? f.require("port") : f.get("port");
+    Integer port = v == null ? null : v.integer();
+    if (port != null && (port < 1 || port > 65535)) {
+      v.problem("port " + port + " is outside 1-65535");
+    }
+    return port != null ? port : fromFile != null ? fromFile : 0;
+  }
+
+  private static int units(Fields f, String key, String fromFile, int fallback) {
+    Integer n = f.integer(key);
+    if (n != null && n < 1) {
+      f.problem(key, key + " must be positive");
+      n = null;
+    }
+    if (n == null && fromFile != null) {
+      try {
+        n = Integer.parseInt(fromFile.strip());
+      } catch (NumberFormatException e) {
+        f.problem("fromFile", key + " '" + fromFile + "' in fromFile is not a number of units");
+      }
+    }
+    return n != null ? n : fallback;
+  }
+
+  private static String launchType(Fields f, TaskDefinitionSpec file) {
+    String fallback = Defaults.LAUNCH_TYPE;
+    if (file != null
+        && !file.requiresCompatibilities().isEmpty()
+        && !file.requiresCompatibilities().contains("FARGATE")) {
+      fallback = "EC2";
+    }
+    return oneOf(f, "launchType", LAUNCH_TYPES, fallback);
+  }
+
+  private static String oneOf(Fields f, String key, Set<String> allowed, String fallback) {
+    Value v = f.get(key);
+    String s = v == null ? null : v.string();
+    if (s != null && !allowed.contains(s)) {
+      v.problem("'" + s + "' is not a " + key + Hints.didYouMean(s, allowed));
+      s = null;
+    }
+    return s != null ? s : fallback;
+  }
+
+  private static <T> T fileOr(
+      TaskDefinitionSpec file, java.util.function.Function<TaskDefinitionSpec, T> get, T fallback) {
+    T v = file == null ? null : get.apply(file);
+    return v != null ? v : fallback;
+  }
+
+  private static String roleArn(Fields f, String key, String fallback) {
+    Value v = f.get(key);
+    String s = v == null ? null : v.string();
+    if (s != null && !Formats.ROLE_ARN.matcher(s).matches()) {
+      v.problem("'" + s + "' is not an IAM role ARN (arn:aws:iam::123456789012:role/name)");
+    }
+    return s != null ? s : fallback;
+  }
+
+  private static HealthCheck healthCheck(Value value, ContainerDefinition main) {
+    if (value == null) {
+      var hc = main == null ? null : main.healthCheck();
+      return hc == null
+          ? null
+          : new HealthCheck(
+              hc.command(), hc.interval(), hc.timeout(), hc.retries(), hc.startPeriod());
+    }
+    Fields f = value.fields(HEALTH_CHECK_KEYS);
+    if (f == null) {
+      return null;
+    }
+    Value commandValue = f.require("command");
+    List<String> command = commandValue == null ? null : commandValue.strings();
+    if (command != null
+        && (command.isEmpty()
+            || !List.of("CMD", "CMD-SHELL", "NONE").contains(command.get(0))
+            || (command.size() < 2 && !command.get(0).equals("NONE")))) {
+      commandValue.problem(
+          "a health check command starts with CMD or CMD-SHELL and then the command, e.g."
+              + " [CMD-SHELL, \"curl -f http://localhost:5000/health || exit 1\"]");
+    }
+    return new HealthCheck(
+        command == null ? List.of() : command,
+        seconds(f, "interval", 5, 300, Defaults.HEALTH_CHECK_INTERVAL),
+        seconds(f, "timeout", 2, 120, Defaults.HEALTH_CHECK_TIMEOUT),
+        seconds(f, "retries", 1, 10, Defaults.HEALTH_CHECK_RETRIES),
+        seconds(f, "startPeriod", 0, 300, Defaults.HEALTH_CHECK_START_PERIOD));
+  }
+
+  /** ECS health check numbers, within the ranges ECS accepts. */
+  private static int seconds(Fields f, String key, int min, int max, int fallback) {
+    Integer n = f.integer(key);
+    if (n != null && (n < min || n > max)) {
+      f.problem(key, key + " must be between " + min + " and " + max + " (ECS refuses others)");
+      n = null;
+    }
+    return n != null ? n : fallback;
+  }
+
+  private static List<Sidecar> sidecars(Value value, TaskDefinitionSpec file, String main) {
+    List<Sidecar> out = new ArrayList<>();
+    if (value == null) {
+      if (file != null) {
+        for (ContainerDefinition c : file.containers()) {
+          if (!c.name().equals(main)) {
+            ImageRef image = parseOrNull(c.image());
+            if (image != null) {
+              out.add(new Sidecar(c.name(), image, c.essential()));
+            }
+          }
+        }
+      }
+      return out;
+    }
+    List<Value> items = value.items();
+    if (items == null) {
+      return out;
+    }
+    Set<String> seen = new LinkedHashSet<>();
+    for (Value item : items) {
+      Fields f = item.fields(SIDECAR_KEYS);
+      if (f == null) {
+        continue;
+      }
+      String name = name(f, "name", null);
+      Value imageValue = f.require("image");
+      ImageRef image = imageValue == null ? null : imageValue.parsed(ImageRef::parse);
+      Boolean essential = f.bool("essential");
+      if (name != null && (name.equals(main) || !seen.add(name))) {
+        f.problem("name", "container name '" + name + "' is used twice in the task");
+      }
+      if (name != null && image != null) {
+        out.add(
+            new Sidecar(name, image, essential != null ? essential : Defaults.SIDECAR_ESSENTIAL));
+      }
+    }
+    return out;
+  }
+
+  private static ImageRef parseOrNull(String image) {
+    try {
+      return ImageRef.parse(image);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+}

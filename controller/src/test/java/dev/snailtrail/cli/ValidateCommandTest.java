@@ -1,0 +1,102 @@
+package dev.snailtrail.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.snailtrail.spec.load.SpecLoader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ValidateCommandTest {
+  @TempDir Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  private static Path example(String name) {
+    return Path.of(System.getProperty("snailtrail.root"), "spec-examples", name);
+  }
+
+  @Test
+  void validFilesExitZeroAndSaySo() {
+    Path story = example("snail-trail.yaml");
+    Path minimal = example("minimal.yaml");
+    assertThat(run("validate", story.toString(), minimal.toString())).isZero();
+    assertThat(out.toString())
+        .contains(story + ": valid (1 rollout)")
+        .contains(minimal + ": valid (1 rollout)");
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void invalidFileExitsOneWithEachProblemOnItsOwnLine() throws Exception {
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(
+        bad,
+        Files.readString(example("minimal.yaml"))
+            .replace("port: 8080", "port: 80800")
+            .replace("- ecsTasks ", "- ecsTask "));
+    assertThat(run("validate", bad.toString())).isEqualTo(1);
+    assertThat(err.toString().lines())
+        .anySatisfy(
+            l -> assertThat(l).startsWith(bad + ":").contains("spec.template.port: port 80800"))
+        .anySatisfy(l -> assertThat(l).contains("did you mean 'ecsTasks'?"));
+    assertThat(out.toString()).doesNotContain("valid");
+  }
+
+  @Test
+  void missingFileIsALocatedProblemAndExitOne() {
+    Path missing = dir.resolve("nope.yaml");
+    assertThat(run("validate", missing.toString())).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo(missing + ":1:1: no such file");
+  }
+
+  @Test
+  void oneBadFileAmongGoodOnesStillFailsButReportsTheGoodOnes() {
+    Path missing = dir.resolve("nope.yaml");
+    assertThat(run("validate", example("minimal.yaml").toString(), missing.toString()))
+        .isEqualTo(1);
+    assertThat(out.toString()).contains("minimal.yaml: valid");
+  }
+
+  @Test
+  void usageErrorsExitTwo() {
+    assertThat(run("validate")).isEqualTo(2);
+    assertThat(err.toString()).contains("FILE");
+    assertThat(run("validate", "--no-such-option", "x.yaml")).isEqualTo(2);
+  }
+
+  @Test
+  void helpShowsExamples() {
+    assertThat(run("validate", "--help")).isZero();
+    assertThat(out.toString()).contains("--show-defaults").contains("Examples:");
+  }
+
+  @Test
+  void showDefaultsPrintsTheEffectiveSpecThatLoadsBack() throws Exception {
+    assertThat(run("validate", "--show-defaults", example("minimal.yaml").toString())).isZero();
+    String yaml = out.toString();
+    assertThat(yaml)
+        .contains("launchType: FARGATE")
+        .contains("networkMode: awsvpc")
+        .contains("cpu: 256")
+        .contains("memory: 512")
+        .contains("progressDeadline: 15m")
+        .contains("desiredCount: 1")
+        .doesNotContain("valid (");
+    assertThat(err.toString()).contains("valid (1 rollout)");
+    assertThat(new SpecLoader().parse(yaml, "shown.yaml", dir))
+        .isEqualTo(new SpecLoader().load(example("minimal.yaml")));
+  }
+}

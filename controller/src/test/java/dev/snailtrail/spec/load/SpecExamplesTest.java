@@ -1,0 +1,92 @@
+package dev.snailtrail.spec.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.snailtrail.spec.Gate;
+import dev.snailtrail.spec.Phase;
+import dev.snailtrail.spec.Rollout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SpecExamplesTest {
+  private final SpecLoader loader = new SpecLoader();
+
+  static Path root() {
+    String root = System.getProperty("snailtrail.root");
+    if (root == null) {
+      throw new IllegalStateException(
+          "system property snailtrail.root is not set; run the tests through Maven (surefire sets"
+              + " it)");
+    }
+    return Path.of(root).toAbsolutePath().normalize();
+  }
+
+  static Stream<Path> examples() throws IOException {
+    try (Stream<Path> files = Files.walk(root().resolve("spec-examples"))) {
+      List<Path> yaml = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+      assertThat(yaml).hasSizeGreaterThanOrEqualTo(4);
+      return yaml.stream();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("examples")
+  void everyExampleIsValidAndSurvivesTheWriter(Path file) throws Exception {
+    List<Rollout> rollouts = loader.load(file);
+    assertThat(rollouts).isNotEmpty();
+    for (Rollout r : rollouts) {
+      String yaml = SpecWriter.toYaml(r);
+      List<Rollout> again = loader.parse(yaml, file + " (written)", file.getParent());
+      assertThat(again).containsExactly(r);
+      assertThat(SpecWriter.toYaml(again.get(0))).isEqualTo(yaml);
+    }
+  }
+
+  @Test
+  void theSnailTrailTellsTheFourPhaseStory() throws Exception {
+    Rollout r = loader.load(root().resolve("spec-examples/snail-trail.yaml")).get(0);
+    assertThat(r.name()).isEqualTo("shine-api-gateway");
+    assertThat(r.spec().phases())
+        .extracting(Phase::name)
+        .containsExactly("first-steps", "exploration", "foundation", "victory-lap");
+    assertThat(r.spec().phases())
+        .extracting(p -> p.image().tag())
+        .containsExactly("simple", "hybrid", "optimized", "full");
+    // desiredCount carries over from the first phase; analysis gets its two unwritten defaults
+    assertThat(r.spec().phases()).extracting(Phase::desiredCount).containsOnly(2);
+    assertThat(r.spec().analysis().inconclusiveLimit()).isEqualTo(3);
+    assertThat(r.spec().analysis().consecutiveErrorLimit()).isEqualTo(5);
+    assertThat(r.spec().template().healthCheck().timeoutSeconds()).isEqualTo(5);
+    Phase last = r.spec().phases().get(3);
+    assertThat(last.approval()).isEqualTo(Phase.Approval.MANUAL);
+    assertThat(last.rollbackTo()).isEqualTo("foundation");
+    assertThat(last.gates().get(1))
+        .isInstanceOfSatisfying(
+            Gate.CloudWatchMetric.class,
+            g -> {
+              assertThat(g.window()).isEqualTo(Duration.ofMinutes(5));
+              assertThat(g.query().period()).isEqualTo(Duration.ofSeconds(60));
+            });
+    Gate.Logs quiet = (Gate.Logs) r.spec().phases().get(2).gates().get(0);
+    assertThat(quiet.absentFor()).isEqualTo(Duration.ofMinutes(1));
+    Gate.Logs loaded = (Gate.Logs) r.spec().phases().get(2).gates().get(1);
+    assertThat(loaded.present()).isTrue();
+    assertThat(loaded.pattern()).isEqualTo("\"model loaded\"");
+  }
+
+  @Test
+  void theDrillDiffersOnlyInNameAndTheLastImage() throws Exception {
+    Rollout story = loader.load(root().resolve("spec-examples/snail-trail.yaml")).get(0);
+    Rollout drill = loader.load(root().resolve("spec-examples/drills/ml-down.yaml")).get(0);
+    assertThat(drill.name()).isEqualTo("shine-api-gateway-drill");
+    assertThat(drill.spec().phases().get(3).image().tag()).isEqualTo("full-ml-down");
+    assertThat(drill.spec().phases().subList(0, 3)).isEqualTo(story.spec().phases().subList(0, 3));
+  }
+}
