@@ -10,7 +10,12 @@ import picocli.CommandLine.Command;
     versionProvider = VersionCommand.Provider.class,
     description =
         "Rolls Amazon ECS services forward through declarative phases and back by itself.",
-    subcommands = {VersionCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      RunCommand.class,
+      ValidateCommand.class,
+      VersionCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

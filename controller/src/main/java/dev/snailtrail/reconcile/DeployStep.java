@@ -205,7 +205,8 @@ final class DeployStep {
                     + phase.desiredCount()
                     + " running, "
                     + s.pendingCount()
-                    + " pending"));
+                    + " pending"
+                    + targetSummary(p)));
     Duration untilDeadline = Duration.between(p.now, deadline);
     return p.result(untilDeadline.compareTo(Reconciler.POLL) < 0 ? untilDeadline : Reconciler.POLL);
   }
@@ -261,13 +262,44 @@ final class DeployStep {
             .collect(
                 Collectors.groupingBy(
                     DeployStep::stopReason, LinkedHashMap::new, Collectors.counting()));
-    if (reasons.isEmpty()) {
-      return "";
+    String stopped =
+        reasons.isEmpty()
+            ? ""
+            : "; stopped tasks: "
+                + reasons.entrySet().stream()
+                    .map(e -> e.getValue() + "× " + e.getKey())
+                    .collect(Collectors.joining(", "));
+    String lb = targetSummary(p);
+    if (lb.isEmpty() && p.status.message() != null && p.status.message().contains(LB_MARK)) {
+      // Failed targets are often deregistered by the time ECS gives up: use what the last
+      // pass saw.
+      lb = p.status.message().substring(p.status.message().indexOf(LB_MARK));
     }
-    return "; stopped tasks: "
-        + reasons.entrySet().stream()
-            .map(e -> e.getValue() + "× " + e.getKey())
-            .collect(Collectors.joining(", "));
+    return stopped + lb;
+  }
+
+  private static final String LB_MARK = "; load balancer: ";
+
+  /** What the load balancer last said about unhealthy targets: often the real cause. */
+  private String targetSummary(Pass p) {
+    java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+    for (var lb : p.rollout.spec().target().loadBalancers()) {
+      for (var t :
+          providers.loadBalancing().describeTargetHealth(p.service.region(), lb.targetGroupArn())) {
+        boolean leaving =
+            "draining".equals(t.state()) || "Target.DeregistrationInProgress".equals(t.reason());
+        if (!"healthy".equals(t.state())
+            && !leaving
+            && (t.reason() != null || t.description() != null)) {
+          seen.add(
+              orElse(t.reason(), t.state())
+                  + " on :"
+                  + t.port()
+                  + (t.description() == null ? "" : " (" + t.description() + ")"));
+        }
+      }
+    }
+    return seen.isEmpty() ? "" : LB_MARK + String.join(", ", seen);
   }
 
   private static String stopReason(TaskState t) {

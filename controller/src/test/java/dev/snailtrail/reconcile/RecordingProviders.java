@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Wraps real ports (the simulator's) to record every call by name and, when asked, to fail a
- * share of them with provider errors (throttling), the way a flaky AWS would. A hand-written
- * decorator, not a mock: every call that is not failed reaches the real port.
+ * Wraps real ports (the simulator's) to record every call by name and, when asked, to fail a share
+ * of them with provider errors (throttling), the way a flaky AWS would. A hand-written decorator,
+ * not a mock: every call that is not failed reaches the real port.
  */
 final class RecordingProviders {
   private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
@@ -77,7 +77,10 @@ final class RecordingProviders {
                   injected++;
                   calls.add(name + "!");
                   throw new ProviderException(
-                      ProviderException.Kind.THROTTLED, service, method.getName(), "Rate exceeded (injected)");
+                      ProviderException.Kind.THROTTLED,
+                      service,
+                      method.getName(),
+                      "Rate exceeded (injected)");
                 }
               }
               calls.add(name);

@@ -4,6 +4,7 @@ import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.sim.Seed;
 import dev.snailtrail.sim.Simulator;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.time.MutableClock;
@@ -36,7 +37,7 @@ final class RolloutScenario implements AutoCloseable {
   boolean duplicateDelivery;
   int passes;
 
-  private RolloutScenario(Rollout rollout, Simulator.Seed seed, double failureRate) {
+  private RolloutScenario(Rollout rollout, Seed seed, double failureRate) {
     this.rollout = rollout;
     sim.seed(rollout, seed);
     recording = new RecordingProviders(42, failureRate);
@@ -45,15 +46,15 @@ final class RolloutScenario implements AutoCloseable {
   }
 
   static RolloutScenario given(Rollout rollout) {
-    return new RolloutScenario(rollout, Simulator.Seed.fresh(), 0);
+    return new RolloutScenario(rollout, Seed.defaults(), 0);
   }
 
   static RolloutScenario givenExistingService(Rollout rollout, String baselineTag) {
-    return new RolloutScenario(rollout, Simulator.Seed.existingService(baselineTag), 0);
+    return new RolloutScenario(rollout, Seed.existingService(baselineTag), 0);
   }
 
   static RolloutScenario givenFlaky(Rollout rollout, double failureRate) {
-    return new RolloutScenario(rollout, Simulator.Seed.fresh(), failureRate);
+    return new RolloutScenario(rollout, Seed.defaults(), failureRate);
   }
 
   RolloutScenario withDuplicateDelivery() {
@@ -138,8 +139,19 @@ final class RolloutScenario implements AutoCloseable {
     return events(type).stream().map(TrailEvent::message).toList();
   }
 
+  /** The trail as the console prints it, for assertion messages. */
+  String dump() {
+    StringBuilder b = new StringBuilder();
+    trail.forEach(
+        e -> b.append(dev.snailtrail.trail.ConsoleTrailSink.format(e, true)).append('\n'));
+    return b.append("status: ").append(status).toString();
+  }
+
   @Override
   public void close() {
+    if (System.getProperty("scenario.trail") != null) {
+      System.out.println(dump());
+    }
     sim.close();
   }
 }

@@ -1,0 +1,210 @@
+package dev.snailtrail.cli;
+
+import dev.snailtrail.gate.GateEvaluator;
+import dev.snailtrail.provider.Providers;
+import dev.snailtrail.reconcile.Commands;
+import dev.snailtrail.reconcile.Reconciler;
+import dev.snailtrail.reconcile.RolloutStatus;
+import dev.snailtrail.reconcile.StatusPhase;
+import dev.snailtrail.run.RolloutDriver;
+import dev.snailtrail.sim.Seed;
+import dev.snailtrail.sim.Simulator;
+import dev.snailtrail.spec.Durations;
+import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.spec.load.SpecException;
+import dev.snailtrail.spec.load.SpecLoader;
+import dev.snailtrail.spec.load.TaskDefinitionFile;
+import dev.snailtrail.time.ScaledClock;
+import dev.snailtrail.trail.ConsoleTrailSink;
+import dev.snailtrail.trail.JsonlTrailSink;
+import dev.snailtrail.trail.TrailEvent;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code snailtrail run}: one rollout, reconciled in this process until it settles. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Reconcile one rollout in this process until it settles, printing the trail as it happens.",
+      "With the default provider 'sim' it runs on the embedded ECS simulator: nothing touches AWS.",
+    },
+    footer = {
+      "",
+      "Exit codes: 0 Healthy, 1 rolled back (Degraded), Failed or Paused, 2 usage or invalid spec.",
+      "Examples:",
+      "  snailtrail run spec-examples/snail-trail.yaml",
+      "  snailtrail run spec-examples/drills/ml-down.yaml --speed 120",
+    })
+final class RunCommand implements Callable<Integer> {
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "FILE",
+      description = "The rollout YAML (its first document).")
+  Path file;
+
+  @Option(
+      names = "--provider",
+      defaultValue = "sim",
+      description = "Where to act: sim (embedded simulator) or aws. Default: ${DEFAULT-VALUE}.")
+  String provider;
+
+  @Option(
+      names = "--speed",
+      defaultValue = "60",
+      description =
+          "Simulated seconds per real second on the simulator. Default: ${DEFAULT-VALUE}.")
+  double speed;
+
+  @Option(
+      names = "--scenario",
+      paramLabel = "FILE",
+      description = "A simulator scenario file (behaviours, alarms, faults).")
+  Path scenario;
+
+  @Option(
+      names = "--existing-service",
+      paramLabel = "TAG",
+      description =
+          "Simulator: start with the service already running this image tag (the baseline).")
+  String existingServiceTag;
+
+  @Option(
+      names = "--trail-file",
+      paramLabel = "PATH",
+      description = "Also append the trail as JSON lines to PATH.")
+  Path trailFile;
+
+  @Option(names = "--plain", description = "Print the trail without emoji.")
+  boolean plain;
+
+  @Option(
+      names = "--manual-approval",
+      description = "Stop at phases that need approval instead of approving them automatically.")
+  boolean manualApproval;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    Rollout rollout;
+    try {
+      List<Rollout> rollouts = new SpecLoader().load(file);
+      rollout = rollouts.get(0);
+    } catch (SpecException e) {
+      e.problems().forEach(pr -> err.println(pr.format()));
+      return 2;
+    }
+    if (!provider.equals("sim")) {
+      err.println(
+          "snailtrail run: provider '"
+              + provider
+              + "' is not available in this build; use --provider sim");
+      return 2;
+    }
+    ScaledClock clock = new ScaledClock(Clock.systemUTC(), speed);
+    out.println(
+        "snailtrail run: provider sim (embedded ECS simulator, nothing touches AWS), speed "
+            + fmt(speed)
+            + "x, rollout "
+            + rollout.name()
+            + " from "
+            + file);
+    Instant simStart = clock.instant();
+    long realStart = System.nanoTime();
+    try (Simulator sim = new Simulator(clock)) {
+      Seed seed =
+          existingServiceTag == null ? Seed.defaults() : Seed.existingService(existingServiceTag);
+      sim.seed(rollout, seed);
+      if (scenario != null) {
+        sim.applyScenario(scenario);
+      }
+      Providers providers = sim.providers();
+      Reconciler reconciler =
+          new Reconciler(
+              providers, GateEvaluator.withDefaults(), clock, r -> baseTaskDefinition(r));
+      ConsoleTrailSink console = new ConsoleTrailSink(out, plain);
+      JsonlTrailSink jsonl = trailFile == null ? null : new JsonlTrailSink(trailFile);
+      RolloutDriver driver =
+          new RolloutDriver(
+              reconciler,
+              new Commands(clock),
+              e -> {
+                console.accept(e);
+                if (jsonl != null) {
+                  jsonl.accept(e);
+                }
+              },
+              d -> Thread.sleep(clock.realTimeFor(d).toMillis()),
+              !manualApproval,
+              err);
+      RolloutStatus end = driver.run(rollout, 1, RolloutStatus.initial());
+      if (jsonl != null) {
+        jsonl.close();
+      }
+      summarize(
+          out,
+          rollout,
+          end,
+          driver.events(),
+          Duration.between(simStart, clock.instant()),
+          System.nanoTime() - realStart);
+      return end.phase() == StatusPhase.Healthy ? 0 : 1;
+    }
+  }
+
+  private static dev.snailtrail.provider.TaskDefinitionSpec baseTaskDefinition(Rollout r) {
+    Path from = r.spec().template().fromFile();
+    if (from == null) {
+      return null;
+    }
+    try {
+      return TaskDefinitionFile.read(from);
+    } catch (TaskDefinitionFile.Invalid e) {
+      // Validated when the spec was loaded; it changed on disk since.
+      throw new IllegalStateException("template.fromFile " + from + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void summarize(
+      PrintStream out,
+      Rollout rollout,
+      RolloutStatus s,
+      List<TrailEvent> events,
+      Duration simulated,
+      long realNanos) {
+    out.println();
+    out.println("Rollout " + rollout.name() + ": " + s.phase() + " (" + s.progress() + "%)");
+    out.println("  " + s.message());
+    out.println(
+        "  stable phase: "
+            + s.stablePhase().name()
+            + ", phases: "
+            + rollout.spec().phases().size()
+            + ", trail events: "
+            + events.size());
+    s.revisions().forEach((phase, arn) -> out.println("  revision " + phase + ": " + arn));
+    out.println(
+        "  simulated time "
+            + Durations.format(Duration.ofSeconds(simulated.toSeconds()))
+            + " in "
+            + String.format(java.util.Locale.ROOT, "%.1f", realNanos / 1e9)
+            + " s of real time");
+  }
+
+  private static String fmt(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+}
