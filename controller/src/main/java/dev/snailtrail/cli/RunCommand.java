@@ -195,7 +195,12 @@ final class RunCommand implements Callable<Integer> {
             + rollout.spec().phases().size()
             + ", trail events: "
             + events.size());
-    s.revisions().forEach((phase, arn) -> out.println("  revision " + phase + ": " + arn));
+    for (var phase : rollout.spec().phases()) {
+      String arn = s.revisions().get(phase.name());
+      if (arn != null) {
+        out.println("  revision " + phase.name() + ": " + arn);
+      }
+    }
     out.println(
         "  simulated time "
             + Durations.format(Duration.ofSeconds(simulated.toSeconds()))

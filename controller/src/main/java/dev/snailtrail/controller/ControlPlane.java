@@ -1,0 +1,86 @@
+package dev.snailtrail.controller;
+
+import dev.snailtrail.reconcile.RolloutStatus;
+import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.spec.load.SpecException;
+import dev.snailtrail.trail.TrailEvent;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What people (through the HTTP API and the CLI) can ask of a running controller. Every mutation
+ * ends in the store and wakes the rollout's worker; nothing here reconciles by itself.
+ */
+public interface ControlPlane {
+
+  /**
+   * Validates and stores rollout documents. The generation moves only when a rollout's spec
+   * changed; the same spec again changes nothing.
+   *
+   * @param sourceName where the text came from, for error locations (a file name, "request")
+   * @throws SpecException with located problems; nothing is stored then
+   */
+  List<Applied> apply(String sourceName, String yaml) throws SpecException;
+
+  Optional<RolloutView> get(String name);
+
+  List<RolloutView> list();
+
+  /**
+   * Trail events of a rollout, oldest first.
+   *
+   * @param afterSeq only events with a higher sequence number (0: from the start)
+   * @param limit at most this many (the newest of them when more match)
+   * @throws NotFound when no such rollout exists
+   */
+  List<TrailEvent> trail(String name, long afterSeq, int limit);
+
+  /**
+   * Applies a manual verb.
+   *
+   * @param by who asked (recorded in the trail), or null
+   * @throws NotFound when no such rollout exists
+   * @throws dev.snailtrail.reconcile.Commands.Refused when the rollout's state does not allow it
+   */
+  RolloutView command(String name, Verb verb, String by);
+
+  /** Deletes a rollout from the store (the ECS service is left as it is). */
+  boolean delete(String name);
+
+  /** Whether the store can be read and the provider answers. */
+  Health health();
+
+  /** The outcome of applying one rollout document. */
+  record Applied(String name, long generation, boolean changed) {}
+
+  /** A rollout as stored: its spec, generation and status. */
+  record RolloutView(
+      String name, long generation, Rollout spec, RolloutStatus status, long resourceVersion) {}
+
+  /** The manual verbs. */
+  enum Verb {
+    approve,
+    promote,
+    pause,
+    resume,
+    abort,
+    retry,
+    undo
+  }
+
+  /** Readiness of the parts a controller needs. */
+  record Health(boolean storeReadable, boolean providerReachable, String message) {
+    public boolean ready() {
+      return storeReadable && providerReachable;
+    }
+  }
+
+  /** No rollout by that name. */
+  final class NotFound extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public NotFound(String name) {
+      super("no rollout named '" + name + "'");
+    }
+  }
+}
