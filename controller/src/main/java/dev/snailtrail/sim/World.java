@@ -68,7 +68,10 @@ final class World {
   final Map<String, SecurityGroup> securityGroups = new LinkedHashMap<>();
   final Map<String, Behavior> imageBehaviors = new HashMap<>();
 
+  final Instant start;
+
   World(Instant start, long seed) {
+    this.start = start;
     this.now = start;
     this.seed = seed;
     this.random = new Random(seed);
