@@ -37,9 +37,74 @@ final class Seeder {
     this.world = world;
   }
 
-  Seeded seed(RolloutSpec spec, Seed options, Instant wallNow) {
-    Target target = spec.target();
-    Template template = spec.template();
+  /**
+   * What seeding takes from a spec: plain data, so a snapshot can record it.
+   *
+   * @param template the spec's template without {@code fromFile}
+   * @param images every phase and sidecar image
+   * @param alarms alarm names of the spec's gates
+   */
+  record Input(
+      String region,
+      String cluster,
+      String service,
+      Target.Network network,
+      List<Target.LoadBalancer> loadBalancers,
+      Template template,
+      List<ImageRef> images,
+      List<String> alarms,
+      ImageRef firstImage,
+      int firstDesiredCount) {
+    Input {
+      loadBalancers = List.copyOf(loadBalancers);
+      images = List.copyOf(images);
+      alarms = List.copyOf(alarms);
+    }
+
+    static Input of(RolloutSpec spec) {
+      Target target = spec.target();
+      Template t = spec.template();
+      Set<String> alarms = new LinkedHashSet<>();
+      for (Phase phase : spec.phases()) {
+        for (Gate gate : phase.gates()) {
+          if (gate instanceof Gate.CloudWatchAlarm a) {
+            alarms.addAll(a.names());
+          }
+        }
+      }
+      Template template =
+          new Template(
+              t.family(),
+              t.container(),
+              t.port(),
+              t.cpu(),
+              t.memory(),
+              t.env(),
+              t.launchType(),
+              t.networkMode(),
+              t.executionRoleArn(),
+              t.taskRoleArn(),
+              t.logGroup(),
+              t.healthCheck(),
+              t.sidecars(),
+              null);
+      Phase first = spec.phases().get(0);
+      return new Input(
+          target.region(),
+          target.cluster(),
+          target.service(),
+          target.network(),
+          target.loadBalancers(),
+          template,
+          List.copyOf(Seeder.images(spec)),
+          List.copyOf(alarms),
+          first.image(),
+          first.desiredCount());
+    }
+  }
+
+  Seeded seed(Input target, Seed options, Instant wallNow) {
+    Template template = target.template();
     String region = target.region();
     String cluster = World.clusterName(target.cluster());
     world.createCluster(region, cluster);
@@ -118,7 +183,7 @@ final class Seeder {
     }
 
     Instant pushedAt = world.now.minus(Duration.ofDays(1));
-    for (ImageRef image : images(spec)) {
+    for (ImageRef image : target.images()) {
       if (Behavior.fromTag(image.tag()) == Behavior.MISSING) {
         world.ecr.createRepository(region, image.repository());
       } else {
@@ -126,28 +191,21 @@ final class Seeder {
       }
     }
 
-    for (Phase phase : spec.phases()) {
-      for (Gate gate : phase.gates()) {
-        if (gate instanceof Gate.CloudWatchAlarm alarms) {
-          alarms.names().forEach(world::alarm);
-        }
-      }
-    }
+    target.alarms().forEach(world::alarm);
 
     String baseline = null;
     if (options.existingServiceImageTag() != null) {
       baseline =
-          existingService(spec, options, new NetworkConfig(subnetIds, taskGroups, true), wallNow);
+          existingService(target, options, new NetworkConfig(subnetIds, taskGroups, true), wallNow);
     }
     return new Seeded(vpc, igw, rtb, subnetIds, taskGroups, albGroup, lbArns, baseline);
   }
 
   private String existingService(
-      RolloutSpec spec, Seed options, NetworkConfig network, Instant wallNow) {
-    Target target = spec.target();
-    Template template = spec.template();
+      Input target, Seed options, NetworkConfig network, Instant wallNow) {
+    Template template = target.template();
     String region = target.region();
-    ImageRef first = spec.phases().get(0).image();
+    ImageRef first = target.firstImage();
     ImageRef image =
         new ImageRef(first.registry(), first.repository(), options.existingServiceImageTag(), null);
     world.ecr.push(region, image, world.now.minus(Duration.ofDays(7)), findings(image));
@@ -155,7 +213,7 @@ final class Seeder {
     int desired =
         options.desiredCount() > 0
             ? options.desiredCount()
-            : Math.max(1, spec.phases().get(0).desiredCount());
+            : Math.max(1, target.firstDesiredCount());
     List<LoadBalancerBinding> bindings = new ArrayList<>();
     for (Target.LoadBalancer lb : target.loadBalancers()) {
       bindings.add(

@@ -83,7 +83,7 @@ final class ServiceApp {
                   + "\",\"task\":\""
                   + t.id
                   + "\",\"port\":"
-                  + t.listenPort(world.configuredPort(t))
+                  + t.listenPort(world.lifecycle.configuredPort(t))
                   + "}",
               t.id);
       default ->

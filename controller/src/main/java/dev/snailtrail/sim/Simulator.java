@@ -28,6 +28,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * An embedded AWS account for Snail Trail: ECS services, deployments and tasks, ELBv2 target
@@ -49,6 +52,7 @@ public final class Simulator
   private final World world;
   private final MetricModel metrics;
   private final Loopback loopback;
+  private final List<Op> ops = new ArrayList<>();
 
   /** A simulator with seed 42. */
   public Simulator(Clock clock) {
@@ -62,8 +66,12 @@ public final class Simulator
    * @param seed seeds every identifier and jitter, so two runs with one seed agree
    */
   public Simulator(Clock clock, long seed) {
+    this(clock, seed, clock.instant());
+  }
+
+  private Simulator(Clock clock, long seed, Instant start) {
     this.clock = clock;
-    this.world = new World(clock.instant(), seed);
+    this.world = new World(start, seed);
     this.metrics = new MetricModel(world);
     this.loopback = new Loopback(this::answer);
   }
@@ -87,7 +95,7 @@ public final class Simulator
    */
   public synchronized Seeded seed(Rollout rollout, Seed options) {
     tick();
-    return new Seeder(world).seed(rollout.spec(), options, clock.instant());
+    return (Seeded) apply(new Op.SeedWorld(world.now, Seeder.Input.of(rollout.spec()), options));
   }
 
   /** Applies a scenario file (format in docs/simulator.md). */
@@ -102,13 +110,13 @@ public final class Simulator
    */
   public synchronized void applyScenario(String yaml) {
     tick();
-    Scenario.apply(world, yaml);
+    apply(new Op.ApplyScenario(world.now, yaml));
   }
 
   /** Sets an alarm's state now ({@code OK}, {@code ALARM} or {@code INSUFFICIENT_DATA}). */
   public synchronized void setAlarmState(String name, String state, String reason) {
     tick();
-    world.setAlarm(name, state, reason);
+    apply(new Op.SetAlarm(world.now, name, state, reason));
   }
 
   /**
@@ -117,43 +125,118 @@ public final class Simulator
    */
   public synchronized void setImageBehavior(String image, Behavior behavior) {
     tick();
-    world.imageBehaviors.put(image, behavior);
+    apply(new Op.SetImageBehavior(world.now, image, behavior));
   }
 
   /** Turns the deployment circuit breaker on (the default) or off for every service. */
   public synchronized void setCircuitBreaker(boolean enabled) {
     tick();
-    world.circuitBreaker = enabled;
+    apply(new Op.SetCircuitBreaker(world.now, enabled));
   }
 
   /** Creates a cluster (seed does this for a spec). */
   public synchronized void createCluster(String region, String name) {
     tick();
-    world.createCluster(region, World.clusterName(name));
+    apply(new Op.CreateCluster(world.now, region, name));
   }
 
   /** Creates a log group. */
   public synchronized void createLogGroup(String region, String name) {
     tick();
-    world.logGroups.putIfAbsent(World.key(region, name), new ArrayList<>());
+    apply(new Op.CreateLogGroup(world.now, region, name));
   }
 
   /** Pushes an image to ECR (creating the repository); returns its digest. */
   public synchronized String pushImage(String region, ImageRef image) {
     tick();
-    return world.ecr.push(region, image, world.now, Map.of()).digest();
+    return (String) apply(new Op.PushImage(world.now, region, image.toString()));
   }
 
   /** Deletes an image from ECR; whether it was there. */
   public synchronized boolean removeImage(String region, ImageRef image) {
     tick();
-    return world.ecr.remove(region, image);
+    return (Boolean) apply(new Op.RemoveImage(world.now, region, image.toString()));
   }
 
   /** Marks a task definition revision INACTIVE. */
   public synchronized void deregisterTaskDefinition(String region, String arnOrFamilyRevision) {
     tick();
-    world.deregisterTaskDefinition(region, arnOrFamilyRevision);
+    apply(new Op.DeregisterTaskDefinition(world.now, region, arnOrFamilyRevision));
+  }
+
+  /**
+   * The whole world as JSON: the seed, the start time and every change made from outside, so {@link
+   * #restore} rebuilds exactly this world (a restarted controller finds its services).
+   */
+  public synchronized String snapshot() {
+    tick();
+    return SNAPSHOTS.writeValueAsString(new Snapshot(world.seed(), world.start, List.copyOf(ops)));
+  }
+
+  /**
+   * A simulator with the world of a {@link #snapshot}, advanced to the clock's time.
+   *
+   * @throws IllegalArgumentException when the text is not a snapshot
+   */
+  public static Simulator restore(Clock clock, String snapshot) {
+    Snapshot s;
+    try {
+      s = SNAPSHOTS.readValue(snapshot, Snapshot.class);
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException("not a simulator snapshot: " + e.getOriginalMessage(), e);
+    }
+    Simulator sim = new Simulator(clock, s.seed(), s.start());
+    synchronized (sim) {
+      for (Op op : s.ops()) {
+        sim.world.advance(op.at());
+        sim.apply(op);
+      }
+      sim.tick();
+    }
+    return sim;
+  }
+
+  /** A snapshot's content. */
+  private record Snapshot(long seed, Instant start, List<Op> ops) {}
+
+  private static final JsonMapper SNAPSHOTS =
+      JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+  /** Makes one outside change and records it for snapshots; what the change returns. */
+  private Object apply(Op op) {
+    Object result =
+        switch (op) {
+          case Op.SeedWorld s -> new Seeder(world).seed(s.input(), s.options(), s.at());
+          case Op.ApplyScenario s -> {
+            Scenario.apply(world, s.yaml());
+            yield null;
+          }
+          case Op.SetAlarm s -> {
+            world.setAlarm(s.name(), s.state(), s.reason());
+            yield null;
+          }
+          case Op.SetImageBehavior s -> world.imageBehaviors.put(s.image(), s.behavior());
+          case Op.SetCircuitBreaker s -> world.circuitBreaker = s.enabled();
+          case Op.CreateCluster s -> {
+            world.createCluster(s.region(), World.clusterName(s.name()));
+            yield null;
+          }
+          case Op.CreateLogGroup s ->
+              world.logGroups.putIfAbsent(World.key(s.region(), s.name()), new ArrayList<>());
+          case Op.PushImage s ->
+              world.ecr.push(s.region(), ImageRef.parse(s.image()), world.now, Map.of()).digest();
+          case Op.RemoveImage s -> world.ecr.remove(s.region(), ImageRef.parse(s.image()));
+          case Op.RegisterTaskDefinition s -> world.registerTaskDefinition(s.region(), s.spec());
+          case Op.DeregisterTaskDefinition s -> {
+            world.deregisterTaskDefinition(s.region(), s.taskDefinition());
+            yield null;
+          }
+          case Op.CreateService s -> world.createService(s.request());
+          case Op.UpdateService s ->
+              world.updateService(s.ref(), s.taskDefinitionArn(), s.desiredCount());
+        };
+    ops.add(op);
+    return result;
   }
 
   /** The loopback URL the service is served on. */
@@ -199,7 +282,7 @@ public final class Simulator
   public synchronized TaskDefinition registerTaskDefinition(
       String region, TaskDefinitionSpec spec) {
     tick();
-    return world.registerTaskDefinition(region, spec);
+    return (TaskDefinition) apply(new Op.RegisterTaskDefinition(world.now, region, spec));
   }
 
   @Override
@@ -219,14 +302,15 @@ public final class Simulator
   @Override
   public synchronized ServiceState createService(CreateServiceRequest request) {
     tick();
-    return world.createService(request);
+    return (ServiceState) apply(new Op.CreateService(world.now, request));
   }
 
   @Override
   public synchronized ServiceState updateService(
       ServiceRef ref, String taskDefinitionArn, int desiredCount) {
     tick();
-    return world.updateService(ref, taskDefinitionArn, desiredCount);
+    return (ServiceState)
+        apply(new Op.UpdateService(world.now, ref, taskDefinitionArn, desiredCount));
   }
 
   @Override

@@ -6,7 +6,6 @@ import dev.snailtrail.provider.Ecs.ContainerState;
 import dev.snailtrail.provider.Ecs.CreateServiceRequest;
 import dev.snailtrail.provider.Ecs.Deployment;
 import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
-import dev.snailtrail.provider.Ecs.PortMapping;
 import dev.snailtrail.provider.Ecs.ServiceEvent;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Ecs.TaskState;
@@ -21,8 +20,6 @@ import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
-import dev.snailtrail.provider.TaskDefinitionSpec.HealthCheck;
-import dev.snailtrail.spec.ImageRef;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,21 +34,22 @@ import java.util.PriorityQueue;
 import java.util.Random;
 
 /**
- * The simulated AWS account: every resource and a queue of timed transitions. Not thread-safe; the
- * {@link Simulator} serializes access. Time only moves through {@link #advance(Instant)}, which
- * runs the due transitions in time order, so the state is a function of the clock alone.
+ * The simulated AWS account: every resource, the ECS service scheduler and a queue of timed
+ * transitions (task lifecycles live in {@link TaskLifecycle}). Not thread-safe; the {@link
+ * Simulator} serializes access. Time only moves through {@link #advance(Instant)}, which runs the
+ * due transitions in time order, so the state is a function of the clock alone.
  */
 final class World {
   static final String ACCOUNT = "123456789012";
 
   private record Event(Instant at, long seq, Runnable action) {}
 
-  private final Random random;
+  final Random random;
   private final long seed;
   private final PriorityQueue<Event> queue =
       new PriorityQueue<>(Comparator.comparing(Event::at).thenComparingLong(Event::seq));
   private long sequence;
-  private int ipCounter;
+  int ipCounter;
   Instant now;
   boolean circuitBreaker = true;
 
@@ -68,7 +66,11 @@ final class World {
   final Map<String, SecurityGroup> securityGroups = new LinkedHashMap<>();
   final Map<String, Behavior> imageBehaviors = new HashMap<>();
 
+  final Instant start;
+  final TaskLifecycle lifecycle = new TaskLifecycle(this);
+
   World(Instant start, long seed) {
+    this.start = start;
     this.now = start;
     this.seed = seed;
     this.random = new Random(seed);
@@ -327,7 +329,7 @@ final class World {
     return "ecs-svc/" + digits(19);
   }
 
-  private void event(SimService s, String message) {
+  void event(SimService s, String message) {
     s.event(new ServiceEvent(hex(8) + "-" + hex(4) + "-" + hex(4) + "-" + hex(12), now, message));
   }
 
@@ -360,7 +362,7 @@ final class World {
       if (launch > 0) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < launch; i++) {
-          ids.add(launch(s, primary).id);
+          ids.add(lifecycle.launch(s, primary).id);
         }
         event(
             s,
@@ -444,7 +446,7 @@ final class World {
     List<String> ids = new ArrayList<>();
     for (SimTask t : tasks) {
       ids.add(t.id);
-      beginStop(
+      lifecycle.beginStop(
           t,
           "ServiceSchedulerInitiated",
           "Scaling activity initiated by (deployment " + primary.id + ")",
@@ -460,7 +462,7 @@ final class World {
             + ".");
   }
 
-  private void taskFailed(SimTask t) {
+  void taskFailed(SimTask t) {
     SimDeployment d = t.deployment;
     d.failedTasks++;
     d.updatedAt = now;
@@ -474,476 +476,6 @@ final class World {
       event(
           t.service,
           t.service.tag() + " deployment " + d.id + " deployment failed: tasks failed to start.");
-    }
-  }
-
-  // ---------------------------------------------------------------- task lifecycle
-
-  /** The container a task's behaviour and target registration follow. */
-  static ContainerDefinition mainContainer(SimService s, TaskDefinition td) {
-    for (LoadBalancerBinding lb : s.loadBalancers) {
-      ContainerDefinition c = td.spec().container(lb.containerName());
-      if (c != null) {
-        return c;
-      }
-    }
-    return td.spec().containers().stream()
-        .filter(c -> c.essential() && !c.portMappings().isEmpty())
-        .findFirst()
-        .orElse(td.spec().containers().get(0));
-  }
-
-  Behavior behaviorOf(String image) {
-    Behavior override = imageBehaviors.get(image);
-    if (override != null) {
-      return override;
-    }
-    try {
-      ImageRef ref = ImageRef.parse(image);
-      override = imageBehaviors.get(ref.repository() + ":" + ref.effectiveTag());
-      return override != null ? override : Behavior.fromTag(ref.tag());
-    } catch (IllegalArgumentException e) {
-      return Behavior.HEALTHY;
-    }
-  }
-
-  private static boolean awsvpc(TaskDefinition td) {
-    return td.spec().networkMode() == null || td.spec().networkMode().equals("awsvpc");
-  }
-
-  private SimTask launch(SimService s, SimDeployment d) {
-    TaskDefinition td = d.taskDefinition;
-    ContainerDefinition main = mainContainer(s, td);
-    String id = hex(32);
-    boolean vpc = awsvpc(td);
-    String subnet = null;
-    int n = ipCounter++;
-    if (s.network != null && !s.network.subnets().isEmpty()) {
-      subnet = s.network.subnets().get(n % s.network.subnets().size());
-    }
-    String privateIp = vpc ? privateIp(subnet, n) : null;
-    String publicIp =
-        vpc && s.network != null && s.network.assignPublicIp() && s.launchType.equals("FARGATE")
-            ? (3 + random.nextInt(50))
-                + "."
-                + random.nextInt(256)
-                + "."
-                + random.nextInt(256)
-                + "."
-                + (1 + random.nextInt(254))
-            : null;
-    List<PortMapping> bindings = new ArrayList<>();
-    if (!vpc) {
-      for (PortMapping m : main.portMappings()) {
-        bindings.add(
-            new PortMapping(
-                m.containerPort(), m.hostPort() != 0 ? m.hostPort() : 32768 + n % 28000, "tcp"));
-      }
-    }
-    SimTask t =
-        new SimTask(
-            id,
-            "arn:aws:ecs:" + s.ref.region() + ":" + ACCOUNT + ":task/" + s.ref.cluster() + "/" + id,
-            s,
-            d,
-            td,
-            main,
-            behaviorOf(main.image()),
-            s.launchType,
-            subnet,
-            privateIp,
-            publicIp,
-            bindings,
-            now);
-    s.tasks.add(t);
-    after(Timings.PROVISIONING, () -> toPending(t));
-    return t;
-  }
-
-  private String privateIp(String subnetId, int n) {
-    int third = 0;
-    Subnet subnet = subnetId == null ? null : subnets.get(subnetId);
-    if (subnet != null) {
-      String[] octets = subnet.cidr().split("[./]");
-      third = Integer.parseInt(octets[2]);
-    } else if (subnetId != null) {
-      third = Math.floorMod(subnetId.hashCode(), 200);
-    }
-    return "10.0." + third + "." + (10 + n % 240);
-  }
-
-  private void toPending(SimTask t) {
-    if (!t.live()) {
-      return;
-    }
-    t.lastStatus = "PENDING";
-    String region = t.service.ref.region();
-    String image = t.main.image();
-    ImageRef ref = parseOrNull(image);
-    boolean absent = t.behavior == Behavior.MISSING || (ref != null && !ecr.pullable(region, ref));
-    if (absent) {
-      String reason =
-          "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to"
-              + " resolve ref "
-              + image
-              + ": "
-              + image
-              + ": not found";
-      after(Timings.PULL_NOT_FOUND, () -> failStart(t, reason));
-    } else if (!registryReachable(t)) {
-      String host = ref != null && ref.registry() != null ? ref.registry() : "registry-1.docker.io";
-      String reason =
-          "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to do"
-              + " request: Head \"https://"
-              + host
-              + "/v2/"
-              + (ref == null ? image : ref.repository())
-              + "/manifests/"
-              + (ref == null ? "latest" : ref.effectiveTag())
-              + "\": dial tcp 52.94.224.60:443: i/o timeout";
-      after(Timings.PULL_TIMEOUT, () -> failStart(t, reason));
-    } else {
-      after(Timings.PULL, () -> toRunning(t));
-    }
-  }
-
-  private static ImageRef parseOrNull(String image) {
-    try {
-      return ImageRef.parse(image);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
-
-  /**
-   * Whether the task's subnet can reach a registry: a default route through a NAT gateway, or
-   * through an internet gateway when the task has a public IP. Subnets the simulator does not know
-   * are assumed to route.
-   */
-  private boolean registryReachable(SimTask t) {
-    if (t.subnetId == null || !subnets.containsKey(t.subnetId)) {
-      return true;
-    }
-    RouteTable table = routeTableOf(subnets.get(t.subnetId));
-    if (table == null) {
-      return true;
-    }
-    for (var route : table.routes()) {
-      if (route.destinationCidr().equals("0.0.0.0/0")) {
-        if (route.target().startsWith("nat-")) {
-          return true;
-        }
-        if (route.target().startsWith("igw-")) {
-          return t.publicIp != null;
-        }
-      }
-    }
-    return false;
-  }
-
-  RouteTable routeTableOf(Subnet subnet) {
-    RouteTable main = null;
-    for (RouteTable rt : routeTables.values()) {
-      if (rt.subnetIds().contains(subnet.id())) {
-        return rt;
-      }
-      if (rt.main() && rt.vpcId().equals(subnet.vpcId())) {
-        main = rt;
-      }
-    }
-    return main;
-  }
-
-  private void failStart(SimTask t, String reason) {
-    if (!t.live()) {
-      return;
-    }
-    t.lastStatus = "STOPPED";
-    t.desiredStatus = "STOPPED";
-    t.stoppingAt = now;
-    t.stoppedAt = now;
-    t.stopCode = "TaskFailedToStart";
-    t.stoppedReason = reason;
-    t.containerReason = reason;
-    taskFailed(t);
-  }
-
-  private String logGroupOf(ContainerDefinition c) {
-    return "awslogs".equals(c.logDriver()) ? c.logOptions().get("awslogs-group") : null;
-  }
-
-  private String logRegion(SimTask t, ContainerDefinition c) {
-    return c.logOptions().getOrDefault("awslogs-region", t.service.ref.region());
-  }
-
-  private void toRunning(SimTask t) {
-    if (!t.live()) {
-      return;
-    }
-    for (ContainerDefinition c : t.taskDefinition.spec().containers()) {
-      String group = logGroupOf(c);
-      if (group == null) {
-        continue;
-      }
-      String k = key(logRegion(t, c), group);
-      if (!logGroups.containsKey(k)) {
-        if ("true".equals(c.logOptions().get("awslogs-create-group"))) {
-          logGroups.put(k, new ArrayList<>());
-        } else {
-          failStart(
-              t,
-              "ResourceInitializationError: failed to validate logger args: create stream has"
-                  + " been retried 1 times: failed to create Cloudwatch log stream:"
-                  + " ResourceNotFoundException: The specified log group does not exist. : exit"
-                  + " status 1");
-          return;
-        }
-      }
-    }
-    t.lastStatus = "RUNNING";
-    t.startedAt = now;
-    log(t, "Starting " + t.main.image());
-    registerTargets(t);
-    HealthCheck hc = t.main.healthCheck();
-    switch (t.behavior) {
-      case CRASH_LOOP -> after(Timings.CRASH_AFTER, () -> crash(t));
-      case UNHEALTHY, WRONG_PORT -> {
-        after(Timings.APP_START, () -> ready(t));
-        after(Timings.targetHealthyAfterReady(), () -> targetsUnhealthy(t));
-        if (hc != null) {
-          Duration d =
-              Duration.ofSeconds(
-                  hc.startPeriod() + (long) Math.max(1, hc.retries()) * interval(hc));
-          after(d, () -> containerUnhealthy(t));
-        }
-      }
-      case SLOW_START -> after(Timings.SLOW_APP_START, () -> ready(t));
-      case HEALTHY, ML_DOWN, MISSING -> after(Timings.APP_START, () -> ready(t));
-    }
-  }
-
-  private static long interval(HealthCheck hc) {
-    return Math.max(1, hc.interval());
-  }
-
-  private void ready(SimTask t) {
-    if (!t.running()) {
-      return;
-    }
-    t.readyAt = now;
-    log(t, "Listening on 0.0.0.0:" + t.listenPort(configuredPort(t)));
-    if (t.behavior == Behavior.UNHEALTHY) {
-      log(t, "WARN dependency check failing; /health answers 500");
-    }
-    if (t.behavior.passesHealthChecks()) {
-      after(Timings.targetHealthyAfterReady(), () -> targetsHealthy(t));
-      HealthCheck hc = t.main.healthCheck();
-      if (hc != null) {
-        Instant afterGrace = t.startedAt.plusSeconds(hc.startPeriod());
-        Instant healthyAt = (afterGrace.isAfter(now) ? afterGrace : now).plusSeconds(interval(hc));
-        at(
-            healthyAt,
-            () -> {
-              if (t.running()) {
-                t.health = "HEALTHY";
-              }
-            });
-      }
-      if (t.mlImage()) {
-        after(Duration.ofSeconds(1), () -> mlStarted(t));
-      }
-    }
-  }
-
-  private void mlStarted(SimTask t) {
-    if (!t.running()) {
-      return;
-    }
-    if (t.behavior == Behavior.ML_DOWN) {
-      log(t, "ERROR ML backend unreachable; serving degraded responses");
-      after(Timings.ML_DOWN_ERROR_EVERY, () -> mlStarted(t));
-    } else {
-      log(t, "model loaded");
-    }
-  }
-
-  int configuredPort(SimTask t) {
-    for (LoadBalancerBinding lb : t.service.loadBalancers) {
-      if (lb.containerName() == null || lb.containerName().equals(t.main.name())) {
-        return lb.containerPort();
-      }
-    }
-    return t.main.portMappings().isEmpty() ? 80 : t.main.portMappings().get(0).containerPort();
-  }
-
-  private void crash(SimTask t) {
-    if (!t.running()) {
-      return;
-    }
-    log(t, "Traceback (most recent call last):");
-    log(t, "  File \"/app/server.py\", line 42, in <module>");
-    log(t, "RuntimeError: worker crashed");
-    log(t, "ERROR worker crashed");
-    t.desiredStatus = "STOPPED";
-    t.stoppingAt = now;
-    t.stopCode = "EssentialContainerExited";
-    t.stoppedReason = "Essential container in task exited";
-    t.exitCode = 1;
-    deregisterTargets(t);
-    finishStop(t);
-    taskFailed(t);
-  }
-
-  private void containerUnhealthy(SimTask t) {
-    if (!t.running()) {
-      return;
-    }
-    t.health = "UNHEALTHY";
-    event(t.service, t.service.tag() + " (task " + t.id + ") failed container health checks.");
-    if (t.service.loadBalancers.isEmpty()) {
-      after(
-          Timings.UNHEALTHY_REPLACEMENT,
-          () -> healthStop(t, "Task failed container health checks"));
-    }
-  }
-
-  private void healthStop(SimTask t, String reason) {
-    if (!t.live()) {
-      return;
-    }
-    beginStop(t, "ServiceSchedulerInitiated", reason, 143);
-    taskFailed(t);
-  }
-
-  /** Stops a task gracefully: its targets drain for the deregistration delay first. */
-  private void beginStop(SimTask t, String stopCode, String reason, int exitCode) {
-    t.desiredStatus = "STOPPED";
-    t.stoppingAt = now;
-    t.stopCode = stopCode;
-    t.stoppedReason = reason;
-    boolean ran = t.startedAt != null;
-    if (ran) {
-      t.exitCode = exitCode;
-    }
-    if (deregisterTargets(t)) {
-      t.lastStatus = "DEACTIVATING";
-      after(Timings.DEREGISTRATION_DELAY, () -> finishStop(t));
-    } else {
-      finishStop(t);
-    }
-  }
-
-  private void finishStop(SimTask t) {
-    if (t.stoppedAt != null) {
-      return;
-    }
-    if (t.startedAt != null && t.exitCode != null && t.exitCode != 1) {
-      log(t, "Received SIGTERM; shutting down");
-    }
-    t.lastStatus = "STOPPED";
-    t.stoppedAt = now;
-  }
-
-  // ---------------------------------------------------------------- targets
-
-  private void registerTargets(SimTask t) {
-    for (LoadBalancerBinding lb : t.service.loadBalancers) {
-      SimTargetGroup tg = targetGroups.get(lb.targetGroupArn());
-      if (tg == null) {
-        continue;
-      }
-      String id = t.privateIp != null ? t.privateIp : "i-0" + t.id.substring(0, 16);
-      int port =
-          t.bindings.stream()
-              .filter(b -> b.containerPort() == lb.containerPort())
-              .map(PortMapping::hostPort)
-              .findFirst()
-              .orElse(lb.containerPort());
-      tg.targets.put(t.id, new SimTargetGroup.Target(t, id, port));
-      event(t.service, t.service.tag() + " registered 1 targets in (target-group " + tg.arn + ")");
-    }
-  }
-
-  private void targetsHealthy(SimTask t) {
-    if (!t.running()) {
-      return;
-    }
-    for (SimTargetGroup tg : targetGroups.values()) {
-      SimTargetGroup.Target target = tg.targets.get(t.id);
-      if (target != null && target.state.equals("initial")) {
-        target.set("healthy", null, null);
-      }
-    }
-  }
-
-  private void targetsUnhealthy(SimTask t) {
-    if (!t.running()) {
-      return;
-    }
-    for (SimTargetGroup tg : targetGroups.values()) {
-      SimTargetGroup.Target target = tg.targets.get(t.id);
-      if (target == null || !target.state.equals("initial")) {
-        continue;
-      }
-      String description =
-          t.behavior == Behavior.WRONG_PORT
-              ? "Health checks failed: connection refused on port "
-                  + target.port
-                  + " (the container listens on 8080)"
-              : "Health checks failed with these codes: [500]";
-      target.set("unhealthy", "Target.FailedHealthChecks", description);
-      target.unhealthySince = now;
-      event(
-          t.service,
-          t.service.tag()
-              + " (port "
-              + target.port
-              + ") is unhealthy in (target-group "
-              + tg.arn
-              + ") due to (reason "
-              + description
-              + ").");
-      String arn = tg.arn;
-      after(
-          Timings.UNHEALTHY_REPLACEMENT,
-          () -> healthStop(t, "Task failed ELB health checks in (target-group " + arn + ")"));
-    }
-  }
-
-  /** Puts the task's targets into draining; whether it had any. */
-  private boolean deregisterTargets(SimTask t) {
-    boolean any = false;
-    for (SimTargetGroup tg : targetGroups.values()) {
-      SimTargetGroup.Target target = tg.targets.get(t.id);
-      if (target == null || target.state.equals("draining")) {
-        continue;
-      }
-      any = true;
-      target.set(
-          "draining", "Target.DeregistrationInProgress", "Target deregistration is in progress");
-      event(
-          t.service, t.service.tag() + " deregistered 1 targets in (target-group " + tg.arn + ")");
-      after(Timings.DEREGISTRATION_DELAY, () -> tg.targets.remove(t.id, target));
-    }
-    return any;
-  }
-
-  // ---------------------------------------------------------------- logs
-
-  private void log(SimTask t, String message) {
-    for (ContainerDefinition c : t.taskDefinition.spec().containers()) {
-      if (c != t.main) {
-        continue;
-      }
-      String group = logGroupOf(c);
-      if (group == null) {
-        return;
-      }
-      List<LogEvent> events = logGroups.get(key(logRegion(t, c), group));
-      if (events != null) {
-        String prefix = c.logOptions().getOrDefault("awslogs-stream-prefix", "ecs");
-        events.add(new LogEvent(now, prefix + "/" + c.name() + "/" + t.id, message));
-      }
     }
   }
 

@@ -497,6 +497,39 @@ class SimulatorTest {
     }
   }
 
+  @Test
+  void aSnapshotRestoresTheSameWorld() {
+    sim.seed(SimFixtures.rollout("crashloop"), Seed.existingService("baseline"));
+    sim.setAlarmState("shine-5xx-high", "ALARM", "5xx above 1%");
+    TaskDefinition bad = register("crashloop");
+    sim.updateService(SERVICE, bad.arn(), 2);
+    advance(45);
+    String snapshot = sim.snapshot();
+
+    advance(300);
+    try (Simulator restored = Simulator.restore(clock, snapshot)) {
+      assertThat(restored.describeService(SERVICE)).isEqualTo(sim.describeService(SERVICE));
+      assertThat(restored.listTasks(SERVICE, true)).isEqualTo(sim.listTasks(SERVICE, true));
+      assertThat(restored.describeTargetHealth(REGION, TG))
+          .isEqualTo(sim.describeTargetHealth(REGION, TG));
+      assertThat(restored.filterLogEvents(REGION, "/ecs/shine", "", T0, clock.instant(), 1000))
+          .isEqualTo(sim.filterLogEvents(REGION, "/ecs/shine", "", T0, clock.instant(), 1000));
+      assertThat(restored.describeAlarms(REGION, List.of("shine-5xx-high")))
+          .isEqualTo(sim.describeAlarms(REGION, List.of("shine-5xx-high")));
+      assertThat(
+              restored
+                  .describeService(SERVICE)
+                  .orElseThrow()
+                  .primary()
+                  .orElseThrow()
+                  .rolloutState())
+          .isEqualTo("FAILED");
+    }
+    assertThatThrownBy(() -> Simulator.restore(clock, "{\"seed\": \"x\"}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a simulator snapshot");
+  }
+
   private static HttpResponse<String> get(URI base, String path) throws Exception {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     return client.send(

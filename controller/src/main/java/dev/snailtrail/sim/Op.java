@@ -1,0 +1,59 @@
+package dev.snailtrail.sim;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.snailtrail.provider.Ecs.CreateServiceRequest;
+import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.TaskDefinitionSpec;
+import java.time.Instant;
+
+/**
+ * One change made to the simulated world from outside, at a world time. The world is a function of
+ * its seed and these, so a snapshot is the list of them and a restore replays it.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "op")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = Op.SeedWorld.class, name = "seed"),
+  @JsonSubTypes.Type(value = Op.ApplyScenario.class, name = "scenario"),
+  @JsonSubTypes.Type(value = Op.SetAlarm.class, name = "alarm"),
+  @JsonSubTypes.Type(value = Op.SetImageBehavior.class, name = "imageBehavior"),
+  @JsonSubTypes.Type(value = Op.SetCircuitBreaker.class, name = "circuitBreaker"),
+  @JsonSubTypes.Type(value = Op.CreateCluster.class, name = "createCluster"),
+  @JsonSubTypes.Type(value = Op.CreateLogGroup.class, name = "createLogGroup"),
+  @JsonSubTypes.Type(value = Op.PushImage.class, name = "pushImage"),
+  @JsonSubTypes.Type(value = Op.RemoveImage.class, name = "removeImage"),
+  @JsonSubTypes.Type(value = Op.RegisterTaskDefinition.class, name = "registerTaskDefinition"),
+  @JsonSubTypes.Type(value = Op.DeregisterTaskDefinition.class, name = "deregisterTaskDefinition"),
+  @JsonSubTypes.Type(value = Op.CreateService.class, name = "createService"),
+  @JsonSubTypes.Type(value = Op.UpdateService.class, name = "updateService")
+})
+sealed interface Op {
+  Instant at();
+
+  record SeedWorld(Instant at, Seeder.Input input, Seed options) implements Op {}
+
+  record ApplyScenario(Instant at, String yaml) implements Op {}
+
+  record SetAlarm(Instant at, String name, String state, String reason) implements Op {}
+
+  record SetImageBehavior(Instant at, String image, Behavior behavior) implements Op {}
+
+  record SetCircuitBreaker(Instant at, boolean enabled) implements Op {}
+
+  record CreateCluster(Instant at, String region, String name) implements Op {}
+
+  record CreateLogGroup(Instant at, String region, String name) implements Op {}
+
+  record PushImage(Instant at, String region, String image) implements Op {}
+
+  record RemoveImage(Instant at, String region, String image) implements Op {}
+
+  record RegisterTaskDefinition(Instant at, String region, TaskDefinitionSpec spec) implements Op {}
+
+  record DeregisterTaskDefinition(Instant at, String region, String taskDefinition) implements Op {}
+
+  record CreateService(Instant at, CreateServiceRequest request) implements Op {}
+
+  record UpdateService(Instant at, ServiceRef ref, String taskDefinitionArn, int desiredCount)
+      implements Op {}
+}
