@@ -71,6 +71,11 @@ final class Fields {
     return has(key) ? new Value(values.get(key), child(key), owner.diagnostics()) : null;
   }
 
+  /** The value under a key that is present, even when it is written as null. */
+  Value present(String key) {
+    return new Value(values.get(key), child(key), owner.diagnostics());
+  }
+
   /** The key node, for problems about the field as a whole; the mapping when absent. */
   Node keyNode(String key) {
     Node n = keyNodes.get(key);

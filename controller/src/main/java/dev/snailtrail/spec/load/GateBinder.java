@@ -1,6 +1,7 @@
 package dev.snailtrail.spec.load;
 
 import dev.snailtrail.spec.Analysis;
+import dev.snailtrail.spec.Durations;
 import dev.snailtrail.spec.Gate;
 import dev.snailtrail.spec.ImageRef;
 import dev.snailtrail.spec.Target;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -39,8 +41,8 @@ final class GateBinder {
       Set.of("namespace", "metric", "stat", "dimensions", "period");
   static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
-  static final java.util.regex.Pattern STAT =
-      java.util.regex.Pattern.compile(
+  static final Pattern STAT =
+      Pattern.compile(
           "Average|Sum|Maximum|Minimum|SampleCount|IQM|(p|tm|wm|tc|ts)\\d{1,2}(\\.\\d+)?");
 
   /** What gates may default to or be checked against. */
@@ -261,10 +263,7 @@ final class GateBinder {
     Value windowValue = f.get("window");
     Duration window = windowValue == null ? null : windowValue.duration();
     if (window != null && window.compareTo(period) < 0) {
-      windowValue.problem(
-          "window must be at least one period ("
-              + dev.snailtrail.spec.Durations.format(period)
-              + ")");
+      windowValue.problem("window must be at least one period (" + Durations.format(period) + ")");
     }
     return new Gate.CloudWatchMetric(
         query, threshold, window != null ? window : Defaults.METRIC_WINDOW, analysis);

@@ -165,7 +165,7 @@ final class PhaseBinder {
     }
     String main = template == null ? null : template.template().container();
     for (String container : f.keys()) {
-      Value v = f.get(container);
+      Value v = f.present(container);
       if (container.equals(main)) {
         v.problem("'" + container + "' is the main container; set its image with 'image'");
       } else if (template != null && !template.containers().contains(container)) {

@@ -58,7 +58,6 @@ final class TargetBinder {
     if (createIfMissing
         && template != null
         && template.networkMode().equals("awsvpc")
-        && (network == null || network.subnets().isEmpty())
         && !f.has("network")) {
       f.problem(
           "createIfMissing",

@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads {@code spec.template}. Fields left out come from the task definition in {@code fromFile}
@@ -237,7 +238,7 @@ final class TemplateBinder {
   }
 
   private static <T> T fileOr(
-      TaskDefinitionSpec file, java.util.function.Function<TaskDefinitionSpec, T> get, T fallback) {
+      TaskDefinitionSpec file, Function<TaskDefinitionSpec, T> get, T fallback) {
     T v = file == null ? null : get.apply(file);
     return v != null ? v : fallback;
   }

@@ -166,7 +166,7 @@ record Value(Node node, String path, Diagnostics diagnostics) {
     Map<String, String> out = new LinkedHashMap<>();
     Fields fields = new Fields(this, null);
     for (String key : fields.keys()) {
-      String value = fields.get(key).string();
+      String value = fields.present(key).string();
       if (value != null) {
         out.put(key, value);
       }
