@@ -1,0 +1,40 @@
+package dev.snailtrail.metrics;
+
+import dev.snailtrail.reconcile.ReconcileResult;
+import dev.snailtrail.reconcile.RolloutStatus;
+import dev.snailtrail.spec.Rollout;
+import java.time.Duration;
+
+/**
+ * What the controller tells its metrics. Every method defaults to doing nothing ({@link #NOOP}), so
+ * callers never check for a registry; Micrometer lives in one implementation.
+ */
+public interface Metrics {
+
+  /**
+   * A reconcile pass finished.
+   *
+   * @param before the status the pass started from
+   * @param result what it decided (new status, events)
+   * @param took how long the pass ran
+   */
+  default void passCompleted(
+      Rollout rollout, RolloutStatus before, ReconcileResult result, Duration took) {}
+
+  /** A pass threw (a provider error or a bug); it will be retried with backoff. */
+  default void passFailed(String rollout, Throwable error, Duration took) {}
+
+  /** Keys waiting in the work queue now. */
+  default void workQueueDepth(int depth) {}
+
+  /** How long a key waited in the queue between becoming due and a worker taking it. */
+  default void workQueueLatency(Duration waited) {}
+
+  /** One AWS API call at the resilience boundary. */
+  default void awsCall(String service, String operation, String outcome, Duration took) {}
+
+  /** A rollout was deleted: forget its series. */
+  default void forget(String rollout) {}
+
+  Metrics NOOP = new Metrics() {};
+}

@@ -1,0 +1,43 @@
+package dev.snailtrail.trail;
+
+import dev.snailtrail.json.Json;
+import dev.snailtrail.reconcile.RolloutStatus;
+import dev.snailtrail.spec.Rollout;
+import java.util.List;
+
+/** Renders a rollout's trail for people ({@code text}, {@code md}) or programs ({@code json}). */
+public final class TrailRenderer {
+  private TrailRenderer() {}
+
+  /**
+   * @param spec the rollout's spec, or null when only the events are known
+   * @param status its status, or null
+   * @param plain drop the emoji
+   */
+  public static String render(
+      TrailFormat format,
+      Rollout spec,
+      RolloutStatus status,
+      List<TrailEvent> events,
+      boolean plain) {
+    StringBuilder b = new StringBuilder();
+    switch (format) {
+      case text -> events.forEach(e -> b.append(ConsoleTrailSink.format(e, plain)).append('\n'));
+      case json -> events.forEach(e -> b.append(Json.mapper().writeValueAsString(e)).append('\n'));
+      case md -> {
+        String name =
+            spec != null ? spec.name() : events.isEmpty() ? "rollout" : events.get(0).rollout();
+        b.append("# ").append(name).append(" progress log\n\n");
+        if (status != null) {
+          b.append("**Status:** ")
+              .append(status.phase())
+              .append(" (")
+              .append(status.progress())
+              .append("%)\n\n");
+        }
+        events.forEach(e -> b.append("- ").append(ConsoleTrailSink.format(e, plain)).append('\n'));
+      }
+    }
+    return b.toString();
+  }
+}
