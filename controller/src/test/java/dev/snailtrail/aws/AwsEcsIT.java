@@ -241,6 +241,39 @@ class AwsEcsIT {
   }
 
   @Test
+  void aDeploymentWhoseTasksNeverStartEndsFailed() {
+    ServiceRef ref = new ServiceRef(REGION, CLUSTER, "doomed");
+    TaskDefinition good =
+        ecs.registerTaskDefinition(REGION, spec("doomed", "repo/api:simple", Map.of()));
+    TaskDefinition bad =
+        ecs.registerTaskDefinition(
+            REGION, spec("doomed", "repo/api:" + MotoServer.FAILING_IMAGE_MARK, Map.of()));
+    ecs.createService(
+        new Ecs.CreateServiceRequest(
+            ref,
+            good.arn(),
+            1,
+            "FARGATE",
+            new Ecs.NetworkConfig(List.of(subnet), List.of(securityGroup), false),
+            List.of()));
+    eventually(() -> completed(ref, good.arn()));
+
+    ecs.updateService(ref, bad.arn(), 1);
+
+    Ecs.Deployment failed =
+        eventually(
+            () ->
+                ecs.describeService(ref)
+                    .flatMap(ServiceState::primary)
+                    .filter(d -> d.rolloutState().equals("FAILED")));
+    assertThat(failed.taskDefinitionArn()).isEqualTo(bad.arn());
+    assertThat(failed.rolloutStateReason()).contains("circuit breaker");
+    assertThat(ecs.listTasks(ref, false))
+        .extracting(TaskState::taskDefinitionArn)
+        .containsExactly(good.arn());
+  }
+
+  @Test
   void listsAndDescribesTasksStartedForAService() {
     ServiceRef ref = new ServiceRef(REGION, CLUSTER, "worker");
     // moto's RunTask needs a container-level memory, which the controller never sets.

@@ -61,6 +61,12 @@ public final class MotoServer {
   /** Seconds a deployment stays IN_PROGRESS before it completes (system property). */
   public static final String DEPLOY_SECONDS_PROPERTY = "snailtrail.moto.deploySeconds";
 
+  /**
+   * Deployments of a task definition whose image contains this end FAILED, as when the ECS
+   * deployment circuit breaker trips (e.g. {@code repo/api:snailtrail-fail-crashloop}).
+   */
+  public static final String FAILING_IMAGE_MARK = "snailtrail-fail";
+
   private static final Pattern READY = Pattern.compile("MOTO_READY (\\d+).*");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -209,6 +215,7 @@ public final class MotoServer {
             .redirectErrorStream(true);
     pb.environment()
         .put("SNAILTRAIL_MOTO_DEPLOY_SECONDS", System.getProperty(DEPLOY_SECONDS_PROPERTY, "1"));
+    pb.environment().put("SNAILTRAIL_MOTO_FAIL_IMAGE", FAILING_IMAGE_MARK);
     pb.environment().put("PYTHONUNBUFFERED", "1");
     Process process;
     try {
