@@ -1,0 +1,319 @@
+package dev.snailtrail.aws;
+
+import dev.snailtrail.provider.Ecs;
+import dev.snailtrail.provider.ProviderException;
+import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.TaskDefinition;
+import dev.snailtrail.provider.TaskDefinitionSpec;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.ec2.model.DescribeNetworkInterfacesResponse;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.NetworkInterface;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ClientException;
+import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
+import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
+import software.amazon.awssdk.services.ecs.model.DesiredStatus;
+import software.amazon.awssdk.services.ecs.model.ListTaskDefinitionsResponse;
+import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
+import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionResponse;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.SortOrder;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
+import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
+
+/** {@link Ecs} on Amazon ECS. */
+final class AwsEcs implements Ecs {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AwsEcs.class);
+  private static final String ECS = "ecs";
+  private static final int SERVICES_PER_CALL = 10;
+  private static final int TASKS_PER_CALL = 100;
+  private static final int ENIS_PER_CALL = 100;
+  // The newest revisions looked at when searching by content hash: a phase's revision is almost
+  // always among the last few, and each candidate costs a DescribeTaskDefinition.
+  private static final int HASH_SEARCH_DEPTH = 50;
+
+  private final ClientCache clients;
+  private final AwsCalls calls;
+  private final String roleArn;
+
+  AwsEcs(ClientCache clients, AwsCalls calls, String roleArn) {
+    this.clients = clients;
+    this.calls = calls;
+    this.roleArn = roleArn;
+  }
+
+  @Override
+  public Optional<ClusterState> describeCluster(String region, String cluster) {
+    EcsClient ecs = clients.ecs(region, roleArn);
+    var response =
+        calls.call(ECS, "DescribeClusters", () -> ecs.describeClusters(r -> r.clusters(cluster)));
+    // A missing cluster comes back as a failure entry (reason MISSING), not as an error.
+    return response.clusters().stream().findFirst().map(EcsMapping::cluster);
+  }
+
+  @Override
+  public Map<String, ServiceState> describeServices(
+      String region, String cluster, List<String> services) {
+    EcsClient ecs = clients.ecs(region, roleArn);
+    Map<String, ServiceState> found = new LinkedHashMap<>();
+    List<String> distinct = services.stream().distinct().toList();
+    for (int i = 0; i < distinct.size(); i += SERVICES_PER_CALL) {
+      List<String> batch = distinct.subList(i, Math.min(distinct.size(), i + SERVICES_PER_CALL));
+      DescribeServicesResponse response =
+          calls.call(
+              ECS,
+              "DescribeServices",
+              () -> ecs.describeServices(r -> r.cluster(cluster).services(batch)));
+      // Names in failures (MISSING) are simply absent; an INACTIVE service is a deleted one.
+      for (Service s : response.services()) {
+        if (!"INACTIVE".equals(s.status())) {
+          found.put(s.serviceName(), EcsMapping.service(region, cluster, s));
+        }
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public TaskDefinition registerTaskDefinition(String region, TaskDefinitionSpec spec) {
+    EcsClient ecs = clients.ecs(region, roleArn);
+    var request = EcsMapping.register(spec.withHashTag());
+    RegisterTaskDefinitionResponse response =
+        calls.call(ECS, "RegisterTaskDefinition", () -> ecs.registerTaskDefinition(request));
+    return EcsMapping.taskDefinition(response.taskDefinition(), response.tags());
+  }
+
+  @Override
+  public Optional<TaskDefinition> describeTaskDefinition(
+      String region, String arnOrFamilyRevision) {
+    EcsClient ecs = clients.ecs(region, roleArn);
+    Optional<DescribeTaskDefinitionResponse> response =
+        calls.call(
+            ECS,
+            "DescribeTaskDefinition",
+            () -> {
+              try {
+                return Optional.of(
+                    ecs.describeTaskDefinition(
+                        r ->
+                            r.taskDefinition(arnOrFamilyRevision)
+                                .include(TaskDefinitionField.TAGS)));
+              } catch (ClientException e) {
+                // ECS has no dedicated "not found" error for task definitions.
+                if (isMissingTaskDefinition(e)) {
+                  return Optional.empty();
+                }
+                throw e;
+              }
+            });
+    return response.map(r -> EcsMapping.taskDefinition(r.taskDefinition(), r.tags()));
+  }
+
+  private static boolean isMissingTaskDefinition(ClientException e) {
+    String message = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
+    return message != null && message.contains("Unable to describe task definition");
+  }
+
+  @Override
+  public Optional<TaskDefinition> findTaskDefinitionByHash(
+      String region, String family, String contentHash) {
+    for (String arn : newestRevisions(region, family)) {
+      Optional<TaskDefinition> td = describeTaskDefinition(region, arn);
+      if (td.isPresent()
+          && "ACTIVE".equals(td.get().status())
+          && contentHash.equals(td.get().spec().tags().get(TaskDefinitionSpec.HASH_TAG))) {
+        return td;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** ARNs of the newest ACTIVE revisions of exactly this family, newest first. */
+  private List<String> newestRevisions(String region, String family) {
+    EcsClient ecs = clients.ecs(region, roleArn);
+    List<String> arns = new ArrayList<>();
+    String token = null;
+    do {
+      String page = token;
+      ListTaskDefinitionsResponse response =
+          calls.call(
+              ECS,
+              "ListTaskDefinitions",
+              () ->
+                  ecs.listTaskDefinitions(
+                      r ->
+                          r.familyPrefix(family)
+                              .status(TaskDefinitionStatus.ACTIVE)
+                              .sort(SortOrder.DESC)
+                              .maxResults(HASH_SEARCH_DEPTH)
+                              .nextToken(page)));
+      // familyPrefix is a prefix: "api" also lists "api-worker".
+      for (String arn : response.taskDefinitionArns()) {
+        if (family.equals(familyOf(arn))) {
+          arns.add(arn);
+        }
+      }
+      token = response.nextToken();
+    } while (token != null && arns.size() < HASH_SEARCH_DEPTH);
+    arns.sort(Comparator.comparingInt(AwsEcs::revisionOf).reversed());
+    return arns.size() > HASH_SEARCH_DEPTH ? arns.subList(0, HASH_SEARCH_DEPTH) : arns;
+  }
+
+  private static String familyOf(String arn) {
+    String name = arn.substring(arn.lastIndexOf('/') + 1);
+    int colon = name.lastIndexOf(':');
+    return colon < 0 ? name : name.substring(0, colon);
+  }
+
+  private static int revisionOf(String arn) {
+    try {
+      return Integer.parseInt(arn.substring(arn.lastIndexOf(':') + 1));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  @Override
+  public ServiceState createService(CreateServiceRequest request) {
+    ServiceRef ref = request.ref();
+    EcsClient ecs = clients.ecs(ref.region(), roleArn);
+    var b =
+        software.amazon.awssdk.services.ecs.model.CreateServiceRequest.builder()
+            .cluster(ref.cluster())
+            .serviceName(ref.service())
+            .taskDefinition(request.taskDefinitionArn())
+            .desiredCount(request.desiredCount())
+            .loadBalancers(request.loadBalancers().stream().map(EcsMapping::loadBalancer).toList())
+            // The controller decides about rollbacks itself; ECS only reports a failed deployment.
+            .deploymentConfiguration(
+                c -> c.deploymentCircuitBreaker(cb -> cb.enable(true).rollback(false)));
+    if (request.launchType() != null) {
+      b.launchType(request.launchType());
+    }
+    if (request.network() != null) {
+      b.networkConfiguration(EcsMapping.network(request.network()));
+    }
+    software.amazon.awssdk.services.ecs.model.CreateServiceRequest sdkRequest = b.build();
+    var response = calls.call(ECS, "CreateService", () -> ecs.createService(sdkRequest));
+    return EcsMapping.service(ref.region(), ref.cluster(), response.service());
+  }
+
+  @Override
+  public ServiceState updateService(ServiceRef ref, String taskDefinitionArn, int desiredCount) {
+    EcsClient ecs = clients.ecs(ref.region(), roleArn);
+    var response =
+        calls.call(
+            ECS,
+            "UpdateService",
+            () ->
+                ecs.updateService(
+                    r ->
+                        r.cluster(ref.cluster())
+                            .service(ref.service())
+                            .taskDefinition(taskDefinitionArn)
+                            .desiredCount(desiredCount)
+                            .forceNewDeployment(false)));
+    return EcsMapping.service(ref.region(), ref.cluster(), response.service());
+  }
+
+  @Override
+  public List<TaskState> listTasks(ServiceRef ref, boolean includeStopped) {
+    List<String> arns = new ArrayList<>(taskArns(ref, DesiredStatus.RUNNING));
+    if (includeStopped) {
+      arns.addAll(taskArns(ref, DesiredStatus.STOPPED));
+    }
+    EcsClient ecs = clients.ecs(ref.region(), roleArn);
+    List<Task> tasks = new ArrayList<>();
+    List<String> distinct = arns.stream().distinct().toList();
+    for (int i = 0; i < distinct.size(); i += TASKS_PER_CALL) {
+      List<String> batch = distinct.subList(i, Math.min(distinct.size(), i + TASKS_PER_CALL));
+      var response =
+          calls.call(
+              ECS,
+              "DescribeTasks",
+              () -> ecs.describeTasks(r -> r.cluster(ref.cluster()).tasks(batch)));
+      tasks.addAll(response.tasks());
+    }
+    Map<String, String> publicIps = publicIps(ref.region(), tasks);
+    return tasks.stream()
+        .map(t -> EcsMapping.task(t, publicIps.get(EcsMapping.eniDetail(t, "networkInterfaceId"))))
+        .toList();
+  }
+
+  private List<String> taskArns(ServiceRef ref, DesiredStatus status) {
+    EcsClient ecs = clients.ecs(ref.region(), roleArn);
+    List<String> arns = new ArrayList<>();
+    String token = null;
+    do {
+      String page = token;
+      ListTasksResponse response =
+          calls.call(
+              ECS,
+              "ListTasks",
+              () ->
+                  ecs.listTasks(
+                      r ->
+                          r.cluster(ref.cluster())
+                              .serviceName(ref.service())
+                              .desiredStatus(status)
+                              .nextToken(page)));
+      arns.addAll(response.taskArns());
+      token = response.nextToken();
+    } while (token != null);
+    return arns;
+  }
+
+  /**
+   * Public addresses of the tasks' network interfaces (ECS does not report them on the task). Only
+   * a convenience for preflight messages, so a failed lookup leaves them unknown rather than
+   * failing the task listing.
+   */
+  private Map<String, String> publicIps(String region, List<Task> tasks) {
+    List<String> enis =
+        tasks.stream()
+            .map(t -> EcsMapping.eniDetail(t, "networkInterfaceId"))
+            .filter(id -> id != null)
+            .distinct()
+            .toList();
+    Map<String, String> ips = new LinkedHashMap<>();
+    if (enis.isEmpty()) {
+      return ips;
+    }
+    var ec2 = clients.ec2(region, roleArn);
+    try {
+      for (int i = 0; i < enis.size(); i += ENIS_PER_CALL) {
+        List<String> batch = enis.subList(i, Math.min(enis.size(), i + ENIS_PER_CALL));
+        DescribeNetworkInterfacesResponse response =
+            calls.call(
+                "ec2",
+                "DescribeNetworkInterfaces",
+                () ->
+                    ec2.describeNetworkInterfaces(
+                        r ->
+                            r.filters(
+                                Filter.builder()
+                                    .name("network-interface-id")
+                                    .values(batch)
+                                    .build())));
+        for (NetworkInterface ni : response.networkInterfaces()) {
+          if (ni.association() != null && ni.association().publicIp() != null) {
+            ips.put(ni.networkInterfaceId(), ni.association().publicIp());
+          }
+        }
+      }
+    } catch (ProviderException e) {
+      LOG.debug("public addresses of {} task interfaces unknown: {}", enis.size(), e.describe());
+    }
+    return ips;
+  }
+}

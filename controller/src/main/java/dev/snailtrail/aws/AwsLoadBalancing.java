@@ -1,0 +1,93 @@
+package dev.snailtrail.aws;
+
+import dev.snailtrail.provider.LoadBalancing;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.DescribeTargetGroupsResponse;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupNotFoundException;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
+
+/** {@link LoadBalancing} on Elastic Load Balancing v2. */
+final class AwsLoadBalancing implements LoadBalancing {
+
+  private static final String ELB = "elbv2";
+
+  private final ClientCache clients;
+  private final AwsCalls calls;
+  private final String roleArn;
+
+  AwsLoadBalancing(ClientCache clients, AwsCalls calls, String roleArn) {
+    this.clients = clients;
+    this.calls = calls;
+    this.roleArn = roleArn;
+  }
+
+  @Override
+  public List<TargetHealth> describeTargetHealth(String region, String targetGroupArn) {
+    ElasticLoadBalancingV2Client elb = clients.elbv2(region, roleArn);
+    var response =
+        calls.call(
+            ELB,
+            "DescribeTargetHealth",
+            () -> elb.describeTargetHealth(r -> r.targetGroupArn(targetGroupArn)));
+    List<TargetHealth> targets = new ArrayList<>();
+    for (TargetHealthDescription d : response.targetHealthDescriptions()) {
+      var health = d.targetHealth();
+      targets.add(
+          new TargetHealth(
+              d.target().id(),
+              d.target().port() == null ? 0 : d.target().port(),
+              health == null ? null : health.stateAsString(),
+              health == null ? null : health.reasonAsString(),
+              health == null ? null : health.description()));
+    }
+    return targets;
+  }
+
+  @Override
+  public Optional<TargetGroup> describeTargetGroup(String region, String targetGroupArn) {
+    ElasticLoadBalancingV2Client elb = clients.elbv2(region, roleArn);
+    Optional<DescribeTargetGroupsResponse> response =
+        calls.call(
+            ELB,
+            "DescribeTargetGroups",
+            () -> {
+              try {
+                return Optional.of(
+                    elb.describeTargetGroups(r -> r.targetGroupArns(targetGroupArn)));
+              } catch (TargetGroupNotFoundException e) {
+                return Optional.empty();
+              }
+            });
+    return response
+        .flatMap(r -> r.targetGroups().stream().findFirst())
+        .map(
+            g ->
+                new TargetGroup(
+                    g.targetGroupArn(),
+                    g.targetGroupName(),
+                    g.protocolAsString(),
+                    g.port() == null ? 0 : g.port(),
+                    g.targetTypeAsString(),
+                    g.vpcId(),
+                    g.healthCheckPath(),
+                    g.healthCheckPort(),
+                    g.loadBalancerArns()));
+  }
+
+  @Override
+  public List<String> loadBalancerSecurityGroups(String region, String loadBalancerArn) {
+    ElasticLoadBalancingV2Client elb = clients.elbv2(region, roleArn);
+    var response =
+        calls.call(
+            ELB,
+            "DescribeLoadBalancers",
+            () -> elb.describeLoadBalancers(r -> r.loadBalancerArns(loadBalancerArn)));
+    return response.loadBalancers().stream()
+        .flatMap(lb -> lb.securityGroups().stream())
+        .distinct()
+        .toList();
+  }
+}

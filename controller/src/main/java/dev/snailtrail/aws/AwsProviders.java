@@ -1,0 +1,79 @@
+package dev.snailtrail.aws;
+
+import dev.snailtrail.provider.Endpoints;
+import dev.snailtrail.provider.Providers;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The {@code aws} provider: every port on the AWS SDK for Java v2. One instance owns the SDK
+ * clients (built once per service, region and role, sharing one connection pool) and the resilience
+ * state (retry, a circuit breaker per AWS service, rate limiters per ECS API category); every
+ * {@link Providers} it hands out shares them. Close it on shutdown.
+ */
+public final class AwsProviders implements AutoCloseable {
+
+  /** The provider name the controller and CLI use. */
+  public static final String NAME = "aws";
+
+  private final ClientCache clients;
+  private final AwsCalls calls;
+  private final ConcurrentMap<String, Providers> byRole = new ConcurrentHashMap<>();
+  private final Providers direct;
+
+  private AwsProviders(AwsSettings settings) {
+    this.clients = new ClientCache(settings);
+    this.calls = new AwsCalls(settings);
+    this.direct = build(null);
+  }
+
+  /** Opens the provider: no client is built and no request sent until a port is used. */
+  public static AwsProviders open(AwsSettings settings) {
+    return new AwsProviders(Objects.requireNonNull(settings, "settings"));
+  }
+
+  /** The ports with the configured credentials, for the life of the JVM. */
+  public static Providers create(AwsSettings settings) {
+    return open(settings).providers();
+  }
+
+  /** The ports acting as an assumed role, for the life of the JVM. */
+  public static Providers create(AwsSettings settings, String roleArn) {
+    return open(settings).providers(roleArn);
+  }
+
+  /** The ports with the configured credentials (default chain or the settings' profile). */
+  public Providers providers() {
+    return direct;
+  }
+
+  /**
+   * The ports acting as the given role, assumed through STS with the configured credentials and
+   * refreshed before the session expires; null means no role.
+   */
+  public Providers providers(String roleArn) {
+    if (roleArn == null || roleArn.isBlank()) {
+      return direct;
+    }
+    return byRole.computeIfAbsent(roleArn, this::build);
+  }
+
+  private Providers build(String roleArn) {
+    return new Providers(
+        NAME,
+        new AwsEcs(clients, calls, roleArn),
+        new AwsLoadBalancing(clients, calls, roleArn),
+        new AwsCloudWatch(clients, calls, roleArn),
+        new AwsLogs(clients, calls, roleArn),
+        new AwsImages(clients, calls, roleArn),
+        new AwsNetwork(clients, calls, roleArn),
+        Endpoints.AS_DECLARED);
+  }
+
+  /** Closes every SDK client and the connection pool; the ports fail afterwards. */
+  @Override
+  public void close() {
+    clients.close();
+  }
+}

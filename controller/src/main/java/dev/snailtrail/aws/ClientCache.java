@@ -1,0 +1,154 @@
+package dev.snailtrail.aws;
+
+import dev.snailtrail.provider.ProviderException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkClient;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
+
+/**
+ * SDK clients, built once per (service, region, role) and shared by every call: building a client
+ * costs a credential lookup, endpoint resolution and a connection pool, far too much per request.
+ * All clients share one HTTP connection pool. The SDK's own retries are off: {@link AwsCalls}
+ * retries.
+ */
+final class ClientCache implements AutoCloseable {
+
+  private record Key(String service, String region, String roleArn) {}
+
+  private final AwsSettings settings;
+  private final SdkHttpClient http;
+  private final AwsCredentialsProvider baseCredentials;
+  private final ConcurrentMap<Key, SdkClient> clients = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Key, StsAssumeRoleCredentialsProvider> roles =
+      new ConcurrentHashMap<>();
+
+  ClientCache(AwsSettings settings) {
+    this.settings = settings;
+    this.http =
+        ApacheHttpClient.builder()
+            .maxConnections(50)
+            .connectionTimeout(Duration.ofSeconds(5))
+            .socketTimeout(settings.apiCallAttemptTimeout())
+            .build();
+    this.baseCredentials =
+        settings.profile() != null
+            ? ProfileCredentialsProvider.builder().profileName(settings.profile()).build()
+            : DefaultCredentialsProvider.builder().build();
+  }
+
+  EcsClient ecs(String region, String roleArn) {
+    return get("ecs", region, roleArn, EcsClient::builder);
+  }
+
+  ElasticLoadBalancingV2Client elbv2(String region, String roleArn) {
+    return get("elbv2", region, roleArn, ElasticLoadBalancingV2Client::builder);
+  }
+
+  CloudWatchClient cloudWatch(String region, String roleArn) {
+    return get("cloudwatch", region, roleArn, CloudWatchClient::builder);
+  }
+
+  CloudWatchLogsClient logs(String region, String roleArn) {
+    return get("logs", region, roleArn, CloudWatchLogsClient::builder);
+  }
+
+  EcrClient ecr(String region, String roleArn) {
+    return get("ecr", region, roleArn, EcrClient::builder);
+  }
+
+  Ec2Client ec2(String region, String roleArn) {
+    return get("ec2", region, roleArn, Ec2Client::builder);
+  }
+
+  private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends SdkClient>
+      C get(String service, String region, String roleArn, Supplier<B> builder) {
+    if (region == null || region.isBlank()) {
+      throw new ProviderException(
+          ProviderException.Kind.INVALID,
+          service,
+          "-",
+          "no AWS region given; set target.region in the rollout");
+    }
+    Key key = new Key(service, region, roleArn);
+    SdkClient existing = clients.get(key);
+    if (existing == null) {
+      // Resolved outside computeIfAbsent: an assumed role needs an STS client from this same map.
+      AwsCredentialsProvider credentials = credentials(region, roleArn);
+      existing =
+          clients.computeIfAbsent(key, k -> configure(builder.get(), region, credentials).build());
+    }
+    @SuppressWarnings("unchecked")
+    C client = (C) existing;
+    return client;
+  }
+
+  private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends SdkClient>
+      B configure(B builder, String region, AwsCredentialsProvider credentials) {
+    builder
+        .region(Region.of(region))
+        .credentialsProvider(credentials)
+        .httpClient(http)
+        .overrideConfiguration(
+            ClientOverrideConfiguration.builder()
+                .apiCallTimeout(settings.apiCallTimeout())
+                .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
+                .retryStrategy(AwsRetryStrategy.doNotRetry())
+                .build());
+    if (settings.endpointOverride() != null) {
+      builder.endpointOverride(settings.endpointOverride());
+    }
+    return builder;
+  }
+
+  private AwsCredentialsProvider credentials(String region, String roleArn) {
+    if (roleArn == null) {
+      return baseCredentials;
+    }
+    // The STS client lives inside the provider, which refreshes the session before it expires.
+    return roles.computeIfAbsent(
+        new Key("sts", region, roleArn),
+        k ->
+            StsAssumeRoleCredentialsProvider.builder()
+                .stsClient(get("sts", region, null, StsClient::builder))
+                .refreshRequest(r -> r.roleArn(roleArn).roleSessionName("snailtrail"))
+                .build());
+  }
+
+  @Override
+  public void close() {
+    List<SdkAutoCloseable> all = new ArrayList<>(clients.values());
+    all.addAll(roles.values());
+    clients.clear();
+    roles.clear();
+    for (SdkAutoCloseable c : all) {
+      c.close();
+    }
+    if (baseCredentials instanceof SdkAutoCloseable c) {
+      c.close();
+    }
+    http.close();
+  }
+}

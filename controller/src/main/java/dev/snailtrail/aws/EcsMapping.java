@@ -1,0 +1,303 @@
+package dev.snailtrail.aws;
+
+import dev.snailtrail.provider.Ecs;
+import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.TaskDefinitionSpec;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
+import software.amazon.awssdk.services.ecs.model.Attachment;
+import software.amazon.awssdk.services.ecs.model.AwsVpcConfiguration;
+import software.amazon.awssdk.services.ecs.model.Cluster;
+import software.amazon.awssdk.services.ecs.model.Container;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.HealthCheck;
+import software.amazon.awssdk.services.ecs.model.KeyValuePair;
+import software.amazon.awssdk.services.ecs.model.LoadBalancer;
+import software.amazon.awssdk.services.ecs.model.LogConfiguration;
+import software.amazon.awssdk.services.ecs.model.NetworkBinding;
+import software.amazon.awssdk.services.ecs.model.NetworkConfiguration;
+import software.amazon.awssdk.services.ecs.model.PortMapping;
+import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceEvent;
+import software.amazon.awssdk.services.ecs.model.Tag;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+
+/** Conversions between ECS SDK shapes and the {@link Ecs} port's records. */
+final class EcsMapping {
+
+  private EcsMapping() {}
+
+  static Ecs.ClusterState cluster(Cluster c) {
+    return new Ecs.ClusterState(
+        c.clusterArn(),
+        c.clusterName(),
+        c.status(),
+        orZero(c.activeServicesCount()),
+        orZero(c.runningTasksCount()));
+  }
+
+  static Ecs.ServiceState service(String region, String cluster, Service s) {
+    List<Ecs.Deployment> deployments = new ArrayList<>();
+    for (Deployment d : s.deployments()) {
+      deployments.add(
+          new Ecs.Deployment(
+              d.id(),
+              d.status(),
+              d.taskDefinition(),
+              orZero(d.desiredCount()),
+              orZero(d.runningCount()),
+              orZero(d.pendingCount()),
+              orZero(d.failedTasks()),
+              d.rolloutStateAsString(),
+              d.rolloutStateReason(),
+              d.createdAt(),
+              d.updatedAt()));
+    }
+    // ECS lists PRIMARY first already; the port promises it, so make sure.
+    deployments.sort(Comparator.comparing(d -> !"PRIMARY".equals(d.status())));
+    List<Ecs.ServiceEvent> events = new ArrayList<>();
+    for (ServiceEvent e : s.events()) {
+      events.add(new Ecs.ServiceEvent(e.id(), e.createdAt(), e.message()));
+    }
+    List<Ecs.LoadBalancerBinding> lbs = new ArrayList<>();
+    for (LoadBalancer lb : s.loadBalancers()) {
+      lbs.add(
+          new Ecs.LoadBalancerBinding(
+              lb.targetGroupArn(), lb.containerName(), orZero(lb.containerPort())));
+    }
+    return new Ecs.ServiceState(
+        new ServiceRef(region, cluster, s.serviceName()),
+        s.serviceArn(),
+        s.status(),
+        s.taskDefinition(),
+        orZero(s.desiredCount()),
+        orZero(s.runningCount()),
+        orZero(s.pendingCount()),
+        s.launchTypeAsString(),
+        network(s.networkConfiguration()),
+        lbs,
+        deployments,
+        events);
+  }
+
+  static Ecs.NetworkConfig network(NetworkConfiguration n) {
+    if (n == null || n.awsvpcConfiguration() == null) {
+      return null;
+    }
+    AwsVpcConfiguration v = n.awsvpcConfiguration();
+    return new Ecs.NetworkConfig(
+        v.subnets(), v.securityGroups(), AssignPublicIp.ENABLED == v.assignPublicIp());
+  }
+
+  static NetworkConfiguration network(Ecs.NetworkConfig n) {
+    return NetworkConfiguration.builder()
+        .awsvpcConfiguration(
+            a ->
+                a.subnets(n.subnets())
+                    .securityGroups(n.securityGroups())
+                    .assignPublicIp(
+                        n.assignPublicIp() ? AssignPublicIp.ENABLED : AssignPublicIp.DISABLED))
+        .build();
+  }
+
+  static LoadBalancer loadBalancer(Ecs.LoadBalancerBinding b) {
+    return LoadBalancer.builder()
+        .targetGroupArn(b.targetGroupArn())
+        .containerName(b.containerName())
+        .containerPort(b.containerPort())
+        .build();
+  }
+
+  /** The registration request of a spec, its tags (the content hash among them) included. */
+  static RegisterTaskDefinitionRequest register(TaskDefinitionSpec spec) {
+    List<ContainerDefinition> containers = new ArrayList<>();
+    for (TaskDefinitionSpec.ContainerDefinition c : spec.containers()) {
+      containers.add(container(c));
+    }
+    List<Tag> tags = new ArrayList<>();
+    new TreeMap<>(spec.tags()).forEach((k, v) -> tags.add(Tag.builder().key(k).value(v).build()));
+    RegisterTaskDefinitionRequest.Builder b =
+        RegisterTaskDefinitionRequest.builder()
+            .family(spec.family())
+            .containerDefinitions(containers)
+            .cpu(spec.cpu())
+            .memory(spec.memory())
+            .networkMode(spec.networkMode())
+            .executionRoleArn(spec.executionRoleArn())
+            .taskRoleArn(spec.taskRoleArn());
+    if (!spec.requiresCompatibilities().isEmpty()) {
+      b.requiresCompatibilitiesWithStrings(spec.requiresCompatibilities());
+    }
+    if (!tags.isEmpty()) {
+      b.tags(tags);
+    }
+    return b.build();
+  }
+
+  private static ContainerDefinition container(TaskDefinitionSpec.ContainerDefinition c) {
+    List<PortMapping> ports = new ArrayList<>();
+    for (Ecs.PortMapping p : c.portMappings()) {
+      PortMapping.Builder pm =
+          PortMapping.builder().containerPort(p.containerPort()).protocol(p.protocol());
+      if (p.hostPort() > 0) {
+        pm.hostPort(p.hostPort());
+      }
+      ports.add(pm.build());
+    }
+    List<KeyValuePair> env = new ArrayList<>();
+    new TreeMap<>(c.environment())
+        .forEach((k, v) -> env.add(KeyValuePair.builder().name(k).value(v).build()));
+    ContainerDefinition.Builder b =
+        ContainerDefinition.builder()
+            .name(c.name())
+            .image(c.image())
+            .essential(c.essential())
+            .portMappings(ports)
+            .environment(env);
+    TaskDefinitionSpec.HealthCheck h = c.healthCheck();
+    if (h != null) {
+      HealthCheck.Builder hc = HealthCheck.builder().command(h.command());
+      if (h.interval() > 0) {
+        hc.interval(h.interval());
+      }
+      if (h.timeout() > 0) {
+        hc.timeout(h.timeout());
+      }
+      if (h.retries() > 0) {
+        hc.retries(h.retries());
+      }
+      if (h.startPeriod() > 0) {
+        hc.startPeriod(h.startPeriod());
+      }
+      b.healthCheck(hc.build());
+    }
+    if (c.logDriver() != null) {
+      b.logConfiguration(
+          LogConfiguration.builder().logDriver(c.logDriver()).options(c.logOptions()).build());
+    }
+    return b.build();
+  }
+
+  static dev.snailtrail.provider.TaskDefinition taskDefinition(TaskDefinition td, List<Tag> tags) {
+    List<TaskDefinitionSpec.ContainerDefinition> containers = new ArrayList<>();
+    for (ContainerDefinition c : td.containerDefinitions()) {
+      containers.add(container(c));
+    }
+    Map<String, String> tagMap = new LinkedHashMap<>();
+    for (Tag t : tags) {
+      tagMap.put(t.key(), t.value() == null ? "" : t.value());
+    }
+    TaskDefinitionSpec spec =
+        new TaskDefinitionSpec(
+            td.family(),
+            containers,
+            td.cpu(),
+            td.memory(),
+            td.networkModeAsString(),
+            td.requiresCompatibilitiesAsStrings(),
+            td.executionRoleArn(),
+            td.taskRoleArn(),
+            tagMap);
+    return new dev.snailtrail.provider.TaskDefinition(
+        td.taskDefinitionArn(), td.family(), orZero(td.revision()), td.statusAsString(), spec);
+  }
+
+  private static TaskDefinitionSpec.ContainerDefinition container(ContainerDefinition c) {
+    List<Ecs.PortMapping> ports = new ArrayList<>();
+    for (PortMapping p : c.portMappings()) {
+      ports.add(
+          new Ecs.PortMapping(
+              orZero(p.containerPort()),
+              orZero(p.hostPort()),
+              p.protocolAsString() == null ? "tcp" : p.protocolAsString()));
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    for (KeyValuePair kv : c.environment()) {
+      env.put(kv.name(), kv.value() == null ? "" : kv.value());
+    }
+    HealthCheck h = c.healthCheck();
+    TaskDefinitionSpec.HealthCheck health =
+        h == null
+            ? null
+            : new TaskDefinitionSpec.HealthCheck(
+                h.command(),
+                orZero(h.interval()),
+                orZero(h.timeout()),
+                orZero(h.retries()),
+                orZero(h.startPeriod()));
+    LogConfiguration log = c.logConfiguration();
+    return new TaskDefinitionSpec.ContainerDefinition(
+        c.name(),
+        c.image(),
+        c.essential() == null || c.essential(),
+        ports,
+        env,
+        health,
+        log == null ? null : log.logDriverAsString(),
+        log == null ? Map.of() : log.options());
+  }
+
+  static Ecs.TaskState task(Task t, String publicIp) {
+    List<Ecs.ContainerState> containers = new ArrayList<>();
+    for (Container c : t.containers()) {
+      List<Ecs.PortMapping> bindings = new ArrayList<>();
+      for (NetworkBinding nb : c.networkBindings()) {
+        bindings.add(
+            new Ecs.PortMapping(
+                orZero(nb.containerPort()),
+                orZero(nb.hostPort()),
+                nb.protocolAsString() == null ? "tcp" : nb.protocolAsString()));
+      }
+      containers.add(
+          new Ecs.ContainerState(
+              c.name(),
+              c.image(),
+              c.lastStatus(),
+              c.healthStatusAsString(),
+              c.exitCode(),
+              c.reason(),
+              bindings));
+    }
+    return new Ecs.TaskState(
+        t.taskArn(),
+        t.taskDefinitionArn(),
+        t.lastStatus(),
+        t.desiredStatus(),
+        t.healthStatusAsString(),
+        t.stopCodeAsString(),
+        t.stoppedReason(),
+        t.launchTypeAsString(),
+        containers,
+        eniDetail(t, "privateIPv4Address"),
+        publicIp,
+        t.startedAt(),
+        t.stoppedAt());
+  }
+
+  /** A detail of the task's elastic network interface attachment (awsvpc), or null. */
+  static String eniDetail(Task t, String name) {
+    for (Attachment a : t.attachments()) {
+      if (!"ElasticNetworkInterface".equals(a.type())) {
+        continue;
+      }
+      for (KeyValuePair kv : a.details()) {
+        if (name.equals(kv.name())) {
+          return kv.value();
+        }
+      }
+    }
+    return null;
+  }
+
+  private static int orZero(Integer i) {
+    return i == null ? 0 : i;
+  }
+}
