@@ -32,10 +32,15 @@ import java.util.stream.Collectors;
 final class DeployStep {
   private final Providers providers;
   private final Function<Rollout, TaskDefinitionSpec> baseTaskDefinition;
+  private final PreflightCheck preflight;
 
-  DeployStep(Providers providers, Function<Rollout, TaskDefinitionSpec> baseTaskDefinition) {
+  DeployStep(
+      Providers providers,
+      Function<Rollout, TaskDefinitionSpec> baseTaskDefinition,
+      PreflightCheck preflight) {
     this.providers = providers;
     this.baseTaskDefinition = baseTaskDefinition;
+    this.preflight = preflight;
   }
 
   TaskDefinitionSpec taskDefinition(Rollout rollout, int index) {
@@ -83,6 +88,25 @@ final class DeployStep {
   ReconcileResult deploy(Pass p) {
     int index = p.status.currentPhase().index();
     Phase phase = p.phase(index);
+    if (!p.status.revisions().containsKey(phase.name())) {
+      // Before the first action of the phase: nothing on the service has changed yet.
+      Optional<String> blocked = preflight.blocked(p.rollout, index, p.status.revisions());
+      if (blocked.isPresent()) {
+        String msg = "preflight for " + phase.name() + " failed: " + blocked.get();
+        p.emit(EventType.PreflightFailed, Severity.Error, Reason.PreflightFailed, msg);
+        p.emit(
+            EventType.Paused,
+            Severity.Warning,
+            Reason.PreflightFailed,
+            "Paused before "
+                + phase.name()
+                + ": fix what preflight found, then `snailtrail resume "
+                + p.rollout.name()
+                + "`");
+        p.update(b -> b.phase(StatusPhase.Paused).pausedFrom(StatusPhase.Progressing).message(msg));
+        return p.result(null);
+      }
+    }
     if (ensureRevision(p, index)) {
       return p.result(Duration.ZERO);
     }

@@ -43,16 +43,25 @@ public final class Reconciler {
       Providers providers,
       GateEvaluator gates,
       Clock clock,
-      Function<Rollout, TaskDefinitionSpec> baseTaskDefinition) {
+      Function<Rollout, TaskDefinitionSpec> baseTaskDefinition,
+      PreflightCheck preflight) {
     this.providers = providers;
     this.clock = clock;
-    this.deploy = new DeployStep(providers, baseTaskDefinition);
+    this.deploy = new DeployStep(providers, baseTaskDefinition, preflight);
     this.analysis = new AnalysisStep(providers, gates, deploy);
     this.rollback = new RollbackStep(providers, deploy);
   }
 
+  public Reconciler(
+      Providers providers,
+      GateEvaluator gates,
+      Clock clock,
+      Function<Rollout, TaskDefinitionSpec> baseTaskDefinition) {
+    this(providers, gates, clock, baseTaskDefinition, PreflightCheck.NONE);
+  }
+
   public Reconciler(Providers providers, GateEvaluator gates, Clock clock) {
-    this(providers, gates, clock, r -> null);
+    this(providers, gates, clock, r -> null, PreflightCheck.NONE);
   }
 
   /** One pass over a rollout at spec generation {@code generation}. */

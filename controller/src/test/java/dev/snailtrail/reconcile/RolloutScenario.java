@@ -38,11 +38,31 @@ final class RolloutScenario implements AutoCloseable {
   int passes;
 
   private RolloutScenario(Rollout rollout, Seed seed, double failureRate) {
+    this(rollout, seed, failureRate, sim -> PreflightCheck.NONE);
+  }
+
+  private RolloutScenario(
+      Rollout rollout,
+      Seed seed,
+      double failureRate,
+      java.util.function.Function<Simulator, PreflightCheck> preflight) {
     this.rollout = rollout;
     sim.seed(rollout, seed);
     recording = new RecordingProviders(42, failureRate);
     providers = recording.wrap(sim.providers());
-    reconciler = new Reconciler(providers, GateEvaluator.withDefaults(), clock);
+    reconciler =
+        new Reconciler(
+            providers, GateEvaluator.withDefaults(), clock, r -> null, preflight.apply(sim));
+  }
+
+  static RolloutScenario givenPreflight(
+      Rollout rollout, java.util.function.Function<Simulator, PreflightCheck> preflight) {
+    return new RolloutScenario(rollout, Seed.defaults(), 0, preflight);
+  }
+
+  RolloutScenario resume() {
+    apply(commands.resume(rollout, generation, status, "tester"));
+    return this;
   }
 
   static RolloutScenario given(Rollout rollout) {

@@ -1,0 +1,22 @@
+package dev.snailtrail.reconcile;
+
+import dev.snailtrail.spec.Rollout;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Checks run before a phase deploys. A failing check pauses the rollout before anything on the
+ * service changes; a check that could not ask its provider does not block.
+ */
+@FunctionalInterface
+public interface PreflightCheck {
+
+  /**
+   * @param revisions the task definitions registered so far, by phase name
+   * @return what failed and how to fix it, or empty when the phase may deploy
+   */
+  Optional<String> blocked(Rollout rollout, int phaseIndex, Map<String, String> revisions);
+
+  /** Checks nothing. */
+  PreflightCheck NONE = (rollout, phaseIndex, revisions) -> Optional.empty();
+}
