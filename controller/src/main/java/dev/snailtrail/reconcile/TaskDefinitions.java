@@ -74,7 +74,14 @@ public final class TaskDefinitions {
 
   private static TaskDefinitionSpec fromTemplate(Rollout rollout) {
     RolloutSpec spec = rollout.spec();
-    Template t = spec.template();
+    return fromTemplate(spec.template(), spec.target().region(), spec.phases().get(0).image());
+  }
+
+  /**
+   * The task definition the template's fields describe, with {@code image} in the main container
+   * (no phase applied).
+   */
+  public static TaskDefinitionSpec fromTemplate(Template t, String region, ImageRef image) {
     List<ContainerDefinition> containers = new ArrayList<>();
     String logDriver = null;
     Map<String, String> logOptions = Map.of();
@@ -83,7 +90,7 @@ public final class TaskDefinitions {
       logOptions =
           Map.of(
               "awslogs-group", t.logGroup(),
-              "awslogs-region", spec.target().region(),
+              "awslogs-region", region,
               "awslogs-stream-prefix", t.family());
     }
     HealthCheck health = null;
@@ -97,13 +104,13 @@ public final class TaskDefinitions {
               h.retries(),
               h.startPeriodSeconds());
     }
-    boolean awsvpc = "awsvpc".equals(t.networkMode());
+    boolean bindsHostPort = "awsvpc".equals(t.networkMode()) || "host".equals(t.networkMode());
     containers.add(
         new ContainerDefinition(
             t.container(),
-            spec.phases().get(0).image().toString(),
+            image.toString(),
             true,
-            List.of(new PortMapping(t.port(), awsvpc ? t.port() : 0, "tcp")),
+            List.of(new PortMapping(t.port(), bindsHostPort ? t.port() : 0, "tcp")),
             t.env(),
             health,
             logDriver,

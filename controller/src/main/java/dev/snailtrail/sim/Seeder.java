@@ -3,7 +3,6 @@ package dev.snailtrail.sim;
 import dev.snailtrail.provider.Ecs.CreateServiceRequest;
 import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
 import dev.snailtrail.provider.Ecs.NetworkConfig;
-import dev.snailtrail.provider.Ecs.PortMapping;
 import dev.snailtrail.provider.Network.IngressRule;
 import dev.snailtrail.provider.Network.Route;
 import dev.snailtrail.provider.Network.RouteTable;
@@ -12,7 +11,7 @@ import dev.snailtrail.provider.Network.Subnet;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
-import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
+import dev.snailtrail.reconcile.TaskDefinitions;
 import dev.snailtrail.spec.Gate;
 import dev.snailtrail.spec.Gate.Severity;
 import dev.snailtrail.spec.ImageRef;
@@ -23,7 +22,6 @@ import dev.snailtrail.spec.Template;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -209,7 +207,8 @@ final class Seeder {
     ImageRef image =
         new ImageRef(first.registry(), first.repository(), options.existingServiceImageTag(), null);
     world.ecr.push(region, image, world.now.minus(Duration.ofDays(7)), findings(image));
-    TaskDefinition td = world.registerTaskDefinition(region, taskDefinition(template, image));
+    TaskDefinition td =
+        world.registerTaskDefinition(region, taskDefinition(template, region, image));
     int desired =
         options.desiredCount() > 0
             ? options.desiredCount()
@@ -244,57 +243,8 @@ final class Seeder {
   }
 
   /** The task definition a template gives with this image (how the baseline was registered). */
-  static TaskDefinitionSpec taskDefinition(Template t, ImageRef image) {
-    String networkMode = t.networkMode() == null ? "awsvpc" : t.networkMode();
-    int hostPort = networkMode.equals("awsvpc") || networkMode.equals("host") ? t.port() : 0;
-    Map<String, String> logOptions = new LinkedHashMap<>();
-    String logDriver = null;
-    if (t.logGroup() != null) {
-      logDriver = "awslogs";
-      logOptions.put("awslogs-group", t.logGroup());
-      logOptions.put("awslogs-stream-prefix", "ecs");
-    }
-    List<ContainerDefinition> containers = new ArrayList<>();
-    containers.add(
-        new ContainerDefinition(
-            t.container(),
-            image.toString(),
-            true,
-            List.of(new PortMapping(t.port(), hostPort, "tcp")),
-            t.env(),
-            t.healthCheck() == null
-                ? null
-                : new TaskDefinitionSpec.HealthCheck(
-                    t.healthCheck().command(),
-                    t.healthCheck().intervalSeconds(),
-                    t.healthCheck().timeoutSeconds(),
-                    t.healthCheck().retries(),
-                    t.healthCheck().startPeriodSeconds()),
-            logDriver,
-            logOptions));
-    for (Template.Sidecar s : t.sidecars()) {
-      containers.add(
-          new ContainerDefinition(
-              s.name(),
-              s.image().toString(),
-              s.essential(),
-              List.of(),
-              Map.of(),
-              null,
-              logDriver,
-              logOptions));
-    }
-    return new TaskDefinitionSpec(
-            t.family(),
-            containers,
-            Integer.toString(t.cpu()),
-            Integer.toString(t.memory()),
-            networkMode,
-            List.of(t.launchType() == null ? "FARGATE" : t.launchType()),
-            t.executionRoleArn(),
-            t.taskRoleArn(),
-            Map.of())
-        .withHashTag();
+  static TaskDefinitionSpec taskDefinition(Template t, String region, ImageRef image) {
+    return TaskDefinitions.fromTemplate(t, region, image).withHashTag();
   }
 
   private static Set<ImageRef> images(RolloutSpec spec) {

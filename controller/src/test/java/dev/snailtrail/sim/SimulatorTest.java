@@ -46,7 +46,7 @@ class SimulatorTest {
 
   private TaskDefinition register(String tag) {
     return sim.registerTaskDefinition(
-        REGION, Seeder.taskDefinition(SimFixtures.template(), image(tag)));
+        REGION, Seeder.taskDefinition(SimFixtures.template(), REGION, image(tag)));
   }
 
   /** Seeds a world whose ECR holds every tag given, and creates the service on the first. */
@@ -356,10 +356,11 @@ class SimulatorTest {
 
   @Test
   void findsTaskDefinitionsByContentHash() {
-    TaskDefinitionSpec spec = Seeder.taskDefinition(SimFixtures.template(), image("simple"));
+    TaskDefinitionSpec spec =
+        Seeder.taskDefinition(SimFixtures.template(), REGION, image("simple"));
     TaskDefinition first = sim.registerTaskDefinition(REGION, spec);
     sim.registerTaskDefinition(
-        REGION, Seeder.taskDefinition(SimFixtures.template(), image("hybrid")));
+        REGION, Seeder.taskDefinition(SimFixtures.template(), REGION, image("hybrid")));
     assertThat(first.revision()).isEqualTo(1);
     assertThat(sim.findTaskDefinitionByHash(REGION, "shine-api-gateway", spec.contentHash()))
         .contains(first);
@@ -484,7 +485,7 @@ class SimulatorTest {
       other.seed(SimFixtures.rollout("simple"), Seed.defaults());
       TaskDefinition td =
           other.registerTaskDefinition(
-              REGION, Seeder.taskDefinition(SimFixtures.template(), image("simple")));
+              REGION, Seeder.taskDefinition(SimFixtures.template(), REGION, image("simple")));
       other.createService(
           new CreateServiceRequest(
               SERVICE,
