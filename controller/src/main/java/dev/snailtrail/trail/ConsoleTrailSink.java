@@ -81,7 +81,20 @@ public final class ConsoleTrailSink implements TrailSink {
       case GateInconclusive, DriftDetected, SpecChanged, Paused -> "[WARN]";
       case RollbackStarted, RollbackCompleted -> "[BACK]";
       case PhaseCompleted, RolloutCompleted -> "[DONE]";
-      default -> "[ OK ]";
+      case RolloutStarted,
+          PhaseStarted,
+          TaskDefinitionRegistered,
+          TaskDefinitionReused,
+          ServiceCreated,
+          ServiceUpdated,
+          DeploymentCompleted,
+          GatePassed,
+          BakeStarted,
+          ApprovalRequired,
+          Promoted,
+          Resumed,
+          Retried ->
+          "[ OK ]";
     };
   }
 }
