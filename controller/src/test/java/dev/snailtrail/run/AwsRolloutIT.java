@@ -202,10 +202,12 @@ class AwsRolloutIT {
                   .listTaskDefinitions(r -> r.familyPrefix("snail-api"))
                   .taskDefinitionArns())
           .containsExactlyInAnyOrderElementsOf(end.revisions().values());
-      assertThat(tally.total(AwsCallListener.THROTTLED)).as("throttled attempts heard").isPositive();
+      assertThat(tally.total(AwsCallListener.THROTTLED))
+          .as("throttled attempts heard")
+          .isPositive();
       assertThat(tally.total(AwsCallListener.THROTTLED) + tally.total(AwsCallListener.ERROR))
           .as("every injected fault heard as a failed attempt")
-          .isEqualTo(
+          .isGreaterThanOrEqualTo(
               proxy.count(FaultyProxy.Fate.THROTTLED)
                   + proxy.count(FaultyProxy.Fate.SERVER_ERROR)
                   + proxy.count(FaultyProxy.Fate.STALLED));
