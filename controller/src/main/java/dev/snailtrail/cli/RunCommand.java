@@ -1,12 +1,19 @@
 package dev.snailtrail.cli;
 
+import dev.snailtrail.aws.AwsCallListener;
+import dev.snailtrail.aws.AwsProviders;
+import dev.snailtrail.aws.AwsSettings;
 import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.Reconciler;
 import dev.snailtrail.reconcile.RolloutStatus;
 import dev.snailtrail.reconcile.StatusPhase;
+import dev.snailtrail.run.AwsCallTally;
+import dev.snailtrail.run.OncePerPassEcs;
+import dev.snailtrail.run.PassListener;
 import dev.snailtrail.run.RolloutDriver;
+import dev.snailtrail.run.Sleeper;
 import dev.snailtrail.sim.Seed;
 import dev.snailtrail.sim.Simulator;
 import dev.snailtrail.spec.Durations;
@@ -19,11 +26,13 @@ import dev.snailtrail.trail.ConsoleTrailSink;
 import dev.snailtrail.trail.JsonlTrailSink;
 import dev.snailtrail.trail.TrailEvent;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,6 +46,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Reconcile one rollout in this process until it settles, printing the trail as it happens.",
       "With the default provider 'sim' it runs on the embedded ECS simulator: nothing touches AWS.",
+      "With 'aws' it acts on the real service through the AWS SDK (default credential chain,"
+          + " spec.target.roleArn assumed when set), in real time.",
     },
     footer = {
       "",
@@ -44,6 +55,8 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  snailtrail run spec-examples/snail-trail.yaml",
       "  snailtrail run spec-examples/drills/ml-down.yaml --speed 120",
+      "  snailtrail run my-rollout.yaml --provider aws --aws-calls",
+      "  snailtrail run my-rollout.yaml --provider aws --endpoint http://127.0.0.1:5000",
     })
 final class RunCommand implements Callable<Integer> {
 
@@ -65,7 +78,8 @@ final class RunCommand implements Callable<Integer> {
       names = "--speed",
       defaultValue = "60",
       description =
-          "Simulated seconds per real second on the simulator. Default: ${DEFAULT-VALUE}.")
+          "Simulated seconds per real second on the simulator (aws runs in real time)."
+              + " Default: ${DEFAULT-VALUE}.")
   double speed;
 
   @Option(
@@ -87,6 +101,19 @@ final class RunCommand implements Callable<Integer> {
       description = "Also append the trail as JSON lines to PATH.")
   Path trailFile;
 
+  @Option(
+      names = "--endpoint",
+      paramLabel = "URL",
+      description =
+          "aws: send every AWS request to this URL (an emulator such as moto or LocalStack)."
+              + " Default: AWS_ENDPOINT_URL when set, else AWS itself.")
+  String endpoint;
+
+  @Option(
+      names = "--aws-calls",
+      description = "aws: print a table of AWS requests per phase and operation at the end.")
+  boolean awsCalls;
+
   @Option(names = "--plain", description = "Print the trail without emoji.")
   boolean plain;
 
@@ -107,11 +134,20 @@ final class RunCommand implements Callable<Integer> {
       e.problems().forEach(pr -> err.println(pr.format()));
       return 2;
     }
-    if (!provider.equals("sim")) {
-      err.println(
-          "snailtrail run: provider '"
-              + provider
-              + "' is not available in this build; use --provider sim");
+    return switch (provider) {
+      case "sim" -> runOnSimulator(rollout, out, err);
+      case AwsProviders.NAME -> runOnAws(rollout, out, err);
+      default -> {
+        err.println(
+            "snailtrail run: unknown provider '" + provider + "'; use --provider sim or aws");
+        yield 2;
+      }
+    };
+  }
+
+  private int runOnSimulator(Rollout rollout, PrintStream out, PrintStream err) throws Exception {
+    if (endpoint != null || awsCalls) {
+      err.println("snailtrail run: --endpoint and --aws-calls need --provider aws");
       return 2;
     }
     ScaledClock clock = new ScaledClock(Clock.systemUTC(), speed);
@@ -131,38 +167,141 @@ final class RunCommand implements Callable<Integer> {
       if (scenario != null) {
         sim.applyScenario(scenario);
       }
-      Providers providers = sim.providers();
-      Reconciler reconciler =
-          new Reconciler(
-              providers, GateEvaluator.withDefaults(), clock, r -> baseTaskDefinition(r));
-      ConsoleTrailSink console = new ConsoleTrailSink(out, plain);
-      JsonlTrailSink jsonl = trailFile == null ? null : new JsonlTrailSink(trailFile);
-      RolloutDriver driver =
-          new RolloutDriver(
-              reconciler,
-              new Commands(clock),
-              e -> {
-                console.accept(e);
-                if (jsonl != null) {
-                  jsonl.accept(e);
-                }
-              },
+      Finished end =
+          drive(
+              rollout,
+              sim.providers(),
+              clock,
               d -> Thread.sleep(clock.realTimeFor(d).toMillis()),
-              !manualApproval,
+              PassListener.NOOP,
+              out,
               err);
-      RolloutStatus end = driver.run(rollout, 1, RolloutStatus.initial());
-      if (jsonl != null) {
-        jsonl.close();
-      }
-      summarize(
-          out,
-          rollout,
-          end,
-          driver.events(),
-          Duration.between(simStart, clock.instant()),
-          System.nanoTime() - realStart);
-      return end.phase() == StatusPhase.Healthy ? 0 : 1;
+      summarize(out, rollout, end.status(), end.events());
+      out.println(
+          "  simulated time "
+              + Durations.format(
+                  Duration.ofSeconds(Duration.between(simStart, clock.instant()).toSeconds()))
+              + " in "
+              + String.format(Locale.ROOT, "%.1f", (System.nanoTime() - realStart) / 1e9)
+              + " s of real time");
+      return exitCode(end.status());
     }
+  }
+
+  private int runOnAws(Rollout rollout, PrintStream out, PrintStream err) throws Exception {
+    if (scenario != null || existingServiceTag != null) {
+      err.println("snailtrail run: --scenario and --existing-service need --provider sim");
+      return 2;
+    }
+    AwsSettings settings;
+    try {
+      settings = AwsSettings.fromEnvironment();
+      if (endpoint != null) {
+        settings = settings.withEndpointOverride(URI.create(endpoint));
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("snailtrail run: " + e.getMessage());
+      return 2;
+    }
+    AwsCallTally tally = new AwsCallTally();
+    settings = settings.withListener(tally);
+    String roleArn = rollout.spec().target().roleArn();
+    out.println(
+        "snailtrail run: provider aws, endpoint "
+            + (settings.endpointOverride() == null
+                ? "AWS (the SDK's own resolution)"
+                : settings.endpointOverride().toString())
+            + ", region "
+            + rollout.spec().target().region()
+            + (roleArn == null ? "" : ", role " + roleArn)
+            + ", real time, rollout "
+            + rollout.name()
+            + " from "
+            + file);
+    long realStart = System.nanoTime();
+    try (AwsProviders aws = AwsProviders.open(settings)) {
+      Providers direct = aws.providers(roleArn);
+      OncePerPassEcs ecs = new OncePerPassEcs(direct.ecs());
+      Providers providers =
+          new Providers(
+              direct.name(),
+              ecs,
+              direct.loadBalancing(),
+              direct.cloudWatch(),
+              direct.logs(),
+              direct.images(),
+              direct.network(),
+              direct.endpoints());
+      Clock clock = Clock.systemUTC();
+      Finished end =
+          drive(
+              rollout,
+              providers,
+              clock,
+              d -> Thread.sleep(d.toMillis()),
+              ecs.andThen(tally),
+              out,
+              err);
+      summarize(out, rollout, end.status(), end.events());
+      out.println(
+          "  "
+              + String.format(Locale.ROOT, "%.1f", (System.nanoTime() - realStart) / 1e9)
+              + " s, "
+              + tally.passes()
+              + " passes, "
+              + tally.total(AwsCallListener.SUCCESS)
+              + " AWS requests answered, "
+              + tally.total(AwsCallListener.THROTTLED)
+              + " throttled, "
+              + tally.total(AwsCallListener.ERROR)
+              + " failed");
+      if (awsCalls) {
+        out.println();
+        out.println("AWS requests per phase (each attempt; retries included):");
+        out.print(tally.table());
+      }
+      return exitCode(end.status());
+    }
+  }
+
+  private record Finished(RolloutStatus status, List<TrailEvent> events) {}
+
+  private Finished drive(
+      Rollout rollout,
+      Providers providers,
+      Clock clock,
+      Sleeper sleeper,
+      PassListener passes,
+      PrintStream out,
+      PrintStream err)
+      throws Exception {
+    Reconciler reconciler =
+        new Reconciler(providers, GateEvaluator.withDefaults(), clock, r -> baseTaskDefinition(r));
+    ConsoleTrailSink console = new ConsoleTrailSink(out, plain);
+    JsonlTrailSink jsonl = trailFile == null ? null : new JsonlTrailSink(trailFile);
+    RolloutDriver driver =
+        new RolloutDriver(
+            reconciler,
+            new Commands(clock),
+            e -> {
+              console.accept(e);
+              if (jsonl != null) {
+                jsonl.accept(e);
+              }
+            },
+            sleeper,
+            !manualApproval,
+            err,
+            passes);
+    RolloutStatus end = driver.run(rollout, 1, RolloutStatus.initial());
+    if (jsonl != null) {
+      jsonl.close();
+    }
+    return new Finished(end, driver.events());
+  }
+
+  private static int exitCode(RolloutStatus s) {
+    return s.phase() == StatusPhase.Healthy ? 0 : 1;
   }
 
   private static dev.snailtrail.provider.TaskDefinitionSpec baseTaskDefinition(Rollout r) {
@@ -179,12 +318,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private static void summarize(
-      PrintStream out,
-      Rollout rollout,
-      RolloutStatus s,
-      List<TrailEvent> events,
-      Duration simulated,
-      long realNanos) {
+      PrintStream out, Rollout rollout, RolloutStatus s, List<TrailEvent> events) {
     out.println();
     out.println("Rollout " + rollout.name() + ": " + s.phase() + " (" + s.progress() + "%)");
     out.println("  " + s.message());
@@ -201,12 +335,6 @@ final class RunCommand implements Callable<Integer> {
         out.println("  revision " + phase.name() + ": " + arn);
       }
     }
-    out.println(
-        "  simulated time "
-            + Durations.format(Duration.ofSeconds(simulated.toSeconds()))
-            + " in "
-            + String.format(java.util.Locale.ROOT, "%.1f", realNanos / 1e9)
-            + " s of real time");
   }
 
   private static String fmt(double d) {

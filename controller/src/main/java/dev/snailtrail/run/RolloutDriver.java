@@ -28,8 +28,9 @@ public final class RolloutDriver {
   private final Sleeper sleeper;
   private final boolean autoApprove;
   private final PrintStream warnings;
+  private final PassListener passes;
   private final List<TrailEvent> events = new ArrayList<>();
-  private int passes;
+  private int passCount;
   private int providerErrors;
 
   /**
@@ -44,6 +45,23 @@ public final class RolloutDriver {
       Sleeper sleeper,
       boolean autoApprove,
       PrintStream warnings) {
+    this(reconciler, commands, sink, sleeper, autoApprove, warnings, PassListener.NOOP);
+  }
+
+  /**
+   * As the other constructor, telling {@code passes} about every pass.
+   *
+   * @param passes hears each pass attempt before it runs and each result after it
+   */
+  public RolloutDriver(
+      Reconciler reconciler,
+      Commands commands,
+      TrailSink sink,
+      Sleeper sleeper,
+      boolean autoApprove,
+      PrintStream warnings,
+      PassListener passes) {
+    this.passes = passes;
     this.reconciler = reconciler;
     this.commands = commands;
     this.sink = sink;
@@ -59,6 +77,7 @@ public final class RolloutDriver {
     Duration backoff = Duration.ofSeconds(1);
     while (true) {
       ReconcileResult result;
+      passes.beforePass(status);
       try {
         result = reconciler.reconcile(rollout, generation, status);
         backoff = Duration.ofSeconds(1);
@@ -73,8 +92,9 @@ public final class RolloutDriver {
                 : backoff.multipliedBy(2);
         continue;
       }
-      passes++;
+      passCount++;
       status = publish(result);
+      passes.afterPass(status, result.events());
       if (result.requeueAfter() == null) {
         if (autoApprove && status.step() == Step.AwaitingApproval) {
           status = publish(commands.approve(rollout, generation, status, null));
@@ -101,8 +121,9 @@ public final class RolloutDriver {
     return List.copyOf(events);
   }
 
+  /** Passes that ended with a result (not those cut short by a provider error). */
   public int passes() {
-    return passes;
+    return passCount;
   }
 
   public int providerErrors() {

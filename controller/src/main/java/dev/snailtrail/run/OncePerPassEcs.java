@@ -1,0 +1,100 @@
+package dev.snailtrail.run;
+
+import dev.snailtrail.provider.Ecs;
+import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.TaskDefinition;
+import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.reconcile.RolloutStatus;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An {@link Ecs} port that describes each service at most once per pass: a pass looks at the world
+ * once, so the reconciler's own look and its gates' (the {@code ecsTasks} gate describes the
+ * service too) share one {@code DescribeServices}. Creating or updating a service forgets what was
+ * seen, and so does the start of every pass; everything else goes straight to the real port.
+ */
+public final class OncePerPassEcs implements Ecs, PassListener {
+
+  private final Ecs real;
+  private final Map<String, Optional<ServiceState>> seen = new HashMap<>();
+
+  public OncePerPassEcs(Ecs real) {
+    this.real = real;
+  }
+
+  @Override
+  public synchronized void beforePass(RolloutStatus status) {
+    seen.clear();
+  }
+
+  @Override
+  public synchronized Map<String, ServiceState> describeServices(
+      String region, String cluster, List<String> services) {
+    List<String> missing = new ArrayList<>();
+    for (String service : services) {
+      if (!seen.containsKey(key(region, cluster, service)) && !missing.contains(service)) {
+        missing.add(service);
+      }
+    }
+    if (!missing.isEmpty()) {
+      Map<String, ServiceState> found = real.describeServices(region, cluster, missing);
+      for (String service : missing) {
+        seen.put(key(region, cluster, service), Optional.ofNullable(found.get(service)));
+      }
+    }
+    Map<String, ServiceState> out = new LinkedHashMap<>();
+    for (String service : services) {
+      seen.get(key(region, cluster, service)).ifPresent(s -> out.put(service, s));
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized ServiceState createService(CreateServiceRequest request) {
+    seen.clear();
+    return real.createService(request);
+  }
+
+  @Override
+  public synchronized ServiceState updateService(
+      ServiceRef ref, String taskDefinitionArn, int desiredCount) {
+    seen.clear();
+    return real.updateService(ref, taskDefinitionArn, desiredCount);
+  }
+
+  @Override
+  public Optional<ClusterState> describeCluster(String region, String cluster) {
+    return real.describeCluster(region, cluster);
+  }
+
+  @Override
+  public TaskDefinition registerTaskDefinition(String region, TaskDefinitionSpec spec) {
+    return real.registerTaskDefinition(region, spec);
+  }
+
+  @Override
+  public Optional<TaskDefinition> describeTaskDefinition(
+      String region, String arnOrFamilyRevision) {
+    return real.describeTaskDefinition(region, arnOrFamilyRevision);
+  }
+
+  @Override
+  public Optional<TaskDefinition> findTaskDefinitionByHash(
+      String region, String family, String contentHash) {
+    return real.findTaskDefinitionByHash(region, family, contentHash);
+  }
+
+  @Override
+  public List<TaskState> listTasks(ServiceRef ref, boolean includeStopped) {
+    return real.listTasks(ref, includeStopped);
+  }
+
+  private static String key(String region, String cluster, String service) {
+    return region + "|" + cluster + "|" + service;
+  }
+}
