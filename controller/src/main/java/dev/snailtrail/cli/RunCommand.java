@@ -1,6 +1,9 @@
 package dev.snailtrail.cli;
 
 import dev.snailtrail.gate.GateEvaluator;
+import dev.snailtrail.metrics.Metrics;
+import dev.snailtrail.metrics.MetricsServer;
+import dev.snailtrail.metrics.MicrometerMetrics;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.Reconciler;
@@ -44,6 +47,7 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  snailtrail run spec-examples/snail-trail.yaml",
       "  snailtrail run spec-examples/drills/ml-down.yaml --speed 120",
+      "  snailtrail run spec-examples/drills/ml-down.yaml --metrics-port 9464 --linger 1m",
     })
 final class RunCommand implements Callable<Integer> {
 
@@ -95,8 +99,52 @@ final class RunCommand implements Callable<Integer> {
       description = "Stop at phases that need approval instead of approving them automatically.")
   boolean manualApproval;
 
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics while the run lasts"
+              + " (0 picks a free port; the URL is printed).")
+  Integer metricsPort;
+
+  @Option(
+      names = "--linger",
+      paramLabel = "DURATION",
+      defaultValue = "0s",
+      description =
+          "With --metrics-port: keep serving metrics this long (real time) after the rollout"
+              + " settles, so a scraper sees the end state. Default: ${DEFAULT-VALUE}.")
+  String linger;
+
   @Override
   public Integer call() throws Exception {
+    Duration lingerFor;
+    try {
+      lingerFor = Durations.parse(linger);
+    } catch (RuntimeException e) {
+      System.err.println("snailtrail run: --linger " + linger + ": " + e.getMessage());
+      return 2;
+    }
+    if (metricsPort == null) {
+      return run(Metrics.NOOP);
+    }
+    try (MicrometerMetrics metrics = new MicrometerMetrics();
+        MetricsServer server = MetricsServer.start(metricsPort, metrics::scrape)) {
+      System.out.println("snailtrail run: metrics at " + server.url());
+      int code = run(metrics);
+      if (lingerFor.isPositive()) {
+        System.out.println(
+            "snailtrail run: serving metrics for "
+                + Durations.format(lingerFor)
+                + " more at "
+                + server.url());
+        Thread.sleep(lingerFor.toMillis());
+      }
+      return code;
+    }
+  }
+
+  private Integer run(Metrics metrics) throws Exception {
     PrintStream out = System.out;
     PrintStream err = System.err;
     Rollout rollout;
@@ -149,7 +197,8 @@ final class RunCommand implements Callable<Integer> {
               },
               d -> Thread.sleep(clock.realTimeFor(d).toMillis()),
               !manualApproval,
-              err);
+              err,
+              metrics);
       RolloutStatus end = driver.run(rollout, 1, RolloutStatus.initial());
       if (jsonl != null) {
         jsonl.close();

@@ -53,6 +53,8 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
     Gauge.builder(PREFIX + "workqueue.depth", workQueue, q -> q.getOrDefault("depth", 0))
         .description("Rollout keys waiting in the controller's work queue")
         .register(registry);
+    // Registered up front so the series exist (at zero) before the first observation.
+    latencyTimer();
   }
 
   /** The registry, for binders the composition root adds (e.g. resilience4j). */
@@ -133,9 +135,11 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
             "outcome",
             outcome)
         .increment();
+    // Registered on a service's first call, so rate() over it starts from zero.
+    Counter throttles =
+        counter("aws.throttles", "AWS API requests refused as too frequent", "service", service);
     if (AwsCallListener.THROTTLED.equals(outcome)) {
-      counter("aws.throttles", "AWS API requests refused as too frequent", "service", service)
-          .increment();
+      throttles.increment();
     }
   }
 
@@ -253,8 +257,13 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
     return b.register(registry);
   }
 
+  private Timer latencyTimer() {
+    return timer("workqueue.latency", "How long a due key waited for a worker", true);
+  }
+
   private RolloutGauges gaugesFor(String rollout) {
     RolloutGauges g = new RolloutGauges();
+    counter("reconcile.errors", "Reconcile passes that threw", "rollout", rollout);
     List<Tag> tags = List.of(Tag.of("rollout", rollout));
     Gauge.builder(PREFIX + "rollout.phase.index", g, x -> x.phaseIndex)
         .description("Index of the current phase (0-based; -1 the baseline)")

@@ -1,5 +1,6 @@
 package dev.snailtrail.run;
 
+import dev.snailtrail.metrics.Metrics;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.ReconcileResult;
@@ -28,6 +29,7 @@ public final class RolloutDriver {
   private final Sleeper sleeper;
   private final boolean autoApprove;
   private final PrintStream warnings;
+  private final Metrics metrics;
   private final List<TrailEvent> events = new ArrayList<>();
   private int passes;
   private int providerErrors;
@@ -44,6 +46,21 @@ public final class RolloutDriver {
       Sleeper sleeper,
       boolean autoApprove,
       PrintStream warnings) {
+    this(reconciler, commands, sink, sleeper, autoApprove, warnings, Metrics.NOOP);
+  }
+
+  /**
+   * @param metrics told about every pass (its duration, status and events)
+   */
+  public RolloutDriver(
+      Reconciler reconciler,
+      Commands commands,
+      TrailSink sink,
+      Sleeper sleeper,
+      boolean autoApprove,
+      PrintStream warnings,
+      Metrics metrics) {
+    this.metrics = metrics;
     this.reconciler = reconciler;
     this.commands = commands;
     this.sink = sink;
@@ -59,11 +76,13 @@ public final class RolloutDriver {
     Duration backoff = Duration.ofSeconds(1);
     while (true) {
       ReconcileResult result;
+      long started = System.nanoTime();
       try {
         result = reconciler.reconcile(rollout, generation, status);
         backoff = Duration.ofSeconds(1);
       } catch (ProviderException e) {
         providerErrors++;
+        metrics.passFailed(rollout.name(), e, Duration.ofNanos(System.nanoTime() - started));
         warnings.println(
             "provider error, retrying in " + backoff.toSeconds() + "s: " + e.describe());
         sleeper.sleep(backoff);
@@ -74,10 +93,13 @@ public final class RolloutDriver {
         continue;
       }
       passes++;
+      metrics.passCompleted(rollout, status, result, Duration.ofNanos(System.nanoTime() - started));
       status = publish(result);
       if (result.requeueAfter() == null) {
         if (autoApprove && status.step() == Step.AwaitingApproval) {
-          status = publish(commands.approve(rollout, generation, status, null));
+          ReconcileResult approved = commands.approve(rollout, generation, status, null);
+          metrics.passCompleted(rollout, status, approved, Duration.ZERO);
+          status = publish(approved);
           continue;
         }
         return status;
