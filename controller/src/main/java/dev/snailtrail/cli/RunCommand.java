@@ -4,6 +4,9 @@ import dev.snailtrail.aws.AwsCallListener;
 import dev.snailtrail.aws.AwsProviders;
 import dev.snailtrail.aws.AwsSettings;
 import dev.snailtrail.gate.GateEvaluator;
+import dev.snailtrail.metrics.Metrics;
+import dev.snailtrail.metrics.MetricsServer;
+import dev.snailtrail.metrics.MicrometerMetrics;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.Reconciler;
@@ -57,6 +60,7 @@ import picocli.CommandLine.Spec;
       "  snailtrail run spec-examples/drills/ml-down.yaml --speed 120",
       "  snailtrail run my-rollout.yaml --provider aws --aws-calls",
       "  snailtrail run my-rollout.yaml --provider aws --endpoint http://127.0.0.1:5000",
+      "  snailtrail run spec-examples/drills/ml-down.yaml --metrics-port 9464 --linger 1m",
     })
 final class RunCommand implements Callable<Integer> {
 
@@ -122,8 +126,52 @@ final class RunCommand implements Callable<Integer> {
       description = "Stop at phases that need approval instead of approving them automatically.")
   boolean manualApproval;
 
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics while the run lasts"
+              + " (0 picks a free port; the URL is printed).")
+  Integer metricsPort;
+
+  @Option(
+      names = "--linger",
+      paramLabel = "DURATION",
+      defaultValue = "0s",
+      description =
+          "With --metrics-port: keep serving metrics this long (real time) after the rollout"
+              + " settles, so a scraper sees the end state. Default: ${DEFAULT-VALUE}.")
+  String linger;
+
   @Override
   public Integer call() throws Exception {
+    Duration lingerFor;
+    try {
+      lingerFor = Durations.parse(linger);
+    } catch (RuntimeException e) {
+      System.err.println("snailtrail run: --linger " + linger + ": " + e.getMessage());
+      return 2;
+    }
+    if (metricsPort == null) {
+      return run(Metrics.NOOP);
+    }
+    try (MicrometerMetrics metrics = new MicrometerMetrics();
+        MetricsServer server = MetricsServer.start(metricsPort, metrics::scrape)) {
+      System.out.println("snailtrail run: metrics at " + server.url());
+      int code = run(metrics);
+      if (lingerFor.isPositive()) {
+        System.out.println(
+            "snailtrail run: serving metrics for "
+                + Durations.format(lingerFor)
+                + " more at "
+                + server.url());
+        Thread.sleep(lingerFor.toMillis());
+      }
+      return code;
+    }
+  }
+
+  private Integer run(Metrics metrics) throws Exception {
     PrintStream out = System.out;
     PrintStream err = System.err;
     Rollout rollout;
@@ -135,8 +183,8 @@ final class RunCommand implements Callable<Integer> {
       return 2;
     }
     return switch (provider) {
-      case "sim" -> runOnSimulator(rollout, out, err);
-      case AwsProviders.NAME -> runOnAws(rollout, out, err);
+      case "sim" -> runOnSimulator(rollout, out, err, metrics);
+      case AwsProviders.NAME -> runOnAws(rollout, out, err, metrics);
       default -> {
         err.println(
             "snailtrail run: unknown provider '" + provider + "'; use --provider sim or aws");
@@ -145,7 +193,8 @@ final class RunCommand implements Callable<Integer> {
     };
   }
 
-  private int runOnSimulator(Rollout rollout, PrintStream out, PrintStream err) throws Exception {
+  private int runOnSimulator(Rollout rollout, PrintStream out, PrintStream err, Metrics metrics)
+      throws Exception {
     if (endpoint != null || awsCalls) {
       err.println("snailtrail run: --endpoint and --aws-calls need --provider aws");
       return 2;
@@ -174,6 +223,7 @@ final class RunCommand implements Callable<Integer> {
               clock,
               d -> Thread.sleep(clock.realTimeFor(d).toMillis()),
               PassListener.NOOP,
+              metrics,
               out,
               err);
       summarize(out, rollout, end.status(), end.events());
@@ -188,7 +238,8 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private int runOnAws(Rollout rollout, PrintStream out, PrintStream err) throws Exception {
+  private int runOnAws(Rollout rollout, PrintStream out, PrintStream err, Metrics metrics)
+      throws Exception {
     if (scenario != null || existingServiceTag != null) {
       err.println("snailtrail run: --scenario and --existing-service need --provider sim");
       return 2;
@@ -204,7 +255,12 @@ final class RunCommand implements Callable<Integer> {
       return 2;
     }
     AwsCallTally tally = new AwsCallTally();
-    settings = settings.withListener(tally);
+    settings =
+        settings.withListener(
+            (service, operation, outcome, took) -> {
+              tally.onCall(service, operation, outcome, took);
+              metrics.awsCall(service, operation, outcome, took);
+            });
     String roleArn = rollout.spec().target().roleArn();
     out.println(
         "snailtrail run: provider aws, endpoint "
@@ -240,6 +296,7 @@ final class RunCommand implements Callable<Integer> {
               clock,
               d -> Thread.sleep(d.toMillis()),
               ecs.andThen(tally),
+              metrics,
               out,
               err);
       summarize(out, rollout, end.status(), end.events());
@@ -272,6 +329,7 @@ final class RunCommand implements Callable<Integer> {
       Clock clock,
       Sleeper sleeper,
       PassListener passes,
+      Metrics metrics,
       PrintStream out,
       PrintStream err)
       throws Exception {
@@ -292,7 +350,8 @@ final class RunCommand implements Callable<Integer> {
             sleeper,
             !manualApproval,
             err,
-            passes);
+            passes,
+            metrics);
     RolloutStatus end = driver.run(rollout, 1, RolloutStatus.initial());
     if (jsonl != null) {
       jsonl.close();

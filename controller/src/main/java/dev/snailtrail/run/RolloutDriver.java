@@ -1,5 +1,6 @@
 package dev.snailtrail.run;
 
+import dev.snailtrail.metrics.Metrics;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.ReconcileResult;
@@ -29,6 +30,7 @@ public final class RolloutDriver {
   private final boolean autoApprove;
   private final PrintStream warnings;
   private final PassListener passes;
+  private final Metrics metrics;
   private final List<TrailEvent> events = new ArrayList<>();
   private int passCount;
   private int providerErrors;
@@ -45,13 +47,22 @@ public final class RolloutDriver {
       Sleeper sleeper,
       boolean autoApprove,
       PrintStream warnings) {
-    this(reconciler, commands, sink, sleeper, autoApprove, warnings, PassListener.NOOP);
+    this(
+        reconciler,
+        commands,
+        sink,
+        sleeper,
+        autoApprove,
+        warnings,
+        PassListener.NOOP,
+        Metrics.NOOP);
   }
 
   /**
    * As the other constructor, telling {@code passes} about every pass.
    *
    * @param passes hears each pass attempt before it runs and each result after it
+   * @param metrics told about every pass (its duration, status and events)
    */
   public RolloutDriver(
       Reconciler reconciler,
@@ -60,8 +71,10 @@ public final class RolloutDriver {
       Sleeper sleeper,
       boolean autoApprove,
       PrintStream warnings,
-      PassListener passes) {
+      PassListener passes,
+      Metrics metrics) {
     this.passes = passes;
+    this.metrics = metrics;
     this.reconciler = reconciler;
     this.commands = commands;
     this.sink = sink;
@@ -78,11 +91,13 @@ public final class RolloutDriver {
     while (true) {
       ReconcileResult result;
       passes.beforePass(status);
+      long started = System.nanoTime();
       try {
         result = reconciler.reconcile(rollout, generation, status);
         backoff = Duration.ofSeconds(1);
       } catch (ProviderException e) {
         providerErrors++;
+        metrics.passFailed(rollout.name(), e, Duration.ofNanos(System.nanoTime() - started));
         warnings.println(
             "provider error, retrying in " + backoff.toSeconds() + "s: " + e.describe());
         sleeper.sleep(backoff);
@@ -93,11 +108,14 @@ public final class RolloutDriver {
         continue;
       }
       passCount++;
+      metrics.passCompleted(rollout, status, result, Duration.ofNanos(System.nanoTime() - started));
       status = publish(result);
       passes.afterPass(status, result.events());
       if (result.requeueAfter() == null) {
         if (autoApprove && status.step() == Step.AwaitingApproval) {
-          status = publish(commands.approve(rollout, generation, status, null));
+          ReconcileResult approved = commands.approve(rollout, generation, status, null);
+          metrics.passCompleted(rollout, status, approved, Duration.ZERO);
+          status = publish(approved);
           continue;
         }
         return status;

@@ -75,7 +75,7 @@ public final class ConsoleTrailSink implements TrailSink {
     };
   }
 
-  private static String label(EventType type) {
+  static String label(EventType type) {
     return switch (type) {
       case GateFailed, DeploymentFailed, PreflightFailed, RollbackFailed, Aborted -> "[FAIL]";
       case GateInconclusive, DriftDetected, SpecChanged, Paused -> "[WARN]";

@@ -24,19 +24,7 @@ public final class TrailRenderer {
     switch (format) {
       case text -> events.forEach(e -> b.append(ConsoleTrailSink.format(e, plain)).append('\n'));
       case json -> events.forEach(e -> b.append(Json.mapper().writeValueAsString(e)).append('\n'));
-      case md -> {
-        String name =
-            spec != null ? spec.name() : events.isEmpty() ? "rollout" : events.get(0).rollout();
-        b.append("# ").append(name).append(" progress log\n\n");
-        if (status != null) {
-          b.append("**Status:** ")
-              .append(status.phase())
-              .append(" (")
-              .append(status.progress())
-              .append("%)\n\n");
-        }
-        events.forEach(e -> b.append("- ").append(ConsoleTrailSink.format(e, plain)).append('\n'));
-      }
+      case md -> b.append(ProgressLog.render(spec, status, events, plain));
     }
     return b.toString();
   }
