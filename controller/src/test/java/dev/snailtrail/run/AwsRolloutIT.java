@@ -255,7 +255,8 @@ class AwsRolloutIT {
               d -> Thread.sleep(d.toMillis()),
               true,
               System.err,
-              ecs.andThen(tally).andThen(this));
+              ecs.andThen(tally).andThen(this),
+              dev.snailtrail.metrics.Metrics.NOOP);
     }
 
     Run onPass(java.util.function.Consumer<RolloutStatus> next) {
