@@ -33,6 +33,7 @@ final class PortsMatchTargetGroupCheck implements PreflightCheck {
     List<String> problems = new ArrayList<>();
     List<String> fixes = new ArrayList<>();
     List<String> fine = new ArrayList<>();
+    List<String> observed = new ArrayList<>();
     for (LoadBalancerBinding b : bindings) {
       Optional<TargetGroup> found = in.facts.targetGroup(b.targetGroupArn());
       if (found.isEmpty()) {
@@ -52,6 +53,23 @@ final class PortsMatchTargetGroupCheck implements PreflightCheck {
         continue;
       }
       List<Integer> mapped = c.portMappings().stream().map(PortMapping::containerPort).toList();
+      observed.add(
+          "container "
+              + c.name()
+              + " maps "
+              + (mapped.isEmpty() ? "no port" : mapped)
+              + ", the service registers "
+              + b.containerPort()
+              + ", target group "
+              + tg.name()
+              + " is "
+              + tg.protocol()
+              + " "
+              + tg.port()
+              + " with health check "
+              + tg.healthCheckPath()
+              + " on "
+              + tg.healthCheckPort());
       int port =
           mapped.contains(b.containerPort()) || mapped.isEmpty()
               ? b.containerPort()
@@ -125,7 +143,11 @@ final class PortsMatchTargetGroupCheck implements PreflightCheck {
       }
     }
     if (!problems.isEmpty()) {
-      return in.fail(id(), problems.get(0), String.join("; ", problems), String.join(" ", fixes));
+      List<String> seen = new ArrayList<>(observed);
+      if (problems.size() > 1) {
+        seen.addAll(problems.subList(1, problems.size()));
+      }
+      return in.fail(id(), problems.get(0), String.join("; ", seen), String.join(" ", fixes));
     }
     return in.pass(id(), fine.get(0), String.join("; ", fine));
   }
