@@ -1,0 +1,176 @@
+package dev.snailtrail.cli;
+
+import dev.snailtrail.aws.AwsProviders;
+import dev.snailtrail.aws.AwsSettings;
+import dev.snailtrail.doctor.CheckResult;
+import dev.snailtrail.doctor.Checklist;
+import dev.snailtrail.doctor.Preflight;
+import dev.snailtrail.provider.Providers;
+import dev.snailtrail.sim.Seed;
+import dev.snailtrail.sim.Simulator;
+import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.spec.load.SpecException;
+import dev.snailtrail.spec.load.SpecLoader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code snailtrail doctor}: the preflight checks of a rollout, as a checklist. */
+@Command(
+    name = "doctor",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Check, without changing anything, that a rollout can deploy: the service and cluster,"
+          + " images in ECR, container port vs target group, network bindings, security group"
+          + " rules, public IP routing, log groups and rollback readiness.",
+      "Each failed check (✗) says what was seen and the fix.",
+    },
+    footer = {
+      "",
+      "Exit codes: 0 no check failed, 1 a check failed, 2 usage or invalid spec.",
+      "Examples:",
+      "  snailtrail doctor -f spec-examples/snail-trail.yaml --provider aws",
+      "  snailtrail doctor -f rollout.yaml --phase exploration",
+      "  snailtrail doctor -f rollout.yaml --provider sim --scenario broken-sg.yaml",
+    })
+final class DoctorCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = {"-f", "--file"},
+      required = true,
+      paramLabel = "FILE",
+      description = "The rollout YAML (its first document).")
+  Path file;
+
+  @Option(
+      names = "--phase",
+      paramLabel = "NAME",
+      description = "Check deploying this phase only (default: every phase).")
+  String phase;
+
+  @Option(
+      names = "--provider",
+      defaultValue = "aws",
+      description =
+          "Where to look: aws, or sim (a simulator seeded from the spec). Default: ${DEFAULT-VALUE}.")
+  String provider;
+
+  @Option(
+      names = "--endpoint",
+      paramLabel = "URL",
+      description = "aws: send every request here (e.g. a moto server) instead of AWS.")
+  URI endpoint;
+
+  @Option(
+      names = "--scenario",
+      paramLabel = "FILE",
+      description = "sim: apply this scenario before checking, to rehearse a broken world.")
+  Path scenario;
+
+  @Option(names = "--plain", description = "[PASS]/[FAIL]/[WARN]/[SKIP] instead of ✓ ✗ ! –.")
+  boolean plain;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Rollout rollout;
+    try {
+      rollout = new SpecLoader().load(file).get(0);
+    } catch (SpecException e) {
+      e.problems().forEach(p -> err.println(p.format()));
+      err.flush();
+      return 2;
+    }
+    int index = -1;
+    if (phase != null) {
+      index = rollout.spec().indexOf(phase);
+      if (index < 0) {
+        err.println(
+            "snailtrail doctor: rollout "
+                + rollout.name()
+                + " has no phase '"
+                + phase
+                + "'; phases: "
+                + rollout.spec().phases().stream().map(p -> p.name()).toList());
+        err.flush();
+        return 2;
+      }
+    }
+    long start = System.nanoTime();
+    List<CheckResult> results;
+    switch (provider) {
+      case "sim" -> {
+        try (Simulator sim = new Simulator(Clock.systemUTC())) {
+          sim.seed(rollout, Seed.defaults());
+          if (scenario != null) {
+            sim.applyScenario(scenario);
+          }
+          out.println(
+              "snailtrail doctor: rollout "
+                  + rollout.name()
+                  + " checked against the simulator seeded from "
+                  + file
+                  + (scenario == null ? "" : " with scenario " + scenario)
+                  + ", not AWS");
+          results = run(sim.providers(), rollout, index);
+        } catch (IOException | IllegalArgumentException e) {
+          err.println("snailtrail doctor: scenario " + scenario + ": " + e.getMessage());
+          err.flush();
+          return 2;
+        }
+      }
+      case "aws" -> {
+        AwsSettings settings;
+        try {
+          settings = AwsSettings.fromEnvironment();
+        } catch (IllegalArgumentException e) {
+          err.println("snailtrail doctor: " + e.getMessage());
+          err.flush();
+          return 2;
+        }
+        if (endpoint != null) {
+          settings = settings.withEndpointOverride(endpoint);
+        }
+        try (AwsProviders aws = AwsProviders.open(settings)) {
+          out.println(
+              "snailtrail doctor: rollout "
+                  + rollout.name()
+                  + " checked against AWS "
+                  + rollout.spec().target().region()
+                  + (settings.endpointOverride() == null
+                      ? ""
+                      : " at " + settings.endpointOverride()));
+          results = run(aws.providers(rollout.spec().target().roleArn()), rollout, index);
+        }
+      }
+      default -> {
+        err.println("snailtrail doctor: unknown provider '" + provider + "'; use aws or sim");
+        err.flush();
+        return 2;
+      }
+    }
+    Checklist.lines(results, plain).forEach(out::println);
+    out.println();
+    out.println(
+        Checklist.tally(results)
+            + String.format(Locale.ROOT, " (%.2f s)", (System.nanoTime() - start) / 1e9));
+    out.flush();
+    return Preflight.anyFailed(results) ? 1 : 0;
+  }
+
+  private static List<CheckResult> run(Providers providers, Rollout rollout, int index) {
+    Preflight preflight = new Preflight(providers);
+    return index < 0 ? preflight.checkAll(rollout) : preflight.check(rollout, index);
+  }
+}
