@@ -30,6 +30,7 @@ public final class FakeControlPlane implements ControlPlane {
   private final Commands commands = new Commands(Clock.fixed(NOW, ZoneOffset.UTC));
   private final Map<String, Entry> rollouts = new LinkedHashMap<>();
   private Health health = new Health(true, true, "store and provider answer");
+  private Runnable afterGet = () -> {};
 
   private record Entry(
       Rollout spec,
@@ -63,8 +64,20 @@ public final class FakeControlPlane implements ControlPlane {
   }
 
   @Override
-  public synchronized Optional<RolloutView> get(String name) {
-    return Optional.ofNullable(rollouts.get(name)).map(Entry::view);
+  public Optional<RolloutView> get(String name) {
+    Optional<RolloutView> view;
+    Runnable hook;
+    synchronized (this) {
+      view = Optional.ofNullable(rollouts.get(name)).map(Entry::view);
+      hook = afterGet;
+    }
+    hook.run();
+    return view;
+  }
+
+  /** Runs after every {@link #get}, e.g. to move a rollout on between two looks. */
+  public synchronized void afterGet(Runnable hook) {
+    afterGet = hook;
   }
 
   @Override
