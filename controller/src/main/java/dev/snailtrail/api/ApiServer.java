@@ -228,12 +228,12 @@ public final class ApiServer implements AutoCloseable {
         } catch (RuntimeException e) {
           h = new ControlPlane.Health(false, false, "health check failed: " + e.getMessage());
         }
-        String message = h.message() == null ? "" : h.message();
+        String message = h.message() == null || h.message().isBlank() ? "" : ": " + h.message();
         Exchanges.text(
             ex,
             h.ready() ? 200 : 503,
             Exchanges.TEXT,
-            (h.ready() ? "ready " : "not ready: ") + message + "\n");
+            (h.ready() ? "ready" : "not ready") + message + "\n");
       }
       case "metrics" -> {
         allow(method, "GET");
