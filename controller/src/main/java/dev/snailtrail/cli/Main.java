@@ -15,6 +15,19 @@ import picocli.CommandLine.Command;
       DoctorCommand.class,
       ValidateCommand.class,
       VersionCommand.class,
+      ApplyCommand.class,
+      GetCommand.class,
+      StatusCommand.class,
+      TrailCommand.class,
+      DiffCommand.class,
+      VerbCommands.Approve.class,
+      VerbCommands.Promote.class,
+      VerbCommands.Pause.class,
+      VerbCommands.Resume.class,
+      VerbCommands.Abort.class,
+      VerbCommands.Retry.class,
+      VerbCommands.Undo.class,
+      DeleteCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -25,7 +38,10 @@ public final class Main implements Runnable {
     System.exit(run(args));
   }
 
-  /** Runs the CLI and returns its exit code: 0 success, 1 the command's failure, 2 usage. */
+  /**
+   * Runs the CLI and returns its exit code: 0 success, 1 the command's failure (or the controller
+   * said no), 2 usage, 3 the controller cannot be reached.
+   */
   public static int run(String... args) {
     return commandLine().execute(args);
   }

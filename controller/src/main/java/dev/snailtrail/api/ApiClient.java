@@ -1,0 +1,196 @@
+package dev.snailtrail.api;
+
+import dev.snailtrail.controller.ControlPlane;
+import dev.snailtrail.controller.ControlPlane.Verb;
+import dev.snailtrail.json.Json;
+import dev.snailtrail.spec.load.Problem;
+import dev.snailtrail.trail.TrailEvent;
+import dev.snailtrail.trail.TrailFormat;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The HTTP API from the client side: what the CLI uses to talk to a running controller.
+ *
+ * <p>Every method throws {@link ApiException} when the controller answers with an error (its status
+ * code and message) and {@link ControllerUnreachable} when nothing answers.
+ */
+public final class ApiClient {
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  // Newer controllers may add fields; an older CLI reads what it knows.
+  private static final JsonMapper MAPPER =
+      Json.mapper().rebuild().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+  private final URI server;
+  private final String token;
+  private final HttpClient http;
+
+  public ApiClient(ClientConfig config) {
+    this.server = config.server();
+    this.token = config.token();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(CONNECT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+  }
+
+  public URI server() {
+    return server;
+  }
+
+  /**
+   * Applies rollout documents (YAML or JSON).
+   *
+   * @param source how error locations name the text, usually the file name
+   */
+  public List<ControlPlane.Applied> apply(String source, String yaml) {
+    String path = "/api/v1/rollouts?source=" + encode(source);
+    return read(send("POST", path, yaml), Resources.AppliedList.class).applied();
+  }
+
+  public List<Resources.Summary> list() {
+    return read(send("GET", "/api/v1/rollouts", null), Resources.SummaryList.class).items();
+  }
+
+  public Resources.Detail get(String name) {
+    return read(send("GET", rollout(name), null), Resources.Detail.class);
+  }
+
+  /** Events after sequence number {@code after}, oldest first, at most {@code limit}. */
+  public List<TrailEvent> trail(String name, long after, int limit) {
+    String body =
+        send("GET", rollout(name) + "/trail?" + trailQuery("json", false, after, limit), null);
+    return read(body, new TypeReference<List<TrailEvent>>() {});
+  }
+
+  /** The trail rendered by the controller as text or Markdown. */
+  public String trailText(String name, TrailFormat format, boolean plain, long after, int limit) {
+    return send(
+        "GET", rollout(name) + "/trail?" + trailQuery(format.name(), plain, after, limit), null);
+  }
+
+  /**
+   * @param by who asks, recorded in the trail; null lets the controller say "api"
+   */
+  public Resources.Detail command(String name, Verb verb, String by) {
+    String body = by == null ? "" : Json.mapper().writeValueAsString(new Resources.VerbRequest(by));
+    return read(send("POST", rollout(name) + "/" + verb.name(), body), Resources.Detail.class);
+  }
+
+  public void delete(String name) {
+    send("DELETE", rollout(name), null);
+  }
+
+  /** The sequence number of an event: the last part of its id, {@code rollout/generation/seq}. */
+  public static long sequence(TrailEvent e) {
+    String id = e.id();
+    try {
+      return Long.parseLong(id.substring(id.lastIndexOf('/') + 1));
+    } catch (NumberFormatException e2) {
+      return 0;
+    }
+  }
+
+  private static String trailQuery(String format, boolean plain, long after, int limit) {
+    return "format=" + format + "&plain=" + plain + "&after=" + after + "&limit=" + limit;
+  }
+
+  private static String rollout(String name) {
+    return "/api/v1/rollouts/" + encode(name);
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private String send(String method, String path, String body) {
+    URI uri = URI.create(server + path);
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri)
+            .timeout(REQUEST_TIMEOUT)
+            .header("Accept", "application/json, text/plain, text/markdown")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    if (body != null) {
+      b.header("Content-Type", "application/yaml; charset=utf-8");
+    }
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    HttpResponse<String> response;
+    try {
+      response = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (ConnectException | HttpConnectTimeoutException e) {
+      throw new ControllerUnreachable(server, e);
+    } catch (IOException e) {
+      throw new ControllerUnreachable(
+          "lost the connection to the controller at " + server + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ControllerUnreachable("interrupted while waiting for " + server, e);
+    }
+    if (response.statusCode() >= 400) {
+      throw error(response);
+    }
+    return response.body();
+  }
+
+  private static ApiException error(HttpResponse<String> response) {
+    int status = response.statusCode();
+    try {
+      Resources.ErrorBody e = MAPPER.readValue(response.body(), Resources.ErrorBody.class);
+      if (e.error() != null) {
+        List<Problem> problems = e.problems() == null ? List.of() : e.problems();
+        return new ApiException(status, e.error(), problems);
+      }
+    } catch (JacksonException notJson) {
+      // a proxy's page, say: fall through to the status line
+    }
+    String text = response.body() == null ? "" : response.body().strip();
+    if (text.length() > 200) {
+      text = text.substring(0, 200) + "…";
+    }
+    return new ApiException(
+        status, "HTTP " + status + (text.isEmpty() ? "" : ": " + text), List.of());
+  }
+
+  private static <T> T read(String body, Class<T> type) {
+    try {
+      return MAPPER.readValue(body, type);
+    } catch (JacksonException e) {
+      throw new ApiException(
+          0,
+          "the controller's answer is not what this CLI expects: " + e.getOriginalMessage(),
+          List.of());
+    }
+  }
+
+  private static <T> T read(String body, TypeReference<T> type) {
+    try {
+      return MAPPER.readValue(body, type);
+    } catch (JacksonException e) {
+      throw new ApiException(
+          0,
+          "the controller's answer is not what this CLI expects: " + e.getOriginalMessage(),
+          List.of());
+    }
+  }
+}

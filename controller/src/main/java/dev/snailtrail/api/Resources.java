@@ -1,0 +1,88 @@
+package dev.snailtrail.api;
+
+import dev.snailtrail.controller.ControlPlane;
+import dev.snailtrail.controller.ControlPlane.RolloutView;
+import dev.snailtrail.reconcile.PhaseRef;
+import dev.snailtrail.reconcile.RolloutStatus;
+import dev.snailtrail.reconcile.StatusPhase;
+import dev.snailtrail.reconcile.Step;
+import dev.snailtrail.spec.Phase;
+import dev.snailtrail.spec.load.Problem;
+import dev.snailtrail.spec.load.SpecWriter;
+import java.util.List;
+
+/**
+ * The JSON bodies of the HTTP API, shared by {@link ApiServer} and {@link ApiClient} so the two
+ * cannot drift apart. Field names here are the wire format documented in {@code docs/api.md}.
+ */
+public final class Resources {
+  private Resources() {}
+
+  /** One line of {@code GET /api/v1/rollouts}. */
+  public record Summary(
+      String name,
+      StatusPhase phase,
+      Step step,
+      PhaseRef currentPhase,
+      PhaseRef stablePhase,
+      int progress,
+      long generation,
+      long observedGeneration,
+      String message) {
+
+    static Summary of(RolloutView v) {
+      RolloutStatus s = v.status();
+      return new Summary(
+          v.name(),
+          s.phase(),
+          s.step(),
+          s.currentPhase(),
+          s.stablePhase(),
+          s.progress(),
+          v.generation(),
+          s.observedGeneration(),
+          s.message());
+    }
+  }
+
+  /** The body of {@code GET /api/v1/rollouts}. */
+  public record SummaryList(List<Summary> items) {}
+
+  /**
+   * One rollout: {@code GET /api/v1/rollouts/NAME} and the answer to every verb.
+   *
+   * @param spec the effective spec as YAML, every default spelled out
+   * @param phases the phase names in order, so clients need not parse the spec to draw the trail
+   */
+  public record Detail(
+      String name,
+      long generation,
+      long resourceVersion,
+      List<String> phases,
+      String spec,
+      RolloutStatus status) {
+
+    static Detail of(RolloutView v) {
+      return new Detail(
+          v.name(),
+          v.generation(),
+          v.resourceVersion(),
+          v.spec().spec().phases().stream().map(Phase::name).toList(),
+          SpecWriter.toYaml(v.spec()),
+          v.status());
+    }
+  }
+
+  /** The body of {@code POST /api/v1/rollouts}. */
+  public record AppliedList(List<ControlPlane.Applied> applied) {}
+
+  /** The body of every error answer. */
+  public record ErrorBody(String error, List<Problem> problems) {
+    ErrorBody(String error) {
+      this(error, List.of());
+    }
+  }
+
+  /** The optional body of a verb: who asked. */
+  public record VerbRequest(String by) {}
+}

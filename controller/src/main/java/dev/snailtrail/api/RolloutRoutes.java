@@ -1,0 +1,174 @@
+package dev.snailtrail.api;
+
+import com.sun.net.httpserver.HttpExchange;
+import dev.snailtrail.controller.ControlPlane;
+import dev.snailtrail.controller.ControlPlane.RolloutView;
+import dev.snailtrail.controller.ControlPlane.Verb;
+import dev.snailtrail.json.Json;
+import dev.snailtrail.spec.load.SpecException;
+import dev.snailtrail.trail.TrailEvent;
+import dev.snailtrail.trail.TrailFormat;
+import dev.snailtrail.trail.TrailRenderer;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/** The handlers under {@code /api/v1/rollouts}, once the route and the caller are checked. */
+final class RolloutRoutes {
+  static final int DEFAULT_TRAIL_LIMIT = 1000;
+  static final int MAX_TRAIL_LIMIT = 10_000;
+  private static final int MAX_BY_LENGTH = 100;
+  private static final int MAX_SOURCE_LENGTH = 200;
+
+  private final ControlPlane plane;
+  private final int maxBodyBytes;
+
+  RolloutRoutes(ControlPlane plane, int maxBodyBytes) {
+    this.plane = plane;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  void apply(HttpExchange ex) throws IOException, SpecException {
+    String text = Exchanges.body(ex, maxBodyBytes);
+    String source = Exchanges.query(ex).getOrDefault("source", "request");
+    List<ControlPlane.Applied> applied = plane.apply(sourceName(source), text);
+    Exchanges.json(ex, 200, new Resources.AppliedList(applied));
+  }
+
+  void list(HttpExchange ex) throws IOException {
+    List<Resources.Summary> items = plane.list().stream().map(Resources.Summary::of).toList();
+    Exchanges.json(ex, 200, new Resources.SummaryList(items));
+  }
+
+  void get(HttpExchange ex, String name) throws IOException {
+    Exchanges.json(ex, 200, Resources.Detail.of(find(name)));
+  }
+
+  void delete(HttpExchange ex, String name) throws IOException {
+    if (!plane.delete(name)) {
+      throw new ControlPlane.NotFound(name);
+    }
+    Exchanges.json(ex, 200, Map.of("deleted", name));
+  }
+
+  void trail(HttpExchange ex, String name) throws IOException {
+    Map<String, String> q = Exchanges.query(ex);
+    long after = number(q, "after", 0, 0, Long.MAX_VALUE);
+    int limit = (int) number(q, "limit", DEFAULT_TRAIL_LIMIT, 1, MAX_TRAIL_LIMIT);
+    TrailFormat format = format(q.getOrDefault("format", "json"));
+    boolean plain = Boolean.parseBoolean(q.getOrDefault("plain", "false"));
+    List<TrailEvent> events = plane.trail(name, after, limit);
+    switch (format) {
+      case json -> Exchanges.json(ex, 200, events);
+      case text ->
+          Exchanges.text(
+              ex,
+              200,
+              Exchanges.TEXT,
+              TrailRenderer.render(TrailFormat.text, null, null, events, plain));
+      case md -> {
+        RolloutView v = find(name);
+        Exchanges.text(
+            ex,
+            200,
+            "text/markdown; charset=utf-8",
+            TrailRenderer.render(TrailFormat.md, v.spec(), v.status(), events, plain));
+      }
+    }
+  }
+
+  void command(HttpExchange ex, String name, String verbName) throws IOException {
+    Verb verb = verb(verbName);
+    String by = by(Exchanges.body(ex, maxBodyBytes));
+    Exchanges.json(ex, 200, Resources.Detail.of(plane.command(name, verb, by)));
+  }
+
+  private RolloutView find(String name) {
+    return plane.get(name).orElseThrow(() -> new ControlPlane.NotFound(name));
+  }
+
+  private static Verb verb(String name) {
+    for (Verb v : Verb.values()) {
+      if (v.name().equals(name)) {
+        return v;
+      }
+    }
+    throw new HttpError(
+        404,
+        "no verb '"
+            + name
+            + "'; the verbs are "
+            + Arrays.stream(Verb.values()).map(Verb::name).collect(Collectors.joining(", ")));
+  }
+
+  /** Who asked, from an optional {@code {"by": "alice"}}; "api" when the body says nobody. */
+  private static String by(String body) {
+    if (body.isBlank()) {
+      return "api";
+    }
+    JsonNode node;
+    try {
+      node = Json.mapper().readTree(body);
+    } catch (JacksonException e) {
+      throw new HttpError(400, "the body of a verb is JSON like {\"by\": \"alice\"}, or empty");
+    }
+    if (node == null || !node.isObject()) {
+      throw new HttpError(400, "the body of a verb is a JSON object like {\"by\": \"alice\"}");
+    }
+    JsonNode by = node.get("by");
+    if (by == null || by.isNull()) {
+      return "api";
+    }
+    if (!by.isString()) {
+      throw new HttpError(400, "'by' is a name, a JSON string");
+    }
+    String who = by.asString().strip();
+    if (who.isEmpty()) {
+      return "api";
+    }
+    if (who.length() > MAX_BY_LENGTH || who.chars().anyMatch(Character::isISOControl)) {
+      throw new HttpError(
+          400, "'by' is a name of at most " + MAX_BY_LENGTH + " characters on one line");
+    }
+    return who;
+  }
+
+  /** A name for error locations; a client's file name, kept short and on one line. */
+  private static String sourceName(String source) {
+    String s = source.strip();
+    if (s.isEmpty() || s.chars().anyMatch(Character::isISOControl)) {
+      return "request";
+    }
+    return s.length() > MAX_SOURCE_LENGTH ? s.substring(s.length() - MAX_SOURCE_LENGTH) : s;
+  }
+
+  private static TrailFormat format(String name) {
+    for (TrailFormat f : TrailFormat.values()) {
+      if (f.name().equals(name)) {
+        return f;
+      }
+    }
+    throw new HttpError(400, "format '" + name + "' is not one of json, text, md");
+  }
+
+  private static long number(Map<String, String> q, String key, long dflt, long min, long max) {
+    String raw = q.get(key);
+    if (raw == null || raw.isEmpty()) {
+      return dflt;
+    }
+    long v;
+    try {
+      v = Long.parseLong(raw);
+    } catch (NumberFormatException e) {
+      throw new HttpError(400, "'" + key + "' is a whole number, got '" + raw + "'");
+    }
+    if (v < min || v > max) {
+      throw new HttpError(400, "'" + key + "' must be between " + min + " and " + max);
+    }
+    return v;
+  }
+}

@@ -1,0 +1,332 @@
+package dev.snailtrail.cli;
+
+import static dev.snailtrail.api.ApiFixtures.TOKEN;
+import static dev.snailtrail.api.ApiFixtures.event;
+import static dev.snailtrail.api.ApiFixtures.spec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.snailtrail.api.ApiServer;
+import dev.snailtrail.api.FakeControlPlane;
+import dev.snailtrail.json.Json;
+import dev.snailtrail.reconcile.PhaseRef;
+import dev.snailtrail.reconcile.StatusPhase;
+import dev.snailtrail.reconcile.Step;
+import dev.snailtrail.trail.EventType;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+
+/** The CLI's commands against a real API server on loopback. */
+class CliIT {
+  @TempDir Path dir;
+
+  private final FakeControlPlane plane = new FakeControlPlane();
+  private ApiServer server;
+  private StringWriter out;
+  private StringWriter err;
+
+  @BeforeEach
+  void start() {
+    server =
+        new ApiServer(
+                plane,
+                new ApiServer.Settings(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), TOKEN))
+            .start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private int run(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--server=http://127.0.0.1:" + server.port());
+    if (all.stream().noneMatch(a -> a.startsWith("--token"))) {
+      all.add("--token=" + TOKEN);
+    }
+    return runRaw(all.toArray(String[]::new));
+  }
+
+  private int runRaw(String... args) {
+    out = new StringWriter();
+    err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  private Path file(String name, String text) throws Exception {
+    Path p = dir.resolve(name);
+    Files.writeString(p, text);
+    return p;
+  }
+
+  private void applied(String name) throws Exception {
+    plane.apply("test.yaml", spec(name));
+  }
+
+  @Test
+  void applySaysConfiguredThenUnchanged() throws Exception {
+    Path f = file("shine.yaml", spec("shine"));
+    assertThat(run("apply", "-f", f.toString())).isZero();
+    assertThat(out.toString()).isEqualTo("rollout/shine configured (generation 1)\n");
+    assertThat(run("apply", "-f", f.toString())).isZero();
+    assertThat(out.toString()).isEqualTo("rollout/shine unchanged (generation 1)\n");
+    Files.writeString(f, spec("shine", "hybrid-v2", 2));
+    assertThat(run("apply", "-f", f.toString())).isZero();
+    assertThat(out.toString()).isEqualTo("rollout/shine configured (generation 2)\n");
+  }
+
+  @Test
+  void applyValidatesLocallyAndSendsNothingWhenAFileIsInvalid() throws Exception {
+    Path good = file("good.yaml", spec("good"));
+    Path bad = file("bad.yaml", spec("bad").replace("port: 5000", "port: 500000"));
+    assertThat(run("apply", "-f", good.toString(), "-f", bad.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains(bad + ":13:").contains("spec.template.port");
+    assertThat(out.toString()).isEmpty();
+    assertThat(plane.list()).isEmpty();
+  }
+
+  @Test
+  void getPrintsATableWideAndJson() throws Exception {
+    applied("shine");
+    applied("hello");
+    plane.status(
+        "shine",
+        s ->
+            s.toBuilder()
+                .step(Step.Analyzing)
+                .currentPhase(new PhaseRef(1, "exploration"))
+                .stablePhase(new PhaseRef(0, "first-steps"))
+                .progress(62)
+                .message("waiting for ecsTasks/0")
+                .build());
+    assertThat(run("get")).isZero();
+    List<String> lines = out.toString().lines().toList();
+    assertThat(lines.get(0)).matches("NAME +PHASE +STEP +CURRENT +PROGRESS +GENERATION");
+    assertThat(lines.get(1)).matches("shine +Progressing +Analyzing +exploration +62% +1");
+    assertThat(lines.get(2)).matches("hello +Progressing +Deploying +- +0% +1");
+
+    assertThat(run("get", "shine", "-o", "wide")).isZero();
+    assertThat(out.toString().lines().toList().get(0)).matches(".* +STABLE +MESSAGE");
+    assertThat(out.toString().lines().toList().get(1))
+        .matches("shine .* +first-steps +waiting for ecsTasks/0");
+
+    assertThat(run("get", "-o", "json")).isZero();
+    JsonNode list = Json.mapper().readTree(out.toString());
+    assertThat(list.get("items").size()).isEqualTo(2);
+    assertThat(list.get("items").get(0).get("progress").asInt()).isEqualTo(62);
+
+    assertThat(run("get", "shine", "-o", "json")).isZero();
+    JsonNode one = Json.mapper().readTree(out.toString());
+    assertThat(one.get("name").asString()).isEqualTo("shine");
+    assertThat(one.get("status").get("currentPhase").get("name").asString())
+        .isEqualTo("exploration");
+
+    assertThat(run("get", "shine", "-o", "yaml")).isZero();
+    assertThat(out.toString())
+        .startsWith("apiVersion: snailtrail.dev/v1")
+        .contains("\nstatus:\n")
+        .contains("  progress: 62");
+  }
+
+  @Test
+  void getOfAnUnknownRolloutExitsOne() {
+    assertThat(run("get", "nope")).isEqualTo(1);
+    assertThat(err.toString()).contains("NotFound").contains("no rollout named 'nope'");
+  }
+
+  @Test
+  void statusDrawsTheTrailOfPhases() throws Exception {
+    applied("shine");
+    plane.status(
+        "shine",
+        s ->
+            s.toBuilder()
+                .step(Step.Analyzing)
+                .currentPhase(new PhaseRef(1, "exploration"))
+                .stablePhase(new PhaseRef(0, "first-steps"))
+                .progress(50)
+                .build());
+    plane.record("shine", event("shine", 1, EventType.GatePassed, "Gate ecsTasks/0 passed"));
+    assertThat(run("status", "shine")).isZero();
+    assertThat(out.toString())
+        .contains("rollout/shine   Progressing · Analyzing")
+        .contains("✓ first-steps")
+        .contains("▶ exploration   Analyzing")
+        .contains("[" + "█".repeat(15) + "░".repeat(15) + "] 50%")
+        .contains("Gate ecsTasks/0 passed");
+  }
+
+  @Test
+  void statusExitOnTerminalExitsZeroWhenHealthyAndOneWhenDegraded() throws Exception {
+    applied("shine");
+    plane.status(
+        "shine",
+        s ->
+            s.toBuilder()
+                .phase(StatusPhase.Healthy)
+                .step(Step.Done)
+                .currentPhase(new PhaseRef(1, "exploration"))
+                .progress(100)
+                .build());
+    assertThat(run("status", "shine", "--exit-on-terminal")).isZero();
+    assertThat(out.toString()).contains("✓ exploration").contains("100%");
+
+    plane.status(
+        "shine",
+        s ->
+            s.toBuilder()
+                .phase(StatusPhase.Degraded)
+                .step(Step.Done)
+                .failedPhase(new PhaseRef(1, "exploration"))
+                .stablePhase(new PhaseRef(0, "first-steps"))
+                .build());
+    assertThat(run("status", "shine", "--exit-on-terminal")).isEqualTo(1);
+    assertThat(out.toString()).contains("✗ exploration").contains("✓ first-steps");
+  }
+
+  @Test
+  void statusWatchPrintsANewBlockWhenSomethingChangesAndStopsWhenSettled() throws Exception {
+    applied("shine");
+    AtomicInteger looks = new AtomicInteger();
+    plane.afterGet(
+        () -> {
+          int n = looks.incrementAndGet();
+          if (n == 2) {
+            plane.status("shine", s -> s.toBuilder().progress(40).build());
+          } else if (n == 4) {
+            plane.status("shine", s -> s.toBuilder().phase(StatusPhase.Healthy).build());
+          }
+        });
+    assertThat(run("status", "shine", "--exit-on-terminal", "--interval", "1ms")).isZero();
+    // looks 1..5: progress 0, 40, 40 (unchanged, not printed), Healthy
+    assertThat(out.toString().split("rollout/shine ", -1)).hasSize(4);
+  }
+
+  @Test
+  void verbsAnswerWithTheRolloutOrTheRefusal() throws Exception {
+    applied("shine");
+    assertThat(run("pause", "shine", "--by", "alice")).isZero();
+    assertThat(out.toString()).startsWith("rollout/shine paused: Paused");
+    assertThat(plane.trail("shine", 0, 10).get(0).message()).isEqualTo("Paused by alice");
+    assertThat(run("approve", "shine")).isEqualTo(1);
+    assertThat(err.toString()).startsWith("Error from server (Conflict): nothing awaits approval");
+    assertThat(run("resume", "nope")).isEqualTo(1);
+  }
+
+  @Test
+  void deleteRemovesAndSaysSo() throws Exception {
+    applied("shine");
+    assertThat(run("delete", "shine")).isZero();
+    assertThat(out.toString()).isEqualTo("rollout/shine deleted\n");
+    assertThat(run("delete", "shine")).isEqualTo(1);
+  }
+
+  @Test
+  void trailAsMarkdownAndJsonLines() throws Exception {
+    applied("shine");
+    plane.record(
+        "shine",
+        event("shine", 1, EventType.RolloutStarted, "Rollout started"),
+        event("shine", 2, EventType.PhaseCompleted, "Snail has reached the starting line"));
+    assertThat(run("trail", "shine", "--format", "md")).isZero();
+    assertThat(out.toString())
+        .startsWith("# shine progress log")
+        .contains(
+            "- 🐌 [NOV 23] - [10:19:02] first-steps   🏁 Snail has reached the starting line");
+    assertThat(run("trail", "shine", "--format", "json", "--after", "1")).isZero();
+    List<String> lines = out.toString().lines().toList();
+    assertThat(lines).hasSize(1);
+    assertThat(Json.mapper().readTree(lines.get(0)).get("type").asString())
+        .isEqualTo("PhaseCompleted");
+    assertThat(run("trail", "shine", "--plain")).isZero();
+    assertThat(out.toString()).doesNotContain("🐌").contains("[DONE]");
+  }
+
+  @Test
+  void diffShowsWhatTheCurrentPhaseWouldChange() throws Exception {
+    applied("shine");
+    plane.status(
+        "shine",
+        s ->
+            s.toBuilder()
+                .currentPhase(new PhaseRef(1, "exploration"))
+                .revisions(
+                    java.util.Map.of(
+                        "exploration", "arn:aws:ecs:eu-west-1:1:task-definition/shine:11"))
+                .build());
+    Path same = file("same.yaml", spec("shine"));
+    assertThat(run("diff", "-f", same.toString())).isZero();
+    assertThat(out.toString()).contains("no change to the running service (phase exploration)");
+
+    Path changed = file("changed.yaml", spec("shine", "hybrid-v2", 3));
+    assertThat(run("diff", "-f", changed.toString())).isEqualTo(1);
+    assertThat(out.toString())
+        .contains(
+            "rollout/shine phase exploration (running arn:aws:ecs:eu-west-1:1:task-definition/shine:11):")
+        .contains(
+            "  containers[api].image: 396608803476.dkr.ecr.us-east-1.amazonaws.com/shine-api-gateway:hybrid"
+                + " → 396608803476.dkr.ecr.us-east-1.amazonaws.com/shine-api-gateway:hybrid-v2")
+        .contains("  desiredCount: 2 → 3");
+
+    Path other = file("other.yaml", spec("other"));
+    assertThat(run("diff", "-f", other.toString())).isEqualTo(1);
+    assertThat(out.toString()).contains("rollout/other: not on the controller; apply creates it");
+  }
+
+  @Test
+  void aWrongTokenIsRefused() throws Exception {
+    applied("shine");
+    assertThat(run("pause", "shine", "--token=wrong")).isEqualTo(1);
+    assertThat(err.toString()).contains("Unauthorized").doesNotContain(TOKEN);
+  }
+
+  @Test
+  void exitThreeWhenNothingListens() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    assertThat(runRaw("get", "--server", "http://127.0.0.1:" + port, "--token", TOKEN))
+        .isEqualTo(3);
+    assertThat(err.toString())
+        .startsWith("cannot reach the controller at http://127.0.0.1:" + port)
+        .contains("is `snailtrail controller` running?");
+  }
+
+  @Test
+  void usageErrorsExitTwo() {
+    assertThat(run("status")).isEqualTo(2);
+    assertThat(run("get", "-o", "xml")).isEqualTo(2);
+    assertThat(run("status", "x", "--interval", "soon")).isEqualTo(2);
+    assertThat(runRaw("get", "--server", "ftp://example.com")).isEqualTo(2);
+  }
+
+  @Test
+  void everyCommandHasHelpWithExamples() {
+    for (String c :
+        List.of(
+            "apply", "get", "status", "trail", "diff", "delete", "approve", "promote", "pause",
+            "resume", "abort", "retry", "undo")) {
+      assertThat(runRaw(c, "--help")).as(c).isZero();
+      assertThat(out.toString()).as(c).contains("Examples:").contains("--server");
+    }
+  }
+}
