@@ -60,9 +60,10 @@ final class DoctorCommand implements Callable<Integer> {
 
   @Option(
       names = "--provider",
-      defaultValue = "aws",
+      defaultValue = "sim",
       description =
-          "Where to look: aws, or sim (a simulator seeded from the spec). Default: ${DEFAULT-VALUE}.")
+          "Where to look: sim (a simulator seeded from the spec, the embedded default) or aws."
+              + " Default: ${DEFAULT-VALUE}.")
   String provider;
 
   @Option(

@@ -3,6 +3,7 @@ package dev.snailtrail.cli;
 import dev.snailtrail.aws.AwsCallListener;
 import dev.snailtrail.aws.AwsProviders;
 import dev.snailtrail.aws.AwsSettings;
+import dev.snailtrail.doctor.Preflight;
 import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.metrics.Metrics;
 import dev.snailtrail.metrics.MetricsServer;
@@ -334,7 +335,12 @@ final class RunCommand implements Callable<Integer> {
       PrintStream err)
       throws Exception {
     Reconciler reconciler =
-        new Reconciler(providers, GateEvaluator.withDefaults(), clock, r -> baseTaskDefinition(r));
+        new Reconciler(
+            providers,
+            GateEvaluator.withDefaults(),
+            clock,
+            r -> baseTaskDefinition(r),
+            new Preflight(providers, r -> baseTaskDefinition(r)).asHook());
     ConsoleTrailSink console = new ConsoleTrailSink(out, plain);
     JsonlTrailSink jsonl = trailFile == null ? null : new JsonlTrailSink(trailFile);
     RolloutDriver driver =

@@ -165,4 +165,14 @@ public final class Preflight {
       throw new IllegalStateException("template.fromFile " + from + ": " + e.getMessage(), e);
     }
   }
+
+  /** These checks as the reconciler's hook: a failed check blocks the phase, with the summary. */
+  public dev.snailtrail.reconcile.PreflightCheck asHook() {
+    return (rollout, phaseIndex, revisions) -> {
+      List<CheckResult> results = check(rollout, phaseIndex, revisions);
+      return anyFailed(results)
+          ? java.util.Optional.of(summary(results))
+          : java.util.Optional.empty();
+    };
+  }
 }

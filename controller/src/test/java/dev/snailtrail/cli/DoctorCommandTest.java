@@ -30,15 +30,21 @@ class DoctorCommandTest {
     return Path.of(System.getProperty("snailtrail.root", ".."), "spec-examples", name);
   }
 
-  /** The story's spec with a task execution role, as it has to be to pull from ECR. */
+  /** The story's spec, which has the task execution role it needs to pull from ECR. */
   private Path storyWithRole() throws IOException {
     Path file = dir.resolve("rollout.yaml");
+    Files.writeString(file, Files.readString(example("snail-trail.yaml")));
+    assertThat(Files.readString(file)).contains("executionRoleArn: " + ROLE);
+    return file;
+  }
+
+  /** The story's spec without its task execution role. */
+  private Path storyWithoutRole() throws IOException {
+    Path file = dir.resolve("no-role.yaml");
     Files.writeString(
         file,
         Files.readString(example("snail-trail.yaml"))
-            .replace(
-                "    family: shine-api-gateway\n",
-                "    family: shine-api-gateway\n    executionRoleArn: " + ROLE + "\n"));
+            .replace("    executionRoleArn: " + ROLE + "\n", ""));
     return file;
   }
 
@@ -64,12 +70,12 @@ class DoctorCommandTest {
   }
 
   @Test
-  void theStorySpecWithoutAnExecutionRoleFailsWithTheFix() {
+  void theStorySpecWithoutAnExecutionRoleFailsWithTheFix() throws IOException {
     assertThat(
             run(
                 "doctor",
                 "-f",
-                example("snail-trail.yaml").toString(),
+                storyWithoutRole().toString(),
                 "--provider",
                 "sim",
                 "--phase",

@@ -266,30 +266,21 @@ class ReconcilerScenarioTest {
 
   @Test
   void failedPreflightPausesBeforeTouchingTheServiceAndResumeContinues() {
-    // The check: the phase's image must be in ECR (the doctor has many more; this is the hook).
+    // The doctor's checks run before each phase deploys; phase 2's image is not in ECR.
     var image = STORY.spec().phases().get(1).image();
     try (var s =
         RolloutScenario.givenPreflight(
-            STORY,
-            sim ->
-                (rollout, index, revisions) ->
-                    sim.providers()
-                            .images()
-                            .describeImage("us-east-1", rollout.spec().phases().get(index).image())
-                            .isPresent()
-                        ? java.util.Optional.empty()
-                        : java.util.Optional.of(
-                            "image "
-                                + rollout.spec().phases().get(index).image()
-                                + " is not in ECR; push it"))) {
+            STORY, sim -> new dev.snailtrail.doctor.Preflight(sim.providers()).asHook())) {
       s.sim.removeImage("us-east-1", image);
       s.whenReconciledUntilSettled();
       assertThat(s.status.phase()).isEqualTo(StatusPhase.Paused);
       assertThat(s.status.currentPhase().name()).isEqualTo("exploration");
       assertThat(s.status.message())
           .contains("preflight for exploration failed")
-          .contains(":hybrid is not in ECR");
-      assertThat(s.events(EventType.PreflightFailed)).hasSize(1);
+          .contains(":hybrid not found in ECR");
+      assertThat(s.events(EventType.PreflightFailed))
+          .singleElement()
+          .satisfies(e -> assertThat(e.message()).contains("Fix: Push it"));
       assertThat(s.recording.count("ecs.registerTaskDefinition")).isEqualTo(1);
       assertThat(s.recording.count("ecs.updateService")).isZero();
       assertThat(s.serviceState().taskDefinitionArn())
