@@ -138,6 +138,9 @@ final class ControllerCommand implements Callable<Integer> {
             + workers
             + " workers, resync "
             + Durations.format(resync));
+    if (world != null) {
+      world.resume();
+    }
     controller.start();
     if (watcher != null) {
       watcher.start(SpecDirWatcher.DEFAULT_INTERVAL);

@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -24,11 +26,14 @@ import java.util.TreeSet;
  * file after every pass, so a restarted controller finds the same services, task definitions and
  * deployments.
  *
- * <p>Simulated time runs at {@code speed} while the process runs and stands still while it does
- * not: the state file records the simulated instant it was saved at, and a restarted world
- * continues from there. The world is saved before the pass's trail and status are written, so the
- * status never records an action the saved world lacks; an action whose save a crash cut off is
- * simply taken again, and yields the same result because the simulator is deterministic.
+ * <p>Simulated time runs at {@code speed} from {@link #resume} (when the controller starts) and
+ * stands still before, and while no controller runs: the state file records the simulated instant
+ * it was saved at, and a restarted world continues from there. At high speeds this matters: at 600×
+ * the second a JVM takes to start would otherwise be ten simulated minutes in which no controller
+ * looks, and progress deadlines would pass that a steadily running controller meets. The world is
+ * saved before the pass's trail and status are written, so the status never records an action the
+ * saved world lacks; an action whose save a crash cut off is simply taken again, and yields the
+ * same result because the simulator is deterministic.
  */
 public final class SimWorld implements Controller.Hooks, AutoCloseable {
   private final Path stateFile;
@@ -39,8 +44,12 @@ public final class SimWorld implements Controller.Hooks, AutoCloseable {
   /** What the state file holds. */
   record State(Instant now, List<String> seeded, String snapshot) {}
 
-  private SimWorld(Path stateFile, ScaledClock clock, Simulator simulator, Set<String> seeded) {
+  private final HeldClock held;
+
+  private SimWorld(
+      Path stateFile, HeldClock held, ScaledClock clock, Simulator simulator, Set<String> seeded) {
     this.stateFile = stateFile;
+    this.held = held;
     this.clock = clock;
     this.simulator = simulator;
     this.seeded = seeded;
@@ -54,8 +63,9 @@ public final class SimWorld implements Controller.Hooks, AutoCloseable {
    */
   public static SimWorld open(Path stateFile, double speed, Clock real) {
     if (!Files.exists(stateFile)) {
-      ScaledClock clock = new ScaledClock(real, speed);
-      return new SimWorld(stateFile, clock, new Simulator(clock), new TreeSet<>());
+      HeldClock held = new HeldClock(real, real.instant());
+      ScaledClock clock = new ScaledClock(held, speed);
+      return new SimWorld(stateFile, held, clock, new Simulator(clock), new TreeSet<>());
     }
     State state;
     try {
@@ -64,10 +74,15 @@ public final class SimWorld implements Controller.Hooks, AutoCloseable {
       throw new UncheckedIOException("cannot read simulator state " + stateFile, e);
     }
     // A clock whose origin is the saved instant: simulated time goes on from where it stopped.
-    Clock base = Clock.offset(real, Duration.between(real.instant(), state.now()));
-    ScaledClock clock = new ScaledClock(base, speed);
+    HeldClock held = new HeldClock(real, state.now());
+    ScaledClock clock = new ScaledClock(held, speed);
     Simulator sim = Simulator.restore(clock, state.snapshot());
-    return new SimWorld(stateFile, clock, sim, new TreeSet<>(state.seeded()));
+    return new SimWorld(stateFile, held, clock, sim, new TreeSet<>(state.seeded()));
+  }
+
+  /** Lets simulated time run; until then it stands at the instant the world was opened at. */
+  public void resume() {
+    held.release();
   }
 
   public ScaledClock clock() {
@@ -121,5 +136,39 @@ public final class SimWorld implements Controller.Hooks, AutoCloseable {
   @Override
   public void close() {
     simulator.close();
+  }
+
+  /** Stands at {@code start} until released, then moves with the real clock from there. */
+  private static final class HeldClock extends Clock {
+    private final Clock real;
+    private final Instant start;
+    private volatile Duration offset;
+
+    HeldClock(Clock real, Instant start) {
+      this.real = real;
+      this.start = start;
+    }
+
+    synchronized void release() {
+      if (offset == null) {
+        offset = Duration.between(real.instant(), start);
+      }
+    }
+
+    @Override
+    public Instant instant() {
+      Duration o = offset;
+      return o == null ? start : real.instant().plus(o);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
   }
 }
