@@ -121,8 +121,10 @@ class ControllerTest {
 
   /** Lets the workers finish what is queued now. */
   void settleQueue() {
-    while (!controller.queue().isIdle()) {
-      Thread.onSpinWait();
+    try {
+      assertThat(controller.queue().awaitIdle(Duration.ofMinutes(1))).as("passes finish").isTrue();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
     }
   }
 

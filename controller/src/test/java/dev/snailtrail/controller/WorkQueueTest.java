@@ -220,6 +220,18 @@ class WorkQueueTest {
   }
 
   @Test
+  void idleMeansNothingQueuedAndNothingProcessed() throws Exception {
+    assertThat(queue.awaitIdle(Duration.ZERO)).isTrue();
+    queue.add("a");
+    assertThat(queue.awaitIdle(Duration.ZERO)).isFalse();
+    queue.poll();
+    assertThat(queue.awaitIdle(Duration.ZERO)).isFalse();
+    queue.addAfter("b", Duration.ofSeconds(5));
+    queue.done("a");
+    assertThat(queue.awaitIdle(Duration.ZERO)).as("a delayed key does not count").isTrue();
+  }
+
+  @Test
   void shutDownStopsHandingOutQueuedKeys() throws Exception {
     queue.add("a");
     queue.shutDown();
@@ -282,9 +294,7 @@ class WorkQueueTest {
       t.join();
     }
     // Every key was added after its last generation bump; wait until the workers caught up.
-    while (!queue.isIdle()) {
-      Thread.onSpinWait();
-    }
+    assertThat(queue.awaitIdle(Duration.ofMinutes(1))).isTrue();
     queue.shutDown();
     for (Thread t : workers) {
       t.join();
