@@ -34,8 +34,9 @@ import picocli.CommandLine.Option;
     footer = {
       "",
       "Examples:",
-      "  snailtrail controller --provider sim --watch-dir spec-examples --speed 60",
-      "  snailtrail controller --provider aws --store-dir /var/lib/snailtrail --watch-dir /etc/rollouts",
+      "  snailtrail controller --provider sim --watch-dir rollouts --speed 60",
+      "  snailtrail controller --provider aws --store-dir /var/lib/snailtrail \\",
+      "      --watch-dir /etc/rollouts",
     })
 final class ControllerCommand implements Callable<Integer> {
 
@@ -54,12 +55,14 @@ final class ControllerCommand implements Callable<Integer> {
 
   @Option(
       names = "--provider",
+      paramLabel = "sim|aws",
       defaultValue = "sim",
       description = "Where to act: sim (embedded simulator) or aws. Default: ${DEFAULT-VALUE}.")
   String provider;
 
   @Option(
       names = "--speed",
+      paramLabel = "FACTOR",
       defaultValue = "1",
       description =
           "Simulated seconds per real second on the simulator. Default: ${DEFAULT-VALUE}.")
@@ -67,12 +70,14 @@ final class ControllerCommand implements Callable<Integer> {
 
   @Option(
       names = "--workers",
+      paramLabel = "N",
       defaultValue = "4",
       description = "Rollouts reconciled at once. Default: ${DEFAULT-VALUE}.")
   int workers;
 
   @Option(
       names = "--resync",
+      paramLabel = "DURATION",
       defaultValue = "30s",
       converter = ControllerCommand.DurationOption.class,
       description = "How often every rollout is looked at again. Default: ${DEFAULT-VALUE}.")
