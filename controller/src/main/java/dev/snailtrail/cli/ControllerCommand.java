@@ -144,7 +144,9 @@ final class ControllerCommand implements Callable<Integer> {
             + " workers, resync "
             + Durations.format(resync));
     if (world != null) {
-      world.resume();
+      // Simulated time starts with the first completed pass, so that JVM start-up and class
+      // loading, many simulated minutes at high speeds, do not count against progress deadlines.
+      world.resumeWithin(Duration.ofSeconds(5));
     }
     controller.start();
     if (watcher != null) {

@@ -26,14 +26,14 @@ import java.util.TreeSet;
  * file after every pass, so a restarted controller finds the same services, task definitions and
  * deployments.
  *
- * <p>Simulated time runs at {@code speed} from {@link #resume} (when the controller starts) and
- * stands still before, and while no controller runs: the state file records the simulated instant
- * it was saved at, and a restarted world continues from there. At high speeds this matters: at 600×
- * the second a JVM takes to start would otherwise be ten simulated minutes in which no controller
- * looks, and progress deadlines would pass that a steadily running controller meets. The world is
- * saved before the pass's trail and status are written, so the status never records an action the
- * saved world lacks; an action whose save a crash cut off is simply taken again, and yields the
- * same result because the simulator is deterministic.
+ * <p>Simulated time runs at {@code speed} from the end of the controller's first pass (or {@link
+ * #resume}) and stands still before, and while no controller runs: the state file records the
+ * simulated instant it was saved at, and a restarted world continues from there. At high speeds
+ * this matters: at 600× the second a JVM takes to start would otherwise be ten simulated minutes in
+ * which no controller looks, and progress deadlines would pass that a steadily running controller
+ * meets. The world is saved before the pass's trail and status are written, so the status never
+ * records an action the saved world lacks; an action whose save a crash cut off is simply taken
+ * again, and yields the same result because the simulator is deterministic.
  */
 public final class SimWorld implements Controller.Hooks, AutoCloseable {
   private final Path stateFile;
@@ -102,9 +102,29 @@ public final class SimWorld implements Controller.Hooks, AutoCloseable {
     }
   }
 
+  /** Lets simulated time run once a pass has completed: the JVM is warm and working. */
   @Override
   public void afterPass(String rollout) {
+    held.release();
     save();
+  }
+
+  /**
+   * Lets simulated time run after {@code realDelay} at the latest, even if no pass completes (no
+   * rollouts yet, or passes that keep failing).
+   */
+  public void resumeWithin(Duration realDelay) {
+    Thread.ofVirtual()
+        .name("snailtrail-sim-resume")
+        .start(
+            () -> {
+              try {
+                Thread.sleep(realDelay);
+              } catch (InterruptedException e) {
+                return;
+              }
+              held.release();
+            });
   }
 
   @Override
