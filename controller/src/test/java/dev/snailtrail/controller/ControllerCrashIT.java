@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,11 @@ class ControllerCrashIT {
       new ServiceRef("us-east-1", "shine-ml-cluster", "shine-api-gateway");
 
   @TempDir Path tmp;
+
+  @AfterEach
+  void endLeftovers() throws InterruptedException {
+    ControllerProcess.killAll();
+  }
 
   /** The ml-down drill with its manual approval removed: it runs by itself and fails phase 4. */
   static String drill() throws Exception {

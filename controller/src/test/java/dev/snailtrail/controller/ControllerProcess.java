@@ -14,6 +14,10 @@ import java.util.concurrent.TimeUnit;
  * reading it, and the last lines (the ones a shutdown prints) could be lost to the test.
  */
 final class ControllerProcess {
+  /** Every process started and not yet ended, so a failed test can end them. */
+  private static final java.util.Set<Process> LIVE =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   final Process process;
   private final Path log;
 
@@ -43,7 +47,18 @@ final class ControllerProcess {
     Path log = Files.createTempFile(watchDir.getParent(), "controller-", ".log");
     ProcessBuilder pb =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    return new ControllerProcess(pb.start(), log);
+    Process process = pb.start();
+    LIVE.add(process);
+    process.onExit().thenAccept(LIVE::remove);
+    return new ControllerProcess(process, log);
+  }
+
+  /** Kills every controller a test left running (one whose assertion failed mid-run). */
+  static void killAll() throws InterruptedException {
+    for (Process p : List.copyOf(LIVE)) {
+      p.destroyForcibly();
+      p.waitFor();
+    }
   }
 
   /** Waits for the "started" line; false when the process ended or the time ran out first. */
