@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         "Rolls Amazon ECS services forward through declarative phases and back by itself.",
     subcommands = {
       RunCommand.class,
+      ControllerCommand.class,
       DoctorCommand.class,
       ValidateCommand.class,
       VersionCommand.class,

@@ -1,0 +1,211 @@
+package dev.snailtrail.cli;
+
+import dev.snailtrail.aws.AwsProviders;
+import dev.snailtrail.aws.AwsSettings;
+import dev.snailtrail.controller.Controller;
+import dev.snailtrail.controller.SimWorld;
+import dev.snailtrail.controller.SpecDirWatcher;
+import dev.snailtrail.gate.GateEvaluator;
+import dev.snailtrail.provider.Providers;
+import dev.snailtrail.spec.Durations;
+import dev.snailtrail.store.FileStore;
+import dev.snailtrail.time.ScaledClock;
+import dev.snailtrail.trail.ConsoleTrailSink;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+
+/** {@code snailtrail controller}: the long-running controller over a store of rollouts. */
+@Command(
+    name = "controller",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the controller: reconcile every rollout in the store until stopped, applying the"
+          + " rollout files of a watched directory as they appear and change.",
+      "Stop it with SIGTERM or Ctrl-C: the passes in flight finish and write their status.",
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  snailtrail controller --provider sim --watch-dir rollouts --speed 60",
+      "  snailtrail controller --provider aws --store-dir /var/lib/snailtrail \\",
+      "      --watch-dir /etc/rollouts",
+    })
+final class ControllerCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--store-dir",
+      paramLabel = "DIR",
+      defaultValue = ".snailtrail/store",
+      description = "Where specs, status and trails live. Default: ${DEFAULT-VALUE}.")
+  Path storeDir;
+
+  @Option(
+      names = "--watch-dir",
+      paramLabel = "DIR",
+      description = "Apply every *.yaml/*.yml file here, and again whenever one changes.")
+  Path watchDir;
+
+  @Option(
+      names = "--provider",
+      paramLabel = "sim|aws",
+      defaultValue = "sim",
+      description = "Where to act: sim (embedded simulator) or aws. Default: ${DEFAULT-VALUE}.")
+  String provider;
+
+  @Option(
+      names = "--speed",
+      paramLabel = "FACTOR",
+      defaultValue = "1",
+      description =
+          "Simulated seconds per real second on the simulator. Default: ${DEFAULT-VALUE}.")
+  double speed;
+
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      defaultValue = "4",
+      description = "Rollouts reconciled at once. Default: ${DEFAULT-VALUE}.")
+  int workers;
+
+  @Option(
+      names = "--resync",
+      paramLabel = "DURATION",
+      defaultValue = "30s",
+      converter = ControllerCommand.DurationOption.class,
+      description = "How often every rollout is looked at again. Default: ${DEFAULT-VALUE}.")
+  Duration resync;
+
+  @Option(names = "--plain", description = "Print the trail without emoji.")
+  boolean plain;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    if (workers < 1) {
+      err.println("snailtrail controller: --workers must be at least 1");
+      return 2;
+    }
+    if (watchDir != null && !Files.isDirectory(watchDir)) {
+      err.println("snailtrail controller: --watch-dir " + watchDir + " is not a directory");
+      return 2;
+    }
+    FileStore store = new FileStore(storeDir);
+    Clock clock;
+    Providers providers;
+    SimWorld world = null;
+    AwsProviders aws = null;
+    switch (provider) {
+      case "sim" -> {
+        world = SimWorld.open(store.root().resolve("sim-state.json"), speed, Clock.systemUTC());
+        clock = world.clock();
+        providers = world.simulator().providers();
+      }
+      case "aws" -> {
+        aws = AwsProviders.open(AwsSettings.fromEnvironment());
+        clock = Clock.systemUTC();
+        providers = aws.providers();
+      }
+      default -> {
+        err.println("snailtrail controller: unknown provider '" + provider + "'; use sim or aws");
+        return 2;
+      }
+    }
+    Controller.Builder b =
+        Controller.builder(store, providers, GateEvaluator.withDefaults(), clock)
+            .workers(workers)
+            .resync(resync)
+            .trailSink(new ConsoleTrailSink(out, plain))
+            .log(err);
+    if (world != null) {
+      ScaledClock scaled = world.clock();
+      b.hooks(world).realTime(scaled::realTimeFor);
+    }
+    Controller controller = b.build();
+    SpecDirWatcher watcher = watchDir == null ? null : SpecDirWatcher.of(watchDir, controller, out);
+
+    out.println(
+        "snailtrail controller: provider "
+            + describeProvider()
+            + ", store "
+            + store.root()
+            + ", watch dir "
+            + (watchDir == null ? "none" : watchDir.toAbsolutePath().normalize())
+            + ", "
+            + workers
+            + " workers, resync "
+            + Durations.format(resync));
+    if (world != null) {
+      // Simulated time starts with the first completed pass, so that JVM start-up and class
+      // loading, many simulated minutes at high speeds, do not count against progress deadlines.
+      world.resumeWithin(Duration.ofSeconds(5));
+    }
+    controller.start();
+    if (watcher != null) {
+      watcher.start(SpecDirWatcher.DEFAULT_INTERVAL);
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    SimWorld w = world;
+    AwsProviders a = aws;
+    Runtime.getRuntime()
+        .addShutdownHook(
+            Thread.ofPlatform()
+                .name("snailtrail-shutdown")
+                .unstarted(
+                    () -> {
+                      if (watcher != null) {
+                        watcher.close();
+                      }
+                      int inFlight = controller.inFlight();
+                      controller.close();
+                      if (w != null) {
+                        w.close();
+                      }
+                      if (a != null) {
+                        a.close();
+                      }
+                      out.println(
+                          "snailtrail controller: stopped after "
+                              + controller.passes()
+                              + " passes; "
+                              + inFlight
+                              + " in flight finished and wrote their status");
+                      out.flush();
+                      err.flush();
+                      stopped.countDown();
+                      // A signal would otherwise end the JVM with 128+signal: a clean stop is 0.
+                      Runtime.getRuntime().halt(0);
+                    }));
+    out.println("snailtrail controller: started");
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  /** Reads {@code 30s}, {@code 5m} and the like. */
+  static final class DurationOption implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      return Durations.parse(value);
+    }
+  }
+
+  private String describeProvider() {
+    return switch (provider) {
+      case "sim" -> "sim (embedded ECS simulator, nothing touches AWS, speed " + fmt(speed) + "x)";
+      default -> provider + " (AWS SDK, settings from the environment)";
+    };
+  }
+
+  private static String fmt(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+}

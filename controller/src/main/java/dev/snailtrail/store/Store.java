@@ -1,0 +1,77 @@
+package dev.snailtrail.store;
+
+import dev.snailtrail.reconcile.RolloutStatus;
+import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.trail.TrailEvent;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where rollouts live between passes: the effective spec with its generation, the status, and the
+ * append-only trail. {@link FileStore} keeps them in a directory; a shared store (DynamoDB) can
+ * implement the same contract for several controller replicas.
+ *
+ * <p>Every write is durable when the method returns. Status writes are guarded by the rollout's
+ * {@code resourceVersion}, which moves on every write to the rollout.
+ */
+public interface Store {
+
+  /**
+   * Stores a rollout's effective spec, creating the rollout with an initial status when new. The
+   * generation moves only when the spec differs from the stored one.
+   */
+  Applied apply(Rollout rollout);
+
+  /** A rollout with its spec, generation, status and versions, or empty. */
+  Optional<StoredRollout> get(String name);
+
+  /** Names of every stored rollout, sorted. */
+  List<String> names();
+
+  /**
+   * Replaces a rollout's status.
+   *
+   * @param expectedResourceVersion the version the status was computed from
+   * @return the new resource version
+   * @throws Conflict when the rollout changed since (or was deleted)
+   */
+  long writeStatus(String name, long expectedResourceVersion, RolloutStatus status);
+
+  /**
+   * Appends trail events durably. An event whose id the trail already holds is dropped, so a pass
+   * re-run after a crash appends nothing twice.
+   *
+   * @return the events actually appended, in order
+   * @throws Conflict when the rollout does not exist
+   */
+  List<TrailEvent> appendTrail(String name, List<TrailEvent> events);
+
+  /** The rollout's trail, oldest first (empty when the rollout does not exist). */
+  List<TrailEvent> trail(String name);
+
+  /** Removes a rollout with its status and trail; whether it existed. */
+  boolean delete(String name);
+
+  /**
+   * Checks the store can be read now.
+   *
+   * @throws java.io.UncheckedIOException saying why not
+   */
+  void check();
+
+  /**
+   * The outcome of {@link #apply}.
+   *
+   * @param changed whether the spec differed from the stored one (or the rollout is new)
+   */
+  record Applied(String name, long generation, long resourceVersion, boolean changed) {}
+
+  /** A write lost a race: someone else changed the rollout since it was read. */
+  final class Conflict extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public Conflict(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package dev.snailtrail.controller;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code snailtrail controller} in a JVM of its own, on the test's classpath. Its output goes to a
+ * file rather than a pipe: when a process ends, the JDK drains its pipe away from a thread still
+ * reading it, and the last lines (the ones a shutdown prints) could be lost to the test.
+ */
+final class ControllerProcess {
+  /** Every process started and not yet ended, so a failed test can end them. */
+  private static final java.util.Set<Process> LIVE =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  final Process process;
+  private final Path log;
+
+  private ControllerProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  static ControllerProcess start(Path storeDir, Path watchDir, double speed) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    cmd.add("-XX:TieredStopAtLevel=1"); // starts faster; these runs are short
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("dev.snailtrail.cli.Main");
+    cmd.add("controller");
+    cmd.add("--provider");
+    cmd.add("sim");
+    cmd.add("--speed");
+    cmd.add(Double.toString(speed));
+    cmd.add("--store-dir");
+    cmd.add(storeDir.toString());
+    cmd.add("--watch-dir");
+    cmd.add(watchDir.toString());
+    cmd.add("--plain");
+    Path log = Files.createTempFile(watchDir.getParent(), "controller-", ".log");
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    Process process = pb.start();
+    LIVE.add(process);
+    process.onExit().thenAccept(LIVE::remove);
+    return new ControllerProcess(process, log);
+  }
+
+  /** Kills every controller a test left running (one whose assertion failed mid-run). */
+  static void killAll() throws InterruptedException {
+    for (Process p : List.copyOf(LIVE)) {
+      p.destroyForcibly();
+      p.waitFor();
+    }
+  }
+
+  /** Waits for the "started" line; false when the process ended or the time ran out first. */
+  boolean awaitStarted(long seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      if (output().contains("snailtrail controller: started\n")) {
+        return true;
+      }
+      if (!process.isAlive()) {
+        return false;
+      }
+      Thread.sleep(5);
+    }
+    return false;
+  }
+
+  /** SIGKILL, and wait until it is gone. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  /** SIGTERM; returns the exit code. */
+  int terminate() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("the controller did not stop within 60 s of SIGTERM:\n" + output());
+    }
+    return process.exitValue();
+  }
+
+  String output() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(output unreadable: " + e + ")";
+    }
+  }
+}

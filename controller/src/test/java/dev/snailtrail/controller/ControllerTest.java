@@ -1,0 +1,317 @@
+package dev.snailtrail.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.snailtrail.controller.ControlPlane.RolloutView;
+import dev.snailtrail.controller.ControlPlane.Verb;
+import dev.snailtrail.gate.GateEvaluator;
+import dev.snailtrail.provider.Ecs;
+import dev.snailtrail.provider.ProviderException;
+import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.reconcile.Commands;
+import dev.snailtrail.reconcile.RolloutStatus;
+import dev.snailtrail.reconcile.StatusPhase;
+import dev.snailtrail.reconcile.Step;
+import dev.snailtrail.sim.Seed;
+import dev.snailtrail.sim.Simulator;
+import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.spec.load.SpecException;
+import dev.snailtrail.store.FileStore;
+import dev.snailtrail.time.MutableClock;
+import dev.snailtrail.trail.EventType;
+import dev.snailtrail.trail.TrailEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ControllerTest {
+  static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+
+  @TempDir Path dir;
+  final MutableClock clock = new MutableClock(T0);
+  final ManualScheduler scheduler = new ManualScheduler(clock);
+  final Simulator sim = new Simulator(clock);
+  final ByteArrayOutputStream log = new ByteArrayOutputStream();
+  final AtomicBoolean ecsDown = new AtomicBoolean();
+  Controller controller;
+  FileStore store;
+
+  /** Seeds the simulator once per rollout, as the controller command does. */
+  final Controller.Hooks seeding =
+      new Controller.Hooks() {
+        final Set<String> seeded = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void prepare(Rollout r) {
+          if (seeded.add(r.name())) {
+            sim.seed(r, Seed.defaults());
+          }
+        }
+      };
+
+  static String example(String name) throws Exception {
+    return Files.readString(Path.of(System.getProperty("snailtrail.root"), "spec-examples", name));
+  }
+
+  Controller start() {
+    store = new FileStore(dir.resolve("store"), clock);
+    controller =
+        Controller.builder(store, flaky(sim.providers()), GateEvaluator.withDefaults(), clock)
+            .scheduler(scheduler)
+            .workers(3)
+            .resync(Duration.ofSeconds(30))
+            .hooks(seeding)
+            .log(new PrintStream(log, true, StandardCharsets.UTF_8))
+            .build();
+    controller.start();
+    return controller;
+  }
+
+  /** The simulator's ports, with ECS answering errors while {@link #ecsDown} is set. */
+  Providers flaky(Providers p) {
+    Ecs ecs =
+        (Ecs)
+            Proxy.newProxyInstance(
+                Ecs.class.getClassLoader(),
+                new Class<?>[] {Ecs.class},
+                (proxy, method, args) -> {
+                  if (ecsDown.get()) {
+                    throw new ProviderException(
+                        ProviderException.Kind.UNAVAILABLE, "ecs", method.getName(), "down");
+                  }
+                  try {
+                    return method.invoke(p.ecs(), args);
+                  } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    return new Providers(
+        p.name(),
+        ecs,
+        p.loadBalancing(),
+        p.cloudWatch(),
+        p.logs(),
+        p.images(),
+        p.network(),
+        p.endpoints());
+  }
+
+  @AfterEach
+  void stop() {
+    if (controller != null) {
+      controller.close();
+    }
+    sim.close();
+  }
+
+  /** Lets the workers finish what is queued now. */
+  void settleQueue() {
+    try {
+      assertThat(controller.queue().awaitIdle(Duration.ofMinutes(1))).as("passes finish").isTrue();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Moves the clock to the next timer, runs it, and lets the workers finish. */
+  boolean step() {
+    settleQueue();
+    var next = scheduler.nextDue();
+    if (next.isEmpty()) {
+      return false;
+    }
+    if (next.get().isAfter(clock.instant())) {
+      clock.set(next.get());
+    }
+    scheduler.runDue();
+    settleQueue();
+    return true;
+  }
+
+  RolloutStatus status(String name) {
+    return controller.get(name).orElseThrow().status();
+  }
+
+  /** Steps until the rollout settles or waits for approval, within a simulated hour. */
+  RolloutStatus runUntilItWaitsOrSettles(String name) {
+    Instant limit = clock.instant().plus(Duration.ofHours(1));
+    settleQueue();
+    while (clock.instant().isBefore(limit)) {
+      RolloutStatus s = status(name);
+      if (s.phase().isSettled() || s.step() == Step.AwaitingApproval) {
+        return s;
+      }
+      if (!step()) {
+        break;
+      }
+    }
+    return status(name);
+  }
+
+  @Test
+  void rollsTheSnailTrailToHealthyWithAnApprovalAndStoresEveryEventOnce() throws Exception {
+    start();
+    String text = example("snail-trail.yaml");
+
+    List<ControlPlane.Applied> applied = controller.apply("snail-trail.yaml", text);
+    assertThat(applied).containsExactly(new ControlPlane.Applied("shine-api-gateway", 1, true));
+
+    RolloutStatus waiting = runUntilItWaitsOrSettles("shine-api-gateway");
+    assertThat(waiting.step()).isEqualTo(Step.AwaitingApproval);
+    assertThat(waiting.currentPhase().name()).isEqualTo("victory-lap");
+    assertThat(waiting.stablePhase().name()).isEqualTo("foundation");
+
+    // Applying the same spec again while it waits changes nothing.
+    assertThat(controller.apply("snail-trail.yaml", text))
+        .containsExactly(new ControlPlane.Applied("shine-api-gateway", 1, false));
+
+    RolloutView approved = controller.command("shine-api-gateway", Verb.approve, "ops@example.com");
+    assertThat(approved.status().approvedPhase()).isEqualTo(3);
+
+    RolloutStatus end = runUntilItWaitsOrSettles("shine-api-gateway");
+    assertThat(end.phase()).isEqualTo(StatusPhase.Healthy);
+    assertThat(end.stablePhase().name()).isEqualTo("victory-lap");
+    assertThat(end.progress()).isEqualTo(100);
+    assertThat(controller.get("shine-api-gateway").orElseThrow().generation()).isEqualTo(1);
+
+    List<TrailEvent> trail = controller.trail("shine-api-gateway", 0, 0);
+    Set<String> ids = new HashSet<>();
+    assertThat(trail).allMatch(e -> ids.add(e.id()), "each event id once");
+    assertThat(trail)
+        .extracting(TrailEvent::type)
+        .contains(EventType.ApprovalRequired, EventType.Promoted, EventType.RolloutCompleted)
+        .filteredOn(t -> t == EventType.PhaseCompleted)
+        .hasSize(4);
+    assertThat(trail)
+        .filteredOn(e -> e.type() == EventType.Promoted)
+        .singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("ops@example.com"));
+    long lines =
+        Files.readAllLines(dir.resolve("store/shine-api-gateway/trail.jsonl")).stream()
+            .filter(l -> !l.isBlank())
+            .count();
+    assertThat(lines).isEqualTo(trail.size());
+    assertThat(controller.trail("shine-api-gateway", 0, 3))
+        .containsExactlyElementsOf(trail.subList(trail.size() - 3, trail.size()));
+    assertThat(controller.trail("shine-api-gateway", Controller.sequence(trail.get(4)), 0))
+        .containsExactlyElementsOf(trail.subList(5, trail.size()));
+    assertThat(controller.health().ready()).isTrue();
+  }
+
+  @Test
+  void manualVerbsTheStateDoesNotAllowAreRefusedAndUnknownRolloutsAreNotFound() throws Exception {
+    start();
+    controller.apply("snail-trail.yaml", example("snail-trail.yaml"));
+    settleQueue();
+
+    assertThatThrownBy(() -> controller.command("shine-api-gateway", Verb.approve, "me"))
+        .isInstanceOf(Commands.Refused.class)
+        .hasMessageContaining("nothing awaits approval");
+    assertThatThrownBy(() -> controller.command("nobody", Verb.pause, "me"))
+        .isInstanceOf(ControlPlane.NotFound.class);
+    assertThatThrownBy(() -> controller.trail("nobody", 0, 0))
+        .isInstanceOf(ControlPlane.NotFound.class);
+
+    RolloutView paused = controller.command("shine-api-gateway", Verb.pause, "me");
+    assertThat(paused.status().phase()).isEqualTo(StatusPhase.Paused);
+    // A paused rollout stays paused through passes.
+    for (int i = 0; i < 20; i++) {
+      step();
+    }
+    assertThat(status("shine-api-gateway").phase()).isEqualTo(StatusPhase.Paused);
+    assertThat(controller.command("shine-api-gateway", Verb.resume, "me").status().phase())
+        .isEqualTo(StatusPhase.Progressing);
+  }
+
+  @Test
+  void anInvalidSpecIsRefusedWithLocationsAndNothingIsStored() throws Exception {
+    start();
+    String bad = example("minimal.yaml").replace("port: 8080", "port: 80800");
+
+    assertThatThrownBy(() -> controller.apply("bad.yaml", bad))
+        .isInstanceOfSatisfying(
+            SpecException.class,
+            e ->
+                assertThat(e.problems())
+                    .anySatisfy(p -> assertThat(p.format()).contains("bad.yaml:")));
+    assertThat(controller.list()).isEmpty();
+  }
+
+  @Test
+  void providerErrorsBackOffWithoutTouchingStatusAndTheRolloutGoesOnWhenTheyStop()
+      throws Exception {
+    start();
+    controller.apply("snail-trail.yaml", example("snail-trail.yaml"));
+    settleQueue();
+    step();
+    RolloutStatus before = status("shine-api-gateway");
+    long rv = controller.get("shine-api-gateway").orElseThrow().resourceVersion();
+
+    ecsDown.set(true);
+    for (int i = 0; i < 6; i++) {
+      step();
+    }
+    assertThat(controller.failedPasses()).isGreaterThanOrEqualTo(3);
+    assertThat(controller.get("shine-api-gateway").orElseThrow().resourceVersion()).isEqualTo(rv);
+    assertThat(status("shine-api-gateway")).isEqualTo(before);
+    assertThat(controller.queue().requeues("shine-api-gateway")).isGreaterThanOrEqualTo(3);
+    assertThat(log.toString(StandardCharsets.UTF_8)).contains("failed (retry", "down");
+    assertThat(controller.health().providerReachable()).isFalse();
+
+    ecsDown.set(false);
+    RolloutStatus waiting = runUntilItWaitsOrSettles("shine-api-gateway");
+    assertThat(waiting.step()).isEqualTo(Step.AwaitingApproval);
+    assertThat(controller.queue().requeues("shine-api-gateway")).isZero();
+  }
+
+  @Test
+  void aRestartedControllerPicksUpWhereTheStoreIs() throws Exception {
+    start();
+    controller.apply("snail-trail.yaml", example("snail-trail.yaml"));
+    for (int i = 0; i < 15; i++) {
+      step();
+    }
+    RolloutStatus mid = status("shine-api-gateway");
+    assertThat(mid.phase()).isEqualTo(StatusPhase.Progressing);
+    controller.close();
+
+    // Same world (the simulator lives on), new controller over the same store.
+    start();
+    RolloutStatus waiting = runUntilItWaitsOrSettles("shine-api-gateway");
+    assertThat(waiting.step()).isEqualTo(Step.AwaitingApproval);
+    List<TrailEvent> trail = controller.trail("shine-api-gateway", 0, 0);
+    assertThat(trail).extracting(TrailEvent::id).doesNotHaveDuplicates();
+    assertThat(sim.describeTaskDefinition("us-east-1", "shine-api-gateway:4")).isEmpty();
+    assertThat(
+            sim.describeService(
+                new ServiceRef("us-east-1", "shine-ml-cluster", "shine-api-gateway")))
+        .hasValueSatisfying(s -> assertThat(s.taskDefinitionArn()).endsWith("shine-api-gateway:3"));
+  }
+
+  @Test
+  void deleteForgetsTheRollout() throws Exception {
+    start();
+    controller.apply("minimal.yaml", example("minimal.yaml"));
+    settleQueue();
+    assertThat(controller.delete("hello-web")).isTrue();
+    assertThat(controller.get("hello-web")).isEmpty();
+    assertThat(controller.delete("hello-web")).isFalse();
+    step(); // a delayed key of a deleted rollout is dropped quietly
+    assertThat(controller.list()).isEmpty();
+  }
+}

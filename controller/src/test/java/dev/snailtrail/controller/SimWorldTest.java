@@ -1,0 +1,62 @@
+package dev.snailtrail.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.spec.load.SpecLoader;
+import dev.snailtrail.time.MutableClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SimWorldTest {
+  static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+
+  @TempDir Path tmp;
+
+  static Rollout snailTrail() throws Exception {
+    return new SpecLoader()
+        .load(Path.of(System.getProperty("snailtrail.root"), "spec-examples", "snail-trail.yaml"))
+        .get(0);
+  }
+
+  @Test
+  void aRestoredWorldHoldsWhatWasDoneAndItsTimeGoesOnFromWhereItStopped() throws Exception {
+    Path state = tmp.resolve("sim-state.json");
+    MutableClock real = new MutableClock(T0);
+    Rollout r = snailTrail();
+    Instant stoppedAt;
+    try (SimWorld world = SimWorld.open(state, 60, real)) {
+      real.advance(Duration.ofSeconds(5));
+      assertThat(world.clock().instant()).as("held until resumed").isEqualTo(T0);
+      world.resume();
+      world.prepare(r);
+      world.prepare(r); // seeded once
+      real.advance(Duration.ofSeconds(10)); // ten minutes simulated
+      world.simulator().setAlarmState("shine-5xx-high", "ALARM", "5xx above 1%");
+      stoppedAt = world.clock().instant();
+      assertThat(stoppedAt).isEqualTo(T0.plus(Duration.ofMinutes(10)));
+      world.afterPass(r.name());
+    }
+
+    real.advance(Duration.ofHours(3)); // the controller was down
+    try (SimWorld again = SimWorld.open(state, 60, real)) {
+      assertThat(again.clock().instant()).isEqualTo(stoppedAt);
+      real.advance(Duration.ofSeconds(2)); // starting up
+      assertThat(again.clock().instant()).isEqualTo(stoppedAt);
+      again.afterPass(r.name()); // the first pass lets time run
+      real.advance(Duration.ofSeconds(1));
+      assertThat(again.clock().instant()).isEqualTo(stoppedAt.plusSeconds(60));
+      assertThat(again.simulator().describeAlarms("us-east-1", List.of("shine-5xx-high")).values())
+          .singleElement()
+          .satisfies(a -> assertThat(a.state()).isEqualTo("ALARM"));
+      assertThat(again.simulator().describeCluster("us-east-1", "shine-ml-cluster")).isPresent();
+      again.prepare(r); // already seeded: not again
+      assertThat(Files.readString(state)).contains("shine-api-gateway");
+    }
+  }
+}
