@@ -71,6 +71,15 @@ public final class AwsProviders implements AutoCloseable {
         Endpoints.AS_DECLARED);
   }
 
+  /**
+   * A trail sink writing to CloudWatch Logs in {@code region}: a stream per rollout in {@code
+   * logGroup}, batched, never blocking a reconcile pass.
+   */
+  public CloudWatchLogsTrailSink trailSink(
+      String region, String logGroup, java.io.PrintStream warnings) {
+    return new CloudWatchLogsTrailSink(clients.logs(region, null), logGroup, warnings);
+  }
+
   /** Closes every SDK client and the connection pool; the ports fail afterwards. */
   @Override
   public void close() {

@@ -1,21 +1,28 @@
 package dev.snailtrail.cli;
 
+import dev.snailtrail.api.ApiServer;
 import dev.snailtrail.aws.AwsProviders;
 import dev.snailtrail.aws.AwsSettings;
 import dev.snailtrail.controller.Controller;
 import dev.snailtrail.controller.SimWorld;
 import dev.snailtrail.controller.SpecDirWatcher;
+import dev.snailtrail.doctor.Preflight;
 import dev.snailtrail.gate.GateEvaluator;
+import dev.snailtrail.metrics.MicrometerMetrics;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.spec.Durations;
 import dev.snailtrail.store.FileStore;
 import dev.snailtrail.time.ScaledClock;
 import dev.snailtrail.trail.ConsoleTrailSink;
+import dev.snailtrail.trail.TrailSink;
+import dev.snailtrail.trail.WebhookTrailSink;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -86,6 +93,50 @@ final class ControllerCommand implements Callable<Integer> {
   @Option(names = "--plain", description = "Print the trail without emoji.")
   boolean plain;
 
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:8080",
+      description =
+          "Where the HTTP API, /metrics, /healthz, /readyz and the status page listen; port 0 picks"
+              + " a free one, 'none' turns the API off. Default: ${DEFAULT-VALUE}.")
+  String listen;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "PATH",
+      description =
+          "A file holding the bearer token API mutations need (else SNAILTRAIL_TOKEN; with neither,"
+              + " mutations are refused).")
+  Path tokenFile;
+
+  @Option(
+      names = "--open-reads",
+      description =
+          "Let API reads (get, list, trail, /metrics, the status page) in without a token.")
+  boolean openReads;
+
+  @Option(
+      names = "--webhook",
+      paramLabel = "URL",
+      description = "Also POST every trail event as JSON (with a Slack-compatible 'text') to URL.")
+  java.net.URI webhook;
+
+  @Option(
+      names = "--trail-log-group",
+      paramLabel = "NAME",
+      description =
+          "With --provider aws: also write the trail to this CloudWatch Logs group, a stream per"
+              + " rollout.")
+  String trailLogGroup;
+
+  @Option(
+      names = "--trail-region",
+      paramLabel = "REGION",
+      defaultValue = "us-east-1",
+      description = "The region of --trail-log-group. Default: ${DEFAULT-VALUE}.")
+  String trailRegion;
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
@@ -98,7 +149,21 @@ final class ControllerCommand implements Callable<Integer> {
       err.println("snailtrail controller: --watch-dir " + watchDir + " is not a directory");
       return 2;
     }
+    java.net.InetSocketAddress bind;
+    String token;
+    try {
+      bind = listenAddress(listen);
+      token = token(tokenFile);
+    } catch (IllegalArgumentException | java.io.IOException e) {
+      err.println("snailtrail controller: " + e.getMessage());
+      return 2;
+    }
+    if (trailLogGroup != null && !provider.equals("aws")) {
+      err.println("snailtrail controller: --trail-log-group needs --provider aws");
+      return 2;
+    }
     FileStore store = new FileStore(storeDir);
+    MicrometerMetrics metrics = new MicrometerMetrics();
     Clock clock;
     Providers providers;
     SimWorld world = null;
@@ -110,7 +175,7 @@ final class ControllerCommand implements Callable<Integer> {
         providers = world.simulator().providers();
       }
       case "aws" -> {
-        aws = AwsProviders.open(AwsSettings.fromEnvironment());
+        aws = AwsProviders.open(AwsSettings.fromEnvironment().withListener(metrics.awsListener()));
         clock = Clock.systemUTC();
         providers = aws.providers();
       }
@@ -119,11 +184,21 @@ final class ControllerCommand implements Callable<Integer> {
         return 2;
       }
     }
+    List<TrailSink> sinks = new ArrayList<>();
+    sinks.add(new ConsoleTrailSink(out, plain));
+    if (webhook != null) {
+      sinks.add(new WebhookTrailSink(webhook, err));
+    }
+    if (trailLogGroup != null) {
+      sinks.add(aws.trailSink(trailRegion, trailLogGroup, err));
+    }
     Controller.Builder b =
         Controller.builder(store, providers, GateEvaluator.withDefaults(), clock)
             .workers(workers)
             .resync(resync)
-            .trailSink(new ConsoleTrailSink(out, plain))
+            .metrics(metrics)
+            .preflight(new Preflight(providers).asHook())
+            .trailSink(e -> sinks.forEach(sink -> sink.accept(e)))
             .log(err);
     if (world != null) {
       ScaledClock scaled = world.clock();
@@ -148,6 +223,32 @@ final class ControllerCommand implements Callable<Integer> {
       // loading, many simulated minutes at high speeds, do not count against progress deadlines.
       world.resumeWithin(Duration.ofSeconds(5));
     }
+    ApiServer api = null;
+    if (bind != null) {
+      if (token == null) {
+        err.println(
+            "snailtrail controller: no API token (--token-file or SNAILTRAIL_TOKEN): API"
+                + " mutations will be refused");
+      }
+      try {
+        api =
+            new ApiServer(
+                    controller,
+                    new ApiServer.Settings(bind, token)
+                        .withOpenReads(openReads)
+                        .withMetrics(metrics::scrape))
+                .start();
+      } catch (java.io.UncheckedIOException | IllegalStateException e) {
+        err.println("snailtrail controller: cannot listen on " + listen + ": " + e.getMessage());
+        return 2;
+      }
+      out.println(
+          "snailtrail controller: API at http://"
+              + bind.getHostString()
+              + ":"
+              + api.port()
+              + " (/metrics, /healthz, /readyz, status page at /)");
+    }
     controller.start();
     if (watcher != null) {
       watcher.start(SpecDirWatcher.DEFAULT_INTERVAL);
@@ -155,6 +256,7 @@ final class ControllerCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     SimWorld w = world;
     AwsProviders a = aws;
+    ApiServer server = api;
     Runtime.getRuntime()
         .addShutdownHook(
             Thread.ofPlatform()
@@ -164,8 +266,21 @@ final class ControllerCommand implements Callable<Integer> {
                       if (watcher != null) {
                         watcher.close();
                       }
+                      if (server != null) {
+                        server.close();
+                      }
                       int inFlight = controller.inFlight();
                       controller.close();
+                      for (TrailSink sink : sinks) {
+                        if (sink instanceof AutoCloseable c) {
+                          try {
+                            c.close();
+                          } catch (Exception e) {
+                            err.println("snailtrail controller: closing a trail sink: " + e);
+                          }
+                        }
+                      }
+                      metrics.close();
                       if (w != null) {
                         w.close();
                       }
@@ -188,6 +303,44 @@ final class ControllerCommand implements Callable<Integer> {
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** {@code host:port}, or null for {@code none}. */
+  static java.net.InetSocketAddress listenAddress(String value) {
+    if (value.equals("none")) {
+      return null;
+    }
+    int colon = value.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException(
+          "--listen " + value + ": write HOST:PORT, e.g. 127.0.0.1:8080, or none");
+    }
+    try {
+      int port = Integer.parseInt(value.substring(colon + 1));
+      if (port < 0 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return new java.net.InetSocketAddress(value.substring(0, colon), port);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "--listen " + value + ": the port must be a number from 0 to 65535");
+    }
+  }
+
+  /** The API token from the file, else the environment, else null. Never printed. */
+  private static String token(Path file) throws java.io.IOException {
+    if (file != null) {
+      if (!Files.isReadable(file)) {
+        throw new IllegalArgumentException("--token-file " + file + " cannot be read");
+      }
+      String t = Files.readString(file).strip();
+      if (t.isEmpty()) {
+        throw new IllegalArgumentException("--token-file " + file + " is empty");
+      }
+      return t;
+    }
+    String env = System.getenv("SNAILTRAIL_TOKEN");
+    return env == null || env.isBlank() ? null : env.strip();
   }
 
   /** Reads {@code 30s}, {@code 5m} and the like. */

@@ -339,8 +339,8 @@ final class RunCommand implements Callable<Integer> {
             providers,
             GateEvaluator.withDefaults(),
             clock,
-            r -> baseTaskDefinition(r),
-            new Preflight(providers, r -> baseTaskDefinition(r)).asHook());
+            TaskDefinitionFile::baseOf,
+            new Preflight(providers, TaskDefinitionFile::baseOf).asHook());
     ConsoleTrailSink console = new ConsoleTrailSink(out, plain);
     JsonlTrailSink jsonl = trailFile == null ? null : new JsonlTrailSink(trailFile);
     RolloutDriver driver =
@@ -367,19 +367,6 @@ final class RunCommand implements Callable<Integer> {
 
   private static int exitCode(RolloutStatus s) {
     return s.phase() == StatusPhase.Healthy ? 0 : 1;
-  }
-
-  private static dev.snailtrail.provider.TaskDefinitionSpec baseTaskDefinition(Rollout r) {
-    Path from = r.spec().template().fromFile();
-    if (from == null) {
-      return null;
-    }
-    try {
-      return TaskDefinitionFile.read(from);
-    } catch (TaskDefinitionFile.Invalid e) {
-      // Validated when the spec was loaded; it changed on disk since.
-      throw new IllegalStateException("template.fromFile " + from + ": " + e.getMessage(), e);
-    }
   }
 
   private static void summarize(

@@ -4,7 +4,6 @@ import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.metrics.Metrics;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.Providers;
-import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.ReconcileResult;
 import dev.snailtrail.reconcile.Reconciler;
@@ -123,7 +122,8 @@ public final class Controller implements ControlPlane, AutoCloseable {
     this.sink = b.sink;
     this.log = b.log;
     this.specBaseDir = b.specBaseDir;
-    this.reconciler = new Reconciler(b.providers, b.gates, b.clock, Controller::baseTaskDefinition);
+    this.reconciler =
+        new Reconciler(b.providers, b.gates, b.clock, TaskDefinitionFile::baseOf, b.preflight);
     this.commands = new Commands(b.clock);
     if (b.scheduler != null) {
       this.scheduler = b.scheduler;
@@ -483,19 +483,6 @@ public final class Controller implements ControlPlane, AutoCloseable {
     return new RolloutView(r.name(), r.generation(), r.spec(), r.status(), r.resourceVersion());
   }
 
-  private static TaskDefinitionSpec baseTaskDefinition(Rollout r) {
-    Path from = r.spec().template().fromFile();
-    if (from == null) {
-      return null;
-    }
-    try {
-      return TaskDefinitionFile.read(from);
-    } catch (TaskDefinitionFile.Invalid e) {
-      // Validated when the spec was applied; it changed on disk since.
-      throw new IllegalStateException("template.fromFile " + from + ": " + e.getMessage(), e);
-    }
-  }
-
   /** Builds a {@link Controller}; every setting but the four required parts has a default. */
   public static final class Builder {
     private final Store store;
@@ -513,12 +500,20 @@ public final class Controller implements ControlPlane, AutoCloseable {
     private Scheduler scheduler;
     private java.util.function.UnaryOperator<Duration> toRealTime = d -> d;
     private WorkQueue.Observer observer = WorkQueue.Observer.NONE;
+    private dev.snailtrail.reconcile.PreflightCheck preflight =
+        dev.snailtrail.reconcile.PreflightCheck.NONE;
 
     private Builder(Store store, Providers providers, GateEvaluator gates, Clock clock) {
       this.store = Objects.requireNonNull(store, "store");
       this.providers = Objects.requireNonNull(providers, "providers");
       this.gates = Objects.requireNonNull(gates, "gates");
       this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Checks run before each phase deploys; a failure pauses the rollout. Default: none. */
+    public Builder preflight(dev.snailtrail.reconcile.PreflightCheck p) {
+      preflight = Objects.requireNonNull(p);
+      return this;
     }
 
     public Builder metrics(Metrics m) {

@@ -5,7 +5,6 @@ import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.load.TaskDefinitionFile;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,7 @@ public final class Preflight {
 
   /** Checks through these providers; {@code template.fromFile} is read from disk when set. */
   public Preflight(Providers providers) {
-    this(providers, Preflight::readFromFile);
+    this(providers, TaskDefinitionFile::baseOf);
   }
 
   /**
@@ -150,19 +149,6 @@ public final class Preflight {
           check.id().label() + ": " + e.getMessage(),
           e.describe(),
           "Fix what the error names, then run doctor again.");
-    }
-  }
-
-  private static TaskDefinitionSpec readFromFile(Rollout rollout) {
-    Path from = rollout.spec().template().fromFile();
-    if (from == null) {
-      return null;
-    }
-    try {
-      return TaskDefinitionFile.read(from);
-    } catch (TaskDefinitionFile.Invalid e) {
-      // The loader validated it; it changed on disk since.
-      throw new IllegalStateException("template.fromFile " + from + ": " + e.getMessage(), e);
     }
   }
 

@@ -27,6 +27,12 @@ final class ControllerProcess {
   }
 
   static ControllerProcess start(Path storeDir, Path watchDir, double speed) throws IOException {
+    return start(storeDir, watchDir, speed, null);
+  }
+
+  /** As {@link #start(Path, Path, double)}, with the API token in the environment when given. */
+  static ControllerProcess start(Path storeDir, Path watchDir, double speed, String token)
+      throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
@@ -44,9 +50,16 @@ final class ControllerProcess {
     cmd.add("--watch-dir");
     cmd.add(watchDir.toString());
     cmd.add("--plain");
+    cmd.add("--listen");
+    cmd.add("127.0.0.1:0");
     Path log = Files.createTempFile(watchDir.getParent(), "controller-", ".log");
     ProcessBuilder pb =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    if (token != null) {
+      pb.environment().put("SNAILTRAIL_TOKEN", token);
+    } else {
+      pb.environment().remove("SNAILTRAIL_TOKEN");
+    }
     Process process = pb.start();
     LIVE.add(process);
     process.onExit().thenAccept(LIVE::remove);
@@ -90,6 +103,15 @@ final class ControllerProcess {
       throw new AssertionError("the controller did not stop within 60 s of SIGTERM:\n" + output());
     }
     return process.exitValue();
+  }
+
+  /** The API's base URL, from the line the controller prints when it listens. */
+  String apiUrl() {
+    var m = java.util.regex.Pattern.compile("API at (http://[0-9.]+:[0-9]+)").matcher(output());
+    if (!m.find()) {
+      throw new AssertionError("the controller printed no API address:\n" + output());
+    }
+    return m.group(1);
   }
 
   String output() {

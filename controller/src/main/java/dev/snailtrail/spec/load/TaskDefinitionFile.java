@@ -182,4 +182,21 @@ public final class TaskDefinitionFile {
       super(message);
     }
   }
+
+  /**
+   * The base task definition of a rollout: its {@code template.fromFile} read again, or null when
+   * it has none. The loader validated the file; if it changed on disk since, this says so.
+   */
+  public static TaskDefinitionSpec baseOf(dev.snailtrail.spec.Rollout rollout) {
+    Path from = rollout.spec().template().fromFile();
+    if (from == null) {
+      return null;
+    }
+    try {
+      return read(from);
+    } catch (Invalid e) {
+      throw new IllegalStateException(
+          "template.fromFile " + from + " changed since the spec was loaded: " + e.getMessage(), e);
+    }
+  }
 }
