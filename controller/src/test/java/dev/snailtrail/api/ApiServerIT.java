@@ -301,9 +301,9 @@ class ApiServerIT {
         .asString()
         .startsWith("text/markdown");
     assertThat(md.body())
-        .startsWith("# shine progress log")
-        .contains("**Status:** Progressing")
-        .contains("🐌");
+        .startsWith("# 🐌 shine — progress log")
+        .contains("**Status:** 🔄 Progressing")
+        .contains("## Phase completion");
 
     assertThat(call("GET", "/api/v1/rollouts/shine/trail?format=xml", null, TOKEN).statusCode())
         .isEqualTo(400);

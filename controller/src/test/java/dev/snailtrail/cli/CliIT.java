@@ -248,9 +248,9 @@ class CliIT {
         event("shine", 2, EventType.PhaseCompleted, "Snail has reached the starting line"));
     assertThat(run("trail", "shine", "--format", "md")).isZero();
     assertThat(out.toString())
-        .startsWith("# shine progress log")
-        .contains(
-            "- 🐌 [NOV 23] - [10:19:02] first-steps   🏁 Snail has reached the starting line");
+        .startsWith("# 🐌 shine — progress log")
+        .contains("🐌 [NOV 23] - [10:19]: 🏁 Snail has reached the starting line")
+        .contains("- ✅ Phase 1/2 first-steps — Snail has reached the starting line");
     assertThat(run("trail", "shine", "--format", "json", "--after", "1")).isZero();
     List<String> lines = out.toString().lines().toList();
     assertThat(lines).hasSize(1);
