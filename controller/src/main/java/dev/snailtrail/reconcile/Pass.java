@@ -88,7 +88,8 @@ final class Pass {
   }
 
   ReconcileResult result(Duration requeueAfter) {
-    status = Progress.annotate(rollout, status, now);
+    Reason cause = events.isEmpty() ? null : events.get(events.size() - 1).reason();
+    status = Progress.annotate(rollout, status, now, cause);
     return new ReconcileResult(status, events, requeueAfter);
   }
 }

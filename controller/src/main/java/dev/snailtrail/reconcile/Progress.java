@@ -13,8 +13,15 @@ import java.util.List;
 final class Progress {
   private Progress() {}
 
-  static RolloutStatus annotate(Rollout rollout, RolloutStatus s, Instant now) {
-    return s.toBuilder().progress(percent(rollout, s, now)).conditions(conditions(s, now)).build();
+  /**
+   * @param cause the reason of the last event this pass emitted, or null: a condition that changes
+   *     in this pass carries it
+   */
+  static RolloutStatus annotate(Rollout rollout, RolloutStatus s, Instant now, Reason cause) {
+    return s.toBuilder()
+        .progress(percent(rollout, s, now))
+        .conditions(conditions(s, now, cause))
+        .build();
   }
 
   static int percent(Rollout rollout, RolloutStatus s, Instant now) {
@@ -55,23 +62,16 @@ final class Progress {
     return Math.max(0, Math.min(1, f));
   }
 
-  private static List<Condition> conditions(RolloutStatus s, Instant now) {
+  private static List<Condition> conditions(RolloutStatus s, Instant now, Reason cause) {
     List<Condition> out = new ArrayList<>();
     boolean moving = s.phase() == StatusPhase.Progressing || s.phase() == StatusPhase.RollingBack;
-    out.add(keep(s, "Progressing", moving ? "True" : "False", reasonFor(s), s.message(), now));
+    out.add(keep(s, "Progressing", moving ? "True" : "False", cause, now));
     boolean available =
         s.phase() == StatusPhase.Healthy
             || s.phase() == StatusPhase.Degraded
             || s.stablePhase().index() >= 0;
-    out.add(keep(s, "Available", available ? "True" : "Unknown", reasonFor(s), s.message(), now));
-    out.add(
-        keep(
-            s,
-            "Paused",
-            s.phase() == StatusPhase.Paused ? "True" : "False",
-            reasonFor(s),
-            s.message(),
-            now));
+    out.add(keep(s, "Available", available ? "True" : "Unknown", cause, now));
+    out.add(keep(s, "Paused", s.phase() == StatusPhase.Paused ? "True" : "False", cause, now));
     return out;
   }
 
@@ -86,15 +86,17 @@ final class Progress {
     };
   }
 
-  /** Keeps the transition time when the condition's status did not change. */
+  /**
+   * A condition that did not change keeps its reason and transition time; one that changed takes
+   * this pass's cause (or one derived from the phase).
+   */
   private static Condition keep(
-      RolloutStatus s, String type, String status, Reason reason, String message, Instant now) {
-    Instant since = now;
+      RolloutStatus s, String type, String status, Reason cause, Instant now) {
     for (Condition c : s.conditions()) {
       if (c.type().equals(type) && c.status().equals(status)) {
-        since = c.lastTransitionTime();
+        return new Condition(type, status, c.reason(), s.message(), c.lastTransitionTime());
       }
     }
-    return new Condition(type, status, reason, message, since);
+    return new Condition(type, status, cause != null ? cause : reasonFor(s), s.message(), now);
   }
 }

@@ -283,6 +283,14 @@ class ReconcilerScenarioTest {
           .satisfies(e -> assertThat(e.message()).contains("Fix: Push it"));
       assertThat(s.recording.count("ecs.registerTaskDefinition")).isEqualTo(1);
       assertThat(s.recording.count("ecs.updateService")).isZero();
+      assertThat(s.status.conditions())
+          .filteredOn(c -> c.type().equals("Paused"))
+          .singleElement()
+          .satisfies(
+              c -> {
+                assertThat(c.status()).isEqualTo("True");
+                assertThat(c.reason().name()).isEqualTo("PreflightFailed");
+              });
       assertThat(s.serviceState().taskDefinitionArn())
           .isEqualTo(s.status.revisions().get("first-steps"));
 
