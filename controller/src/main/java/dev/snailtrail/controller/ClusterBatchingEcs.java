@@ -1,0 +1,230 @@
+package dev.snailtrail.controller;
+
+import dev.snailtrail.provider.Ecs;
+import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.TaskDefinition;
+import dev.snailtrail.provider.TaskDefinitionSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An {@link Ecs} port that describes the controller's services a cluster at a time. Each pass of
+ * each rollout describes its own service; with many rollouts on one cluster that is one {@code
+ * DescribeServices} per rollout per pass, though ECS takes 10 names a call and throttles by call.
+ * So a read of a managed service is answered from a snapshot of all the cluster's managed services
+ * ({@link ManagedServices}), taken with one {@link Ecs#describeServices} of them all (which the AWS
+ * port splits into calls of 10) and kept for a short freshness window of the injected clock.
+ *
+ * <p>Concurrent readers of a cluster whose snapshot is missing or stale wait for the one fetch in
+ * flight instead of starting their own; if it fails, each of them gets the same exception, and the
+ * next read tries again (failures are not kept). A write through this port ({@code createService},
+ * {@code updateService}) drops the cluster's snapshot, and a fetch that was in flight during the
+ * write is not kept either, so a pass never reads back the world from before its own write.
+ * Services no rollout manages, and every other call, go straight to the real port.
+ */
+public final class ClusterBatchingEcs implements Ecs {
+
+  /** How long a cluster's snapshot answers reads unless told otherwise. */
+  public static final Duration DEFAULT_FRESHNESS = Duration.ofSeconds(1);
+
+  private final Ecs real;
+  private final ManagedServices managed;
+  private final Clock clock;
+  private final Duration freshness;
+  private final Map<ClusterKey, Cache> caches = new ConcurrentHashMap<>();
+
+  /**
+   * @param real the port that does the asking
+   * @param managed which services to describe together, per cluster
+   * @param freshness how long a snapshot answers reads (zero: only readers that arrive while it is
+   *     being fetched share it)
+   */
+  public ClusterBatchingEcs(Ecs real, ManagedServices managed, Clock clock, Duration freshness) {
+    this.real = Objects.requireNonNull(real, "real");
+    this.managed = Objects.requireNonNull(managed, "managed");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.freshness = Objects.requireNonNull(freshness, "freshness");
+    if (freshness.isNegative()) {
+      throw new IllegalArgumentException("freshness must not be negative, was " + freshness);
+    }
+  }
+
+  private record ClusterKey(String region, String cluster) {}
+
+  /** What one fetch saw: every service it asked for, present or not. */
+  private record Snapshot(Instant takenAt, Set<String> names, Map<String, ServiceState> services) {}
+
+  /** One cluster's snapshot and the fetch in flight; guarded by its own monitor. */
+  private static final class Cache {
+    Snapshot snapshot;
+    CompletableFuture<Snapshot> fetching;
+    Set<String> fetchingNames;
+    long writes;
+  }
+
+  @Override
+  public Map<String, ServiceState> describeServices(
+      String region, String cluster, List<String> services) {
+    Set<String> managedNames = managed.in(region, cluster);
+    List<String> wanted = new ArrayList<>();
+    List<String> passThrough = new ArrayList<>();
+    for (String s : services) {
+      (managedNames.contains(s) ? wanted : passThrough).add(s);
+    }
+    Snapshot snapshot =
+        wanted.isEmpty()
+            ? null
+            : snapshot(new ClusterKey(region, cluster), Set.copyOf(wanted), managedNames);
+    Map<String, ServiceState> direct =
+        passThrough.isEmpty() ? Map.of() : real.describeServices(region, cluster, passThrough);
+    Map<String, ServiceState> out = new LinkedHashMap<>();
+    for (String s : services) {
+      ServiceState state = managedNames.contains(s) ? snapshot.services().get(s) : direct.get(s);
+      if (state != null) {
+        out.put(s, state);
+      }
+    }
+    return out;
+  }
+
+  /** A snapshot holding {@code wanted}: the kept one while fresh, else the fetch in flight. */
+  private Snapshot snapshot(ClusterKey key, Set<String> wanted, Set<String> allManaged) {
+    Cache cache = caches.computeIfAbsent(key, k -> new Cache());
+    CompletableFuture<Snapshot> fetch;
+    boolean mine;
+    long writes;
+    synchronized (cache) {
+      Snapshot kept = cache.snapshot;
+      if (kept != null && kept.names().containsAll(wanted) && fresh(kept)) {
+        return kept;
+      }
+      if (cache.fetching != null && cache.fetchingNames.containsAll(wanted)) {
+        fetch = cache.fetching;
+        mine = false;
+        writes = 0;
+      } else {
+        fetch = new CompletableFuture<>();
+        cache.fetching = fetch;
+        cache.fetchingNames = allManaged;
+        mine = true;
+        writes = cache.writes;
+      }
+    }
+    if (!mine) {
+      return await(fetch); // outside the lock: the fetcher needs it to finish
+    }
+    // The fetch runs on this caller's thread, outside the lock; others wait on its future.
+    Instant takenAt = clock.instant();
+    try {
+      Map<String, ServiceState> found =
+          real.describeServices(key.region(), key.cluster(), List.copyOf(allManaged));
+      Snapshot taken = new Snapshot(takenAt, allManaged, Map.copyOf(found));
+      synchronized (cache) {
+        if (cache.fetching == fetch) {
+          cache.fetching = null;
+        }
+        boolean newer = cache.snapshot == null || !cache.snapshot.takenAt().isAfter(takenAt);
+        if (cache.writes == writes && newer) {
+          cache.snapshot = taken;
+        }
+      }
+      fetch.complete(taken);
+    } catch (RuntimeException | Error e) {
+      synchronized (cache) {
+        if (cache.fetching == fetch) {
+          cache.fetching = null;
+        }
+      }
+      fetch.completeExceptionally(e);
+    }
+    return await(fetch);
+  }
+
+  private boolean fresh(Snapshot s) {
+    return Duration.between(s.takenAt(), clock.instant()).compareTo(freshness) < 0;
+  }
+
+  /** The fetch's snapshot, or the very exception it failed with. */
+  private static Snapshot await(CompletableFuture<Snapshot> fetch) {
+    try {
+      return fetch.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
+  }
+
+  /** Forgets what was seen of the cluster, including a fetch that may predate the write. */
+  private void invalidate(ServiceRef ref) {
+    Cache cache = caches.get(new ClusterKey(ref.region(), ref.cluster()));
+    if (cache == null) {
+      return;
+    }
+    synchronized (cache) {
+      cache.snapshot = null;
+      cache.fetching = null;
+      cache.writes++;
+    }
+  }
+
+  @Override
+  public ServiceState createService(CreateServiceRequest request) {
+    try {
+      return real.createService(request);
+    } finally {
+      invalidate(request.ref());
+    }
+  }
+
+  @Override
+  public ServiceState updateService(ServiceRef ref, String taskDefinitionArn, int desiredCount) {
+    try {
+      return real.updateService(ref, taskDefinitionArn, desiredCount);
+    } finally {
+      invalidate(ref);
+    }
+  }
+
+  @Override
+  public Optional<ClusterState> describeCluster(String region, String cluster) {
+    return real.describeCluster(region, cluster);
+  }
+
+  @Override
+  public TaskDefinition registerTaskDefinition(String region, TaskDefinitionSpec spec) {
+    return real.registerTaskDefinition(region, spec);
+  }
+
+  @Override
+  public Optional<TaskDefinition> describeTaskDefinition(
+      String region, String arnOrFamilyRevision) {
+    return real.describeTaskDefinition(region, arnOrFamilyRevision);
+  }
+
+  @Override
+  public Optional<TaskDefinition> findTaskDefinitionByHash(
+      String region, String family, String contentHash) {
+    return real.findTaskDefinitionByHash(region, family, contentHash);
+  }
+
+  @Override
+  public List<TaskState> listTasks(ServiceRef ref, boolean includeStopped) {
+    return real.listTasks(ref, includeStopped);
+  }
+}
