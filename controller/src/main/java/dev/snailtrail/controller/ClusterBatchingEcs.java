@@ -8,12 +8,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,9 +32,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Concurrent readers of a cluster whose snapshot is missing or stale wait for the one fetch in
  * flight instead of starting their own; if it fails, each of them gets the same exception, and the
  * next read tries again (failures are not kept). A write through this port ({@code createService},
- * {@code updateService}) drops the cluster's snapshot, and a fetch that was in flight during the
- * write is not kept either, so a pass never reads back the world from before its own write.
- * Services no rollout manages, and every other call, go straight to the real port.
+ * {@code updateService}) drops the written service from the snapshot, and what a fetch in flight
+ * during the write saw of that service is not kept, so a pass never reads back the world from
+ * before its own write. Only that service is dropped, and a read of services missing from a fresh
+ * snapshot (written, or newly managed) fetches just the missing ones: with hundreds of services on
+ * a cluster, refetching all of them after every write would cost more than it saves. Services no
+ * rollout manages, and every other call, go straight to the real port.
  */
 public final class ClusterBatchingEcs implements Ecs {
 
@@ -62,84 +68,132 @@ public final class ClusterBatchingEcs implements Ecs {
 
   private record ClusterKey(String region, String cluster) {}
 
-  /** What one fetch saw: every service it asked for, present or not. */
-  private record Snapshot(Instant takenAt, Set<String> names, Map<String, ServiceState> services) {}
+  /**
+   * What was seen of some services (empty: it does not exist), as old as its oldest part.
+   *
+   * @param takenAt when the oldest part's fetch began
+   */
+  private record Snapshot(Instant takenAt, Map<String, Optional<ServiceState>> services) {
 
-  /** One cluster's snapshot and the fetch in flight; guarded by its own monitor. */
+    static Snapshot of(Instant takenAt, Set<String> asked, Map<String, ServiceState> found) {
+      Map<String, Optional<ServiceState>> services = new HashMap<>();
+      for (String name : asked) {
+        services.put(name, Optional.ofNullable(found.get(name)));
+      }
+      return new Snapshot(takenAt, services);
+    }
+
+    Snapshot plus(Snapshot other) {
+      Map<String, Optional<ServiceState>> merged = new HashMap<>(services);
+      merged.putAll(other.services);
+      Instant oldest = takenAt.isBefore(other.takenAt) ? takenAt : other.takenAt;
+      return new Snapshot(oldest, merged);
+    }
+
+    Snapshot without(Set<String> names) {
+      Map<String, Optional<ServiceState>> left = new HashMap<>(services);
+      left.keySet().removeAll(names);
+      return new Snapshot(takenAt, left);
+    }
+  }
+
+  /** One cluster's snapshot, the fetch in flight and the writes; guarded by its own monitor. */
   private static final class Cache {
     Snapshot snapshot;
     CompletableFuture<Snapshot> fetching;
     Set<String> fetchingNames;
     long writes;
+    final Map<String, Long> lastWrite = new HashMap<>();
+
+    Set<String> writtenAfter(long write) {
+      Set<String> names = new HashSet<>();
+      lastWrite.forEach(
+          (name, w) -> {
+            if (w > write) {
+              names.add(name);
+            }
+          });
+      return names;
+    }
   }
 
   @Override
   public Map<String, ServiceState> describeServices(
       String region, String cluster, List<String> services) {
     Set<String> managedNames = managed.in(region, cluster);
-    List<String> wanted = new ArrayList<>();
+    Set<String> wanted = new HashSet<>();
     List<String> passThrough = new ArrayList<>();
     for (String s : services) {
-      (managedNames.contains(s) ? wanted : passThrough).add(s);
+      if (managedNames.contains(s)) {
+        wanted.add(s);
+      } else {
+        passThrough.add(s);
+      }
     }
     Snapshot snapshot =
-        wanted.isEmpty()
-            ? null
-            : snapshot(new ClusterKey(region, cluster), Set.copyOf(wanted), managedNames);
+        wanted.isEmpty() ? null : snapshot(new ClusterKey(region, cluster), wanted, managedNames);
     Map<String, ServiceState> direct =
         passThrough.isEmpty() ? Map.of() : real.describeServices(region, cluster, passThrough);
     Map<String, ServiceState> out = new LinkedHashMap<>();
     for (String s : services) {
-      ServiceState state = managedNames.contains(s) ? snapshot.services().get(s) : direct.get(s);
-      if (state != null) {
-        out.put(s, state);
-      }
+      Optional<ServiceState> state =
+          wanted.contains(s) ? snapshot.services().get(s) : Optional.ofNullable(direct.get(s));
+      state.ifPresent(v -> out.put(s, v));
     }
     return out;
   }
 
-  /** A snapshot holding {@code wanted}: the kept one while fresh, else the fetch in flight. */
+  /**
+   * A snapshot holding {@code wanted}: the kept one while fresh, else the fetch in flight, else a
+   * new fetch (of all managed services, or of those missing from a fresh snapshot).
+   */
   private Snapshot snapshot(ClusterKey key, Set<String> wanted, Set<String> allManaged) {
     Cache cache = caches.computeIfAbsent(key, k -> new Cache());
     CompletableFuture<Snapshot> fetch;
-    boolean mine;
+    Snapshot base;
+    Set<String> names;
     long writes;
     synchronized (cache) {
       Snapshot kept = cache.snapshot;
-      if (kept != null && kept.names().containsAll(wanted) && fresh(kept)) {
+      boolean fresh = kept != null && fresh(kept);
+      if (fresh && kept.services().keySet().containsAll(wanted)) {
         return kept;
       }
       if (cache.fetching != null && cache.fetchingNames.containsAll(wanted)) {
         fetch = cache.fetching;
-        mine = false;
+        base = null;
+        names = null;
         writes = 0;
       } else {
+        base = fresh ? kept : null;
+        names = new TreeSet<>(allManaged);
+        if (base != null) {
+          names.removeAll(base.services().keySet());
+        }
         fetch = new CompletableFuture<>();
         cache.fetching = fetch;
-        cache.fetchingNames = allManaged;
-        mine = true;
+        cache.fetchingNames = names;
         writes = cache.writes;
       }
     }
-    if (!mine) {
+    if (names == null) {
       return await(fetch); // outside the lock: the fetcher needs it to finish
     }
     // The fetch runs on this caller's thread, outside the lock; others wait on its future.
     Instant takenAt = clock.instant();
     try {
-      Map<String, ServiceState> found =
-          real.describeServices(key.region(), key.cluster(), List.copyOf(allManaged));
-      Snapshot taken = new Snapshot(takenAt, allManaged, Map.copyOf(found));
+      Snapshot taken =
+          Snapshot.of(
+              takenAt,
+              names,
+              real.describeServices(key.region(), key.cluster(), List.copyOf(names)));
       synchronized (cache) {
         if (cache.fetching == fetch) {
           cache.fetching = null;
         }
-        boolean newer = cache.snapshot == null || !cache.snapshot.takenAt().isAfter(takenAt);
-        if (cache.writes == writes && newer) {
-          cache.snapshot = taken;
-        }
+        keep(cache, taken.without(cache.writtenAfter(writes)), base != null);
       }
-      fetch.complete(taken);
+      fetch.complete(base == null ? taken : base.plus(taken));
     } catch (RuntimeException | Error e) {
       synchronized (cache) {
         if (cache.fetching == fetch) {
@@ -149,6 +203,18 @@ public final class ClusterBatchingEcs implements Ecs {
       fetch.completeExceptionally(e);
     }
     return await(fetch);
+  }
+
+  /** Keeps what a fetch saw: the missing part joins the snapshot, a whole one replaces it. */
+  private static void keep(Cache cache, Snapshot taken, boolean missingPart) {
+    Snapshot current = cache.snapshot;
+    if (current == null) {
+      cache.snapshot = taken;
+    } else if (missingPart) {
+      cache.snapshot = current.plus(taken);
+    } else if (!current.takenAt().isAfter(taken.takenAt())) {
+      cache.snapshot = taken;
+    }
   }
 
   private boolean fresh(Snapshot s) {
@@ -170,16 +236,22 @@ public final class ClusterBatchingEcs implements Ecs {
     }
   }
 
-  /** Forgets what was seen of the cluster, including a fetch that may predate the write. */
+  /**
+   * Forgets what was seen of the written service, and stops new readers from joining a fetch that
+   * may have begun before the write.
+   */
   private void invalidate(ServiceRef ref) {
     Cache cache = caches.get(new ClusterKey(ref.region(), ref.cluster()));
     if (cache == null) {
       return;
     }
     synchronized (cache) {
-      cache.snapshot = null;
-      cache.fetching = null;
       cache.writes++;
+      cache.lastWrite.put(ref.service(), cache.writes);
+      if (cache.snapshot != null) {
+        cache.snapshot = cache.snapshot.without(Set.of(ref.service()));
+      }
+      cache.fetching = null;
     }
   }
 

@@ -92,12 +92,17 @@ class ClusterBatchingEcsTest {
     assertThat(ecs.describeService(ref("svc-03")).orElseThrow().taskDefinitionArn())
         .as("a pass reads its own write")
         .isEqualTo("td:2");
+    assertThat(ecs.describeService(ref("svc-04"))).isPresent();
     assertThat(real.calls).hasSize(2);
+    assertThat(real.calls.get(1))
+        .as("only the written service is asked again")
+        .containsExactly("svc-03");
 
-    clock.advance(Duration.ofSeconds(1));
+    clock.advance(Duration.ofMillis(1));
     ecs.describeService(ref("svc-03"));
-    assertThat(real.calls).hasSize(3);
-    assertThat(real.calls).allSatisfy(names -> assertThat(names).hasSize(25));
+    assertThat(real.calls).as("the snapshot is as old as its oldest part").hasSize(3);
+    assertThat(real.calls.get(0)).hasSize(25);
+    assertThat(real.calls.get(2)).hasSize(25);
   }
 
   @Test
@@ -171,8 +176,27 @@ class ClusterBatchingEcsTest {
     ecs.describeService(ref("svc-01"));
 
     assertThat(real.calls).hasSize(3);
-    assertThat(real.calls.get(1)).hasSize(26).contains("late-svc");
-    assertThat(real.calls.get(2)).hasSize(25).doesNotContain("svc-00");
+    assertThat(real.calls.get(1)).as("only the new one is asked for").containsExactly("late-svc");
+    assertThat(real.calls.get(2)).hasSize(25).contains("late-svc").doesNotContain("svc-00");
+  }
+
+  @Test
+  void whatAFetchSawOfAServiceWrittenWhileItWasInFlightIsNotKept() throws Exception {
+    manage25();
+    ClusterBatchingEcs ecs = new ClusterBatchingEcs(real, managed, clock, Duration.ofSeconds(1));
+    real.holdFetches();
+    Thread reader = Thread.ofPlatform().start(() -> ecs.describeService(ref("svc-10")));
+    awaitAllWaiting(List.of(reader));
+
+    ecs.updateService(ref("svc-03"), "td:2", 1);
+    real.releaseFetches();
+    reader.join();
+
+    assertThat(ecs.describeService(ref("svc-03")).orElseThrow().taskDefinitionArn())
+        .isEqualTo("td:2");
+    assertThat(ecs.describeService(ref("svc-04"))).isPresent();
+    assertThat(real.calls).hasSize(2);
+    assertThat(real.calls.get(1)).containsExactly("svc-03");
   }
 
   /** Waits (without a time limit of its own) until every reader is parked. */
@@ -209,6 +233,14 @@ class ClusterBatchingEcsTest {
     public Map<String, ServiceState> describeServices(
         String region, String cluster, List<String> names) {
       calls.add(List.copyOf(names));
+      // The world as it is when asked, answered after the hold (like a slow request).
+      Map<String, ServiceState> out = new LinkedHashMap<>();
+      for (String n : names) {
+        String td = services.get(n);
+        if (td != null) {
+          out.put(n, state(new ServiceRef(region, cluster, n), td));
+        }
+      }
       try {
         hold.await();
       } catch (InterruptedException e) {
@@ -217,13 +249,6 @@ class ClusterBatchingEcsTest {
       }
       if (failure != null) {
         throw failure;
-      }
-      Map<String, ServiceState> out = new LinkedHashMap<>();
-      for (String n : names) {
-        String td = services.get(n);
-        if (td != null) {
-          out.put(n, state(new ServiceRef(region, cluster, n), td));
-        }
       }
       return out;
     }
