@@ -197,7 +197,7 @@ final class ControllerCommand implements Callable<Integer> {
             .workers(workers)
             .resync(resync)
             .metrics(metrics)
-            .preflight(new Preflight(providers).asHook())
+            .preflightOver(ports -> new Preflight(ports).asHook())
             .trailSink(e -> sinks.forEach(sink -> sink.accept(e)))
             .log(err);
     if (world != null) {

@@ -2,9 +2,12 @@ package dev.snailtrail.controller;
 
 import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.metrics.Metrics;
+import dev.snailtrail.provider.Ecs;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.reconcile.Commands;
+import dev.snailtrail.reconcile.PreflightCheck;
 import dev.snailtrail.reconcile.ReconcileResult;
 import dev.snailtrail.reconcile.Reconciler;
 import dev.snailtrail.reconcile.RolloutStatus;
@@ -32,6 +35,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -44,6 +48,10 @@ import java.util.function.Supplier;
  *
  * <p>At most one thing happens to a rollout at a time: a pass, a manual verb and an apply of the
  * same rollout take the same per-rollout lock.
+ *
+ * <p>Unless told not to, passes read ECS through a {@link ClusterBatchingEcs}, which the controller
+ * tells what services its rollouts manage: rollouts on one cluster then share one batched describe
+ * of the cluster per freshness window instead of one describe each per pass.
  */
 public final class Controller implements ControlPlane, AutoCloseable {
 
@@ -75,6 +83,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
   private final TrailSink sink;
   private final PrintStream log;
   private final Path specBaseDir;
+  private final ManagedServices managed = new ManagedServices();
   private final Reconciler reconciler;
   private final Commands commands;
   private final WorkQueue queue;
@@ -112,7 +121,13 @@ public final class Controller implements ControlPlane, AutoCloseable {
       throw new IllegalArgumentException("workers must be at least 1, was " + b.workers);
     }
     this.store = b.store;
-    this.providers = b.providers;
+    // Every pass, gate and preflight check reads ECS through the same (batching) port.
+    this.providers =
+        b.batchDescribes
+            ? withEcs(
+                b.providers,
+                new ClusterBatchingEcs(b.providers.ecs(), managed, b.clock, b.describeFreshness))
+            : b.providers;
     this.clock = b.clock;
     this.metrics = b.metrics;
     this.workerCount = b.workers;
@@ -123,7 +138,8 @@ public final class Controller implements ControlPlane, AutoCloseable {
     this.log = b.log;
     this.specBaseDir = b.specBaseDir;
     this.reconciler =
-        new Reconciler(b.providers, b.gates, b.clock, TaskDefinitionFile::baseOf, b.preflight);
+        new Reconciler(
+            providers, b.gates, b.clock, TaskDefinitionFile::baseOf, b.preflight.apply(providers));
     this.commands = new Commands(b.clock);
     if (b.scheduler != null) {
       this.scheduler = b.scheduler;
@@ -177,7 +193,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
     }
     started = true;
     for (String name : store.names()) {
-      store.get(name).ifPresent(r -> hooks.prepare(r.spec()));
+      store.get(name).ifPresent(r -> prepare(r.spec()));
       queue.add(name);
     }
     scheduleResync();
@@ -234,10 +250,12 @@ public final class Controller implements ControlPlane, AutoCloseable {
     try {
       Optional<StoredRollout> found = store.get(name);
       if (found.isEmpty()) {
+        managed.forget(name);
         queue.forget(name);
         return;
       }
       StoredRollout r = found.get();
+      manage(r.spec());
       ReconcileResult result = reconciler.reconcile(r.spec(), r.generation(), r.status());
       hooks.afterPass(name);
       publish(name, result.events());
@@ -294,7 +312,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
     List<Applied> applied = new ArrayList<>();
     for (Rollout r : rollouts) {
       Store.Applied a = withLock(r.name(), () -> store.apply(r));
-      hooks.prepare(r);
+      prepare(r);
       if (a.changed()) {
         queue.add(r.name());
       }
@@ -373,6 +391,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
   public boolean delete(String name) {
     boolean deleted = withLock(name, () -> store.delete(name));
     if (deleted) {
+      managed.forget(name);
       metrics.forget(name);
     }
     return deleted;
@@ -461,8 +480,35 @@ public final class Controller implements ControlPlane, AutoCloseable {
     return queue;
   }
 
+  /** The ports passes use: the given ones, with ECS reads batched per cluster unless turned off. */
   public Providers providers() {
     return providers;
+  }
+
+  /**
+   * Readies the world for a rollout, then counts its service among the managed ones (after, so that
+   * a simulated service exists before a batched describe asks for it).
+   */
+  private void prepare(Rollout rollout) {
+    hooks.prepare(rollout);
+    manage(rollout);
+  }
+
+  private void manage(Rollout rollout) {
+    Target t = rollout.spec().target();
+    managed.manage(rollout.name(), new ServiceRef(t.region(), t.cluster(), t.service()));
+  }
+
+  private static Providers withEcs(Providers p, Ecs ecs) {
+    return new Providers(
+        p.name(),
+        ecs,
+        p.loadBalancing(),
+        p.cloudWatch(),
+        p.logs(),
+        p.images(),
+        p.network(),
+        p.endpoints());
   }
 
   private ReentrantLock lock(String name) {
@@ -500,8 +546,9 @@ public final class Controller implements ControlPlane, AutoCloseable {
     private Scheduler scheduler;
     private java.util.function.UnaryOperator<Duration> toRealTime = d -> d;
     private WorkQueue.Observer observer = WorkQueue.Observer.NONE;
-    private dev.snailtrail.reconcile.PreflightCheck preflight =
-        dev.snailtrail.reconcile.PreflightCheck.NONE;
+    private Function<Providers, PreflightCheck> preflight = p -> PreflightCheck.NONE;
+    private boolean batchDescribes = true;
+    private Duration describeFreshness = ClusterBatchingEcs.DEFAULT_FRESHNESS;
 
     private Builder(Store store, Providers providers, GateEvaluator gates, Clock clock) {
       this.store = Objects.requireNonNull(store, "store");
@@ -511,8 +558,33 @@ public final class Controller implements ControlPlane, AutoCloseable {
     }
 
     /** Checks run before each phase deploys; a failure pauses the rollout. Default: none. */
-    public Builder preflight(dev.snailtrail.reconcile.PreflightCheck p) {
-      preflight = Objects.requireNonNull(p);
+    public Builder preflight(PreflightCheck p) {
+      Objects.requireNonNull(p);
+      preflight = ports -> p;
+      return this;
+    }
+
+    /**
+     * Checks run before each phase deploys, built over the ports the passes use (so that they share
+     * the batched ECS reads); a failure pauses the rollout.
+     */
+    public Builder preflightOver(Function<Providers, PreflightCheck> f) {
+      preflight = Objects.requireNonNull(f);
+      return this;
+    }
+
+    /**
+     * Whether reads of the managed services are batched per cluster through {@link
+     * ClusterBatchingEcs}. Default: on.
+     */
+    public Builder batchDescribes(boolean on) {
+      batchDescribes = on;
+      return this;
+    }
+
+    /** How long a batched snapshot of a cluster answers reads. Default 1 s of the clock. */
+    public Builder describeFreshness(Duration d) {
+      describeFreshness = Objects.requireNonNull(d);
       return this;
     }
 

@@ -31,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Figures, not a pass mark: 200 one-phase rollouts in one controller on the simulator, with
  * simulated time running {@value #SPEED}× real time, the file store on local disk and the default
  * four workers. Prints how long a due rollout waited for a worker (in simulated and real time) and
- * the heap in use once all are done; docs/benchmarks.md records a run. Asserts only that every
- * rollout completes.
+ * the heap in use once all are done, and how many DescribeServices requests the batched reads of
+ * the one shared cluster came to; docs/benchmarks.md records a run. Asserts only that every rollout
+ * completes.
  */
 class ControllerBenchmarkIT {
   static final int ROLLOUTS = 200;
@@ -73,10 +74,11 @@ class ControllerBenchmarkIT {
               }
             }
           };
+      DescribeCounter describes = new DescribeCounter(sim.providers().ecs());
       Controller controller =
           Controller.builder(
                   new FileStore(tmp.resolve("store")),
-                  sim.providers(),
+                  DescribeCounter.around(sim.providers(), describes),
                   GateEvaluator.withDefaults(),
                   clock)
               .workers(4)
@@ -148,6 +150,14 @@ class ControllerBenchmarkIT {
               + " controller for %d rollouts)%n",
           heap / 1024.0 / 1024.0,
           ROLLOUTS);
+      // Unbatched, every pass made at least one request of its own: 10 per 10 passes.
+      System.out.printf(
+          Locale.ROOT,
+          "ControllerBenchmarkIT: ECS reads batched per cluster: %s over %d passes, %.2f"
+              + " DescribeServices requests per 10 passes%n",
+          describes.figures(),
+          controller.passes(),
+          10.0 * describes.awsRequests.get() / controller.passes());
     }
   }
 

@@ -1,0 +1,309 @@
+package dev.snailtrail.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.snailtrail.provider.Ecs;
+import dev.snailtrail.provider.ProviderException;
+import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.TaskDefinition;
+import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.time.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+class ClusterBatchingEcsTest {
+  static final String REGION = "eu-west-1";
+  static final String CLUSTER = "default";
+
+  final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+  final CountingEcs real = new CountingEcs();
+  final ManagedServices managed = new ManagedServices();
+
+  static ServiceRef ref(String service) {
+    return new ServiceRef(REGION, CLUSTER, service);
+  }
+
+  static String name(int i) {
+    return String.format(Locale.ROOT, "svc-%02d", i);
+  }
+
+  /** 25 managed services in one cluster, each one existing with the given task definition. */
+  void manage25() {
+    for (int i = 0; i < 25; i++) {
+      managed.manage("rollout-" + i, ref(name(i)));
+      real.exists(name(i), "td:1");
+    }
+  }
+
+  @Test
+  void concurrentReadersOfOneClusterShareOneDescribeOfAllItsManagedServices() throws Exception {
+    manage25();
+    // Freshness zero: no snapshot is kept, so only waiting for the fetch in flight can share it.
+    ClusterBatchingEcs ecs = new ClusterBatchingEcs(real, managed, clock, Duration.ZERO);
+    real.holdFetches();
+
+    Map<String, Optional<Ecs.ServiceState>> seen = new ConcurrentHashMap<>();
+    List<Thread> readers = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      String service = name(i);
+      readers.add(
+          Thread.ofPlatform().start(() -> seen.put(service, ecs.describeService(ref(service)))));
+    }
+    awaitAllWaiting(readers);
+    real.releaseFetches();
+    for (Thread t : readers) {
+      t.join();
+    }
+
+    assertThat(real.calls).hasSize(1);
+    assertThat(real.calls.get(0)).hasSize(25).doesNotHaveDuplicates();
+    assertThat(seen).hasSize(25);
+    assertThat(seen.values())
+        .allSatisfy(
+            s ->
+                assertThat(s)
+                    .hasValueSatisfying(v -> assertThat(v.taskDefinitionArn()).isEqualTo("td:1")));
+  }
+
+  @Test
+  void aSnapshotAnswersWhileFreshAndAWriteOrItsAgeMakesTheNextReadAskAgain() {
+    manage25();
+    ClusterBatchingEcs ecs = new ClusterBatchingEcs(real, managed, clock, Duration.ofSeconds(1));
+
+    assertThat(ecs.describeService(ref("svc-03")).orElseThrow().taskDefinitionArn())
+        .isEqualTo("td:1");
+    assertThat(ecs.describeService(ref("svc-07"))).isPresent();
+    clock.advance(Duration.ofMillis(999));
+    assertThat(ecs.describeServices(REGION, CLUSTER, List.of("svc-01", "svc-02"))).hasSize(2);
+    assertThat(real.calls).hasSize(1);
+
+    ecs.updateService(ref("svc-03"), "td:2", 1);
+    assertThat(ecs.describeService(ref("svc-03")).orElseThrow().taskDefinitionArn())
+        .as("a pass reads its own write")
+        .isEqualTo("td:2");
+    assertThat(ecs.describeService(ref("svc-04"))).isPresent();
+    assertThat(real.calls).hasSize(2);
+    assertThat(real.calls.get(1))
+        .as("only the written service is asked again")
+        .containsExactly("svc-03");
+
+    clock.advance(Duration.ofMillis(1));
+    ecs.describeService(ref("svc-03"));
+    assertThat(real.calls).as("the snapshot is as old as its oldest part").hasSize(3);
+    assertThat(real.calls.get(0)).hasSize(25);
+    assertThat(real.calls.get(2)).hasSize(25);
+  }
+
+  @Test
+  void aFailedFetchReachesEveryWaiterAsTheSameExceptionAndIsNotKept() throws Exception {
+    manage25();
+    ClusterBatchingEcs ecs = new ClusterBatchingEcs(real, managed, clock, Duration.ofSeconds(1));
+    ProviderException throttled =
+        new ProviderException(
+            ProviderException.Kind.THROTTLED, "ecs", "DescribeServices", "slow down");
+    real.failWith(throttled);
+    real.holdFetches();
+
+    Map<String, Throwable> thrown = new ConcurrentHashMap<>();
+    List<Thread> readers = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      String service = name(i);
+      readers.add(
+          Thread.ofPlatform()
+              .start(
+                  () ->
+                      thrown.put(
+                          service, catchThrowable(() -> ecs.describeService(ref(service))))));
+    }
+    awaitAllWaiting(readers);
+    real.releaseFetches();
+    for (Thread t : readers) {
+      t.join();
+    }
+
+    assertThat(real.calls).hasSize(1);
+    assertThat(thrown).hasSize(25);
+    assertThat(thrown.values()).allSatisfy(t -> assertThat(t).isSameAs(throttled));
+
+    real.failWith(null);
+    assertThat(ecs.describeService(ref("svc-00"))).isPresent();
+    assertThat(real.calls).hasSize(2);
+  }
+
+  @Test
+  void servicesNoRolloutManagesGoStraightThrough() {
+    manage25();
+    real.exists("stranger", "td:9");
+    ClusterBatchingEcs ecs = new ClusterBatchingEcs(real, managed, clock, Duration.ofSeconds(1));
+
+    assertThat(ecs.describeService(ref("stranger")).orElseThrow().taskDefinitionArn())
+        .isEqualTo("td:9");
+    assertThat(ecs.describeService(ref("stranger"))).isPresent();
+    assertThat(ecs.describeService(ref("nobody"))).isEmpty();
+    assertThat(real.calls)
+        .containsExactly(List.of("stranger"), List.of("stranger"), List.of("nobody"));
+
+    Map<String, Ecs.ServiceState> mixed =
+        ecs.describeServices(REGION, CLUSTER, List.of("svc-00", "stranger", "nobody", "svc-24"));
+    assertThat(mixed).containsOnlyKeys("svc-00", "stranger", "svc-24");
+    assertThat(real.calls).hasSize(5);
+    assertThat(real.calls.get(3)).hasSize(25);
+    assertThat(real.calls.get(4)).containsExactly("stranger", "nobody");
+  }
+
+  @Test
+  void aRolloutAddedToTheClusterIsFetchedAtOnceAndADeletedOneIsNoLongerAskedFor() {
+    manage25();
+    ClusterBatchingEcs ecs = new ClusterBatchingEcs(real, managed, clock, Duration.ofSeconds(1));
+    ecs.describeService(ref("svc-00"));
+
+    managed.manage("late", ref("late-svc"));
+    real.exists("late-svc", "td:1");
+    assertThat(ecs.describeService(ref("late-svc"))).isPresent();
+    managed.forget("rollout-0");
+    clock.advance(Duration.ofSeconds(2));
+    ecs.describeService(ref("svc-01"));
+
+    assertThat(real.calls).hasSize(3);
+    assertThat(real.calls.get(1)).as("only the new one is asked for").containsExactly("late-svc");
+    assertThat(real.calls.get(2)).hasSize(25).contains("late-svc").doesNotContain("svc-00");
+  }
+
+  @Test
+  void whatAFetchSawOfAServiceWrittenWhileItWasInFlightIsNotKept() throws Exception {
+    manage25();
+    ClusterBatchingEcs ecs = new ClusterBatchingEcs(real, managed, clock, Duration.ofSeconds(1));
+    real.holdFetches();
+    Thread reader = Thread.ofPlatform().start(() -> ecs.describeService(ref("svc-10")));
+    awaitAllWaiting(List.of(reader));
+
+    ecs.updateService(ref("svc-03"), "td:2", 1);
+    real.releaseFetches();
+    reader.join();
+
+    assertThat(ecs.describeService(ref("svc-03")).orElseThrow().taskDefinitionArn())
+        .isEqualTo("td:2");
+    assertThat(ecs.describeService(ref("svc-04"))).isPresent();
+    assertThat(real.calls).hasSize(2);
+    assertThat(real.calls.get(1)).containsExactly("svc-03");
+  }
+
+  /** Waits (without a time limit of its own) until every reader is parked. */
+  static void awaitAllWaiting(List<Thread> readers) throws InterruptedException {
+    while (!readers.stream().allMatch(t -> t.getState() == Thread.State.WAITING)) {
+      Thread.sleep(1);
+    }
+  }
+
+  /** An ECS whose services are a map; records the names of every describe and can hold them. */
+  static final class CountingEcs implements Ecs {
+    final List<List<String>> calls = Collections.synchronizedList(new ArrayList<>());
+    final Map<String, String> services = new ConcurrentHashMap<>();
+    volatile CountDownLatch hold = new CountDownLatch(0);
+    volatile RuntimeException failure;
+
+    void exists(String service, String taskDefinition) {
+      services.put(service, taskDefinition);
+    }
+
+    void holdFetches() {
+      hold = new CountDownLatch(1);
+    }
+
+    void releaseFetches() {
+      hold.countDown();
+    }
+
+    void failWith(RuntimeException e) {
+      failure = e;
+    }
+
+    @Override
+    public Map<String, ServiceState> describeServices(
+        String region, String cluster, List<String> names) {
+      calls.add(List.copyOf(names));
+      // The world as it is when asked, answered after the hold (like a slow request).
+      Map<String, ServiceState> out = new LinkedHashMap<>();
+      for (String n : names) {
+        String td = services.get(n);
+        if (td != null) {
+          out.put(n, state(new ServiceRef(region, cluster, n), td));
+        }
+      }
+      try {
+        hold.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      return out;
+    }
+
+    static ServiceState state(ServiceRef ref, String td) {
+      return new ServiceState(
+          ref,
+          "arn:" + ref,
+          "ACTIVE",
+          td,
+          1,
+          1,
+          0,
+          "FARGATE",
+          null,
+          List.of(),
+          List.of(),
+          List.of());
+    }
+
+    @Override
+    public ServiceState updateService(ServiceRef ref, String taskDefinitionArn, int desiredCount) {
+      services.put(ref.service(), taskDefinitionArn);
+      return state(ref, taskDefinitionArn);
+    }
+
+    @Override
+    public ServiceState createService(CreateServiceRequest request) {
+      return updateService(request.ref(), request.taskDefinitionArn(), request.desiredCount());
+    }
+
+    @Override
+    public Optional<ClusterState> describeCluster(String region, String cluster) {
+      return Optional.empty();
+    }
+
+    @Override
+    public TaskDefinition registerTaskDefinition(String region, TaskDefinitionSpec spec) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Optional<TaskDefinition> describeTaskDefinition(String region, String arn) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<TaskDefinition> findTaskDefinitionByHash(
+        String region, String family, String contentHash) {
+      return Optional.empty();
+    }
+
+    @Override
+    public List<TaskState> listTasks(ServiceRef ref, boolean includeStopped) {
+      return List.of();
+    }
+  }
+}
