@@ -279,16 +279,7 @@ final class RunCommand implements Callable<Integer> {
     try (AwsProviders aws = AwsProviders.open(settings)) {
       Providers direct = aws.providers(roleArn);
       OncePerPassEcs ecs = new OncePerPassEcs(direct.ecs());
-      Providers providers =
-          new Providers(
-              direct.name(),
-              ecs,
-              direct.loadBalancing(),
-              direct.cloudWatch(),
-              direct.logs(),
-              direct.images(),
-              direct.network(),
-              direct.endpoints());
+      Providers providers = direct.withEcs(ecs);
       Clock clock = Clock.systemUTC();
       Finished end =
           drive(

@@ -1,9 +1,8 @@
 package dev.snailtrail.controller;
 
 import dev.snailtrail.provider.Ecs;
+import dev.snailtrail.provider.ForwardingEcs;
 import dev.snailtrail.provider.ServiceRef;
-import dev.snailtrail.provider.TaskDefinition;
-import dev.snailtrail.provider.TaskDefinitionSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,12 +38,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * a cluster, refetching all of them after every write would cost more than it saves. Services no
  * rollout manages, and every other call, go straight to the real port.
  */
-public final class ClusterBatchingEcs implements Ecs {
+public final class ClusterBatchingEcs extends ForwardingEcs {
 
   /** How long a cluster's snapshot answers reads unless told otherwise. */
   public static final Duration DEFAULT_FRESHNESS = Duration.ofSeconds(1);
 
-  private final Ecs real;
   private final ManagedServices managed;
   private final Clock clock;
   private final Duration freshness;
@@ -57,7 +55,7 @@ public final class ClusterBatchingEcs implements Ecs {
    *     being fetched share it)
    */
   public ClusterBatchingEcs(Ecs real, ManagedServices managed, Clock clock, Duration freshness) {
-    this.real = Objects.requireNonNull(real, "real");
+    super(real);
     this.managed = Objects.requireNonNull(managed, "managed");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.freshness = Objects.requireNonNull(freshness, "freshness");
@@ -271,32 +269,5 @@ public final class ClusterBatchingEcs implements Ecs {
     } finally {
       invalidate(ref);
     }
-  }
-
-  @Override
-  public Optional<ClusterState> describeCluster(String region, String cluster) {
-    return real.describeCluster(region, cluster);
-  }
-
-  @Override
-  public TaskDefinition registerTaskDefinition(String region, TaskDefinitionSpec spec) {
-    return real.registerTaskDefinition(region, spec);
-  }
-
-  @Override
-  public Optional<TaskDefinition> describeTaskDefinition(
-      String region, String arnOrFamilyRevision) {
-    return real.describeTaskDefinition(region, arnOrFamilyRevision);
-  }
-
-  @Override
-  public Optional<TaskDefinition> findTaskDefinitionByHash(
-      String region, String family, String contentHash) {
-    return real.findTaskDefinitionByHash(region, family, contentHash);
-  }
-
-  @Override
-  public List<TaskState> listTasks(ServiceRef ref, boolean includeStopped) {
-    return real.listTasks(ref, includeStopped);
   }
 }

@@ -500,15 +500,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
   }
 
   private static Providers withEcs(Providers p, Ecs ecs) {
-    return new Providers(
-        p.name(),
-        ecs,
-        p.loadBalancing(),
-        p.cloudWatch(),
-        p.logs(),
-        p.images(),
-        p.network(),
-        p.endpoints());
+    return p.withEcs(ecs);
   }
 
   private ReentrantLock lock(String name) {

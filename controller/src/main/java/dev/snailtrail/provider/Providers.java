@@ -13,4 +13,10 @@ public record Providers(
     Logs logs,
     Images images,
     Network network,
-    Endpoints endpoints) {}
+    Endpoints endpoints) {
+
+  /** These ports with another ECS: a decorator (cache, batching, counting) over this one. */
+  public Providers withEcs(Ecs other) {
+    return new Providers(name, other, loadBalancing, cloudWatch, logs, images, network, endpoints);
+  }
+}

@@ -1,9 +1,8 @@
 package dev.snailtrail.run;
 
 import dev.snailtrail.provider.Ecs;
+import dev.snailtrail.provider.ForwardingEcs;
 import dev.snailtrail.provider.ServiceRef;
-import dev.snailtrail.provider.TaskDefinition;
-import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.reconcile.RolloutStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,13 +17,12 @@ import java.util.Optional;
  * service too) share one {@code DescribeServices}. Creating or updating a service forgets what was
  * seen, and so does the start of every pass; everything else goes straight to the real port.
  */
-public final class OncePerPassEcs implements Ecs, PassListener {
+public final class OncePerPassEcs extends ForwardingEcs implements PassListener {
 
-  private final Ecs real;
   private final Map<String, Optional<ServiceState>> seen = new HashMap<>();
 
   public OncePerPassEcs(Ecs real) {
-    this.real = real;
+    super(real);
   }
 
   @Override
@@ -65,33 +63,6 @@ public final class OncePerPassEcs implements Ecs, PassListener {
       ServiceRef ref, String taskDefinitionArn, int desiredCount) {
     seen.clear();
     return real.updateService(ref, taskDefinitionArn, desiredCount);
-  }
-
-  @Override
-  public Optional<ClusterState> describeCluster(String region, String cluster) {
-    return real.describeCluster(region, cluster);
-  }
-
-  @Override
-  public TaskDefinition registerTaskDefinition(String region, TaskDefinitionSpec spec) {
-    return real.registerTaskDefinition(region, spec);
-  }
-
-  @Override
-  public Optional<TaskDefinition> describeTaskDefinition(
-      String region, String arnOrFamilyRevision) {
-    return real.describeTaskDefinition(region, arnOrFamilyRevision);
-  }
-
-  @Override
-  public Optional<TaskDefinition> findTaskDefinitionByHash(
-      String region, String family, String contentHash) {
-    return real.findTaskDefinitionByHash(region, family, contentHash);
-  }
-
-  @Override
-  public List<TaskState> listTasks(ServiceRef ref, boolean includeStopped) {
-    return real.listTasks(ref, includeStopped);
   }
 
   private static String key(String region, String cluster, String service) {

@@ -100,15 +100,7 @@ class ControllerTest {
                     throw e.getCause();
                   }
                 });
-    return new Providers(
-        p.name(),
-        ecs,
-        p.loadBalancing(),
-        p.cloudWatch(),
-        p.logs(),
-        p.images(),
-        p.network(),
-        p.endpoints());
+    return p.withEcs(ecs);
   }
 
   @AfterEach

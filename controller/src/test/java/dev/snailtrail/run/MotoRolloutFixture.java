@@ -195,16 +195,7 @@ final class MotoRolloutFixture {
       this.aws = AwsProviders.open(settings);
       Providers direct = aws.providers(rollout.spec().target().roleArn());
       OncePerPassEcs ecs = new OncePerPassEcs(direct.ecs());
-      Providers providers =
-          new Providers(
-              direct.name(),
-              ecs,
-              direct.loadBalancing(),
-              direct.cloudWatch(),
-              direct.logs(),
-              direct.images(),
-              direct.network(),
-              direct.endpoints());
+      Providers providers = direct.withEcs(ecs);
       Clock clock = Clock.systemUTC();
       this.commands = new Commands(clock);
       this.driver =

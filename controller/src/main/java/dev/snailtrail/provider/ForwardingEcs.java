@@ -1,0 +1,60 @@
+package dev.snailtrail.provider;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An {@link Ecs} that passes every call to another: decorators (per-pass caches, batching,
+ * counting) extend it and override only the calls they change.
+ */
+public abstract class ForwardingEcs implements Ecs {
+  protected final Ecs real;
+
+  protected ForwardingEcs(Ecs real) {
+    this.real = java.util.Objects.requireNonNull(real, "real");
+  }
+
+  @Override
+  public Optional<ClusterState> describeCluster(String region, String cluster) {
+    return real.describeCluster(region, cluster);
+  }
+
+  @Override
+  public Map<String, ServiceState> describeServices(
+      String region, String cluster, List<String> services) {
+    return real.describeServices(region, cluster, services);
+  }
+
+  @Override
+  public TaskDefinition registerTaskDefinition(String region, TaskDefinitionSpec spec) {
+    return real.registerTaskDefinition(region, spec);
+  }
+
+  @Override
+  public Optional<TaskDefinition> describeTaskDefinition(
+      String region, String arnOrFamilyRevision) {
+    return real.describeTaskDefinition(region, arnOrFamilyRevision);
+  }
+
+  @Override
+  public Optional<TaskDefinition> findTaskDefinitionByHash(
+      String region, String family, String contentHash) {
+    return real.findTaskDefinitionByHash(region, family, contentHash);
+  }
+
+  @Override
+  public ServiceState createService(CreateServiceRequest request) {
+    return real.createService(request);
+  }
+
+  @Override
+  public ServiceState updateService(ServiceRef ref, String taskDefinitionArn, int desiredCount) {
+    return real.updateService(ref, taskDefinitionArn, desiredCount);
+  }
+
+  @Override
+  public List<TaskState> listTasks(ServiceRef ref, boolean includeStopped) {
+    return real.listTasks(ref, includeStopped);
+  }
+}
