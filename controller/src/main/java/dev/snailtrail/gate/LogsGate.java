@@ -40,7 +40,7 @@ final class LogsGate {
               + " in "
               + gate.logGroup()
               + " at "
-              + first.timestamp()
+              + first.timestamp().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
               + ": "
               + line(first));
     }
@@ -71,7 +71,7 @@ final class LogsGate {
               + " has a line matching "
               + quoted(gate)
               + " at "
-              + first.timestamp()
+              + first.timestamp().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
               + ": "
               + line(first));
     }

@@ -128,7 +128,8 @@ final class AnalysisStep {
             b.message(
                 holding
                     ? "baking, holding: a provider is unreachable"
-                    : "baking until " + bakeEnd));
+                    : "baking until "
+                        + bakeEnd.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
     return p.result(min(nextWake(p, phase, gates), Duration.between(p.now, bakeEnd)));
   }
 

@@ -39,7 +39,15 @@ public final class Commands {
       throw new Refused("nothing awaits approval: " + describe(status));
     }
     int index = status.currentPhase().index();
-    p.update(b -> b.approvedPhase(index));
+    p.update(
+        b ->
+            b.approvedPhase(index)
+                .message(
+                    "approved by "
+                        + who(by)
+                        + "; "
+                        + status.currentPhase().name()
+                        + " starts next"));
     p.emit(
         EventType.Promoted,
         Severity.Normal,
