@@ -165,11 +165,15 @@ public final class Reconciler {
               + "`");
       return;
     }
+    announceStart(p, index);
+  }
+
+  private static void announceStart(Pass p, int index) {
     p.emit(
         EventType.PhaseStarted,
         Severity.Normal,
         Reason.PhaseReady,
-        "Phase " + (index + 1) + "/" + p.phaseCount() + " " + phase.name() + " started",
+        "Phase " + (index + 1) + "/" + p.phaseCount() + " " + p.phase(index).name() + " started",
         Map.of("index", Integer.toString(index)));
   }
 
@@ -178,12 +182,7 @@ public final class Reconciler {
     if (p.status.approvedPhase() >= index) {
       Phase phase = p.currentPhase();
       p.update(b -> b.step(Step.Deploying).message("phase " + phase.name() + " approved"));
-      p.emit(
-          EventType.PhaseStarted,
-          Severity.Normal,
-          Reason.PhaseReady,
-          "Phase " + (index + 1) + "/" + p.phaseCount() + " " + phase.name() + " started",
-          Map.of("index", Integer.toString(index)));
+      announceStart(p, index);
       return p.result(Duration.ZERO);
     }
     return p.result(null);
