@@ -2,10 +2,10 @@ package dev.snailtrail.api;
 
 import dev.snailtrail.controller.ControlPlane;
 import dev.snailtrail.controller.ControlPlane.RolloutView;
-import dev.snailtrail.reconcile.PhaseRef;
-import dev.snailtrail.reconcile.RolloutStatus;
-import dev.snailtrail.reconcile.StatusPhase;
-import dev.snailtrail.reconcile.Step;
+import dev.snailtrail.rollout.PhaseRef;
+import dev.snailtrail.rollout.RolloutStatus;
+import dev.snailtrail.rollout.StatusPhase;
+import dev.snailtrail.rollout.Step;
 import dev.snailtrail.spec.Phase;
 import dev.snailtrail.spec.load.Problem;
 import dev.snailtrail.spec.load.SpecWriter;

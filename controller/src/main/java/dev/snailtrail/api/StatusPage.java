@@ -2,7 +2,7 @@ package dev.snailtrail.api;
 
 import dev.snailtrail.controller.ControlPlane;
 import dev.snailtrail.controller.ControlPlane.RolloutView;
-import dev.snailtrail.reconcile.RolloutStatus;
+import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.trail.ConsoleTrailSink;
 import dev.snailtrail.trail.TrailEvent;
 import java.util.List;

@@ -87,7 +87,7 @@ final class AwsEcs implements Ecs {
   @Override
   public TaskDefinition registerTaskDefinition(String region, TaskDefinitionSpec spec) {
     EcsClient ecs = clients.ecs(region, roleArn);
-    var request = EcsMapping.register(spec.withHashTag());
+    var request = EcsMapping.register(spec);
     RegisterTaskDefinitionResponse response =
         calls.call(ECS, "RegisterTaskDefinition", () -> ecs.registerTaskDefinition(request));
     return EcsMapping.taskDefinition(response.taskDefinition(), response.tags());

@@ -2,7 +2,7 @@ package dev.snailtrail.cli;
 
 import dev.snailtrail.api.ApiClient;
 import dev.snailtrail.api.Resources;
-import dev.snailtrail.reconcile.StatusPhase;
+import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.spec.Durations;
 import java.time.Duration;
 import picocli.CommandLine;

@@ -1,10 +1,10 @@
 package dev.snailtrail.cli;
 
 import dev.snailtrail.api.Resources;
-import dev.snailtrail.gate.GateStatus;
-import dev.snailtrail.reconcile.PhaseRef;
-import dev.snailtrail.reconcile.RolloutStatus;
-import dev.snailtrail.reconcile.StatusPhase;
+import dev.snailtrail.rollout.GateStatus;
+import dev.snailtrail.rollout.PhaseRef;
+import dev.snailtrail.rollout.RolloutStatus;
+import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.trail.ConsoleTrailSink;
 import dev.snailtrail.trail.TrailEvent;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.snailtrail.cli;
 import dev.snailtrail.api.ApiClient;
 import dev.snailtrail.api.Resources;
 import dev.snailtrail.controller.ControlPlane.Verb;
-import dev.snailtrail.reconcile.RolloutStatus;
+import dev.snailtrail.rollout.RolloutStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

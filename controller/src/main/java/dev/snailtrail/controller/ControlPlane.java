@@ -1,6 +1,6 @@
 package dev.snailtrail.controller;
 
-import dev.snailtrail.reconcile.RolloutStatus;
+import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.load.SpecException;
 import dev.snailtrail.trail.TrailEvent;

@@ -10,7 +10,7 @@ import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.PreflightCheck;
 import dev.snailtrail.reconcile.ReconcileResult;
 import dev.snailtrail.reconcile.Reconciler;
-import dev.snailtrail.reconcile.RolloutStatus;
+import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.Target;
 import dev.snailtrail.spec.load.SpecException;

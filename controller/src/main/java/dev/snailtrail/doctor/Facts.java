@@ -16,7 +16,7 @@ import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
-import dev.snailtrail.reconcile.TaskDefinitions;
+import dev.snailtrail.rollout.TaskDefinitions;
 import dev.snailtrail.spec.ImageRef;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.Target;

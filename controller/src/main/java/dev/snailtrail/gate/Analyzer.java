@@ -1,5 +1,7 @@
 package dev.snailtrail.gate;
 
+import dev.snailtrail.rollout.GateResult;
+import dev.snailtrail.rollout.GateStatus;
 import dev.snailtrail.spec.Analysis;
 import java.time.Instant;
 

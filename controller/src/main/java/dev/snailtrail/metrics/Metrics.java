@@ -1,7 +1,7 @@
 package dev.snailtrail.metrics;
 
 import dev.snailtrail.reconcile.ReconcileResult;
-import dev.snailtrail.reconcile.RolloutStatus;
+import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Rollout;
 import java.time.Duration;
 

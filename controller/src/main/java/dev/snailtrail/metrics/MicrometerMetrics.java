@@ -1,9 +1,9 @@
 package dev.snailtrail.metrics;
 
 import dev.snailtrail.aws.AwsCallListener;
-import dev.snailtrail.gate.GateStatus;
 import dev.snailtrail.reconcile.ReconcileResult;
-import dev.snailtrail.reconcile.RolloutStatus;
+import dev.snailtrail.rollout.GateStatus;
+import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.trail.EventType;
 import dev.snailtrail.trail.TrailEvent;
@@ -29,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The {@link Metrics} port on Micrometer with a Prometheus registry: the one place Micrometer is
  * used. Serve {@link #scrape()} at {@code /metrics}. Label values stay bounded: rollout and phase
- * names, gate kinds, {@link dev.snailtrail.trail.Reason} names, AWS service and operation names;
+ * names, gate kinds, {@link dev.snailtrail.rollout.Reason} names, AWS service and operation names;
  * never ARNs, task ids or messages. Meter names and their meaning are listed in docs/metrics.md.
  */
 public final class MicrometerMetrics implements Metrics, AutoCloseable {

@@ -23,15 +23,15 @@ public interface Ecs {
         describeServices(ref.region(), ref.cluster(), List.of(ref.service())).get(ref.service()));
   }
 
-  /** Registers a new revision of the family. */
+  /** Registers a new revision of the family, with the spec's tags as given. */
   TaskDefinition registerTaskDefinition(String region, TaskDefinitionSpec spec);
 
   /** A task definition by ARN or {@code family:revision}, or empty. */
   Optional<TaskDefinition> describeTaskDefinition(String region, String arnOrFamilyRevision);
 
   /**
-   * The newest ACTIVE revision of the family registered from exactly this content (by the {@link
-   * TaskDefinitionSpec#contentHash()} tag), or empty.
+   * The newest ACTIVE revision of the family tagged with this content hash ({@link
+   * TaskDefinitionSpec#HASH_TAG}), or empty.
    */
   Optional<TaskDefinition> findTaskDefinitionByHash(
       String region, String family, String contentHash);

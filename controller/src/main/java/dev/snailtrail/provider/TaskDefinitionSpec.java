@@ -1,13 +1,8 @@
 package dev.snailtrail.provider;
 
 import dev.snailtrail.provider.Ecs.PortMapping;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The content of a task definition, as the controller registers it.
@@ -15,7 +10,7 @@ import java.util.TreeMap;
  * @param cpu task CPU units as ECS writes them ("512")
  * @param memory task memory in MiB ("1024")
  * @param requiresCompatibilities e.g. [FARGATE]
- * @param tags tags to register with (the content hash tag is added by {@link #withHashTag()})
+ * @param tags tags to register with
  */
 public record TaskDefinitionSpec(
     String family,
@@ -28,7 +23,10 @@ public record TaskDefinitionSpec(
     String taskRoleArn,
     Map<String, String> tags) {
 
-  /** The tag under which the content hash is recorded on registered revisions. */
+  /**
+   * The tag under which a registered revision records the content hash it was registered from
+   * ({@code dev.snailtrail.rollout.ContentHash}).
+   */
   public static final String HASH_TAG = "snailtrail.dev/content-hash";
 
   public TaskDefinitionSpec {
@@ -74,54 +72,8 @@ public record TaskDefinitionSpec(
     return containers.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
   }
 
-  /**
-   * A stable hash of everything but the tags: two specs with the same hash register the same
-   * revision, so a phase's content is never registered twice.
-   */
-  public String contentHash() {
-    StringBuilder b = new StringBuilder();
-    b.append(family)
-        .append('|')
-        .append(cpu)
-        .append('|')
-        .append(memory)
-        .append('|')
-        .append(networkMode);
-    b.append('|')
-        .append(requiresCompatibilities)
-        .append('|')
-        .append(executionRoleArn)
-        .append('|')
-        .append(taskRoleArn);
-    for (ContainerDefinition c : containers) {
-      b.append("|c:")
-          .append(c.name())
-          .append(',')
-          .append(c.image())
-          .append(',')
-          .append(c.essential());
-      b.append(',').append(c.portMappings()).append(',').append(new TreeMap<>(c.environment()));
-      b.append(',')
-          .append(c.healthCheck())
-          .append(',')
-          .append(c.logDriver())
-          .append(',')
-          .append(new TreeMap<>(c.logOptions()));
-    }
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(b.toString().getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
-  }
-
-  /** This spec with its content hash recorded as a tag. */
-  public TaskDefinitionSpec withHashTag() {
-    Map<String, String> t = new TreeMap<>(tags);
-    t.put(HASH_TAG, contentHash());
+  /** This spec with other tags. */
+  public TaskDefinitionSpec withTags(Map<String, String> newTags) {
     return new TaskDefinitionSpec(
         family,
         containers,
@@ -131,6 +83,6 @@ public record TaskDefinitionSpec(
         requiresCompatibilities,
         executionRoleArn,
         taskRoleArn,
-        t);
+        newTags);
   }
 }

@@ -1,10 +1,14 @@
 package dev.snailtrail.reconcile;
 
-import dev.snailtrail.gate.GateResult;
-import dev.snailtrail.gate.GateStatus;
+import dev.snailtrail.rollout.GateResult;
+import dev.snailtrail.rollout.GateStatus;
+import dev.snailtrail.rollout.PhaseRef;
+import dev.snailtrail.rollout.Reason;
+import dev.snailtrail.rollout.RolloutStatus;
+import dev.snailtrail.rollout.StatusPhase;
+import dev.snailtrail.rollout.Step;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.trail.EventType;
-import dev.snailtrail.trail.Reason;
 import dev.snailtrail.trail.Severity;
 import java.time.Clock;
 import java.time.Duration;

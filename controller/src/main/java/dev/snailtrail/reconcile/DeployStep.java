@@ -13,11 +13,15 @@ import dev.snailtrail.provider.Ecs.TaskState;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.rollout.ContentHash;
+import dev.snailtrail.rollout.Reason;
+import dev.snailtrail.rollout.StatusPhase;
+import dev.snailtrail.rollout.Step;
+import dev.snailtrail.rollout.TaskDefinitions;
 import dev.snailtrail.spec.Phase;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.Target;
 import dev.snailtrail.trail.EventType;
-import dev.snailtrail.trail.Reason;
 import dev.snailtrail.trail.Severity;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +61,7 @@ final class DeployStep {
       return false;
     }
     TaskDefinitionSpec spec = taskDefinition(p.rollout, index);
-    String hash = spec.contentHash();
+    String hash = ContentHash.of(spec);
     String region = p.service.region();
     Ecs ecs = providers.ecs();
     Optional<TaskDefinition> found = ecs.findTaskDefinitionByHash(region, spec.family(), hash);
@@ -72,7 +76,7 @@ final class DeployStep {
           "Task definition " + td.shortName() + " reused (same content)",
           data("revision", td.shortName(), "hash", hash));
     } else {
-      td = ecs.registerTaskDefinition(region, spec.withHashTag());
+      td = ecs.registerTaskDefinition(region, ContentHash.tagged(spec));
       p.emitFor(
           phase.name(),
           EventType.TaskDefinitionRegistered,

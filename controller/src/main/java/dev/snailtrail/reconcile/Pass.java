@@ -1,10 +1,12 @@
 package dev.snailtrail.reconcile;
 
 import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.rollout.PhaseRef;
+import dev.snailtrail.rollout.Reason;
+import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Phase;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.trail.EventType;
-import dev.snailtrail.trail.Reason;
 import dev.snailtrail.trail.Severity;
 import dev.snailtrail.trail.TrailEvent;
 import java.time.Duration;

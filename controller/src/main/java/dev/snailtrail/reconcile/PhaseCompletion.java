@@ -3,9 +3,11 @@ package dev.snailtrail.reconcile;
 import static dev.snailtrail.reconcile.Reconciler.data;
 import static dev.snailtrail.reconcile.Reconciler.shortName;
 
+import dev.snailtrail.rollout.Reason;
+import dev.snailtrail.rollout.StatusPhase;
+import dev.snailtrail.rollout.Step;
 import dev.snailtrail.spec.Phase;
 import dev.snailtrail.trail.EventType;
-import dev.snailtrail.trail.Reason;
 import dev.snailtrail.trail.Severity;
 import java.time.Duration;
 

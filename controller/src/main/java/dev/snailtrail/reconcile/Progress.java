@@ -1,9 +1,12 @@
 package dev.snailtrail.reconcile;
 
-import dev.snailtrail.gate.GateResult;
-import dev.snailtrail.gate.GateStatus;
+import dev.snailtrail.rollout.Condition;
+import dev.snailtrail.rollout.GateResult;
+import dev.snailtrail.rollout.GateStatus;
+import dev.snailtrail.rollout.Reason;
+import dev.snailtrail.rollout.RolloutStatus;
+import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.spec.Rollout;
-import dev.snailtrail.trail.Reason;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,13 +68,25 @@ final class Progress {
   private static List<Condition> conditions(RolloutStatus s, Instant now, Reason cause) {
     List<Condition> out = new ArrayList<>();
     boolean moving = s.phase() == StatusPhase.Progressing || s.phase() == StatusPhase.RollingBack;
-    out.add(keep(s, "Progressing", moving ? "True" : "False", cause, now));
+    out.add(keep(s, Condition.Type.Progressing, Condition.Status.of(moving), cause, now));
     boolean available =
         s.phase() == StatusPhase.Healthy
             || s.phase() == StatusPhase.Degraded
             || s.stablePhase().index() >= 0;
-    out.add(keep(s, "Available", available ? "True" : "Unknown", cause, now));
-    out.add(keep(s, "Paused", s.phase() == StatusPhase.Paused ? "True" : "False", cause, now));
+    out.add(
+        keep(
+            s,
+            Condition.Type.Available,
+            available ? Condition.Status.True : Condition.Status.Unknown,
+            cause,
+            now));
+    out.add(
+        keep(
+            s,
+            Condition.Type.Paused,
+            Condition.Status.of(s.phase() == StatusPhase.Paused),
+            cause,
+            now));
     return out;
   }
 
@@ -91,9 +106,9 @@ final class Progress {
    * this pass's cause (or one derived from the phase).
    */
   private static Condition keep(
-      RolloutStatus s, String type, String status, Reason cause, Instant now) {
+      RolloutStatus s, Condition.Type type, Condition.Status status, Reason cause, Instant now) {
     for (Condition c : s.conditions()) {
-      if (c.type().equals(type) && c.status().equals(status)) {
+      if (c.type() == type && c.status() == status) {
         return new Condition(type, status, c.reason(), s.message(), c.lastTransitionTime());
       }
     }

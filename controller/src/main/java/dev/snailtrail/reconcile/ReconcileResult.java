@@ -1,5 +1,6 @@
 package dev.snailtrail.reconcile;
 
+import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.trail.TrailEvent;
 import java.time.Duration;
 import java.util.List;

@@ -1,9 +1,12 @@
 package dev.snailtrail.reconcile;
 
+import dev.snailtrail.rollout.ContentHash;
+import dev.snailtrail.rollout.PhaseRef;
+import dev.snailtrail.rollout.Reason;
+import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.spec.Phase;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.trail.EventType;
-import dev.snailtrail.trail.Reason;
 import dev.snailtrail.trail.Severity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +30,7 @@ final class SpecChanges {
           phase.name(),
           Fingerprints.of(
               i,
-              deploy.taskDefinition(rollout, i).contentHash(),
+              ContentHash.of(deploy.taskDefinition(rollout, i)),
               phase,
               rollout.spec().template(),
               rollout.spec().analysis()));

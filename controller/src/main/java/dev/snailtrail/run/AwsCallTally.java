@@ -1,8 +1,8 @@
 package dev.snailtrail.run;
 
 import dev.snailtrail.aws.AwsCallListener;
-import dev.snailtrail.reconcile.RolloutStatus;
-import dev.snailtrail.reconcile.StatusPhase;
+import dev.snailtrail.rollout.RolloutStatus;
+import dev.snailtrail.rollout.StatusPhase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -3,7 +3,7 @@ package dev.snailtrail.run;
 import dev.snailtrail.provider.Ecs;
 import dev.snailtrail.provider.ForwardingEcs;
 import dev.snailtrail.provider.ServiceRef;
-import dev.snailtrail.reconcile.RolloutStatus;
+import dev.snailtrail.rollout.RolloutStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.snailtrail.run;
 
-import dev.snailtrail.reconcile.RolloutStatus;
+import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.trail.TrailEvent;
 import java.util.List;
 

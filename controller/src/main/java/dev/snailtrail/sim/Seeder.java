@@ -11,7 +11,8 @@ import dev.snailtrail.provider.Network.Subnet;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
-import dev.snailtrail.reconcile.TaskDefinitions;
+import dev.snailtrail.rollout.ContentHash;
+import dev.snailtrail.rollout.TaskDefinitions;
 import dev.snailtrail.spec.Gate;
 import dev.snailtrail.spec.Gate.Severity;
 import dev.snailtrail.spec.ImageRef;
@@ -244,7 +245,7 @@ final class Seeder {
 
   /** The task definition a template gives with this image (how the baseline was registered). */
   static TaskDefinitionSpec taskDefinition(Template t, String region, ImageRef image) {
-    return TaskDefinitions.fromTemplate(t, region, image).withHashTag();
+    return ContentHash.tagged(TaskDefinitions.fromTemplate(t, region, image));
   }
 
   private static Set<ImageRef> images(RolloutSpec spec) {

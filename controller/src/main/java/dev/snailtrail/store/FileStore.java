@@ -1,7 +1,7 @@
 package dev.snailtrail.store;
 
 import dev.snailtrail.json.Json;
-import dev.snailtrail.reconcile.RolloutStatus;
+import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.load.SpecException;
 import dev.snailtrail.spec.load.SpecLoader;

@@ -1,6 +1,6 @@
 package dev.snailtrail.store;
 
-import dev.snailtrail.reconcile.RolloutStatus;
+import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Rollout;
 import java.time.Instant;
 

@@ -1,6 +1,6 @@
 package dev.snailtrail.trail;
 
-import dev.snailtrail.reconcile.RolloutStatus;
+import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Phase;
 import dev.snailtrail.spec.Rollout;
 import java.time.ZoneOffset;

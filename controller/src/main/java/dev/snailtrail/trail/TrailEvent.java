@@ -1,5 +1,6 @@
 package dev.snailtrail.trail;
 
+import dev.snailtrail.rollout.Reason;
 import java.time.Instant;
 import java.util.Map;
 

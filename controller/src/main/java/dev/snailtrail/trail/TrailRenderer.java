@@ -1,7 +1,7 @@
 package dev.snailtrail.trail;
 
 import dev.snailtrail.json.Json;
-import dev.snailtrail.reconcile.RolloutStatus;
+import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Rollout;
 import java.util.List;
 

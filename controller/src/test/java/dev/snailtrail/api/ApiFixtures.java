@@ -1,7 +1,7 @@
 package dev.snailtrail.api;
 
+import dev.snailtrail.rollout.Reason;
 import dev.snailtrail.trail.EventType;
-import dev.snailtrail.trail.Reason;
 import dev.snailtrail.trail.Severity;
 import dev.snailtrail.trail.TrailEvent;
 import java.util.Map;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.snailtrail.controller.ControlPlane;
 import dev.snailtrail.json.Json;
-import dev.snailtrail.reconcile.StatusPhase;
+import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.trail.EventType;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -3,7 +3,7 @@ package dev.snailtrail.api;
 import dev.snailtrail.controller.ControlPlane;
 import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.ReconcileResult;
-import dev.snailtrail.reconcile.RolloutStatus;
+import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.load.SpecException;
 import dev.snailtrail.spec.load.SpecLoader;

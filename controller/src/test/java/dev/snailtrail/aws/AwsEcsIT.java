@@ -11,6 +11,7 @@ import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.rollout.ContentHash;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,7 +89,7 @@ class AwsEcsIT {
         ecs.describeTaskDefinition(REGION, "shine-api-gateway:1").orElseThrow();
     assertThat(described.status()).isEqualTo("ACTIVE");
     assertThat(described.spec().tags())
-        .containsEntry(TaskDefinitionSpec.HASH_TAG, spec.contentHash())
+        .containsEntry(TaskDefinitionSpec.HASH_TAG, ContentHash.of(spec))
         .containsEntry("team", "shine");
     TaskDefinitionSpec.ContainerDefinition api = described.spec().container("api");
     assertThat(api.image()).isEqualTo("repo/api:simple");
@@ -113,7 +114,7 @@ class AwsEcsIT {
   void findsTheRevisionRegisteredFromTheSameContentInsteadOfRegisteringAgain() {
     TaskDefinitionSpec simple = spec("shine-api-gateway", "repo/api:simple", Map.of());
     TaskDefinitionSpec hybrid = spec("shine-api-gateway", "repo/api:hybrid", Map.of());
-    assertThat(ecs.findTaskDefinitionByHash(REGION, "shine-api-gateway", simple.contentHash()))
+    assertThat(ecs.findTaskDefinitionByHash(REGION, "shine-api-gateway", ContentHash.of(simple)))
         .isEmpty();
 
     TaskDefinition first = ecs.registerTaskDefinition(REGION, simple);
@@ -132,14 +133,14 @@ class AwsEcsIT {
             Map.of("owner", "someone-else"));
 
     assertThat(
-            ecs.findTaskDefinitionByHash(REGION, "shine-api-gateway", simpleAgain.contentHash())
+            ecs.findTaskDefinitionByHash(REGION, "shine-api-gateway", ContentHash.of(simpleAgain))
                 .map(TaskDefinition::arn))
         .contains(first.arn());
     assertThat(
-            ecs.findTaskDefinitionByHash(REGION, "shine-api-gateway", hybrid.contentHash())
+            ecs.findTaskDefinitionByHash(REGION, "shine-api-gateway", ContentHash.of(hybrid))
                 .map(TaskDefinition::arn))
         .contains(second.arn());
-    assertThat(ecs.findTaskDefinitionByHash(REGION, "other-family", simple.contentHash()))
+    assertThat(ecs.findTaskDefinitionByHash(REGION, "other-family", ContentHash.of(simple)))
         .isEmpty();
     assertThat(
             sdk.listTaskDefinitions(r -> r.familyPrefix("shine-api-gateway")).taskDefinitionArns())
@@ -370,26 +371,28 @@ class AwsEcsIT {
     throw new AssertionError("condition not reached within 15 s");
   }
 
+  /** A spec tagged with its content hash, as the reconciler registers it. */
   static TaskDefinitionSpec spec(String family, String image, Map<String, String> env) {
-    return new TaskDefinitionSpec(
-        family,
-        List.of(
-            new TaskDefinitionSpec.ContainerDefinition(
-                "api",
-                image,
-                true,
-                List.of(new Ecs.PortMapping(5000, 5000, "tcp")),
-                env,
-                new TaskDefinitionSpec.HealthCheck(
-                    List.of("CMD-SHELL", "curl -f localhost:5000/health"), 30, 5, 3, 10),
-                "awslogs",
-                Map.of("awslogs-group", "/ecs/shine", "awslogs-region", REGION))),
-        "512",
-        "1024",
-        "awsvpc",
-        List.of("FARGATE"),
-        null,
-        null,
-        Map.of("team", "shine"));
+    return ContentHash.tagged(
+        new TaskDefinitionSpec(
+            family,
+            List.of(
+                new TaskDefinitionSpec.ContainerDefinition(
+                    "api",
+                    image,
+                    true,
+                    List.of(new Ecs.PortMapping(5000, 5000, "tcp")),
+                    env,
+                    new TaskDefinitionSpec.HealthCheck(
+                        List.of("CMD-SHELL", "curl -f localhost:5000/health"), 30, 5, 3, 10),
+                    "awslogs",
+                    Map.of("awslogs-group", "/ecs/shine", "awslogs-region", REGION))),
+            "512",
+            "1024",
+            "awsvpc",
+            List.of("FARGATE"),
+            null,
+            null,
+            Map.of("team", "shine")));
   }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.snailtrail.json.Json;
 import dev.snailtrail.moto.MotoServer;
+import dev.snailtrail.rollout.Reason;
 import dev.snailtrail.trail.EventType;
-import dev.snailtrail.trail.Reason;
 import dev.snailtrail.trail.Severity;
 import dev.snailtrail.trail.TrailEvent;
 import java.io.ByteArrayOutputStream;

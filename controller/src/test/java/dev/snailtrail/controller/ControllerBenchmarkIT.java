@@ -3,7 +3,7 @@ package dev.snailtrail.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.snailtrail.gate.GateEvaluator;
-import dev.snailtrail.reconcile.StatusPhase;
+import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.sim.Seed;
 import dev.snailtrail.sim.Simulator;
 import dev.snailtrail.spec.Rollout;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.snailtrail.json.Json;
 import dev.snailtrail.provider.ServiceRef;
-import dev.snailtrail.reconcile.RolloutStatus;
-import dev.snailtrail.reconcile.StatusPhase;
+import dev.snailtrail.rollout.RolloutStatus;
+import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.sim.Simulator;
 import dev.snailtrail.time.MutableClock;
 import dev.snailtrail.trail.EventType;

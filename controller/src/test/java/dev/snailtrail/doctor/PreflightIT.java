@@ -6,7 +6,7 @@ import dev.snailtrail.aws.AwsProviders;
 import dev.snailtrail.cli.Main;
 import dev.snailtrail.moto.MotoServer;
 import dev.snailtrail.provider.TaskDefinitionSpec;
-import dev.snailtrail.reconcile.TaskDefinitions;
+import dev.snailtrail.rollout.TaskDefinitions;
 import dev.snailtrail.spec.Rollout;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

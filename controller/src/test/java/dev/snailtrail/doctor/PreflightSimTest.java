@@ -9,7 +9,7 @@ import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
-import dev.snailtrail.reconcile.TaskDefinitions;
+import dev.snailtrail.rollout.TaskDefinitions;
 import dev.snailtrail.sim.Seed;
 import dev.snailtrail.sim.Seeded;
 import dev.snailtrail.sim.Simulator;

@@ -2,6 +2,8 @@ package dev.snailtrail.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.snailtrail.rollout.GateResult;
+import dev.snailtrail.rollout.GateStatus;
 import dev.snailtrail.spec.Analysis;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,6 +4,8 @@ import static dev.snailtrail.reconcile.RolloutScenario.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.snailtrail.rollout.StatusPhase;
+import dev.snailtrail.rollout.Step;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.trail.EventType;
 import org.junit.jupiter.api.Test;

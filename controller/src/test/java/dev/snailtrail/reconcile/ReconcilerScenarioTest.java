@@ -5,7 +5,11 @@ import static dev.snailtrail.reconcile.RolloutScenario.givenExistingService;
 import static dev.snailtrail.reconcile.RolloutScenario.givenFlaky;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.snailtrail.gate.GateResult;
+import dev.snailtrail.rollout.Condition;
+import dev.snailtrail.rollout.GateResult;
+import dev.snailtrail.rollout.PhaseRef;
+import dev.snailtrail.rollout.StatusPhase;
+import dev.snailtrail.rollout.Step;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.trail.EventType;
 import dev.snailtrail.trail.TrailEvent;
@@ -284,11 +288,11 @@ class ReconcilerScenarioTest {
       assertThat(s.recording.count("ecs.registerTaskDefinition")).isEqualTo(1);
       assertThat(s.recording.count("ecs.updateService")).isZero();
       assertThat(s.status.conditions())
-          .filteredOn(c -> c.type().equals("Paused"))
+          .filteredOn(c -> c.type() == Condition.Type.Paused)
           .singleElement()
           .satisfies(
               c -> {
-                assertThat(c.status()).isEqualTo("True");
+                assertThat(c.status()).isEqualTo(Condition.Status.True);
                 assertThat(c.reason().name()).isEqualTo("PreflightFailed");
               });
       assertThat(s.serviceState().taskDefinitionArn())

@@ -4,6 +4,7 @@ import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.sim.Seed;
 import dev.snailtrail.sim.Simulator;
 import dev.snailtrail.spec.Rollout;

@@ -3,9 +3,9 @@ package dev.snailtrail.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.snailtrail.aws.AwsCallListener;
-import dev.snailtrail.reconcile.PhaseRef;
-import dev.snailtrail.reconcile.RolloutStatus;
-import dev.snailtrail.reconcile.StatusPhase;
+import dev.snailtrail.rollout.PhaseRef;
+import dev.snailtrail.rollout.RolloutStatus;
+import dev.snailtrail.rollout.StatusPhase;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -20,6 +20,7 @@ import dev.snailtrail.provider.Logs.LogEvent;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.rollout.ContentHash;
 import dev.snailtrail.spec.Gate.MetricQuery;
 import dev.snailtrail.time.MutableClock;
 import java.net.URI;
@@ -362,12 +363,12 @@ class SimulatorTest {
     sim.registerTaskDefinition(
         REGION, Seeder.taskDefinition(SimFixtures.template(), REGION, image("hybrid")));
     assertThat(first.revision()).isEqualTo(1);
-    assertThat(sim.findTaskDefinitionByHash(REGION, "shine-api-gateway", spec.contentHash()))
+    assertThat(sim.findTaskDefinitionByHash(REGION, "shine-api-gateway", ContentHash.of(spec)))
         .contains(first);
     assertThat(sim.describeTaskDefinition(REGION, "shine-api-gateway:2").orElseThrow().revision())
         .isEqualTo(2);
     sim.deregisterTaskDefinition(REGION, first.arn());
-    assertThat(sim.findTaskDefinitionByHash(REGION, "shine-api-gateway", spec.contentHash()))
+    assertThat(sim.findTaskDefinitionByHash(REGION, "shine-api-gateway", ContentHash.of(spec)))
         .isEmpty();
   }
 

@@ -3,18 +3,18 @@ package dev.snailtrail.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.snailtrail.gate.GateResult;
-import dev.snailtrail.gate.GateStatus;
-import dev.snailtrail.reconcile.Condition;
-import dev.snailtrail.reconcile.PhaseRef;
-import dev.snailtrail.reconcile.RolloutStatus;
-import dev.snailtrail.reconcile.StatusPhase;
-import dev.snailtrail.reconcile.Step;
+import dev.snailtrail.rollout.Condition;
+import dev.snailtrail.rollout.GateResult;
+import dev.snailtrail.rollout.GateStatus;
+import dev.snailtrail.rollout.PhaseRef;
+import dev.snailtrail.rollout.Reason;
+import dev.snailtrail.rollout.RolloutStatus;
+import dev.snailtrail.rollout.StatusPhase;
+import dev.snailtrail.rollout.Step;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.load.SpecLoader;
 import dev.snailtrail.time.MutableClock;
 import dev.snailtrail.trail.EventType;
-import dev.snailtrail.trail.Reason;
 import dev.snailtrail.trail.Severity;
 import dev.snailtrail.trail.TrailEvent;
 import java.nio.charset.StandardCharsets;
@@ -145,7 +145,11 @@ class FileStoreTest {
             .conditions(
                 List.of(
                     new Condition(
-                        "Available", "False", Reason.GateFailed, "gate failed", T0.plusSeconds(7))))
+                        Condition.Type.Available,
+                        Condition.Status.False,
+                        Reason.GateFailed,
+                        "gate failed",
+                        T0.plusSeconds(7))))
             .progress(62)
             .phaseStartedAt(T0.plusNanos(123_456_789))
             .bakeStartedAt(null)

@@ -1,4 +1,4 @@
-package dev.snailtrail.reconcile;
+package dev.snailtrail.rollout;
 
 /**
  * A phase by position and name. Index -1 is the baseline: what the service ran before the rollout.

@@ -1,4 +1,4 @@
-package dev.snailtrail.gate;
+package dev.snailtrail.rollout;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package dev.snailtrail.trail;
+package dev.snailtrail.rollout;
 
 /**
  * The one vocabulary of reasons, shared by conditions, trail events and metric labels. UpperCamel,
@@ -35,5 +35,7 @@ public enum Reason {
   Drift,
   PreflightFailed,
   SpecChanged,
-  RolloutComplete
+  RolloutComplete,
+  /** A pass failed on a bug in the controller (not on a provider); the log has the trace. */
+  InternalError
 }

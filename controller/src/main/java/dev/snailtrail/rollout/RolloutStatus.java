@@ -1,6 +1,5 @@
-package dev.snailtrail.reconcile;
+package dev.snailtrail.rollout;
 
-import dev.snailtrail.gate.GateStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +83,34 @@ public record RolloutStatus(
         -1,
         Map.of(),
         0);
+  }
+
+  /**
+   * This status marked as stuck on a bug: the pass that found it wrote nothing else, the controller
+   * retries with back-off, and the next pass that succeeds clears the mark (its conditions are
+   * derived afresh).
+   *
+   * @param summary the exception in one line, no stack trace
+   */
+  public RolloutStatus withInternalError(String summary, Instant now) {
+    List<Condition> kept = new java.util.ArrayList<>();
+    Condition previous = null;
+    for (Condition c : conditions) {
+      if (c.type() == Condition.Type.InternalError) {
+        previous = c;
+      } else {
+        kept.add(c);
+      }
+    }
+    String msg = "internal error (a bug, not an outage; see the controller log): " + summary;
+    kept.add(
+        new Condition(
+            Condition.Type.InternalError,
+            Condition.Status.True,
+            Reason.InternalError,
+            msg,
+            previous != null ? previous.lastTransitionTime() : now));
+    return toBuilder().conditions(kept).message(msg).build();
   }
 
   /** A builder seeded with this status, for the few fields a transition changes. */

@@ -1,4 +1,4 @@
-package dev.snailtrail.reconcile;
+package dev.snailtrail.rollout;
 
 /** Where a rollout stands as a whole ({@code status.phase}). */
 public enum StatusPhase {

@@ -1,4 +1,4 @@
-package dev.snailtrail.reconcile;
+package dev.snailtrail.rollout;
 
 /** What the controller is doing within the current phase ({@code status.step}). */
 public enum Step {

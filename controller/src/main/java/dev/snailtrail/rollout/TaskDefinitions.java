@@ -1,4 +1,4 @@
-package dev.snailtrail.reconcile;
+package dev.snailtrail.rollout;
 
 import dev.snailtrail.provider.Ecs.PortMapping;
 import dev.snailtrail.provider.TaskDefinitionSpec;

@@ -1,4 +1,4 @@
-package dev.snailtrail.gate;
+package dev.snailtrail.rollout;
 
 /** The verdict on a gate under its analysis rules. */
 public enum GateResult {
