@@ -13,4 +13,13 @@ public record TaskDefinition(
   public String shortName() {
     return family + ":" + revision;
   }
+
+  /** {@code family:revision} of a task definition ARN ("none" for null). */
+  public static String shortName(String taskDefinitionArn) {
+    if (taskDefinitionArn == null) {
+      return "none";
+    }
+    int slash = taskDefinitionArn.lastIndexOf('/');
+    return slash >= 0 ? taskDefinitionArn.substring(slash + 1) : taskDefinitionArn;
+  }
 }

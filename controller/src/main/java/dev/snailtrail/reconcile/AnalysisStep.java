@@ -1,6 +1,6 @@
 package dev.snailtrail.reconcile;
 
-import static dev.snailtrail.reconcile.Reconciler.data;
+import static dev.snailtrail.reconcile.Pass.data;
 
 import dev.snailtrail.gate.Analyzer;
 import dev.snailtrail.gate.GateContext;
@@ -11,7 +11,6 @@ import dev.snailtrail.provider.Providers;
 import dev.snailtrail.rollout.GateResult;
 import dev.snailtrail.rollout.GateStatus;
 import dev.snailtrail.rollout.Reason;
-import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.rollout.Step;
 import dev.snailtrail.spec.Durations;
 import dev.snailtrail.spec.Gate;
@@ -72,7 +71,7 @@ final class AnalysisStep {
                 + g.message()
                 + "; check the provider, then `snailtrail resume`";
         p.emit(EventType.Paused, Severity.Warning, Reason.GateInconclusive, "Paused: " + msg);
-        p.update(b -> b.phase(StatusPhase.Paused).pausedFrom(StatusPhase.Progressing).message(msg));
+        Transitions.pause(p, msg);
         return p.result(null);
       }
     }
@@ -89,7 +88,7 @@ final class AnalysisStep {
             Severity.Normal,
             Reason.GatesPassing,
             "All " + gates.size() + " gates passed; baking for " + Durations.format(phase.bake()));
-        p.update(b -> b.step(Step.Baking).bakeStartedAt(p.now).message("baking"));
+        Transitions.startBake(p);
         return p.result(nextWake(p, phase, gates));
       }
       Instant deadline = p.status.phaseStartedAt().plus(p.rollout.spec().progressDeadline());
@@ -100,8 +99,7 @@ final class AnalysisStep {
                   + summary(gates)
                   + "); not rolling back for an outage: `snailtrail resume` when it is back";
           p.emit(EventType.Paused, Severity.Warning, Reason.ProviderUnavailable, "Paused: " + msg);
-          p.update(
-              b -> b.phase(StatusPhase.Paused).pausedFrom(StatusPhase.Progressing).message(msg));
+          Transitions.pause(p, msg);
           return p.result(null);
         }
         return RollbackStep.begin(
@@ -215,7 +213,7 @@ final class AnalysisStep {
       wake = wake == null ? d : min(wake, d);
     }
     if (wake == null) {
-      wake = Reconciler.POLL;
+      wake = Pass.POLL;
     }
     return wake.isNegative() ? Duration.ZERO : wake;
   }

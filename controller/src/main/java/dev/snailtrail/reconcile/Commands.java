@@ -106,9 +106,7 @@ public final class Commands {
       throw new Refused("only a moving rollout can be paused: " + describe(status));
     }
     Pass p = new Pass(rollout, generation, status, clock.instant());
-    p.update(
-        b ->
-            b.pausedFrom(status.phase()).phase(StatusPhase.Paused).message("paused by " + who(by)));
+    Transitions.pause(p, "paused by " + who(by));
     p.emit(EventType.Paused, Severity.Normal, Reason.ManualPause, "Paused by " + who(by));
     return p.result(null);
   }
@@ -118,19 +116,13 @@ public final class Commands {
       throw new Refused("only a paused rollout can be resumed: " + describe(status));
     }
     Pass p = new Pass(rollout, generation, status, clock.instant());
-    StatusPhase back = status.pausedFrom() != null ? status.pausedFrom() : StatusPhase.Progressing;
     List<GateStatus> reset =
         status.gates().stream()
             .map(g -> g.result() == GateResult.Inconclusive ? GateStatus.initial(g.name()) : g)
             .toList();
     // A resumed phase gets a fresh deadline: the pause was a person's decision, not slowness.
-    p.update(
-        b ->
-            b.phase(back)
-                .pausedFrom(null)
-                .gates(reset)
-                .phaseStartedAt(status.phaseStartedAt() == null ? null : p.now)
-                .message("resumed by " + who(by)));
+    Transitions.resume(p, "resumed by " + who(by));
+    p.update(b -> b.gates(reset).phaseStartedAt(status.phaseStartedAt() == null ? null : p.now));
     p.emit(EventType.Resumed, Severity.Normal, Reason.ManualResume, "Resumed by " + who(by));
     return p.result(Duration.ZERO);
   }
@@ -152,19 +144,12 @@ public final class Commands {
       throw new Refused("retry applies to a rolled-back rollout: " + describe(status));
     }
     Pass p = new Pass(rollout, generation, status, clock.instant());
-    int index = status.failedPhase().index();
-    p.update(
-        b ->
-            b.phase(StatusPhase.Progressing)
-                .approvedPhase(index)
-                .rollbackTarget(null)
-                .failedPhase(null));
     p.emit(
         EventType.Retried,
         Severity.Normal,
         Reason.ManualRetry,
         "Retry of " + status.failedPhase().name() + " by " + who(by));
-    Reconciler.enterPhase(p, index);
+    Transitions.retry(p);
     return p.result(Duration.ZERO);
   }
 

@@ -1,7 +1,7 @@
 package dev.snailtrail.reconcile;
 
-import static dev.snailtrail.reconcile.Reconciler.data;
-import static dev.snailtrail.reconcile.Reconciler.shortName;
+import static dev.snailtrail.provider.TaskDefinition.shortName;
+import static dev.snailtrail.reconcile.Pass.data;
 
 import dev.snailtrail.provider.Ecs;
 import dev.snailtrail.provider.Ecs.CreateServiceRequest;
@@ -15,9 +15,8 @@ import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.rollout.ContentHash;
 import dev.snailtrail.rollout.Reason;
-import dev.snailtrail.rollout.StatusPhase;
-import dev.snailtrail.rollout.Step;
 import dev.snailtrail.rollout.TaskDefinitions;
+import dev.snailtrail.spec.Durations;
 import dev.snailtrail.spec.Phase;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.Target;
@@ -85,7 +84,7 @@ final class DeployStep {
           "Task definition " + td.shortName() + " registered (" + mainImage(spec, p.rollout) + ")",
           data("revision", td.shortName(), "hash", hash));
     }
-    p.update(b -> b.revisions(Reconciler.with(p.status.revisions(), phase.name(), td.arn())));
+    p.recordRevision(phase.name(), td.arn());
     return true;
   }
 
@@ -107,7 +106,7 @@ final class DeployStep {
                 + ": fix what preflight found, then `snailtrail resume "
                 + p.rollout.name()
                 + "`");
-        p.update(b -> b.phase(StatusPhase.Paused).pausedFrom(StatusPhase.Progressing).message(msg));
+        Transitions.pause(p, msg);
         return p.result(null);
       }
     }
@@ -121,7 +120,7 @@ final class DeployStep {
         String msg =
             "service " + p.service.service() + " disappeared from cluster " + p.service.cluster();
         p.emit(EventType.DriftDetected, Severity.Error, Reason.ServiceMissing, msg);
-        p.update(b -> b.phase(StatusPhase.Paused).pausedFrom(StatusPhase.Progressing).message(msg));
+        Transitions.pause(p, msg);
         return p.result(null);
       }
       providers.ecs().createService(createRequest(p, arn, phase.desiredCount()));
@@ -137,21 +136,15 @@ final class DeployStep {
               + phase.desiredCount()
               + " tasks",
           data("revision", shortName(arn)));
-      p.update(
-          b ->
-              b.step(Step.Waiting).phaseStartedAt(p.now).message("waiting for ECS to start tasks"));
-      return p.result(Reconciler.POLL);
+      Transitions.awaitDeployment(p, p.now, "waiting for ECS to start tasks");
+      return p.result(Pass.POLL);
     }
     ServiceState s = current.get();
     if (arn.equals(s.taskDefinitionArn()) && s.desiredCount() == phase.desiredCount()) {
       // Already shows the effect (a pass that crashed after updating, or a phase with the same
       // content as the last): nothing to do but wait.
       Instant began = s.primary().map(Deployment::createdAt).orElse(p.now);
-      p.update(
-          b ->
-              b.step(Step.Waiting)
-                  .phaseStartedAt(began == null ? p.now : began)
-                  .message("deployment under way"));
+      Transitions.awaitDeployment(p, began == null ? p.now : began, "deployment under way");
       return p.result(Duration.ZERO);
     }
     providers.ecs().updateService(p.service, arn, phase.desiredCount());
@@ -161,9 +154,8 @@ final class DeployStep {
         Reason.ServiceUpdated,
         "Service updated to " + shortName(arn) + " with " + phase.desiredCount() + " tasks",
         data("revision", shortName(arn), "from", shortName(s.taskDefinitionArn())));
-    p.update(
-        b -> b.step(Step.Waiting).phaseStartedAt(p.now).message("waiting for the ECS deployment"));
-    return p.result(Reconciler.POLL);
+    Transitions.awaitDeployment(p, p.now, "waiting for the ECS deployment");
+    return p.result(Pass.POLL);
   }
 
   ReconcileResult await(Pass p) {
@@ -189,11 +181,7 @@ final class DeployStep {
               + " tasks running "
               + shortName(arn),
           data("revision", shortName(arn)));
-      p.update(
-          b ->
-              b.step(Step.Analyzing)
-                  .gates(AnalysisStep.initialGates(phase))
-                  .message("analyzing gates"));
+      Transitions.deploymentCompleted(p);
       return p.result(Duration.ZERO);
     }
     if (primary != null && "FAILED".equals(primary.rolloutState())) {
@@ -215,7 +203,7 @@ final class DeployStep {
           "phase "
               + phase.name()
               + " not deployed within "
-              + dev.snailtrail.spec.Durations.format(p.rollout.spec().progressDeadline())
+              + Durations.format(p.rollout.spec().progressDeadline())
               + ": "
               + s.runningCount()
               + "/"
@@ -236,7 +224,7 @@ final class DeployStep {
                     + " pending"
                     + targetSummary(p)));
     Duration untilDeadline = Duration.between(p.now, deadline);
-    return p.result(untilDeadline.compareTo(Reconciler.POLL) < 0 ? untilDeadline : Reconciler.POLL);
+    return p.result(untilDeadline.compareTo(Pass.POLL) < 0 ? untilDeadline : Pass.POLL);
   }
 
   static boolean drifted(ServiceState s, String arn, int desired) {
@@ -270,12 +258,7 @@ final class DeployStep {
             shortName(arn),
             "seen",
             s == null ? null : shortName(s.taskDefinitionArn())));
-    p.update(
-        b ->
-            b.step(Step.Deploying)
-                .gates(List.of())
-                .bakeStartedAt(null)
-                .message("re-asserting after drift"));
+    Transitions.reassert(p);
     return p.result(Duration.ZERO);
   }
 

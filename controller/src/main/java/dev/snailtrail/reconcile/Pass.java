@@ -12,14 +12,20 @@ import dev.snailtrail.trail.TrailEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * One reconcile pass: what it observed, the status it is building and the events it emits. Lives
  * for a single pass; nothing here survives it except through {@link #result(Duration)}.
  */
 final class Pass {
+  /** How often a pass looks again while ECS works (deployments, rollbacks). */
+  static final Duration POLL = Duration.ofSeconds(5);
+
   final Rollout rollout;
   final long generation;
   final Instant now;
@@ -52,8 +58,40 @@ final class Pass {
     return index < 0 ? PhaseRef.BASELINE : new PhaseRef(index, phase(index).name());
   }
 
-  void update(java.util.function.UnaryOperator<RolloutStatus.Builder> change) {
+  /**
+   * Changes the bookkeeping of the status (gates, revisions, messages, times). The phase and step
+   * change only through {@link Transitions}, so this refuses a change to them.
+   */
+  void update(UnaryOperator<RolloutStatus.Builder> change) {
+    RolloutStatus next = change.apply(status.toBuilder()).build();
+    if (next.phase() != status.phase() || next.step() != status.step()) {
+      throw new IllegalStateException(
+          "status phase and step change only through Transitions, not in an update");
+    }
+    status = next;
+  }
+
+  /** Changes the phase and step: for {@link Transitions} alone. */
+  void move(UnaryOperator<RolloutStatus.Builder> change) {
     status = change.apply(status.toBuilder()).build();
+  }
+
+  /** Records the revision registered (or found) for a phase. */
+  void recordRevision(String phaseName, String arn) {
+    Map<String, String> copy = new LinkedHashMap<>(status.revisions());
+    copy.put(phaseName, arn);
+    update(b -> b.revisions(copy));
+  }
+
+  /** Event data from key/value pairs; pairs whose value is null are left out. */
+  static Map<String, String> data(String... keyValues) {
+    Map<String, String> m = new HashMap<>();
+    for (int i = 0; i + 1 < keyValues.length; i += 2) {
+      if (keyValues[i + 1] != null) {
+        m.put(keyValues[i], keyValues[i + 1]);
+      }
+    }
+    return m;
   }
 
   void emit(EventType type, Severity severity, Reason reason, String message) {

@@ -1,10 +1,9 @@
 package dev.snailtrail.reconcile;
 
-import static dev.snailtrail.reconcile.Reconciler.data;
-import static dev.snailtrail.reconcile.Reconciler.shortName;
+import static dev.snailtrail.provider.TaskDefinition.shortName;
+import static dev.snailtrail.reconcile.Pass.data;
 
 import dev.snailtrail.rollout.Reason;
-import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.rollout.Step;
 import dev.snailtrail.spec.Phase;
 import dev.snailtrail.trail.EventType;
@@ -26,13 +25,7 @@ final class PhaseCompletion {
         Reason.BakeComplete,
         marker,
         data("revision", revision, "marker", phase.marker(), "index", Integer.toString(index)));
-    p.update(b -> b.stablePhase(p.ref(index)).failedPhase(null).rollbackTarget(null));
-    if (index + 1 >= p.phaseCount()) {
-      p.update(
-          b ->
-              b.phase(StatusPhase.Healthy)
-                  .step(Step.Done)
-                  .message("all " + p.phaseCount() + " phases complete; running " + revision));
+    if (Transitions.completePhase(p, revision)) {
       p.emit(
           EventType.RolloutCompleted,
           Severity.Normal,
@@ -46,7 +39,6 @@ final class PhaseCompletion {
           data("revision", revision));
       return p.result(null);
     }
-    Reconciler.enterPhase(p, index + 1);
     return p.result(p.status.step() == Step.AwaitingApproval ? null : Duration.ZERO);
   }
 }

@@ -3,21 +3,16 @@ package dev.snailtrail.reconcile;
 import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
-import dev.snailtrail.rollout.PhaseRef;
 import dev.snailtrail.rollout.Reason;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.StatusPhase;
-import dev.snailtrail.rollout.Step;
-import dev.snailtrail.spec.Phase;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.trail.EventType;
 import dev.snailtrail.trail.Severity;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -31,8 +26,6 @@ import java.util.function.Function;
  * the caller backs off and retries the pass. They never become a rollback.
  */
 public final class Reconciler {
-  static final Duration POLL = Duration.ofSeconds(5);
-
   private final Providers providers;
   private final Clock clock;
   private final DeployStep deploy;
@@ -97,15 +90,7 @@ public final class Reconciler {
   private ReconcileResult start(Pass p) {
     Rollout r = p.rollout;
     Optional<ServiceState> existing = providers.ecs().describeService(p.service);
-    Phase first = p.phase(0);
-    p.update(
-        b ->
-            b.observedGeneration(p.generation)
-                .phase(StatusPhase.Progressing)
-                .currentPhase(p.ref(0))
-                .stablePhase(PhaseRef.BASELINE)
-                .phaseFingerprints(SpecChanges.fingerprints(r, deploy))
-                .message("starting"));
+    Transitions.begin(p, SpecChanges.fingerprints(r, deploy));
     if (existing.isPresent()) {
       ServiceState s = existing.get();
       p.update(b -> b.baseline(s.taskDefinitionArn()).baselineDesiredCount(s.desiredCount()));
@@ -120,12 +105,12 @@ public final class Reconciler {
               + "); create it, or set spec.target.createIfMissing: true to create it from the"
               + " first phase";
       p.emit(EventType.PreflightFailed, Severity.Error, Reason.ServiceMissing, msg);
-      p.update(b -> b.phase(StatusPhase.Paused).pausedFrom(StatusPhase.Progressing).message(msg));
+      Transitions.pause(p, msg);
       return p.result(null);
     }
     String baseline =
         existing
-            .map(s -> "baseline " + shortName(s.taskDefinitionArn()))
+            .map(s -> "baseline " + TaskDefinition.shortName(s.taskDefinitionArn()))
             .orElse("no existing service");
     p.emit(
         EventType.RolloutStarted,
@@ -138,85 +123,15 @@ public final class Reconciler {
             + " phases, "
             + baseline,
         existing.isPresent() ? Map.of("baseline", existing.get().taskDefinitionArn()) : Map.of());
-    enterPhase(p, 0);
+    Transitions.enterPhase(p, 0);
     return p.result(Duration.ZERO);
   }
 
-  /** Moves to phase {@code index}: either awaiting approval or deploying. */
-  static void enterPhase(Pass p, int index) {
-    Phase phase = p.phase(index);
-    p.update(
-        b ->
-            b.currentPhase(p.ref(index))
-                .gates(List.of())
-                .phaseStartedAt(null)
-                .bakeStartedAt(null)
-                .step(Step.Deploying)
-                .message("phase " + phase.name() + " starting"));
-    if (phase.approval() == Phase.Approval.MANUAL && p.status.approvedPhase() < index) {
-      p.update(
-          b ->
-              b.step(Step.AwaitingApproval)
-                  .message("waiting for approval to start " + phase.name()));
-      p.emit(
-          EventType.ApprovalRequired,
-          Severity.Normal,
-          Reason.ApprovalRequired,
-          "Phase "
-              + phase.name()
-              + " needs approval: run `snailtrail approve "
-              + p.rollout.name()
-              + "`");
-      return;
-    }
-    announceStart(p, index);
-  }
-
-  private static void announceStart(Pass p, int index) {
-    p.emit(
-        EventType.PhaseStarted,
-        Severity.Normal,
-        Reason.PhaseReady,
-        "Phase " + (index + 1) + "/" + p.phaseCount() + " " + p.phase(index).name() + " started",
-        Map.of("index", Integer.toString(index)));
-  }
-
   private ReconcileResult awaitApproval(Pass p) {
-    int index = p.status.currentPhase().index();
-    if (p.status.approvedPhase() >= index) {
-      Phase phase = p.currentPhase();
-      p.update(b -> b.step(Step.Deploying).message("phase " + phase.name() + " approved"));
-      announceStart(p, index);
+    if (p.status.approvedPhase() >= p.status.currentPhase().index()) {
+      Transitions.approved(p);
       return p.result(Duration.ZERO);
     }
     return p.result(null);
-  }
-
-  static String shortName(String taskDefinitionArn) {
-    if (taskDefinitionArn == null) {
-      return "none";
-    }
-    int slash = taskDefinitionArn.lastIndexOf('/');
-    return slash >= 0 ? taskDefinitionArn.substring(slash + 1) : taskDefinitionArn;
-  }
-
-  static Map<String, String> with(Map<String, String> map, String key, String value) {
-    Map<String, String> copy = new LinkedHashMap<>(map);
-    if (value == null) {
-      copy.remove(key);
-    } else {
-      copy.put(key, value);
-    }
-    return copy;
-  }
-
-  static Map<String, String> data(String... keyValues) {
-    Map<String, String> m = new HashMap<>();
-    for (int i = 0; i + 1 < keyValues.length; i += 2) {
-      if (keyValues[i + 1] != null) {
-        m.put(keyValues[i], keyValues[i + 1]);
-      }
-    }
-    return m;
   }
 }

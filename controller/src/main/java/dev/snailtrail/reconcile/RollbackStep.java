@@ -1,15 +1,13 @@
 package dev.snailtrail.reconcile;
 
-import static dev.snailtrail.reconcile.Reconciler.data;
-import static dev.snailtrail.reconcile.Reconciler.shortName;
+import static dev.snailtrail.provider.TaskDefinition.shortName;
+import static dev.snailtrail.reconcile.Pass.data;
 
 import dev.snailtrail.provider.Ecs.Deployment;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.rollout.PhaseRef;
 import dev.snailtrail.rollout.Reason;
-import dev.snailtrail.rollout.StatusPhase;
-import dev.snailtrail.rollout.Step;
 import dev.snailtrail.spec.Durations;
 import dev.snailtrail.spec.Phase;
 import dev.snailtrail.trail.EventType;
@@ -48,22 +46,7 @@ final class RollbackStep {
   }
 
   static ReconcileResult begin(Pass p, Reason reason, String why, PhaseRef target) {
-    PhaseRef from = p.status.currentPhase();
-    p.emit(
-        EventType.RollbackStarted,
-        Severity.Warning,
-        reason,
-        "Rolling back from " + from.name() + " to " + target.name() + ": " + why,
-        data("from", from.name(), "to", target.name(), "reason", reason.name()));
-    p.update(
-        b ->
-            b.phase(StatusPhase.RollingBack)
-                .step(Step.RollingBack)
-                .rollbackTarget(target)
-                .failedPhase(from)
-                .phaseStartedAt(p.now)
-                .bakeStartedAt(null)
-                .message("rolling back to " + target.name() + ": " + why));
+    Transitions.beginRollback(p, reason, why, target);
     return p.result(Duration.ZERO);
   }
 
@@ -107,7 +90,7 @@ final class RollbackStep {
               + " tasks",
           data("revision", shortName(arn), "from", shortName(s.taskDefinitionArn())));
       p.update(b -> b.phaseStartedAt(p.now));
-      return p.result(Reconciler.POLL);
+      return p.result(Pass.POLL);
     }
     Deployment primary = s.primary().orElse(null);
     String state = primary == null ? "COMPLETED" : primary.rolloutState();
@@ -131,13 +114,7 @@ final class RollbackStep {
           Reason.RollbackComplete,
           msg,
           data("to", target.name(), "revision", shortName(arn)));
-      p.update(
-          b ->
-              b.phase(StatusPhase.Degraded)
-                  .step(Step.Done)
-                  .currentPhase(target.isBaseline() ? p.status.currentPhase() : target)
-                  .stablePhase(target)
-                  .message(msg));
+      Transitions.rollbackCompleted(p, target, msg);
       return p.result(null);
     }
     if ("FAILED".equals(state)) {
@@ -170,7 +147,7 @@ final class RollbackStep {
                     + "/"
                     + desired
                     + " running"));
-    return p.result(Reconciler.POLL);
+    return p.result(Pass.POLL);
   }
 
   private static ReconcileResult fail(Pass p, String why) {
@@ -179,7 +156,7 @@ final class RollbackStep {
         Severity.Error,
         Reason.RollbackFailed,
         "Rollback failed: " + why + "; needs a person");
-    p.update(b -> b.phase(StatusPhase.Failed).step(Step.Done).message(why));
+    Transitions.rollbackFailed(p, why);
     return p.result(null);
   }
 }

@@ -1,7 +1,6 @@
 package dev.snailtrail.reconcile;
 
 import dev.snailtrail.rollout.ContentHash;
-import dev.snailtrail.rollout.PhaseRef;
 import dev.snailtrail.rollout.Reason;
 import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.spec.Phase;
@@ -73,14 +72,6 @@ final class SpecChanges {
     if (p.status.phase() == StatusPhase.Degraded && p.status.failedPhase() != null) {
       from = Math.min(earliest, p.status.failedPhase().index());
     }
-    int restart = Math.min(from, phases.size() - 1);
-    p.update(
-        b ->
-            b.phase(StatusPhase.Progressing)
-                .pausedFrom(null)
-                .stablePhase(restart == 0 ? PhaseRef.BASELINE : p.ref(restart - 1))
-                .rollbackTarget(null)
-                .failedPhase(null));
-    Reconciler.enterPhase(p, restart);
+    Transitions.restart(p, Math.min(from, phases.size() - 1));
   }
 }
