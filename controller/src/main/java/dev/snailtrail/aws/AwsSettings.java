@@ -44,14 +44,18 @@ public record AwsSettings(
     Objects.requireNonNull(retries, "retries");
     Objects.requireNonNull(breaker, "breaker");
     listener = listener == null ? AwsCallListener.NOOP : listener;
-    clock = clock == null ? Clock.systemUTC() : clock;
+    Objects.requireNonNull(clock, "clock");
     if (profile != null && profile.isBlank()) {
       profile = null;
     }
   }
 
-  /** Real AWS, default credentials, the default limits. */
-  public static AwsSettings defaults() {
+  /**
+   * Real AWS, default credentials, the default limits.
+   *
+   * @param clock times calls and drives the circuit breakers (the composition root's clock)
+   */
+  public static AwsSettings defaults(Clock clock) {
     return new AwsSettings(
         null,
         null,
@@ -61,18 +65,18 @@ public record AwsSettings(
         Retries.defaults(),
         Breaker.defaults(),
         AwsCallListener.NOOP,
-        Clock.systemUTC());
+        clock);
   }
 
   /** The defaults, with the endpoint override taken from {@code AWS_ENDPOINT_URL} when set. */
-  public static AwsSettings fromEnvironment() {
-    return fromEnvironment(System.getenv());
+  public static AwsSettings fromEnvironment(Clock clock) {
+    return fromEnvironment(System.getenv(), clock);
   }
 
-  /** As {@link #fromEnvironment()}, reading the given variables. */
-  public static AwsSettings fromEnvironment(Map<String, String> env) {
+  /** As {@link #fromEnvironment(Clock)}, reading the given variables. */
+  public static AwsSettings fromEnvironment(Map<String, String> env, Clock clock) {
     String endpoint = env.get(ENDPOINT_ENV);
-    AwsSettings settings = defaults();
+    AwsSettings settings = defaults(clock);
     if (endpoint != null && !endpoint.isBlank()) {
       try {
         settings = settings.withEndpointOverride(URI.create(endpoint.strip()));

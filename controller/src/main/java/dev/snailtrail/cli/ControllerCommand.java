@@ -162,7 +162,7 @@ final class ControllerCommand implements Callable<Integer> {
       err.println("snailtrail controller: --trail-log-group needs --provider aws");
       return 2;
     }
-    FileStore store = new FileStore(storeDir);
+    FileStore store = new FileStore(storeDir, java.time.Clock.systemUTC());
     MicrometerMetrics metrics = new MicrometerMetrics();
     Clock clock;
     Providers providers;
@@ -175,7 +175,10 @@ final class ControllerCommand implements Callable<Integer> {
         providers = world.simulator().providers();
       }
       case "aws" -> {
-        aws = AwsProviders.open(AwsSettings.fromEnvironment().withListener(metrics.awsListener()));
+        aws =
+            AwsProviders.open(
+                AwsSettings.fromEnvironment(java.time.Clock.systemUTC())
+                    .withListener(metrics.awsListener()));
         clock = Clock.systemUTC();
         providers = aws.providers();
       }

@@ -134,7 +134,7 @@ final class DoctorCommand implements Callable<Integer> {
       case "aws" -> {
         AwsSettings settings;
         try {
-          settings = AwsSettings.fromEnvironment();
+          settings = AwsSettings.fromEnvironment(java.time.Clock.systemUTC());
         } catch (IllegalArgumentException e) {
           err.println("snailtrail doctor: " + e.getMessage());
           err.flush();

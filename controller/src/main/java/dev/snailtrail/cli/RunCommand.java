@@ -247,7 +247,7 @@ final class RunCommand implements Callable<Integer> {
     }
     AwsSettings settings;
     try {
-      settings = AwsSettings.fromEnvironment();
+      settings = AwsSettings.fromEnvironment(java.time.Clock.systemUTC());
       if (endpoint != null) {
         settings = settings.withEndpointOverride(URI.create(endpoint));
       }

@@ -7,9 +7,9 @@ import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.reconcile.Commands;
-import dev.snailtrail.reconcile.PreflightCheck;
 import dev.snailtrail.reconcile.ReconcileResult;
 import dev.snailtrail.reconcile.Reconciler;
+import dev.snailtrail.rollout.PreflightHook;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.Target;
@@ -538,7 +538,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
     private Scheduler scheduler;
     private java.util.function.UnaryOperator<Duration> toRealTime = d -> d;
     private WorkQueue.Observer observer = WorkQueue.Observer.NONE;
-    private Function<Providers, PreflightCheck> preflight = p -> PreflightCheck.NONE;
+    private Function<Providers, PreflightHook> preflight = p -> PreflightHook.NONE;
     private boolean batchDescribes = true;
     private Duration describeFreshness = ClusterBatchingEcs.DEFAULT_FRESHNESS;
 
@@ -550,7 +550,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
     }
 
     /** Checks run before each phase deploys; a failure pauses the rollout. Default: none. */
-    public Builder preflight(PreflightCheck p) {
+    public Builder preflight(PreflightHook p) {
       Objects.requireNonNull(p);
       preflight = ports -> p;
       return this;
@@ -560,7 +560,7 @@ public final class Controller implements ControlPlane, AutoCloseable {
      * Checks run before each phase deploys, built over the ports the passes use (so that they share
      * the batched ECS reads); a failure pauses the rollout.
      */
-    public Builder preflightOver(Function<Providers, PreflightCheck> f) {
+    public Builder preflightOver(Function<Providers, PreflightHook> f) {
       preflight = Objects.requireNonNull(f);
       return this;
     }

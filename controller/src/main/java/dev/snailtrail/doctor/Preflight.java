@@ -3,6 +3,7 @@ package dev.snailtrail.doctor;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.rollout.PreflightHook;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.load.TaskDefinitionFile;
 import java.util.ArrayList;
@@ -153,7 +154,7 @@ public final class Preflight {
   }
 
   /** These checks as the reconciler's hook: a failed check blocks the phase, with the summary. */
-  public dev.snailtrail.reconcile.PreflightCheck asHook() {
+  public PreflightHook asHook() {
     return (rollout, phaseIndex, revisions) -> {
       List<CheckResult> results = check(rollout, phaseIndex, revisions);
       return anyFailed(results)

@@ -14,6 +14,7 @@ import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.rollout.ContentHash;
+import dev.snailtrail.rollout.PreflightHook;
 import dev.snailtrail.rollout.Reason;
 import dev.snailtrail.rollout.TaskDefinitions;
 import dev.snailtrail.spec.Durations;
@@ -35,12 +36,12 @@ import java.util.stream.Collectors;
 final class DeployStep {
   private final Providers providers;
   private final Function<Rollout, TaskDefinitionSpec> baseTaskDefinition;
-  private final PreflightCheck preflight;
+  private final PreflightHook preflight;
 
   DeployStep(
       Providers providers,
       Function<Rollout, TaskDefinitionSpec> baseTaskDefinition,
-      PreflightCheck preflight) {
+      PreflightHook preflight) {
     this.providers = providers;
     this.baseTaskDefinition = baseTaskDefinition;
     this.preflight = preflight;

@@ -5,6 +5,7 @@ import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.rollout.PreflightHook;
 import dev.snailtrail.rollout.Reason;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.StatusPhase;
@@ -41,7 +42,7 @@ public final class Reconciler {
       GateEvaluator gates,
       Clock clock,
       Function<Rollout, TaskDefinitionSpec> baseTaskDefinition,
-      PreflightCheck preflight) {
+      PreflightHook preflight) {
     this.providers = providers;
     this.clock = clock;
     this.deploy = new DeployStep(providers, baseTaskDefinition, preflight);
@@ -54,11 +55,11 @@ public final class Reconciler {
       GateEvaluator gates,
       Clock clock,
       Function<Rollout, TaskDefinitionSpec> baseTaskDefinition) {
-    this(providers, gates, clock, baseTaskDefinition, PreflightCheck.NONE);
+    this(providers, gates, clock, baseTaskDefinition, PreflightHook.NONE);
   }
 
   public Reconciler(Providers providers, GateEvaluator gates, Clock clock) {
-    this(providers, gates, clock, r -> null, PreflightCheck.NONE);
+    this(providers, gates, clock, r -> null, PreflightHook.NONE);
   }
 
   /** One pass over a rollout at spec generation {@code generation}. */

@@ -81,10 +81,6 @@ public final class FileStore implements Store {
     }
   }
 
-  public FileStore(Path root) {
-    this(root, Clock.systemUTC());
-  }
-
   public Path root() {
     return root;
   }

@@ -105,7 +105,7 @@ class AwsResilienceIT {
   }
 
   private AwsSettings settings() {
-    return AwsSettings.defaults()
+    return AwsSettings.defaults(java.time.Clock.systemUTC())
         .withEndpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
         .withRetries(
             new AwsSettings.Retries(3, Duration.ofMillis(5), 2.0, 0.5, Duration.ofMillis(20)))

@@ -12,25 +12,31 @@ class AwsSettingsTest {
   @Test
   void takesTheEndpointOverrideFromAwsEndpointUrl() {
     AwsSettings settings =
-        AwsSettings.fromEnvironment(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:5000 "));
+        AwsSettings.fromEnvironment(
+            Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:5000 "), java.time.Clock.systemUTC());
 
     assertThat(settings.endpointOverride()).isEqualTo(URI.create("http://127.0.0.1:5000"));
   }
 
   @Test
   void withoutTheVariableTalksToRealAws() {
-    assertThat(AwsSettings.fromEnvironment(Map.of()).endpointOverride()).isNull();
+    assertThat(
+            AwsSettings.fromEnvironment(Map.of(), java.time.Clock.systemUTC()).endpointOverride())
+        .isNull();
   }
 
   @Test
   void aMalformedEndpointNamesTheVariable() {
-    assertThatThrownBy(() -> AwsSettings.fromEnvironment(Map.of("AWS_ENDPOINT_URL", "http://a b")))
+    assertThatThrownBy(
+            () ->
+                AwsSettings.fromEnvironment(
+                    Map.of("AWS_ENDPOINT_URL", "http://a b"), java.time.Clock.systemUTC()))
         .hasMessageContaining("AWS_ENDPOINT_URL");
   }
 
   @Test
   void defaultRatesFollowTheEcsApiLimits() {
-    AwsSettings.RateLimits limits = AwsSettings.defaults().rateLimits();
+    AwsSettings.RateLimits limits = AwsSettings.defaults(java.time.Clock.systemUTC()).rateLimits();
 
     assertThat(limits.perSecond("ecs", "DescribeServices")).isEqualTo(20);
     assertThat(limits.perSecond("ecs", "UpdateService")).isEqualTo(5);

@@ -77,7 +77,7 @@ class ControllerBenchmarkIT {
       DescribeCounter describes = new DescribeCounter(sim.providers().ecs());
       Controller controller =
           Controller.builder(
-                  new FileStore(tmp.resolve("store")),
+                  new FileStore(tmp.resolve("store"), java.time.Clock.systemUTC()),
                   DescribeCounter.around(sim.providers(), describes),
                   GateEvaluator.withDefaults(),
                   clock)

@@ -47,7 +47,7 @@ class SpecDirWatcherTest {
   @Test
   void appliesNewAndChangedFilesOnceAndNeverInvalidOnes() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("watch"));
-    FileStore store = new FileStore(tmp.resolve("store"));
+    FileStore store = new FileStore(tmp.resolve("store"), java.time.Clock.systemUTC());
     SpecDirWatcher w = watcher(dir, store);
     Files.writeString(dir.resolve("web.yaml"), minimal());
     Files.writeString(dir.resolve("notes.txt"), "not a spec");

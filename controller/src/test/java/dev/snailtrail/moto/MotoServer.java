@@ -150,7 +150,7 @@ public final class MotoServer {
    * slow a test down.
    */
   public AwsSettings settings() {
-    return AwsSettings.defaults()
+    return AwsSettings.defaults(java.time.Clock.systemUTC())
         .withEndpointOverride(endpoint())
         .withTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(10))
         .withRetries(

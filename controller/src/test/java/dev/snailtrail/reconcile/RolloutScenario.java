@@ -4,6 +4,7 @@ import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.rollout.PreflightHook;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.sim.Seed;
 import dev.snailtrail.sim.Simulator;
@@ -39,14 +40,14 @@ final class RolloutScenario implements AutoCloseable {
   int passes;
 
   private RolloutScenario(Rollout rollout, Seed seed, double failureRate) {
-    this(rollout, seed, failureRate, sim -> PreflightCheck.NONE);
+    this(rollout, seed, failureRate, sim -> PreflightHook.NONE);
   }
 
   private RolloutScenario(
       Rollout rollout,
       Seed seed,
       double failureRate,
-      java.util.function.Function<Simulator, PreflightCheck> preflight) {
+      java.util.function.Function<Simulator, PreflightHook> preflight) {
     this.rollout = rollout;
     sim.seed(rollout, seed);
     recording = new RecordingProviders(42, failureRate);
@@ -57,7 +58,7 @@ final class RolloutScenario implements AutoCloseable {
   }
 
   static RolloutScenario givenPreflight(
-      Rollout rollout, java.util.function.Function<Simulator, PreflightCheck> preflight) {
+      Rollout rollout, java.util.function.Function<Simulator, PreflightHook> preflight) {
     return new RolloutScenario(rollout, Seed.defaults(), 0, preflight);
   }
 

@@ -7,9 +7,9 @@ import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.moto.MotoServer;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.reconcile.Commands;
-import dev.snailtrail.reconcile.PreflightCheck;
 import dev.snailtrail.reconcile.ReconcileResult;
 import dev.snailtrail.reconcile.Reconciler;
+import dev.snailtrail.rollout.PreflightHook;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.Step;
 import dev.snailtrail.spec.Rollout;
@@ -170,11 +170,11 @@ final class MotoRolloutFixture {
 
   /** A run without preflight checks. */
   Run run(AwsSettings settings, AwsCallTally tally) {
-    return new Run(settings, tally, providers -> PreflightCheck.NONE);
+    return new Run(settings, tally, providers -> PreflightHook.NONE);
   }
 
   /** A run whose reconciler asks {@code preflight} (built on the run's providers) before phases. */
-  Run run(AwsSettings settings, AwsCallTally tally, Function<Providers, PreflightCheck> preflight) {
+  Run run(AwsSettings settings, AwsCallTally tally, Function<Providers, PreflightHook> preflight) {
     return new Run(settings, tally, preflight);
   }
 
@@ -190,7 +190,7 @@ final class MotoRolloutFixture {
     private Consumer<RolloutStatus> hook = s -> {};
 
     private Run(
-        AwsSettings settings, AwsCallTally tally, Function<Providers, PreflightCheck> preflight) {
+        AwsSettings settings, AwsCallTally tally, Function<Providers, PreflightHook> preflight) {
       this.tally = tally;
       this.aws = AwsProviders.open(settings);
       Providers direct = aws.providers(rollout.spec().target().roleArn());

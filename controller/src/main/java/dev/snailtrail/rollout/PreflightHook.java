@@ -1,4 +1,4 @@
-package dev.snailtrail.reconcile;
+package dev.snailtrail.rollout;
 
 import dev.snailtrail.spec.Rollout;
 import java.util.Map;
@@ -9,7 +9,7 @@ import java.util.Optional;
  * service changes; a check that could not ask its provider does not block.
  */
 @FunctionalInterface
-public interface PreflightCheck {
+public interface PreflightHook {
 
   /**
    * @param revisions the task definitions registered so far, by phase name
@@ -18,5 +18,5 @@ public interface PreflightCheck {
   Optional<String> blocked(Rollout rollout, int phaseIndex, Map<String, String> revisions);
 
   /** Checks nothing. */
-  PreflightCheck NONE = (rollout, phaseIndex, revisions) -> Optional.empty();
+  PreflightHook NONE = (rollout, phaseIndex, revisions) -> Optional.empty();
 }
