@@ -20,6 +20,7 @@ import dev.snailtrail.trail.Severity;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -53,11 +54,21 @@ final class AnalysisStep {
     }
     List<GateStatus> gates = measure(p, phase, arn);
     p.update(b -> b.gates(gates));
+    Optional<ReconcileResult> verdict = failedOrStuck(p, phase, gates);
+    if (verdict.isPresent()) {
+      return verdict.get();
+    }
+    return p.status.step() == Step.Analyzing ? analyzing(p, phase, gates) : baking(p, phase, gates);
+  }
 
+  /** A failed gate rolls back; a gate inconclusive past its limit pauses. */
+  private static Optional<ReconcileResult> failedOrStuck(
+      Pass p, Phase phase, List<GateStatus> gates) {
     for (GateStatus g : gates) {
       if (g.result() == GateResult.Failed) {
-        return RollbackStep.begin(
-            p, Reason.GateFailed, "gate " + g.name() + " failed: " + g.message());
+        return Optional.of(
+            RollbackStep.begin(
+                p, Reason.GateFailed, "gate " + g.name() + " failed: " + g.message()));
       }
     }
     for (int i = 0; i < gates.size(); i++) {
@@ -72,53 +83,62 @@ final class AnalysisStep {
                 + "; check the provider, then `snailtrail resume`";
         p.emit(EventType.Paused, Severity.Warning, Reason.GateInconclusive, "Paused: " + msg);
         Transitions.pause(p, msg);
+        return Optional.of(p.result(null));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean holding(List<GateStatus> gates) {
+    return gates.stream().anyMatch(g -> g.result() == GateResult.Inconclusive);
+  }
+
+  /** Analyzing: all passed → bake (or complete); past the deadline → roll back, or pause. */
+  private static ReconcileResult analyzing(Pass p, Phase phase, List<GateStatus> gates) {
+    boolean holding = holding(gates);
+    if (gates.stream().allMatch(g -> g.result() == GateResult.Passed)) {
+      if (phase.bake().isZero()) {
+        return PhaseCompletion.complete(p);
+      }
+      p.emit(
+          EventType.BakeStarted,
+          Severity.Normal,
+          Reason.GatesPassing,
+          "All " + gates.size() + " gates passed; baking for " + Durations.format(phase.bake()));
+      Transitions.startBake(p);
+      return p.result(nextWake(p, phase, gates));
+    }
+    Instant deadline = p.status.phaseStartedAt().plus(p.rollout.spec().progressDeadline());
+    if (!p.now.isBefore(deadline)) {
+      if (holding) {
+        String msg =
+            "progress deadline passed while a provider was unreachable ("
+                + summary(gates)
+                + "); not rolling back for an outage: `snailtrail resume` when it is back";
+        p.emit(EventType.Paused, Severity.Warning, Reason.ProviderUnavailable, "Paused: " + msg);
+        Transitions.pause(p, msg);
         return p.result(null);
       }
+      return RollbackStep.begin(
+          p,
+          Reason.ProgressDeadlineExceeded,
+          "gates of "
+              + phase.name()
+              + " did not pass within "
+              + Durations.format(p.rollout.spec().progressDeadline())
+              + ": "
+              + summary(gates));
     }
-    boolean holding = gates.stream().anyMatch(g -> g.result() == GateResult.Inconclusive);
-    boolean allPassed = gates.stream().allMatch(g -> g.result() == GateResult.Passed);
+    p.update(
+        b ->
+            b.message(
+                holding ? "holding: a provider is unreachable" : "analyzing: " + summary(gates)));
+    return p.result(min(nextWake(p, phase, gates), Duration.between(p.now, deadline)));
+  }
 
-    if (p.status.step() == Step.Analyzing) {
-      if (allPassed) {
-        if (phase.bake().isZero()) {
-          return PhaseCompletion.complete(p);
-        }
-        p.emit(
-            EventType.BakeStarted,
-            Severity.Normal,
-            Reason.GatesPassing,
-            "All " + gates.size() + " gates passed; baking for " + Durations.format(phase.bake()));
-        Transitions.startBake(p);
-        return p.result(nextWake(p, phase, gates));
-      }
-      Instant deadline = p.status.phaseStartedAt().plus(p.rollout.spec().progressDeadline());
-      if (!p.now.isBefore(deadline)) {
-        if (holding) {
-          String msg =
-              "progress deadline passed while a provider was unreachable ("
-                  + summary(gates)
-                  + "); not rolling back for an outage: `snailtrail resume` when it is back";
-          p.emit(EventType.Paused, Severity.Warning, Reason.ProviderUnavailable, "Paused: " + msg);
-          Transitions.pause(p, msg);
-          return p.result(null);
-        }
-        return RollbackStep.begin(
-            p,
-            Reason.ProgressDeadlineExceeded,
-            "gates of "
-                + phase.name()
-                + " did not pass within "
-                + Durations.format(p.rollout.spec().progressDeadline())
-                + ": "
-                + summary(gates));
-      }
-      p.update(
-          b ->
-              b.message(
-                  holding ? "holding: a provider is unreachable" : "analyzing: " + summary(gates)));
-      return p.result(min(nextWake(p, phase, gates), Duration.between(p.now, deadline)));
-    }
-
+  /** Baking: the bake elapsed with no gate holding → the phase is complete. */
+  private static ReconcileResult baking(Pass p, Phase phase, List<GateStatus> gates) {
+    boolean holding = holding(gates);
     Instant bakeEnd = p.status.bakeStartedAt().plus(phase.bake());
     if (!p.now.isBefore(bakeEnd) && !holding) {
       return PhaseCompletion.complete(p);
@@ -128,8 +148,7 @@ final class AnalysisStep {
             b.message(
                 holding
                     ? "baking, holding: a provider is unreachable"
-                    : "baking until "
-                        + bakeEnd.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+                    : "baking until " + bakeEnd.truncatedTo(ChronoUnit.SECONDS)));
     return p.result(min(nextWake(p, phase, gates), Duration.between(p.now, bakeEnd)));
   }
 

@@ -56,24 +56,13 @@ final class RollbackStep {
       return p.result(Duration.ZERO);
     }
     Optional<ServiceState> current = providers.ecs().describeService(p.service);
-    String arn;
-    int desired;
-    if (target.isBaseline()) {
-      // A service the rollout created has no earlier revision: holding it at zero tasks is the
-      // closest thing to "as it was".
-      arn =
-          p.status.baseline() != null
-              ? p.status.baseline()
-              : current.map(ServiceState::taskDefinitionArn).orElse(null);
-      desired = p.status.baseline() != null ? p.status.baselineDesiredCount() : 0;
-    } else {
-      arn = p.status.revisions().get(target.name());
-      desired = p.phase(target.index()).desiredCount();
-    }
-    if (current.isEmpty() || arn == null) {
+    Destination to = destination(p, target, current);
+    if (current.isEmpty() || to.arn() == null) {
       return fail(
           p, "the service " + p.service.service() + " no longer exists; nothing to roll back to");
     }
+    String arn = to.arn();
+    int desired = to.desired();
     ServiceState s = current.get();
     if (!arn.equals(s.taskDefinitionArn()) || s.desiredCount() != desired) {
       providers.ecs().updateService(p.service, arn, desired);
@@ -92,6 +81,12 @@ final class RollbackStep {
       p.update(b -> b.phaseStartedAt(p.now));
       return p.result(Pass.POLL);
     }
+    return settle(p, target, arn, desired, s);
+  }
+
+  /** The service runs the target: wait for ECS to settle it, then hold there. */
+  private static ReconcileResult settle(
+      Pass p, PhaseRef target, String arn, int desired, ServiceState s) {
     Deployment primary = s.primary().orElse(null);
     String state = primary == null ? "COMPLETED" : primary.rolloutState();
     if ("COMPLETED".equals(state) && s.runningCount() >= desired) {
@@ -148,6 +143,21 @@ final class RollbackStep {
                     + desired
                     + " running"));
     return p.result(Pass.POLL);
+  }
+
+  /** Where the rollback goes: the target's revision and count. */
+  private record Destination(String arn, int desired) {}
+
+  private static Destination destination(Pass p, PhaseRef target, Optional<ServiceState> current) {
+    if (target.isBaseline()) {
+      // A service the rollout created has no earlier revision: holding it at zero tasks is the
+      // closest thing to "as it was".
+      return p.status.baseline() != null
+          ? new Destination(p.status.baseline(), p.status.baselineDesiredCount())
+          : new Destination(current.map(ServiceState::taskDefinitionArn).orElse(null), 0);
+    }
+    return new Destination(
+        p.status.revisions().get(target.name()), p.phase(target.index()).desiredCount());
   }
 
   private static ReconcileResult fail(Pass p, String why) {
