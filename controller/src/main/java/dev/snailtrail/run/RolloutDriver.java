@@ -8,6 +8,7 @@ import dev.snailtrail.reconcile.Reconciler;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.Step;
 import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.time.Backoff;
 import dev.snailtrail.trail.TrailEvent;
 import dev.snailtrail.trail.TrailSink;
 import java.io.PrintStream;
@@ -21,7 +22,9 @@ import java.util.List;
  * never turn into a rollback.
  */
 public final class RolloutDriver {
-  private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+  /** After a provider error: 1 s, doubling up to a minute; a pass that ends resets it. */
+  private static final Backoff BACKOFF =
+      Backoff.exponential(Duration.ofSeconds(1), Duration.ofMinutes(1));
 
   private final Reconciler reconciler;
   private final Commands commands;
@@ -87,24 +90,21 @@ public final class RolloutDriver {
   public RolloutStatus run(Rollout rollout, long generation, RolloutStatus start)
       throws InterruptedException {
     RolloutStatus status = start;
-    Duration backoff = Duration.ofSeconds(1);
+    int errorsInARow = 0;
     while (true) {
       ReconcileResult result;
       passes.beforePass(status);
       long started = System.nanoTime();
       try {
         result = reconciler.reconcile(rollout, generation, status);
-        backoff = Duration.ofSeconds(1);
+        errorsInARow = 0;
       } catch (ProviderException e) {
         providerErrors++;
         metrics.passFailed(rollout.name(), e, Duration.ofNanos(System.nanoTime() - started));
+        Duration backoff = BACKOFF.delay(++errorsInARow);
         warnings.println(
             "provider error, retrying in " + backoff.toSeconds() + "s: " + e.describe());
         sleeper.sleep(backoff);
-        backoff =
-            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
-                ? MAX_BACKOFF
-                : backoff.multipliedBy(2);
         continue;
       }
       passCount++;
