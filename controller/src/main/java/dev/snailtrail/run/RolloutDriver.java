@@ -96,31 +96,20 @@ public final class RolloutDriver {
     RolloutStatus status = start;
     int errorsInARow = 0;
     while (true) {
-      ReconcileResult result;
       passes.beforePass(status);
       long started = System.nanoTime();
+      ReconcileResult result;
       try {
         result = reconcile.pass(rollout, generation, status);
-        errorsInARow = 0;
       } catch (ProviderException e) {
-        providerErrors++;
-        metrics.passFailed(rollout.name(), e, Duration.ofNanos(System.nanoTime() - started));
-        Duration backoff = BACKOFF.delay(++errorsInARow);
-        warnings.println(
-            "provider error, retrying in " + backoff.toSeconds() + "s: " + e.describe());
-        sleeper.sleep(backoff);
+        backOff(rollout, e, ++errorsInARow, started);
         continue;
       } catch (RuntimeException e) {
-        metrics.passFailed(rollout.name(), e, Duration.ofNanos(System.nanoTime() - started));
-        warnings.println(
-            "internal error (a bug, not an outage) in a pass over "
-                + rollout.name()
-                + "; stopping without retrying:");
-        e.printStackTrace(warnings);
-        return status.withInternalError(summary(e), clock.instant());
+        return stopOnBug(rollout, status, e, started);
       }
+      errorsInARow = 0;
       passCount++;
-      metrics.passCompleted(rollout, status, result, Duration.ofNanos(System.nanoTime() - started));
+      metrics.passCompleted(rollout, status, result, since(started));
       status = publish(result);
       passes.afterPass(status, result.events());
       if (stopAfter.test(status)) {
@@ -139,6 +128,32 @@ public final class RolloutDriver {
         sleeper.sleep(result.requeueAfter());
       }
     }
+  }
+
+  /** A provider could not be asked: wait, longer with each error in a row, and run it again. */
+  private void backOff(Rollout rollout, ProviderException e, int errorsInARow, long started)
+      throws InterruptedException {
+    providerErrors++;
+    metrics.passFailed(rollout.name(), e, since(started));
+    Duration backoff = BACKOFF.delay(errorsInARow);
+    warnings.println("provider error, retrying in " + backoff.toSeconds() + "s: " + e.describe());
+    sleeper.sleep(backoff);
+  }
+
+  /** A bug: running the pass again would only repeat it, so say so once, loudly, and stop. */
+  private RolloutStatus stopOnBug(
+      Rollout rollout, RolloutStatus status, RuntimeException e, long started) {
+    metrics.passFailed(rollout.name(), e, since(started));
+    warnings.println(
+        "internal error (a bug, not an outage) in a pass over "
+            + rollout.name()
+            + "; stopping without retrying:");
+    e.printStackTrace(warnings);
+    return status.withInternalError(summary(e), clock.instant());
+  }
+
+  private static Duration since(long startedNanos) {
+    return Duration.ofNanos(System.nanoTime() - startedNanos);
   }
 
   /** The exception and where it was thrown, on one line: the stack trace went to the warnings. */
