@@ -41,7 +41,7 @@ public final class Main implements Runnable {
 
   /**
    * Runs the CLI and returns its exit code: 0 success, 1 the command's failure (or the controller
-   * said no), 2 usage, 3 the controller cannot be reached.
+   * said no), 2 usage, 3 the controller cannot be reached, 4 {@code run} stopped by a bug.
    */
   public static int run(String... args) {
     return commandLine().execute(args);

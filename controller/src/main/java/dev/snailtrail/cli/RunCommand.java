@@ -11,6 +11,7 @@ import dev.snailtrail.metrics.MicrometerMetrics;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.Reconciler;
+import dev.snailtrail.rollout.Condition;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.run.AwsCallTally;
@@ -55,7 +56,9 @@ import picocli.CommandLine.Spec;
     },
     footer = {
       "",
-      "Exit codes: 0 Healthy, 1 rolled back (Degraded), Failed or Paused, 2 usage or invalid spec.",
+      "Exit codes: 0 Healthy, 1 rolled back (Degraded), Failed or Paused, 2 usage or invalid spec,",
+      "  4 stopped by an internal error (a bug in snailtrail, not an outage; its stack trace is on"
+          + " stderr).",
       "Examples:",
       "  snailtrail run spec-examples/snail-trail.yaml",
       "  snailtrail run spec-examples/drills/ml-down.yaml --speed 120",
@@ -64,6 +67,9 @@ import picocli.CommandLine.Spec;
       "  snailtrail run spec-examples/drills/ml-down.yaml --metrics-port 9464 --linger 1m",
     })
 final class RunCommand implements Callable<Integer> {
+
+  /** The exit code of a run stopped by a bug in snailtrail (not an outage, not a rollback). */
+  static final int INTERNAL_ERROR = 4;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -335,28 +341,37 @@ final class RunCommand implements Callable<Integer> {
     ConsoleTrailSink console = new ConsoleTrailSink(out, plain);
     JsonlTrailSink jsonl = trailFile == null ? null : new JsonlTrailSink(trailFile);
     RolloutDriver driver =
-        new RolloutDriver(
-            reconciler,
-            new Commands(clock),
-            e -> {
-              console.accept(e);
-              if (jsonl != null) {
-                jsonl.accept(e);
-              }
-            },
-            sleeper,
-            !manualApproval,
-            err,
-            passes,
-            metrics);
+        RolloutDriver.builder(reconciler::reconcile, new Commands(clock), clock, sleeper)
+            .sink(
+                e -> {
+                  console.accept(e);
+                  if (jsonl != null) {
+                    jsonl.accept(e);
+                  }
+                })
+            .autoApprove(!manualApproval)
+            .warnings(err)
+            .passes(passes)
+            .metrics(metrics)
+            .build();
     RolloutStatus end = driver.run(rollout, 1, RolloutStatus.initial());
     if (jsonl != null) {
       jsonl.close();
     }
+    if (exitCode(end) == INTERNAL_ERROR) {
+      err.println(
+          "snailtrail run: stopped by an internal error: a bug in snailtrail, not an outage or a"
+              + " rollback (stack trace above). The service is as the last completed pass left it;"
+              + " please report the trace.");
+    }
     return new Finished(end, driver.events());
   }
 
-  private static int exitCode(RolloutStatus s) {
+  /** The exit code for how the run ended: {@link #INTERNAL_ERROR} before anything else. */
+  static int exitCode(RolloutStatus s) {
+    if (s.conditions().stream().anyMatch(c -> c.holds(Condition.Type.InternalError))) {
+      return INTERNAL_ERROR;
+    }
     return s.phase() == StatusPhase.Healthy ? 0 : 1;
   }
 

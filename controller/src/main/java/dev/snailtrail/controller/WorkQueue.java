@@ -1,5 +1,6 @@
 package dev.snailtrail.controller;
 
+import dev.snailtrail.time.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,8 +24,8 @@ import java.util.function.LongSupplier;
  *       it dirty, and it is queued again when that worker calls {@link #done};
  *   <li>adding a key that is already waiting changes nothing (duplicates collapse);
  *   <li>{@link #addAfter} queues a key later; of several delayed adds the earliest wins;
- *   <li>{@link #addRateLimited} backs off per key exponentially (1 s doubling up to 5 min by
- *       default) until {@link #forget} resets it;
+ *   <li>{@link #addRateLimited} backs off per key exponentially ({@link Backoff}: 1 s doubling up
+ *       to 5 min by default) until {@link #forget} resets it;
  *   <li>{@link #shutDown} wakes every blocked {@link #get}, which then returns empty: workers stop
  *       taking work even if keys remain.
  * </ul>
@@ -55,10 +56,7 @@ public final class WorkQueue {
   private final Clock clock;
   private final Scheduler scheduler;
   private final LongSupplier nanoTime;
-  private final Duration baseDelay;
-  private final Duration maxDelay;
-  private final double jitter;
-  private final DoubleSupplier random;
+  private final Backoff backoff;
   private final Observer observer;
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -99,16 +97,10 @@ public final class WorkQueue {
       double jitter,
       DoubleSupplier random,
       Observer observer) {
-    if (jitter < 0 || jitter > 1) {
-      throw new IllegalArgumentException("jitter must be within 0 and 1, was " + jitter);
-    }
     this.clock = clock;
     this.scheduler = scheduler;
     this.nanoTime = nanoTime;
-    this.baseDelay = baseDelay;
-    this.maxDelay = maxDelay;
-    this.jitter = jitter;
-    this.random = random;
+    this.backoff = Backoff.exponential(baseDelay, maxDelay).withJitter(jitter, random);
     this.observer = observer;
   }
 
@@ -198,15 +190,7 @@ public final class WorkQueue {
   private Duration nextBackoff(String key) {
     lock.lock();
     try {
-      int n = failures.merge(key, 1, Integer::sum) - 1;
-      Duration d = n >= 30 ? maxDelay : baseDelay.multipliedBy(1L << Math.min(n, 30));
-      if (d.compareTo(maxDelay) > 0) {
-        d = maxDelay;
-      }
-      if (jitter > 0) {
-        d = d.plusNanos((long) (d.toNanos() * jitter * random.getAsDouble()));
-      }
-      return d;
+      return backoff.delay(failures.merge(key, 1, Integer::sum));
     } finally {
       lock.unlock();
     }

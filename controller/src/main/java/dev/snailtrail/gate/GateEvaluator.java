@@ -7,10 +7,16 @@ import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
- * Takes one measurement of a gate. It never throws: whatever happens becomes a {@link Measurement},
- * so a broken provider holds a rollout instead of crashing the reconcile pass. Provider outages
- * (throttling, timeouts, access denied) become {@link Measurement.Error}; answers about the world
- * (something named by the gate does not exist) become {@link Measurement.Fail} saying what to fix.
+ * Takes one measurement of a gate. Whatever a provider answers, or fails to answer, becomes a
+ * {@link Measurement}, so a broken provider holds a rollout instead of crashing the reconcile pass:
+ * provider outages (throttling, timeouts, access denied) become {@link Measurement.Error}; answers
+ * about the world (something named by the gate does not exist) become {@link Measurement.Fail}
+ * saying what to fix. The {@code http} and {@code prometheus} gates turn their own expected
+ * failures (a refused connection, a timeout, an answer that is not what they asked for) into
+ * measurements too.
+ *
+ * <p>Anything else is a bug in the controller, not an outage: it propagates out of the pass with
+ * its stack trace, rather than holding the rollout as Inconclusive with a one-line message.
  *
  * <p>One evaluator serves every rollout: it holds the HTTP client built once by the caller.
  * Verdicts are not made here but in {@link Analyzer}.
@@ -58,7 +64,11 @@ public final class GateEvaluator {
             .build());
   }
 
-  /** One measurement of {@code gate} in {@code ctx}; never throws. */
+  /**
+   * One measurement of {@code gate} in {@code ctx}.
+   *
+   * @throws RuntimeException other than {@link ProviderException}: a bug, for the caller to report
+   */
   public Measurement measure(Gate gate, GateContext ctx) {
     try {
       return switch (gate) {
@@ -75,9 +85,6 @@ public final class GateEvaluator {
       };
     } catch (ProviderException e) {
       return fromProvider(gate, e);
-    } catch (RuntimeException e) {
-      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      return new Measurement.Error("could not measure " + gate.kind() + ": " + why);
     }
   }
 

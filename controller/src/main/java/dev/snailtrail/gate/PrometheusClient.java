@@ -105,6 +105,12 @@ final class PrometheusClient {
     return switch (type) {
       case "scalar" -> sample(result);
       case "vector" -> {
+        if (result.size() > 0 && !result.isArray()) {
+          // Members but no order: not an answer this client can read a series from.
+          yield new Answer.Unavailable(
+              "Prometheus answered a vector whose result is not a list: "
+                  + HttpGate.head(result.toString()));
+        }
         if (result.size() == 0) {
           yield new Answer.NoValue("the query returned no series");
         }

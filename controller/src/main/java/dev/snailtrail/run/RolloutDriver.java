@@ -4,27 +4,45 @@ import dev.snailtrail.metrics.Metrics;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.ReconcileResult;
-import dev.snailtrail.reconcile.Reconciler;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.Step;
 import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.time.Backoff;
 import dev.snailtrail.trail.TrailEvent;
 import dev.snailtrail.trail.TrailSink;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * Drives one rollout in this process until it settles (Healthy, Degraded, Failed or Paused): the
  * loop behind {@code snailtrail run}. Provider errors while acting are retried with backoff and
- * never turn into a rollback.
+ * never turn into a rollback. Any other exception from a pass is a bug: the driver records it in
+ * the status as an internal error, prints its stack trace once, and stops.
  */
 public final class RolloutDriver {
-  private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+  /** After a provider error: 1 s, doubling up to a minute; a pass that ends resets it. */
+  private static final Backoff BACKOFF =
+      Backoff.exponential(Duration.ofSeconds(1), Duration.ofMinutes(1));
 
-  private final Reconciler reconciler;
+  /**
+   * One reconcile pass as the driver runs it: normally {@code Reconciler::reconcile}.
+   *
+   * <p>It throws {@link ProviderException} when a provider could not be asked (the driver backs off
+   * and runs it again), and any other exception only on a bug.
+   */
+  @FunctionalInterface
+  public interface Reconcile {
+    ReconcileResult pass(Rollout rollout, long generation, RolloutStatus status);
+  }
+
+  private final Reconcile reconcile;
   private final Commands commands;
+  private final Clock clock;
   private final TrailSink sink;
   private final Sleeper sleeper;
   private final boolean autoApprove;
@@ -35,82 +53,68 @@ public final class RolloutDriver {
   private int passCount;
   private int providerErrors;
 
-  /**
-   * @param autoApprove approve phases that need approval as soon as they are reached (recorded in
-   *     the trail as approved automatically)
-   * @param warnings where retried provider errors are reported
-   */
-  public RolloutDriver(
-      Reconciler reconciler,
-      Commands commands,
-      TrailSink sink,
-      Sleeper sleeper,
-      boolean autoApprove,
-      PrintStream warnings) {
-    this(
-        reconciler,
-        commands,
-        sink,
-        sleeper,
-        autoApprove,
-        warnings,
-        PassListener.NOOP,
-        Metrics.NOOP);
+  private RolloutDriver(Builder b) {
+    this.reconcile = b.reconcile;
+    this.commands = b.commands;
+    this.clock = b.clock;
+    this.sleeper = b.sleeper;
+    this.sink = b.sink;
+    this.autoApprove = b.autoApprove;
+    this.warnings = b.warnings;
+    this.passes = b.passes;
+    this.metrics = b.metrics;
   }
 
   /**
-   * As the other constructor, telling {@code passes} about every pass.
+   * A driver.
    *
-   * @param passes hears each pass attempt before it runs and each result after it
-   * @param metrics told about every pass (its duration, status and events)
+   * @param reconcile runs one pass, e.g. {@code reconciler::reconcile}
+   * @param commands approves phases when {@link Builder#autoApprove} is set
+   * @param clock stamps an internal error in the status
+   * @param sleeper lets time pass between passes and before a retry
    */
-  public RolloutDriver(
-      Reconciler reconciler,
-      Commands commands,
-      TrailSink sink,
-      Sleeper sleeper,
-      boolean autoApprove,
-      PrintStream warnings,
-      PassListener passes,
-      Metrics metrics) {
-    this.passes = passes;
-    this.metrics = metrics;
-    this.reconciler = reconciler;
-    this.commands = commands;
-    this.sink = sink;
-    this.sleeper = sleeper;
-    this.autoApprove = autoApprove;
-    this.warnings = warnings;
+  public static Builder builder(
+      Reconcile reconcile, Commands commands, Clock clock, Sleeper sleeper) {
+    return new Builder(reconcile, commands, clock, sleeper);
   }
 
   /** Runs passes until the rollout settles; returns its last status. */
   public RolloutStatus run(Rollout rollout, long generation, RolloutStatus start)
       throws InterruptedException {
+    return run(rollout, generation, start, s -> false);
+  }
+
+  /**
+   * Runs passes until the rollout settles or {@code stopAfter} holds for the status a pass produced
+   * (checked before a phase awaiting approval is approved); returns the last status. A bug in a
+   * pass ends the run too: the status returned is the one the pass started from, marked with {@link
+   * RolloutStatus#withInternalError}.
+   */
+  public RolloutStatus run(
+      Rollout rollout, long generation, RolloutStatus start, Predicate<RolloutStatus> stopAfter)
+      throws InterruptedException {
     RolloutStatus status = start;
-    Duration backoff = Duration.ofSeconds(1);
+    int errorsInARow = 0;
     while (true) {
-      ReconcileResult result;
       passes.beforePass(status);
       long started = System.nanoTime();
+      ReconcileResult result;
       try {
-        result = reconciler.reconcile(rollout, generation, status);
-        backoff = Duration.ofSeconds(1);
+        result = reconcile.pass(rollout, generation, status);
       } catch (ProviderException e) {
-        providerErrors++;
-        metrics.passFailed(rollout.name(), e, Duration.ofNanos(System.nanoTime() - started));
-        warnings.println(
-            "provider error, retrying in " + backoff.toSeconds() + "s: " + e.describe());
-        sleeper.sleep(backoff);
-        backoff =
-            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
-                ? MAX_BACKOFF
-                : backoff.multipliedBy(2);
+        backOff(rollout, e, ++errorsInARow, started);
         continue;
+      } catch (RuntimeException e) {
+        return stopOnBug(rollout, status, e, started);
       }
+      errorsInARow = 0;
       passCount++;
-      metrics.passCompleted(rollout, status, result, Duration.ofNanos(System.nanoTime() - started));
+      metrics.passCompleted(rollout, status, result, since(started));
       status = publish(result);
       passes.afterPass(status, result.events());
+      if (stopAfter.test(status)) {
+        return status;
+      }
       if (result.requeueAfter() == null) {
         if (autoApprove && status.step() == Step.AwaitingApproval) {
           ReconcileResult approved = commands.approve(rollout, generation, status, null);
@@ -124,6 +128,38 @@ public final class RolloutDriver {
         sleeper.sleep(result.requeueAfter());
       }
     }
+  }
+
+  /** A provider could not be asked: wait, longer with each error in a row, and run it again. */
+  private void backOff(Rollout rollout, ProviderException e, int errorsInARow, long started)
+      throws InterruptedException {
+    providerErrors++;
+    metrics.passFailed(rollout.name(), e, since(started));
+    Duration backoff = BACKOFF.delay(errorsInARow);
+    warnings.println("provider error, retrying in " + backoff.toSeconds() + "s: " + e.describe());
+    sleeper.sleep(backoff);
+  }
+
+  /** A bug: running the pass again would only repeat it, so say so once, loudly, and stop. */
+  private RolloutStatus stopOnBug(
+      Rollout rollout, RolloutStatus status, RuntimeException e, long started) {
+    metrics.passFailed(rollout.name(), e, since(started));
+    warnings.println(
+        "internal error (a bug, not an outage) in a pass over "
+            + rollout.name()
+            + "; stopping without retrying:");
+    e.printStackTrace(warnings);
+    return status.withInternalError(summary(e), clock.instant());
+  }
+
+  private static Duration since(long startedNanos) {
+    return Duration.ofNanos(System.nanoTime() - startedNanos);
+  }
+
+  /** The exception and where it was thrown, on one line: the stack trace went to the warnings. */
+  private static String summary(RuntimeException e) {
+    StackTraceElement[] frames = e.getStackTrace();
+    return frames.length == 0 ? e.toString() : e + " at " + frames[0];
   }
 
   private RolloutStatus publish(ReconcileResult result) {
@@ -146,5 +182,64 @@ public final class RolloutDriver {
 
   public int providerErrors() {
     return providerErrors;
+  }
+
+  /** The optional parts of a driver; each has a default. */
+  public static final class Builder {
+    private final Reconcile reconcile;
+    private final Commands commands;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private TrailSink sink = TrailSink.NOOP;
+    private boolean autoApprove;
+    private PrintStream warnings = System.err;
+    private PassListener passes = PassListener.NOOP;
+    private Metrics metrics = Metrics.NOOP;
+
+    private Builder(Reconcile reconcile, Commands commands, Clock clock, Sleeper sleeper) {
+      this.reconcile = Objects.requireNonNull(reconcile, "reconcile");
+      this.commands = Objects.requireNonNull(commands, "commands");
+      this.clock = Objects.requireNonNull(clock, "clock");
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    }
+
+    /**
+     * Where every trail event goes as it is emitted. Default: nowhere ({@link #events} keeps them).
+     */
+    public Builder sink(TrailSink s) {
+      sink = Objects.requireNonNull(s);
+      return this;
+    }
+
+    /**
+     * Approve phases that need approval as soon as they are reached (recorded in the trail as
+     * approved automatically). Default: off, the run ends at a phase awaiting approval.
+     */
+    public Builder autoApprove(boolean on) {
+      autoApprove = on;
+      return this;
+    }
+
+    /** Where retried provider errors and internal errors are reported. Default: standard error. */
+    public Builder warnings(PrintStream w) {
+      warnings = Objects.requireNonNull(w);
+      return this;
+    }
+
+    /** Hears each pass attempt before it runs and each result after it. Default: none. */
+    public Builder passes(PassListener p) {
+      passes = Objects.requireNonNull(p);
+      return this;
+    }
+
+    /** Told about every pass (its duration, status and events). Default: none. */
+    public Builder metrics(Metrics m) {
+      metrics = Objects.requireNonNull(m);
+      return this;
+    }
+
+    public RolloutDriver build() {
+      return new RolloutDriver(this);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.snailtrail.trail;
 
+import dev.snailtrail.time.Backoff;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,8 +30,7 @@ public final class QueuedDelivery implements AutoCloseable {
   private final BlockingQueue<TrailEvent> queue;
   private final int batchSize;
   private final Duration flushEvery;
-  private final Duration firstBackoff;
-  private final Duration maxBackoff;
+  private final Backoff backoff;
   private final PrintStream warnings;
   private final Thread thread;
   private final AtomicLong dropped = new AtomicLong();
@@ -58,8 +58,7 @@ public final class QueuedDelivery implements AutoCloseable {
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.batchSize = batchSize;
     this.flushEvery = flushEvery;
-    this.firstBackoff = firstBackoff;
-    this.maxBackoff = maxBackoff;
+    this.backoff = Backoff.exponential(firstBackoff, maxBackoff);
     this.warnings = warnings;
     this.thread = new Thread(this::loop, "snailtrail-trail-" + name);
     thread.setDaemon(true);
@@ -167,9 +166,8 @@ public final class QueuedDelivery implements AutoCloseable {
 
   /** Retries a batch until it goes out; false when closing and out of time. */
   private boolean deliverWithRetry(List<TrailEvent> batch) throws InterruptedException {
-    Duration backoff = firstBackoff;
     boolean warned = false;
-    while (true) {
+    for (int attempt = 1; ; attempt++) {
       try {
         deliverer.deliver(List.copyOf(batch));
         if (warned) {
@@ -185,12 +183,11 @@ public final class QueuedDelivery implements AutoCloseable {
           warned = true;
         }
       }
-      if (closing && System.nanoTime() + backoff.toNanos() > giveUpAt) {
+      Duration delay = backoff.delay(attempt);
+      if (closing && System.nanoTime() + delay.toNanos() > giveUpAt) {
         return false;
       }
-      Thread.sleep(backoff.toMillis());
-      backoff =
-          backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
+      Thread.sleep(delay.toMillis());
     }
   }
 

@@ -3,12 +3,15 @@ package dev.snailtrail.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.snailtrail.json.Json;
+import dev.snailtrail.rollout.RolloutStatus;
+import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.trail.TrailEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +51,18 @@ class RunCommandTest {
     assertThat(events).extracting(TrailEvent::id).doesNotHaveDuplicates();
     assertThat(events.getLast().type().name()).isEqualTo("RollbackCompleted");
     assertThat(events).filteredOn(e -> e.type().name().equals("PhaseCompleted")).hasSize(3);
+  }
+
+  @Test
+  void aRunStoppedByABugExitsWithItsOwnCodeWhateverThePhase() {
+    RolloutStatus healthy = RolloutStatus.initial().toBuilder().phase(StatusPhase.Healthy).build();
+    Instant now = Instant.parse("2026-11-23T10:00:00Z");
+
+    assertThat(RunCommand.exitCode(healthy)).isZero();
+    assertThat(RunCommand.exitCode(healthy.withInternalError("NullPointerException", now)))
+        .isEqualTo(RunCommand.INTERNAL_ERROR)
+        .isEqualTo(4);
+    assertThat(RunCommand.exitCode(RolloutStatus.initial())).isEqualTo(1);
   }
 
   @Test

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ClusterBatchingEcsTest {
@@ -57,14 +58,11 @@ class ClusterBatchingEcsTest {
     List<Thread> readers = new ArrayList<>();
     for (int i = 0; i < 25; i++) {
       String service = name(i);
-      readers.add(
-          Thread.ofPlatform().start(() -> seen.put(service, ecs.describeService(ref(service)))));
+      readers.add(reader(() -> seen.put(service, ecs.describeService(ref(service)))));
     }
     awaitAllWaiting(readers);
     real.releaseFetches();
-    for (Thread t : readers) {
-      t.join();
-    }
+    joinAll(readers);
 
     assertThat(real.calls).hasSize(1);
     assertThat(real.calls.get(0)).hasSize(25).doesNotHaveDuplicates();
@@ -120,17 +118,12 @@ class ClusterBatchingEcsTest {
     for (int i = 0; i < 25; i++) {
       String service = name(i);
       readers.add(
-          Thread.ofPlatform()
-              .start(
-                  () ->
-                      thrown.put(
-                          service, catchThrowable(() -> ecs.describeService(ref(service))))));
+          reader(
+              () -> thrown.put(service, catchThrowable(() -> ecs.describeService(ref(service))))));
     }
     awaitAllWaiting(readers);
     real.releaseFetches();
-    for (Thread t : readers) {
-      t.join();
-    }
+    joinAll(readers);
 
     assertThat(real.calls).hasSize(1);
     assertThat(thrown).hasSize(25);
@@ -185,12 +178,12 @@ class ClusterBatchingEcsTest {
     manage25();
     ClusterBatchingEcs ecs = new ClusterBatchingEcs(real, managed, clock, Duration.ofSeconds(1));
     real.holdFetches();
-    Thread reader = Thread.ofPlatform().start(() -> ecs.describeService(ref("svc-10")));
+    Thread reader = reader(() -> ecs.describeService(ref("svc-10")));
     awaitAllWaiting(List.of(reader));
 
     ecs.updateService(ref("svc-03"), "td:2", 1);
     real.releaseFetches();
-    reader.join();
+    joinAll(List.of(reader));
 
     assertThat(ecs.describeService(ref("svc-03")).orElseThrow().taskDefinitionArn())
         .isEqualTo("td:2");
@@ -199,11 +192,49 @@ class ClusterBatchingEcsTest {
     assertThat(real.calls.get(1)).containsExactly("svc-03");
   }
 
-  /** Waits (without a time limit of its own) until every reader is parked. */
+  /** How long a test waits for its reader threads to park or to finish. */
+  static final Duration WAIT_LIMIT = Duration.ofSeconds(30);
+
+  /** A reader thread; a daemon, so one left stuck by a failed test cannot keep the JVM alive. */
+  static Thread reader(Runnable read) {
+    return Thread.ofPlatform().daemon().start(read);
+  }
+
+  /**
+   * Waits until every reader is parked, at most {@link #WAIT_LIMIT}. A reader that ended instead
+   * (it threw, or it did not wait for the held fetch) fails the test at once.
+   */
   static void awaitAllWaiting(List<Thread> readers) throws InterruptedException {
-    while (!readers.stream().allMatch(t -> t.getState() == Thread.State.WAITING)) {
+    long deadline = System.nanoTime() + WAIT_LIMIT.toNanos();
+    while (!readers.stream().allMatch(ClusterBatchingEcsTest::parked)) {
+      assertThat(readers)
+          .as("a reader ended before it waited for the held fetch")
+          .noneMatch(t -> t.getState() == Thread.State.TERMINATED);
+      assertThat(System.nanoTime())
+          .as("readers parked within %s: %s", WAIT_LIMIT, states(readers))
+          .isLessThan(deadline);
       Thread.sleep(1);
     }
+  }
+
+  /** Joins every reader, failing when one is still running after {@link #WAIT_LIMIT}. */
+  static void joinAll(List<Thread> readers) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT_LIMIT.toNanos();
+    for (Thread t : readers) {
+      t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+    }
+    assertThat(readers)
+        .as("readers finished within %s: %s", WAIT_LIMIT, states(readers))
+        .noneMatch(Thread::isAlive);
+  }
+
+  /** Waiting for the held fetch (the fetcher itself waits with a time limit). */
+  private static boolean parked(Thread t) {
+    return t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING;
+  }
+
+  private static List<Thread.State> states(List<Thread> readers) {
+    return readers.stream().map(Thread::getState).toList();
   }
 
   /** An ECS whose services are a map; records the names of every describe and can hold them. */
@@ -242,7 +273,9 @@ class ClusterBatchingEcsTest {
         }
       }
       try {
-        hold.await();
+        if (!hold.await(WAIT_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+          throw new IllegalStateException("the test never released the held fetch");
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);

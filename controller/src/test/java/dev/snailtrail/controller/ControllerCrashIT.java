@@ -14,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * be the one an uncrashed run reaches, with no task definition registered twice and no trail event
  * stored twice.
  */
+// Some thirty controller JVMs started and killed: about half a minute, far longer when loaded.
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ControllerCrashIT {
   static final String NAME = "shine-api-gateway-drill";
   static final double SPEED = 600;

@@ -70,7 +70,7 @@ final class ControllerProcess {
   static void killAll() throws InterruptedException {
     for (Process p : List.copyOf(LIVE)) {
       p.destroyForcibly();
-      p.waitFor();
+      awaitGone(p);
     }
   }
 
@@ -92,7 +92,14 @@ final class ControllerProcess {
   /** SIGKILL, and wait until it is gone. */
   void kill() throws InterruptedException {
     process.destroyForcibly();
-    process.waitFor();
+    awaitGone(process);
+  }
+
+  /** A killed process is gone within moments; one that is not is a broken machine, not a wait. */
+  private static void awaitGone(Process p) throws InterruptedException {
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      throw new AssertionError("process " + p.pid() + " still running 30 s after SIGKILL");
+    }
   }
 
   /** SIGTERM; returns the exit code. */

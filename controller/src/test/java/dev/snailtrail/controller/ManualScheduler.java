@@ -16,6 +16,9 @@ final class ManualScheduler implements Scheduler {
           (a, b) -> a.at.equals(b.at) ? Long.compare(a.seq, b.seq) : a.at.compareTo(b.at));
   private long seq;
 
+  /** Rounds of due tasks one {@link #runDue} runs before it calls it a loop. */
+  private static final int MAX_ROUNDS = 10_000;
+
   private static final class Task {
     final Instant at;
     final long seq;
@@ -40,10 +43,24 @@ final class ManualScheduler implements Scheduler {
     return () -> t.cancelled = true;
   }
 
-  /** Runs every task due at the clock's time (and tasks those schedule that are due too). */
+  /**
+   * Runs every task due at the clock's time (and tasks those schedule that are due too).
+   *
+   * @throws IllegalStateException when tasks keep scheduling tasks due now, which would never end
+   */
   int runDue() {
     int ran = 0;
-    while (true) {
+    for (int round = 0; ; round++) {
+      if (round == MAX_ROUNDS) {
+        throw new IllegalStateException(
+            "tasks due at "
+                + clock.instant()
+                + " kept scheduling tasks due then for "
+                + MAX_ROUNDS
+                + " rounds ("
+                + ran
+                + " run)");
+      }
       List<Task> due = new ArrayList<>();
       synchronized (this) {
         while (!tasks.isEmpty() && !tasks.peek().at.isAfter(clock.instant())) {

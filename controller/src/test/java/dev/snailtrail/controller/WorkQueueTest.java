@@ -196,6 +196,7 @@ class WorkQueueTest {
     for (int i = 0; i < 3; i++) {
       getters.add(
           Thread.ofPlatform()
+              .daemon()
               .start(
                   () -> {
                     try {
@@ -254,6 +255,7 @@ class WorkQueueTest {
     for (int w = 0; w < 4; w++) {
       workers.add(
           Thread.ofPlatform()
+              .daemon()
               .start(
                   () -> {
                     try {
@@ -281,6 +283,7 @@ class WorkQueueTest {
       int seed = p;
       producers.add(
           Thread.ofPlatform()
+              .daemon()
               .start(
                   () -> {
                     for (int i = 0; i < addsPerProducer; i++) {
@@ -291,13 +294,15 @@ class WorkQueueTest {
                   }));
     }
     for (Thread t : producers) {
-      t.join();
+      t.join(Duration.ofSeconds(30));
+      assertThat(t.isAlive()).as("producer done").isFalse();
     }
     // Every key was added after its last generation bump; wait until the workers caught up.
     assertThat(queue.awaitIdle(Duration.ofMinutes(1))).isTrue();
     queue.shutDown();
     for (Thread t : workers) {
-      t.join();
+      t.join(Duration.ofSeconds(30));
+      assertThat(t.isAlive()).as("worker stopped by the shutdown").isFalse();
     }
     assertThat(overlaps).hasValue(0);
     for (int k = 0; k < keys; k++) {

@@ -4,6 +4,7 @@ import static dev.snailtrail.gate.Fixtures.RULES;
 import static dev.snailtrail.gate.Fixtures.TG_ARN;
 import static dev.snailtrail.gate.Fixtures.ctx;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.spec.Gate;
@@ -90,13 +91,45 @@ class GateEvaluatorTest {
   }
 
   @Test
-  void anUnexpectedExceptionBecomesAnErrorWithItsMessage() {
-    fake.failure = new IllegalStateException("alarm cache corrupted");
+  void anUnavailableProviderIsAnOutageToo() {
+    fake.failure =
+        new ProviderException(
+            ProviderException.Kind.UNAVAILABLE, "logs", "FilterLogEvents", "connection reset");
 
-    Measurement m = evaluator.measure(new Gate.CloudWatchAlarm(List.of("a"), RULES), ctx(fake));
+    assertThat(
+            evaluator.measure(
+                new Gate.Logs("/ecs/shine", "ERROR", false, Duration.ofMinutes(5), RULES),
+                ctx(fake)))
+        .isEqualTo(new Measurement.Error("logs FilterLogEvents: UNAVAILABLE - connection reset"));
+  }
 
-    assertThat(m)
-        .isEqualTo(
-            new Measurement.Error("could not measure cloudwatchAlarm: alarm cache corrupted"));
+  @Test
+  void anExceptionFromAPortThatIsNoProviderErrorIsABugAndPropagates() {
+    IllegalStateException bug = new IllegalStateException("alarm cache corrupted");
+    fake.failure = bug;
+
+    assertThatThrownBy(
+            () -> evaluator.measure(new Gate.CloudWatchAlarm(List.of("a"), RULES), ctx(fake)))
+        .isSameAs(bug);
+  }
+
+  @Test
+  void aBugInAGateItselfPropagatesInsteadOfHoldingTheRollout() {
+    // A context without the phase's task definition is the caller's mistake, never the world's.
+    GateContext broken =
+        new GateContext(
+            fake.providers(),
+            Fixtures.SERVICE,
+            null,
+            Fixtures.TEMPLATE,
+            Fixtures.phase(Fixtures.IMAGE),
+            null,
+            Fixtures.PHASE_START,
+            Fixtures.NOW);
+    fake.services.put(Fixtures.SERVICE.service(), Fixtures.service(2));
+    fake.tasks.add(Fixtures.running("t-1", "10.0.1.5"));
+
+    assertThatThrownBy(() -> evaluator.measure(new Gate.EcsTasks(RULES), broken))
+        .isInstanceOf(NullPointerException.class);
   }
 }

@@ -153,6 +153,21 @@ class PrometheusGateIT {
   }
 
   @Test
+  void aVectorWhoseResultIsNotAListIsAProviderErrorNotABug() {
+    answer(
+        200,
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":"
+            + "{\"series\":\"one\"}}}");
+
+    assertThat(measure())
+        .isEqualTo(
+            new Measurement.Error(
+                WHAT
+                    + ": Prometheus answered a vector whose result is not a list:"
+                    + " {\"series\":\"one\"}"));
+  }
+
+  @Test
   void anUnreachableServerIsAProviderError() throws Exception {
     Measurement m = measure(URI.create("http://127.0.0.1:" + LoopbackServer.closedPort()));
 

@@ -135,6 +135,59 @@ class ReconcilerScenarioTest {
   }
 
   @Test
+  void providerErrorsWhileActingAreRetriedWithTheDriversBackOff() {
+    try (var s = givenFlaky(STORY, 0.30).whenReconciledUntilSettled()) {
+      String warnings = s.warnings.toString(java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(warnings)
+          .contains("provider error, retrying in 1s: ")
+          .as("failures in a row wait longer")
+          .contains("provider error, retrying in 2s: ")
+          .contains("THROTTLED - Rate exceeded (injected)")
+          .doesNotContain("internal error");
+    }
+  }
+
+  @Test
+  void aBugInAGateStopsTheRunWithAnInternalErrorInsteadOfHoldingTheRollout() {
+    try (var s = given(STORY).runUntil(st -> st.step() == Step.Analyzing)) {
+      s.recording.throwOn("elbv2.describeTargetHealth", "target cache corrupted");
+      int passes = s.passes;
+      s.whenReconciledUntilSettled();
+      assertThat(s.passes).as("the pass that hit the bug did not end").isEqualTo(passes);
+      assertThat(s.status.phase()).isEqualTo(StatusPhase.Progressing);
+      assertThat(s.status.step()).isEqualTo(Step.Analyzing);
+      assertThat(s.status.conditions())
+          .filteredOn(c -> c.holds(Condition.Type.InternalError))
+          .singleElement()
+          .satisfies(
+              c ->
+                  assertThat(c.message())
+                      .contains("IllegalStateException: target cache corrupted"));
+      assertThat(s.status.gates())
+          .noneSatisfy(g -> assertThat(g.result()).isEqualTo(GateResult.Inconclusive));
+      assertThat(s.warnings.toString(java.nio.charset.StandardCharsets.UTF_8))
+          .contains("internal error (a bug, not an outage)")
+          .contains("\tat dev.snailtrail.gate.TargetHealthGate.measure(");
+      assertThat(s.events(EventType.RollbackStarted)).isEmpty();
+    }
+  }
+
+  @Test
+  void autoApprovalApprovesTheWaitingPhaseAsRunDoes() {
+    try (var s = given(Specs.snailTrail()).withAutoApproval().whenReconciledUntilSettled()) {
+      assertThat(s.status.phase()).isEqualTo(StatusPhase.Healthy);
+      assertThat(s.events(EventType.ApprovalRequired)).hasSize(1);
+      assertThat(s.events(EventType.Promoted))
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.message()).isEqualTo("Phase victory-lap approved automatically");
+                assertThat(e.reason().name()).isEqualTo("AutoApproval");
+              });
+    }
+  }
+
+  @Test
   void manualApprovalWaitsAndApprovingContinues() {
     try (var s = given(Specs.snailTrail()).whenReconciledUntilSettled()) {
       assertThat(s.status.step()).isEqualTo(Step.AwaitingApproval);

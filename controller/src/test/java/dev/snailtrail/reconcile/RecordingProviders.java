@@ -17,14 +17,17 @@ import java.util.Random;
 
 /**
  * Wraps real ports (the simulator's) to record every call by name and, when asked, to fail a share
- * of them with provider errors (throttling), the way a flaky AWS would. A hand-written decorator,
- * not a mock: every call that is not failed reaches the real port.
+ * of them with provider errors (throttling), the way a flaky AWS would, or one operation with an
+ * exception that is no provider error, the way a bug would. A hand-written decorator, not a mock:
+ * every call that is not failed reaches the real port.
  */
 final class RecordingProviders {
   private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
   private final Random random;
   private final double failureRate;
   private int injected;
+  private volatile String buggyCall;
+  private volatile String bug;
 
   RecordingProviders(long seed, double failureRate) {
     this.random = new Random(seed);
@@ -58,6 +61,16 @@ final class RecordingProviders {
     return injected;
   }
 
+  /**
+   * Makes every later {@code call} (as {@code service.operation}) throw an {@link
+   * IllegalStateException} with {@code message}, thrown where the call is made: not a provider
+   * error but what a bug in a port would throw.
+   */
+  void throwOn(String call, String message) {
+    this.bug = message;
+    this.buggyCall = call;
+  }
+
   private <T> T proxy(Class<T> port, T target, String service) {
     Object p =
         Proxy.newProxyInstance(
@@ -72,6 +85,10 @@ final class RecordingProviders {
                 return java.lang.reflect.InvocationHandler.invokeDefault(self, method, args);
               }
               String name = service + "." + method.getName();
+              if (name.equals(buggyCall)) {
+                calls.add(name + "!");
+                throw new IllegalStateException(bug);
+              }
               synchronized (this) {
                 if (failureRate > 0 && random.nextDouble() < failureRate) {
                   injected++;

@@ -6,12 +6,17 @@ import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.rollout.PreflightHook;
 import dev.snailtrail.rollout.RolloutStatus;
+import dev.snailtrail.run.PassListener;
+import dev.snailtrail.run.RolloutDriver;
 import dev.snailtrail.sim.Seed;
 import dev.snailtrail.sim.Simulator;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.time.MutableClock;
 import dev.snailtrail.trail.EventType;
 import dev.snailtrail.trail.TrailEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,12 +24,16 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Given/When/Then for rollouts on the simulator under a manual clock. The loop stands in for the
- * controller: reconcile, record the events, advance the clock by what the pass asked for.
+ * Given/When/Then for rollouts on the simulator under a manual clock. The scenario runs the real
+ * {@link RolloutDriver} (the loop behind {@code snailtrail run}) over the real reconciler, with a
+ * sleeper that advances the clock: requeues, back-off after provider errors and approval are the
+ * shipped ones. Between runs a test can act as a person (verbs, a new spec, a changed world).
  */
 final class RolloutScenario implements AutoCloseable {
   static final Instant START = Instant.parse("2026-11-23T10:00:00Z");
-  private static final int MAX_PASSES = 20_000;
+
+  /** Pass attempts (provider errors included) before a run counts as stuck. */
+  private static final int MAX_ATTEMPTS = 20_000;
 
   final MutableClock clock = new MutableClock(START);
   final Simulator sim = new Simulator(clock);
@@ -33,11 +42,18 @@ final class RolloutScenario implements AutoCloseable {
   final Reconciler reconciler;
   final Commands commands = new Commands(clock);
   final List<TrailEvent> trail = new ArrayList<>();
+  final ByteArrayOutputStream warnings = new ByteArrayOutputStream();
   Rollout rollout;
   long generation = 1;
   RolloutStatus status = RolloutStatus.initial();
   boolean duplicateDelivery;
+  boolean autoApprove;
+
+  /** Passes that ended with a result, over every run. */
   int passes;
+
+  private int attempts;
+  private RolloutDriver driver;
 
   private RolloutScenario(Rollout rollout, Seed seed, double failureRate) {
     this(rollout, seed, failureRate, sim -> PreflightHook.NONE);
@@ -84,6 +100,13 @@ final class RolloutScenario implements AutoCloseable {
     return this;
   }
 
+  /** Phases that need approval are approved as soon as they are reached, as by {@code run}. */
+  RolloutScenario withAutoApproval() {
+    autoApprove = true;
+    driver = null;
+    return this;
+  }
+
   /** Runs passes until the rollout settles (or waits for a person). */
   RolloutScenario whenReconciledUntilSettled() {
     return runUntil(s -> false);
@@ -91,33 +114,49 @@ final class RolloutScenario implements AutoCloseable {
 
   /** Runs passes until {@code stop} holds after a pass, or the rollout settles. */
   RolloutScenario runUntil(Predicate<RolloutStatus> stop) {
-    while (passes < MAX_PASSES) {
-      ReconcileResult r;
-      try {
-        r = reconciler.reconcile(rollout, generation, status);
-      } catch (dev.snailtrail.provider.ProviderException e) {
-        clock.advance(Duration.ofSeconds(1)); // the controller's backoff
-        continue;
-      }
-      passes++;
-      if (duplicateDelivery) {
-        // The pass is delivered again from the same status, as after a crash between its
-        // action and its status write: the world already shows the first delivery's action.
-        try {
-          r = reconciler.reconcile(rollout, generation, status);
-        } catch (dev.snailtrail.provider.ProviderException e) {
-          clock.advance(Duration.ofSeconds(1));
-          continue;
-        }
-      }
-      trail.addAll(r.events());
-      status = r.status();
-      if (stop.test(status) || r.requeueAfter() == null) {
-        return this;
-      }
-      clock.advance(r.requeueAfter().isZero() ? Duration.ZERO : r.requeueAfter());
+    try {
+      status = driver().run(rollout, generation, status, stop);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while driving the rollout", e);
     }
-    throw new AssertionError("rollout did not settle within " + MAX_PASSES + " passes: " + status);
+    return this;
+  }
+
+  private RolloutDriver driver() {
+    if (driver == null) {
+      driver =
+          RolloutDriver.builder(this::pass, commands, clock, clock::advance)
+              .sink(trail::add)
+              .autoApprove(autoApprove)
+              .warnings(new PrintStream(warnings, true, StandardCharsets.UTF_8))
+              .passes(
+                  new PassListener() {
+                    @Override
+                    public void beforePass(RolloutStatus s) {
+                      if (++attempts > MAX_ATTEMPTS) {
+                        throw new AssertionError(
+                            "rollout did not settle within " + MAX_ATTEMPTS + " attempts: " + s);
+                      }
+                    }
+
+                    @Override
+                    public void afterPass(RolloutStatus s, List<TrailEvent> events) {
+                      passes++;
+                    }
+                  })
+              .build();
+    }
+    return driver;
+  }
+
+  private ReconcileResult pass(Rollout r, long g, RolloutStatus s) {
+    if (duplicateDelivery) {
+      // The pass is delivered again from the same status, as after a crash between its action and
+      // its status write: the world already shows the first delivery's action.
+      reconciler.reconcile(r, g, s);
+    }
+    return reconciler.reconcile(r, g, s);
   }
 
   RolloutScenario approve() {

@@ -12,8 +12,10 @@ import dev.snailtrail.trail.EventType;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * phase whose image left ECR pauses the rollout before anything on the service changes, and the
  * recorded AWS calls show it; once the image is back, {@code resume} finishes the rollout.
  */
+// A real-time rollout over moto, paused and resumed, takes about half a minute.
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 @ExtendWith(MotoServer.Extension.class)
 class AwsPreflightIT {
 

@@ -12,8 +12,10 @@ import dev.snailtrail.trail.EventType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -25,6 +27,8 @@ import software.amazon.awssdk.services.cloudwatch.model.StateValue;
  * AWS SDK as a team would make them in AWS. The test plays the application: when a phase's tasks
  * are up it writes the "model loaded" log line the logs gate waits for.
  */
+// Real-time rollouts over moto take about half a minute each.
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 @ExtendWith(MotoServer.Extension.class)
 class AwsRolloutIT {
 

@@ -198,21 +198,21 @@ final class MotoRolloutFixture {
       Providers providers = direct.withEcs(ecs);
       Clock clock = Clock.systemUTC();
       this.commands = new Commands(clock);
+      Reconciler reconciler =
+          new Reconciler(
+              providers,
+              GateEvaluator.withDefaults(),
+              clock,
+              TaskDefinitionFile::baseOf,
+              preflight.apply(providers));
       this.driver =
-          new RolloutDriver(
-              new Reconciler(
-                  providers,
-                  GateEvaluator.withDefaults(),
-                  clock,
-                  TaskDefinitionFile::baseOf,
-                  preflight.apply(providers)),
-              commands,
-              this::record,
-              d -> Thread.sleep(d.toMillis()),
-              true,
-              System.err,
-              ecs.andThen(tally).andThen(this),
-              dev.snailtrail.metrics.Metrics.NOOP);
+          RolloutDriver.builder(
+                  reconciler::reconcile, commands, clock, d -> Thread.sleep(d.toMillis()))
+              .sink(this::record)
+              .autoApprove(true)
+              .warnings(System.err)
+              .passes(ecs.andThen(tally).andThen(this))
+              .build();
     }
 
     Run onPass(Consumer<RolloutStatus> next) {

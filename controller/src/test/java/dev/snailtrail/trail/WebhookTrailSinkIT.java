@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,15 @@ import tools.jackson.databind.JsonNode;
  * events are dropped and counted.
  */
 class WebhookTrailSinkIT {
+  /** Events the receiver accepted (answered 2xx), in order. */
   private final List<JsonNode> received = Collections.synchronizedList(new ArrayList<>());
+
+  /** The id of every event the receiver was sent, accepted or not. */
+  private final List<String> attempts = new CopyOnWriteArrayList<>();
+
+  /** What the receiver answers. */
+  private volatile int status = 204;
+
   private final ByteArrayOutputStream warnings = new ByteArrayOutputStream();
   private final PrintStream warn = new PrintStream(warnings, true, StandardCharsets.UTF_8);
   private HttpServer receiver;
@@ -63,16 +72,22 @@ class WebhookTrailSinkIT {
 
   @Test
   void aDownReceiverNeitherDelaysAcceptNorLosesEvents() throws Exception {
-    int port = freePort();
+    // Up but answering 503: unlike a closed port, it sees every attempt, so what the sink does
+    // while the receiver is down can be observed, not just assumed.
+    int port = startReceiver(0);
+    status = 503;
     try (WebhookTrailSink sink = sink(port, 1_000)) {
       long t0 = System.nanoTime();
       events(100).forEach(sink::accept);
       long took = System.nanoTime() - t0;
       System.out.printf(
           "WebhookTrailSinkIT: accept of 100 events, receiver down: %.2f ms%n", took / 1e6);
-      Thread.sleep(300); // a few failed attempts
-      assertThat(received).isEmpty();
-      startReceiver(port);
+      awaitAttempts(3);
+      assertThat(sink.delivery().delivered()).as("delivered while the receiver was down").isZero();
+      assertThat(attempts)
+          .as("the first event is retried; nothing after it is sent before it goes out")
+          .containsOnly("shine/1/0");
+      status = 204;
       assertThat(sink.delivery().flush(Duration.ofSeconds(15))).isTrue();
       assertThat(sink.delivery().dropped()).isZero();
     }
@@ -80,6 +95,17 @@ class WebhookTrailSinkIT {
         .extracting(n -> n.path("id").asString())
         .containsExactlyElementsOf(ids(100));
     assertThat(warnings.toString(StandardCharsets.UTF_8)).contains("delivery failed, retrying");
+  }
+
+  /** Waits until the receiver has seen {@code n} attempts, at most 10 s. */
+  private void awaitAttempts(int n) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (attempts.size() < n) {
+      assertThat(System.nanoTime())
+          .as("the receiver saw %d attempts within 10 s, saw %s", n, attempts)
+          .isLessThan(deadline);
+      Thread.sleep(5);
+    }
   }
 
   @Test
@@ -114,8 +140,13 @@ class WebhookTrailSinkIT {
         "/hooks/trail",
         ex -> {
           try (ex) {
-            received.add(Json.mapper().readTree(ex.getRequestBody().readAllBytes()));
-            ex.sendResponseHeaders(204, -1);
+            JsonNode event = Json.mapper().readTree(ex.getRequestBody().readAllBytes());
+            int answer = status;
+            attempts.add(event.path("id").asString());
+            if (answer / 100 == 2) {
+              received.add(event);
+            }
+            ex.sendResponseHeaders(answer, -1);
           }
         });
     receiver.start();
