@@ -1,5 +1,7 @@
 package dev.snailtrail.aws;
 
+import dev.snailtrail.provider.DeploymentRolloutState;
+import dev.snailtrail.provider.DeploymentStatus;
 import dev.snailtrail.provider.Ecs;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinitionSpec;
@@ -50,19 +52,19 @@ final class EcsMapping {
       deployments.add(
           new Ecs.Deployment(
               d.id(),
-              d.status(),
+              DeploymentStatus.of(d.status()),
               d.taskDefinition(),
               orZero(d.desiredCount()),
               orZero(d.runningCount()),
               orZero(d.pendingCount()),
               orZero(d.failedTasks()),
-              d.rolloutStateAsString(),
+              DeploymentRolloutState.of(d.rolloutStateAsString()),
               d.rolloutStateReason(),
               d.createdAt(),
               d.updatedAt()));
     }
     // ECS lists PRIMARY first already; the port promises it, so make sure.
-    deployments.sort(Comparator.comparing(d -> !"PRIMARY".equals(d.status())));
+    deployments.sort(Comparator.comparing(d -> d.status() != DeploymentStatus.PRIMARY));
     List<Ecs.ServiceEvent> events = new ArrayList<>();
     for (ServiceEvent e : s.events()) {
       events.add(new Ecs.ServiceEvent(e.id(), e.createdAt(), e.message()));

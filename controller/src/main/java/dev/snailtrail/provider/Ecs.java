@@ -100,25 +100,20 @@ public interface Ecs {
 
     /** The PRIMARY deployment, or empty. */
     public Optional<Deployment> primary() {
-      return deployments.stream().filter(d -> d.status().equals("PRIMARY")).findFirst();
+      return deployments.stream().filter(d -> d.status() == DeploymentStatus.PRIMARY).findFirst();
     }
   }
 
-  /**
-   * One deployment of a service.
-   *
-   * @param status PRIMARY, ACTIVE or INACTIVE
-   * @param rolloutState IN_PROGRESS, COMPLETED or FAILED
-   */
+  /** One deployment of a service. */
   record Deployment(
       String id,
-      String status,
+      DeploymentStatus status,
       String taskDefinitionArn,
       int desiredCount,
       int runningCount,
       int pendingCount,
       int failedTasks,
-      String rolloutState,
+      DeploymentRolloutState rolloutState,
       String rolloutStateReason,
       Instant createdAt,
       Instant updatedAt) {}

@@ -3,6 +3,7 @@ package dev.snailtrail.reconcile;
 import static dev.snailtrail.reconcile.Reconciler.data;
 import static dev.snailtrail.reconcile.Reconciler.shortName;
 
+import dev.snailtrail.provider.DeploymentRolloutState;
 import dev.snailtrail.provider.Ecs;
 import dev.snailtrail.provider.Ecs.CreateServiceRequest;
 import dev.snailtrail.provider.Ecs.Deployment;
@@ -176,7 +177,7 @@ final class DeployStep {
     ServiceState s = current.get();
     Deployment primary = s.primary().orElse(null);
     if (primary != null
-        && "COMPLETED".equals(primary.rolloutState())
+        && primary.rolloutState() == DeploymentRolloutState.COMPLETED
         && s.runningCount() >= phase.desiredCount()) {
       p.emit(
           EventType.DeploymentCompleted,
@@ -196,7 +197,7 @@ final class DeployStep {
                   .message("analyzing gates"));
       return p.result(Duration.ZERO);
     }
-    if (primary != null && "FAILED".equals(primary.rolloutState())) {
+    if (primary != null && primary.rolloutState() == DeploymentRolloutState.FAILED) {
       String why =
           "ECS deployment failed: "
               + orElse(primary.rolloutStateReason(), "no reason given")

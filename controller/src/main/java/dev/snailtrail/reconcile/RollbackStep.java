@@ -3,6 +3,7 @@ package dev.snailtrail.reconcile;
 import static dev.snailtrail.reconcile.Reconciler.data;
 import static dev.snailtrail.reconcile.Reconciler.shortName;
 
+import dev.snailtrail.provider.DeploymentRolloutState;
 import dev.snailtrail.provider.Ecs.Deployment;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Providers;
@@ -110,8 +111,9 @@ final class RollbackStep {
       return p.result(Reconciler.POLL);
     }
     Deployment primary = s.primary().orElse(null);
-    String state = primary == null ? "COMPLETED" : primary.rolloutState();
-    if ("COMPLETED".equals(state) && s.runningCount() >= desired) {
+    DeploymentRolloutState state =
+        primary == null ? DeploymentRolloutState.COMPLETED : primary.rolloutState();
+    if (state == DeploymentRolloutState.COMPLETED && s.runningCount() >= desired) {
       PhaseRef failed = p.status.failedPhase();
       String msg =
           "Rolled back to "
@@ -140,7 +142,7 @@ final class RollbackStep {
                   .message(msg));
       return p.result(null);
     }
-    if ("FAILED".equals(state)) {
+    if (state == DeploymentRolloutState.FAILED) {
       return fail(
           p,
           "the rollback deployment failed: "

@@ -1,6 +1,8 @@
 package dev.snailtrail.sim;
 
 import dev.snailtrail.provider.CloudWatch.AlarmState;
+import dev.snailtrail.provider.DeploymentRolloutState;
+import dev.snailtrail.provider.DeploymentStatus;
 import dev.snailtrail.provider.Ecs.ClusterState;
 import dev.snailtrail.provider.Ecs.ContainerState;
 import dev.snailtrail.provider.Ecs.CreateServiceRequest;
@@ -311,8 +313,8 @@ final class World {
         describeTaskDefinition(s.ref.region(), taskDefinitionArn)
             .orElseThrow(() -> invalid("UpdateService", taskDefinitionArn));
     for (SimDeployment d : s.deployments) {
-      if (d.status.equals("PRIMARY")) {
-        d.status = "ACTIVE";
+      if (d.status == DeploymentStatus.PRIMARY) {
+        d.status = DeploymentStatus.ACTIVE;
         d.updatedAt = now;
       }
     }
@@ -356,7 +358,7 @@ final class World {
     List<SimTask> live = s.tasks.stream().filter(SimTask::live).toList();
     List<SimTask> primaryLive = live.stream().filter(t -> t.deployment == primary).toList();
     int maxTotal = primary.desiredCount * 2;
-    if (!primary.rolloutState.equals("FAILED")) {
+    if (primary.rolloutState != DeploymentRolloutState.FAILED) {
       int launch =
           Math.min(primary.desiredCount - primaryLive.size(), Math.max(0, maxTotal - live.size()));
       if (launch > 0) {
@@ -402,16 +404,16 @@ final class World {
     boolean othersGone =
         s.tasks.stream().filter(t -> t.deployment != primary).allMatch(SimTask::stopped);
     List<SimTask> nowLive = primaryLive.stream().filter(SimTask::live).toList();
-    if (primary.rolloutState.equals("IN_PROGRESS")
+    if (primary.rolloutState == DeploymentRolloutState.IN_PROGRESS
         && othersGone
         && nowLive.size() == primary.desiredCount
         && nowLive.stream().allMatch(this::healthy)) {
-      primary.rolloutState = "COMPLETED";
+      primary.rolloutState = DeploymentRolloutState.COMPLETED;
       primary.rolloutStateReason = "ECS deployment " + primary.id + " completed.";
       primary.updatedAt = now;
       for (SimDeployment d : s.deployments) {
-        if (d != primary && !d.status.equals("INACTIVE")) {
-          d.status = "INACTIVE";
+        if (d != primary && d.status != DeploymentStatus.INACTIVE) {
+          d.status = DeploymentStatus.INACTIVE;
           d.updatedAt = now;
         }
       }
@@ -468,10 +470,10 @@ final class World {
     d.updatedAt = now;
     int threshold = Math.max(3, (d.desiredCount + 1) / 2);
     if (circuitBreaker
-        && d.status.equals("PRIMARY")
-        && d.rolloutState.equals("IN_PROGRESS")
+        && d.status == DeploymentStatus.PRIMARY
+        && d.rolloutState == DeploymentRolloutState.IN_PROGRESS
         && d.failedTasks >= threshold) {
-      d.rolloutState = "FAILED";
+      d.rolloutState = DeploymentRolloutState.FAILED;
       d.rolloutStateReason = "ECS deployment circuit breaker: tasks failed to start.";
       event(
           t.service,

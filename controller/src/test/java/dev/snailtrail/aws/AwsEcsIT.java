@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.snailtrail.moto.MotoServer;
+import dev.snailtrail.provider.DeploymentRolloutState;
+import dev.snailtrail.provider.DeploymentStatus;
 import dev.snailtrail.provider.Ecs;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Ecs.TaskState;
@@ -209,8 +211,9 @@ class AwsEcsIT {
     ServiceState rolling = ecs.describeService(ref).orElseThrow();
     assertThat(rolling.deployments()).hasSize(2);
     assertThat(rolling.primary().orElseThrow().taskDefinitionArn()).isEqualTo(hybrid.arn());
-    assertThat(rolling.primary().orElseThrow().rolloutState()).isEqualTo("IN_PROGRESS");
-    assertThat(rolling.deployments().get(1).status()).isEqualTo("ACTIVE");
+    assertThat(rolling.primary().orElseThrow().rolloutState())
+        .isEqualTo(DeploymentRolloutState.IN_PROGRESS);
+    assertThat(rolling.deployments().get(1).status()).isEqualTo(DeploymentStatus.ACTIVE);
     assertThat(rolling.deployments().get(1).taskDefinitionArn()).isEqualTo(simple.arn());
 
     ServiceState done = eventually(() -> completed(ref, hybrid.arn()));
@@ -266,7 +269,7 @@ class AwsEcsIT {
             () ->
                 ecs.describeService(ref)
                     .flatMap(ServiceState::primary)
-                    .filter(d -> d.rolloutState().equals("FAILED")));
+                    .filter(d -> d.rolloutState() == DeploymentRolloutState.FAILED));
     assertThat(failed.taskDefinitionArn()).isEqualTo(bad.arn());
     assertThat(failed.rolloutStateReason()).contains("circuit breaker");
     assertThat(ecs.listTasks(ref, false))
@@ -350,7 +353,7 @@ class AwsEcsIT {
                     .map(
                         d ->
                             d.taskDefinitionArn().equals(taskDefinitionArn)
-                                && d.rolloutState().equals("COMPLETED"))
+                                && d.rolloutState() == DeploymentRolloutState.COMPLETED)
                     .orElse(false));
   }
 

@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.snailtrail.provider.CloudWatch.MetricPoint;
+import dev.snailtrail.provider.DeploymentRolloutState;
+import dev.snailtrail.provider.DeploymentStatus;
 import dev.snailtrail.provider.Ecs.CreateServiceRequest;
 import dev.snailtrail.provider.Ecs.Deployment;
 import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
@@ -82,19 +84,21 @@ class SimulatorTest {
   @Test
   void healthyDeploymentCompletesWithRunningTasksAndHealthyTargets() {
     ServiceState created = create("simple", 2);
-    assertThat(created.primary().orElseThrow().rolloutState()).isEqualTo("IN_PROGRESS");
+    assertThat(created.primary().orElseThrow().rolloutState())
+        .isEqualTo(DeploymentRolloutState.IN_PROGRESS);
 
     advance(15);
     assertThat(sim.listTasks(SERVICE, false))
         .hasSize(2)
         .allSatisfy(t -> assertThat(t.lastStatus()).isEqualTo("RUNNING"));
-    assertThat(service().primary().orElseThrow().rolloutState()).isEqualTo("IN_PROGRESS");
+    assertThat(service().primary().orElseThrow().rolloutState())
+        .isEqualTo(DeploymentRolloutState.IN_PROGRESS);
 
     // 15s to RUNNING, 2s to listen, two 10s target checks: completed within 40s.
     advance(25);
     ServiceState s = service();
     Deployment primary = s.primary().orElseThrow();
-    assertThat(primary.rolloutState()).isEqualTo("COMPLETED");
+    assertThat(primary.rolloutState()).isEqualTo(DeploymentRolloutState.COMPLETED);
     assertThat(primary.runningCount()).isEqualTo(2);
     assertThat(s.runningCount()).isEqualTo(2);
     assertThat(messages(s).get(0))
@@ -127,7 +131,7 @@ class SimulatorTest {
     ServiceState updated = sim.updateService(SERVICE, next.arn(), 2);
     assertThat(updated.deployments())
         .extracting(Deployment::status)
-        .startsWith("PRIMARY", "ACTIVE");
+        .startsWith(DeploymentStatus.PRIMARY, DeploymentStatus.ACTIVE);
 
     advance(20);
     // New tasks are up but not yet healthy in the target group: the old ones still serve.
@@ -136,8 +140,9 @@ class SimulatorTest {
     advance(60);
     ServiceState s = service();
     assertThat(s.taskDefinitionArn()).isEqualTo(next.arn());
-    assertThat(s.primary().orElseThrow().rolloutState()).isEqualTo("COMPLETED");
-    assertThat(s.deployments().get(1).status()).isEqualTo("INACTIVE");
+    assertThat(s.primary().orElseThrow().rolloutState())
+        .isEqualTo(DeploymentRolloutState.COMPLETED);
+    assertThat(s.deployments().get(1).status()).isEqualTo(DeploymentStatus.INACTIVE);
     List<TaskState> running = sim.listTasks(SERVICE, false);
     assertThat(running)
         .hasSize(2)
@@ -158,7 +163,8 @@ class SimulatorTest {
   void crashLoopTripsTheCircuitBreakerWhileTheBaselineKeepsServing() {
     sim.seed(SimFixtures.rollout("crashloop"), Seed.existingService("baseline"));
     ServiceState before = service();
-    assertThat(before.primary().orElseThrow().rolloutState()).isEqualTo("COMPLETED");
+    assertThat(before.primary().orElseThrow().rolloutState())
+        .isEqualTo(DeploymentRolloutState.COMPLETED);
     TaskDefinition bad = register("crashloop");
 
     sim.updateService(SERVICE, bad.arn(), 2);
@@ -167,7 +173,7 @@ class SimulatorTest {
     ServiceState s = service();
     Deployment primary = s.primary().orElseThrow();
     assertThat(primary.taskDefinitionArn()).isEqualTo(bad.arn());
-    assertThat(primary.rolloutState()).isEqualTo("FAILED");
+    assertThat(primary.rolloutState()).isEqualTo(DeploymentRolloutState.FAILED);
     assertThat(primary.rolloutStateReason()).contains("circuit breaker");
     assertThat(primary.failedTasks()).isGreaterThanOrEqualTo(3);
     assertThat(messages(s)).anyMatch(m -> m.endsWith("deployment failed: tasks failed to start."));
@@ -201,7 +207,7 @@ class SimulatorTest {
     create("crashloop", 1);
     advance(600);
     Deployment primary = service().primary().orElseThrow();
-    assertThat(primary.rolloutState()).isEqualTo("IN_PROGRESS");
+    assertThat(primary.rolloutState()).isEqualTo(DeploymentRolloutState.IN_PROGRESS);
     assertThat(primary.failedTasks()).isGreaterThan(10);
     assertThat(sim.listTasks(SERVICE, false)).hasSize(1);
   }
@@ -282,7 +288,7 @@ class SimulatorTest {
         .allSatisfy(t -> assertThat(t.reason()).isEqualTo("Target.FailedHealthChecks"));
     advance(600);
     Deployment primary = service().primary().orElseThrow();
-    assertThat(primary.rolloutState()).isEqualTo("FAILED");
+    assertThat(primary.rolloutState()).isEqualTo(DeploymentRolloutState.FAILED);
     assertThat(
             sim.listTasks(SERVICE, true).stream()
                 .filter(t -> "STOPPED".equals(t.lastStatus()))
@@ -294,11 +300,13 @@ class SimulatorTest {
   void slowStartImagesTakeMinutesToBecomeHealthy() {
     create("slow", 1);
     advance(60);
-    assertThat(service().primary().orElseThrow().rolloutState()).isEqualTo("IN_PROGRESS");
+    assertThat(service().primary().orElseThrow().rolloutState())
+        .isEqualTo(DeploymentRolloutState.IN_PROGRESS);
     assertThat(sim.describeTargetHealth(REGION, TG).get(0).state()).isEqualTo("initial");
     // RUNNING at 15s, listening at 105s, healthy target two checks later.
     advance(70);
-    assertThat(service().primary().orElseThrow().rolloutState()).isEqualTo("COMPLETED");
+    assertThat(service().primary().orElseThrow().rolloutState())
+        .isEqualTo(DeploymentRolloutState.COMPLETED);
   }
 
   @Test
@@ -379,7 +387,8 @@ class SimulatorTest {
 
     assertThat(seeded.baselineTaskDefinitionArn()).endsWith("task-definition/shine-api-gateway:1");
     ServiceState s = service();
-    assertThat(s.primary().orElseThrow().rolloutState()).isEqualTo("COMPLETED");
+    assertThat(s.primary().orElseThrow().rolloutState())
+        .isEqualTo(DeploymentRolloutState.COMPLETED);
     assertThat(s.runningCount()).isEqualTo(2);
     assertThat(sim.describeCluster(REGION, SERVICE.cluster()).orElseThrow().runningTasks())
         .isEqualTo(2);
@@ -525,7 +534,7 @@ class SimulatorTest {
                   .primary()
                   .orElseThrow()
                   .rolloutState())
-          .isEqualTo("FAILED");
+          .isEqualTo(DeploymentRolloutState.FAILED);
     }
     assertThatThrownBy(() -> Simulator.restore(clock, "{\"seed\": \"x\"}"))
         .isInstanceOf(IllegalArgumentException.class)
