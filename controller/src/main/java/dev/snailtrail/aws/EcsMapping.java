@@ -3,8 +3,11 @@ package dev.snailtrail.aws;
 import dev.snailtrail.provider.DeploymentRolloutState;
 import dev.snailtrail.provider.DeploymentStatus;
 import dev.snailtrail.provider.Ecs;
+import dev.snailtrail.provider.HealthStatus;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.provider.TaskStatus;
+import dev.snailtrail.provider.TaskStopCode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -262,8 +265,8 @@ final class EcsMapping {
           new Ecs.ContainerState(
               c.name(),
               c.image(),
-              c.lastStatus(),
-              c.healthStatusAsString(),
+              TaskStatus.of(c.lastStatus()),
+              HealthStatus.of(c.healthStatusAsString()),
               c.exitCode(),
               c.reason(),
               bindings));
@@ -271,10 +274,10 @@ final class EcsMapping {
     return new Ecs.TaskState(
         t.taskArn(),
         t.taskDefinitionArn(),
-        t.lastStatus(),
-        t.desiredStatus(),
-        t.healthStatusAsString(),
-        t.stopCodeAsString(),
+        TaskStatus.of(t.lastStatus()),
+        TaskStatus.of(t.desiredStatus()),
+        HealthStatus.of(t.healthStatusAsString()),
+        TaskStopCode.of(t.stopCodeAsString()),
         t.stoppedReason(),
         t.launchTypeAsString(),
         containers,

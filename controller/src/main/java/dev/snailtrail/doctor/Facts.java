@@ -16,6 +16,7 @@ import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.provider.TaskStatus;
 import dev.snailtrail.rollout.TaskDefinitions;
 import dev.snailtrail.spec.ImageRef;
 import dev.snailtrail.spec.Rollout;
@@ -175,7 +176,7 @@ final class Facts {
             service().isEmpty()
                 ? List.of()
                 : providers.ecs().listTasks(ref, false).stream()
-                    .filter(t -> "RUNNING".equals(t.lastStatus()))
+                    .filter(t -> t.lastStatus() == TaskStatus.RUNNING)
                     .toList());
   }
 

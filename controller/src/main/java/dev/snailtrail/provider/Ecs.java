@@ -135,18 +135,16 @@ public interface Ecs {
   /**
    * A task.
    *
-   * @param lastStatus PROVISIONING, PENDING, ACTIVATING, RUNNING, DEACTIVATING, STOPPING, STOPPED
-   * @param healthStatus HEALTHY, UNHEALTHY or UNKNOWN
-   * @param stopCode e.g. TaskFailedToStart, EssentialContainerExited, ServiceSchedulerInitiated
+   * @param stopCode why it stopped, or null while it has not
    * @param privateIp the ENI's private address under awsvpc, or null
    */
   record TaskState(
       String taskArn,
       String taskDefinitionArn,
-      String lastStatus,
-      String desiredStatus,
-      String healthStatus,
-      String stopCode,
+      TaskStatus lastStatus,
+      TaskStatus desiredStatus,
+      HealthStatus healthStatus,
+      TaskStopCode stopCode,
       String stoppedReason,
       String launchType,
       List<ContainerState> containers,
@@ -162,7 +160,6 @@ public interface Ecs {
   /**
    * A container of a task.
    *
-   * @param healthStatus HEALTHY, UNHEALTHY or UNKNOWN
    * @param exitCode the exit code once stopped, or null
    * @param reason why it stopped (e.g. CannotPullContainerError: ...), or null
    * @param networkBindings host port bindings (empty under awsvpc)
@@ -170,8 +167,8 @@ public interface Ecs {
   record ContainerState(
       String name,
       String image,
-      String lastStatus,
-      String healthStatus,
+      TaskStatus lastStatus,
+      HealthStatus healthStatus,
       Integer exitCode,
       String reason,
       List<PortMapping> networkBindings) {

@@ -14,6 +14,7 @@ import dev.snailtrail.provider.Ecs.TaskState;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.provider.TaskStatus;
 import dev.snailtrail.rollout.ContentHash;
 import dev.snailtrail.rollout.Reason;
 import dev.snailtrail.rollout.StatusPhase;
@@ -29,6 +30,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -286,7 +288,7 @@ final class DeployStep {
     Instant since = p.status.phaseStartedAt();
     Map<String, Long> reasons =
         tasks.stream()
-            .filter(t -> "STOPPED".equals(t.lastStatus()) && arn.equals(t.taskDefinitionArn()))
+            .filter(t -> t.lastStatus() == TaskStatus.STOPPED && arn.equals(t.taskDefinitionArn()))
             .filter(t -> since == null || t.stoppedAt() == null || !t.stoppedAt().isBefore(since))
             .collect(
                 Collectors.groupingBy(
@@ -342,7 +344,7 @@ final class DeployStep {
                         : "container " + c.name() + " exited with code " + c.exitCode())
             .findFirst()
             .orElse(null);
-    String base = orElse(t.stoppedReason(), orElse(t.stopCode(), "stopped"));
+    String base = orElse(t.stoppedReason(), Objects.toString(t.stopCode(), "stopped"));
     return container == null ? base : base + " (" + container + ")";
   }
 

@@ -1,8 +1,11 @@
 package dev.snailtrail.sim;
 
 import dev.snailtrail.provider.Ecs.PortMapping;
+import dev.snailtrail.provider.HealthStatus;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
+import dev.snailtrail.provider.TaskStatus;
+import dev.snailtrail.provider.TaskStopCode;
 import java.time.Instant;
 import java.util.List;
 
@@ -22,14 +25,14 @@ final class SimTask {
   final List<PortMapping> bindings;
   final Instant createdAt;
 
-  String lastStatus = "PROVISIONING";
-  String desiredStatus = "RUNNING";
-  String health = "UNKNOWN";
+  TaskStatus lastStatus = TaskStatus.PROVISIONING;
+  TaskStatus desiredStatus = TaskStatus.RUNNING;
+  HealthStatus health = HealthStatus.UNKNOWN;
   Instant startedAt;
   Instant readyAt;
   Instant stoppingAt;
   Instant stoppedAt;
-  String stopCode;
+  TaskStopCode stopCode;
   String stoppedReason;
   String containerReason;
   Integer exitCode;
@@ -65,7 +68,7 @@ final class SimTask {
 
   /** Not stopped and not being stopped. */
   boolean live() {
-    return desiredStatus.equals("RUNNING") && stoppedAt == null;
+    return desiredStatus == TaskStatus.RUNNING && stoppedAt == null;
   }
 
   boolean stopped() {
@@ -73,7 +76,7 @@ final class SimTask {
   }
 
   boolean running() {
-    return live() && lastStatus.equals("RUNNING");
+    return live() && lastStatus == TaskStatus.RUNNING;
   }
 
   /** Whether the task ran at any moment in [from, to). */

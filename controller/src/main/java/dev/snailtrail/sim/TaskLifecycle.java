@@ -2,12 +2,15 @@ package dev.snailtrail.sim;
 
 import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
 import dev.snailtrail.provider.Ecs.PortMapping;
+import dev.snailtrail.provider.HealthStatus;
 import dev.snailtrail.provider.Logs.LogEvent;
 import dev.snailtrail.provider.Network.RouteTable;
 import dev.snailtrail.provider.Network.Subnet;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec.HealthCheck;
+import dev.snailtrail.provider.TaskStatus;
+import dev.snailtrail.provider.TaskStopCode;
 import dev.snailtrail.spec.ImageRef;
 import java.time.Duration;
 import java.time.Instant;
@@ -130,7 +133,7 @@ final class TaskLifecycle {
     if (!t.live()) {
       return;
     }
-    t.lastStatus = "PENDING";
+    t.lastStatus = TaskStatus.PENDING;
     String region = t.service.ref.region();
     String image = t.main.image();
     ImageRef ref = parseOrNull(image);
@@ -213,11 +216,11 @@ final class TaskLifecycle {
     if (!t.live()) {
       return;
     }
-    t.lastStatus = "STOPPED";
-    t.desiredStatus = "STOPPED";
+    t.lastStatus = TaskStatus.STOPPED;
+    t.desiredStatus = TaskStatus.STOPPED;
     t.stoppingAt = world.now;
     t.stoppedAt = world.now;
-    t.stopCode = "TaskFailedToStart";
+    t.stopCode = TaskStopCode.TASK_FAILED_TO_START;
     t.stoppedReason = reason;
     t.containerReason = reason;
     world.taskFailed(t);
@@ -255,7 +258,7 @@ final class TaskLifecycle {
         }
       }
     }
-    t.lastStatus = "RUNNING";
+    t.lastStatus = TaskStatus.RUNNING;
     t.startedAt = world.now;
     log(t, "Starting " + t.main.image());
     registerTargets(t);
@@ -301,7 +304,7 @@ final class TaskLifecycle {
             healthyAt,
             () -> {
               if (t.running()) {
-                t.health = "HEALTHY";
+                t.health = HealthStatus.HEALTHY;
               }
             });
       }
@@ -340,9 +343,9 @@ final class TaskLifecycle {
     log(t, "  File \"/app/server.py\", line 42, in <module>");
     log(t, "RuntimeError: worker crashed");
     log(t, "ERROR worker crashed");
-    t.desiredStatus = "STOPPED";
+    t.desiredStatus = TaskStatus.STOPPED;
     t.stoppingAt = world.now;
-    t.stopCode = "EssentialContainerExited";
+    t.stopCode = TaskStopCode.ESSENTIAL_CONTAINER_EXITED;
     t.stoppedReason = "Essential container in task exited";
     t.exitCode = 1;
     deregisterTargets(t);
@@ -354,7 +357,7 @@ final class TaskLifecycle {
     if (!t.running()) {
       return;
     }
-    t.health = "UNHEALTHY";
+    t.health = HealthStatus.UNHEALTHY;
     world.event(
         t.service, t.service.tag() + " (task " + t.id + ") failed container health checks.");
     if (t.service.loadBalancers.isEmpty()) {
@@ -368,13 +371,13 @@ final class TaskLifecycle {
     if (!t.live()) {
       return;
     }
-    beginStop(t, "ServiceSchedulerInitiated", reason, 143);
+    beginStop(t, TaskStopCode.SERVICE_SCHEDULER_INITIATED, reason, 143);
     world.taskFailed(t);
   }
 
   /** Stops a task gracefully: its targets drain for the deregistration delay first. */
-  void beginStop(SimTask t, String stopCode, String reason, int exitCode) {
-    t.desiredStatus = "STOPPED";
+  void beginStop(SimTask t, TaskStopCode stopCode, String reason, int exitCode) {
+    t.desiredStatus = TaskStatus.STOPPED;
     t.stoppingAt = world.now;
     t.stopCode = stopCode;
     t.stoppedReason = reason;
@@ -383,7 +386,7 @@ final class TaskLifecycle {
       t.exitCode = exitCode;
     }
     if (deregisterTargets(t)) {
-      t.lastStatus = "DEACTIVATING";
+      t.lastStatus = TaskStatus.DEACTIVATING;
       world.after(Timings.DEREGISTRATION_DELAY, () -> finishStop(t));
     } else {
       finishStop(t);
@@ -397,7 +400,7 @@ final class TaskLifecycle {
     if (t.startedAt != null && t.exitCode != null && t.exitCode != 1) {
       log(t, "Received SIGTERM; shutting down");
     }
-    t.lastStatus = "STOPPED";
+    t.lastStatus = TaskStatus.STOPPED;
     t.stoppedAt = world.now;
   }
 

@@ -11,6 +11,7 @@ import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
 import dev.snailtrail.provider.Ecs.ServiceEvent;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Ecs.TaskState;
+import dev.snailtrail.provider.HealthStatus;
 import dev.snailtrail.provider.LoadBalancing.TargetGroup;
 import dev.snailtrail.provider.LoadBalancing.TargetHealth;
 import dev.snailtrail.provider.Logs.LogEvent;
@@ -22,6 +23,8 @@ import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
+import dev.snailtrail.provider.TaskStatus;
+import dev.snailtrail.provider.TaskStopCode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -429,7 +432,9 @@ final class World {
     if (!t.running()) {
       return false;
     }
-    if (t.main.healthCheck() != null ? !t.health.equals("HEALTHY") : t.health.equals("UNHEALTHY")) {
+    if (t.main.healthCheck() != null
+        ? t.health != HealthStatus.HEALTHY
+        : t.health == HealthStatus.UNHEALTHY) {
       return false;
     }
     for (LoadBalancerBinding lb : t.service.loadBalancers) {
@@ -450,7 +455,7 @@ final class World {
       ids.add(t.id);
       lifecycle.beginStop(
           t,
-          "ServiceSchedulerInitiated",
+          TaskStopCode.SERVICE_SCHEDULER_INITIATED,
           "Scaling activity initiated by (deployment " + primary.id + ")",
           0);
     }
@@ -490,8 +495,8 @@ final class World {
       int pending = 0;
       for (SimTask t : s.tasks) {
         if (t.deployment == d && t.live()) {
-          running += t.lastStatus.equals("RUNNING") ? 1 : 0;
-          pending += t.lastStatus.equals("RUNNING") ? 0 : 1;
+          running += t.lastStatus == TaskStatus.RUNNING ? 1 : 0;
+          pending += t.lastStatus == TaskStatus.RUNNING ? 0 : 1;
         }
       }
       deployments.add(
@@ -513,7 +518,7 @@ final class World {
         (int)
             s.tasks.stream()
                 .filter(SimTask::live)
-                .filter(t -> !t.lastStatus.equals("RUNNING"))
+                .filter(t -> t.lastStatus != TaskStatus.RUNNING)
                 .count();
     SimDeployment primary = s.primary();
     return new ServiceState(
@@ -535,14 +540,11 @@ final class World {
     List<ContainerState> containers = new ArrayList<>();
     for (ContainerDefinition c : t.taskDefinition.spec().containers()) {
       boolean main = c == t.main;
-      String status =
-          switch (t.lastStatus) {
-            case "PROVISIONING", "PENDING" -> "PENDING";
-            case "STOPPED" -> "STOPPED";
-            default -> "RUNNING";
-          };
-      String health =
-          c.healthCheck() == null ? "UNKNOWN" : main ? t.health : healthOfSidecar(t, status);
+      TaskStatus status = containerStatus(t.lastStatus);
+      HealthStatus health =
+          c.healthCheck() == null
+              ? HealthStatus.UNKNOWN
+              : main ? t.health : healthOfSidecar(t, status);
       containers.add(
           new ContainerState(
               c.name(),
@@ -558,7 +560,7 @@ final class World {
         t.taskDefinition.arn(),
         t.lastStatus,
         t.desiredStatus,
-        t.main.healthCheck() == null ? "UNKNOWN" : t.health,
+        t.main.healthCheck() == null ? HealthStatus.UNKNOWN : t.health,
         t.stopCode,
         t.stoppedReason,
         t.launchType,
@@ -569,8 +571,20 @@ final class World {
         t.stoppedAt);
   }
 
-  private static String healthOfSidecar(SimTask t, String status) {
-    return status.equals("RUNNING") && t.readyAt != null ? "HEALTHY" : "UNKNOWN";
+  /** A container is PENDING until its task runs, and runs until its task has stopped. */
+  private static TaskStatus containerStatus(TaskStatus task) {
+    return switch (task) {
+      case PROVISIONING, PENDING -> TaskStatus.PENDING;
+      case STOPPED, DELETED -> TaskStatus.STOPPED;
+      case ACTIVATING, RUNNING, DEACTIVATING, STOPPING, DEPROVISIONING, UNRECOGNIZED ->
+          TaskStatus.RUNNING;
+    };
+  }
+
+  private static HealthStatus healthOfSidecar(SimTask t, TaskStatus status) {
+    return status == TaskStatus.RUNNING && t.readyAt != null
+        ? HealthStatus.HEALTHY
+        : HealthStatus.UNKNOWN;
   }
 
   List<TargetHealth> targetHealth(String targetGroupArn) {

@@ -13,6 +13,8 @@ import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.provider.TaskStatus;
+import dev.snailtrail.provider.TaskStopCode;
 import dev.snailtrail.rollout.ContentHash;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -228,18 +230,18 @@ class AwsEcsIT {
         .allSatisfy(
             t -> {
               assertThat(t.taskDefinitionArn()).isEqualTo(hybrid.arn());
-              assertThat(t.lastStatus()).isEqualTo("RUNNING");
+              assertThat(t.lastStatus()).isEqualTo(TaskStatus.RUNNING);
               assertThat(t.privateIp()).startsWith("10.");
             });
     List<TaskState> all = ecs.listTasks(ref, true);
     assertThat(all).hasSize(5);
     assertThat(all)
-        .filteredOn(t -> t.lastStatus().equals("STOPPED"))
+        .filteredOn(t -> t.lastStatus() == TaskStatus.STOPPED)
         .hasSize(2)
         .allSatisfy(
             t -> {
               assertThat(t.taskDefinitionArn()).isEqualTo(simple.arn());
-              assertThat(t.stopCode()).isEqualTo("ServiceSchedulerInitiated");
+              assertThat(t.stopCode()).isEqualTo(TaskStopCode.SERVICE_SCHEDULER_INITIATED);
               assertThat(t.stoppedReason()).contains("Scaling activity");
             });
   }
@@ -337,7 +339,7 @@ class AwsEcsIT {
     assertThat(all).extracting(TaskState::taskArn).containsExactlyInAnyOrderElementsOf(started);
     TaskState stopped =
         all.stream().filter(t -> t.taskArn().equals(started.get(0))).findFirst().orElseThrow();
-    assertThat(stopped.lastStatus()).isEqualTo("STOPPED");
+    assertThat(stopped.lastStatus()).isEqualTo(TaskStatus.STOPPED);
     assertThat(stopped.stoppedReason()).isEqualTo("Essential container exited");
     assertThatThrownBy(() -> ecs.listTasks(new ServiceRef(REGION, CLUSTER, "other"), true))
         .isInstanceOfSatisfying(

@@ -7,6 +7,7 @@ import static dev.snailtrail.gate.Fixtures.ctx;
 import static dev.snailtrail.gate.Fixtures.running;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.snailtrail.provider.HealthStatus;
 import dev.snailtrail.provider.LoadBalancing.TargetHealth;
 import dev.snailtrail.spec.Gate;
 import java.net.http.HttpClient;
@@ -59,7 +60,7 @@ class TargetHealthGateTest {
 
   @Test
   void onlyTheServicesOwnTasksCountWhenTheirAddressesMatch() {
-    fake.tasks.add(running("a", "10.0.1.5", container("HEALTHY")));
+    fake.tasks.add(running("a", "10.0.1.5", container(HealthStatus.HEALTHY)));
     fake.targetGroups.put(
         TG_ARN,
         List.of(

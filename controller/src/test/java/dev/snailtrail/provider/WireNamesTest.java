@@ -13,15 +13,35 @@ class WireNamesTest {
   }
 
   @Test
+  void taskValuesAreReadByTheirEcsNames() {
+    assertThat(TaskStatus.of("DEACTIVATING")).isEqualTo(TaskStatus.DEACTIVATING);
+    assertThat(HealthStatus.of("UNKNOWN")).isEqualTo(HealthStatus.UNKNOWN);
+    assertThat(TaskStopCode.of("EssentialContainerExited"))
+        .isEqualTo(TaskStopCode.ESSENTIAL_CONTAINER_EXITED);
+  }
+
+  @Test
+  void aStopCodeReadsAsEcsWritesIt() {
+    assertThat(TaskStopCode.TASK_FAILED_TO_START).hasToString("TaskFailedToStart");
+    for (TaskStopCode c : TaskStopCode.values()) {
+      assertThat(TaskStopCode.of(c.toString())).isEqualTo(c);
+    }
+  }
+
+  @Test
   void aValueAwsAddsLaterIsUnrecognizedNotAnError() {
     assertThat(DeploymentStatus.of("PAUSED")).isEqualTo(DeploymentStatus.UNRECOGNIZED);
     assertThat(DeploymentRolloutState.of("ROLLING_BACK"))
         .isEqualTo(DeploymentRolloutState.UNRECOGNIZED);
+    assertThat(TaskStatus.of("HIBERNATING")).isEqualTo(TaskStatus.UNRECOGNIZED);
+    assertThat(HealthStatus.of("DEGRADED")).isEqualTo(HealthStatus.UNRECOGNIZED);
+    assertThat(TaskStopCode.of("TASK_FAILED_TO_START")).isEqualTo(TaskStopCode.UNRECOGNIZED);
   }
 
   @Test
   void anAbsentValueStaysAbsent() {
     assertThat(DeploymentStatus.of(null)).isNull();
     assertThat(DeploymentRolloutState.of("")).isNull();
+    assertThat(TaskStopCode.of(null)).isNull();
   }
 }

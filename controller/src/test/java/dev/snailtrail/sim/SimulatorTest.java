@@ -17,11 +17,14 @@ import dev.snailtrail.provider.Ecs.NetworkConfig;
 import dev.snailtrail.provider.Ecs.ServiceEvent;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Ecs.TaskState;
+import dev.snailtrail.provider.HealthStatus;
 import dev.snailtrail.provider.LoadBalancing.TargetHealth;
 import dev.snailtrail.provider.Logs.LogEvent;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.provider.TaskStatus;
+import dev.snailtrail.provider.TaskStopCode;
 import dev.snailtrail.rollout.ContentHash;
 import dev.snailtrail.spec.Gate.MetricQuery;
 import dev.snailtrail.time.MutableClock;
@@ -90,7 +93,7 @@ class SimulatorTest {
     advance(15);
     assertThat(sim.listTasks(SERVICE, false))
         .hasSize(2)
-        .allSatisfy(t -> assertThat(t.lastStatus()).isEqualTo("RUNNING"));
+        .allSatisfy(t -> assertThat(t.lastStatus()).isEqualTo(TaskStatus.RUNNING));
     assertThat(service().primary().orElseThrow().rolloutState())
         .isEqualTo(DeploymentRolloutState.IN_PROGRESS);
 
@@ -108,7 +111,7 @@ class SimulatorTest {
     assertThat(tasks)
         .allSatisfy(
             t -> {
-              assertThat(t.healthStatus()).isEqualTo("HEALTHY");
+              assertThat(t.healthStatus()).isEqualTo(HealthStatus.HEALTHY);
               assertThat(t.privateIp()).startsWith("10.0.");
               assertThat(t.publicIp()).isNotNull();
               assertThat(t.containers().get(0).networkBindings()).isEmpty();
@@ -153,8 +156,8 @@ class SimulatorTest {
         .hasSize(2)
         .allSatisfy(
             t -> {
-              assertThat(t.lastStatus()).isEqualTo("STOPPED");
-              assertThat(t.stopCode()).isEqualTo("ServiceSchedulerInitiated");
+              assertThat(t.lastStatus()).isEqualTo(TaskStatus.STOPPED);
+              assertThat(t.stopCode()).isEqualTo(TaskStopCode.SERVICE_SCHEDULER_INITIATED);
             });
     assertThat(sim.describeTargetHealth(REGION, TG)).hasSize(2);
   }
@@ -180,13 +183,13 @@ class SimulatorTest {
     List<TaskState> crashed =
         sim.listTasks(SERVICE, true).stream()
             .filter(t -> t.taskDefinitionArn().equals(bad.arn()))
-            .filter(t -> t.lastStatus().equals("STOPPED"))
+            .filter(t -> t.lastStatus() == TaskStatus.STOPPED)
             .toList();
     assertThat(crashed)
         .isNotEmpty()
         .allSatisfy(
             t -> {
-              assertThat(t.stopCode()).isEqualTo("EssentialContainerExited");
+              assertThat(t.stopCode()).isEqualTo(TaskStopCode.ESSENTIAL_CONTAINER_EXITED);
               assertThat(t.stoppedReason()).isEqualTo("Essential container in task exited");
               assertThat(t.containers().get(0).exitCode()).isEqualTo(1);
             });
@@ -218,10 +221,10 @@ class SimulatorTest {
     advance(60);
     TaskState t =
         sim.listTasks(SERVICE, true).stream()
-            .filter(x -> x.lastStatus().equals("STOPPED"))
+            .filter(x -> x.lastStatus() == TaskStatus.STOPPED)
             .findFirst()
             .orElseThrow();
-    assertThat(t.stopCode()).isEqualTo("TaskFailedToStart");
+    assertThat(t.stopCode()).isEqualTo(TaskStopCode.TASK_FAILED_TO_START);
     assertThat(t.stoppedReason())
         .startsWith("CannotPullContainerError: pull image manifest has been retried 5 time(s):")
         .endsWith("not found");
@@ -239,7 +242,8 @@ class SimulatorTest {
     assertThat(target.state()).isEqualTo("unhealthy");
     assertThat(target.reason()).isEqualTo("Target.FailedHealthChecks");
     assertThat(target.description()).contains("5000").contains("8080");
-    assertThat(sim.listTasks(SERVICE, false).get(0).healthStatus()).isEqualTo("UNHEALTHY");
+    assertThat(sim.listTasks(SERVICE, false).get(0).healthStatus())
+        .isEqualTo(HealthStatus.UNHEALTHY);
     assertThat(get(sim.endpoint(SERVICE), "/health").statusCode()).isEqualTo(502);
     assertThat(
             sim.filterLogEvents(REGION, "/ecs/shine", "\"Listening on\"", T0, clock.instant(), 10))
@@ -291,7 +295,7 @@ class SimulatorTest {
     assertThat(primary.rolloutState()).isEqualTo(DeploymentRolloutState.FAILED);
     assertThat(
             sim.listTasks(SERVICE, true).stream()
-                .filter(t -> "STOPPED".equals(t.lastStatus()))
+                .filter(t -> t.lastStatus() == TaskStatus.STOPPED)
                 .map(TaskState::stoppedReason))
         .allMatch(r -> r.startsWith("Task failed ELB health checks"));
   }
