@@ -12,6 +12,7 @@ import dev.snailtrail.provider.Ecs.NetworkConfig;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Ecs.TaskState;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.TargetHealthState;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.provider.TaskStatus;
@@ -318,12 +319,13 @@ final class DeployStep {
       for (var t :
           providers.loadBalancing().describeTargetHealth(p.service.region(), lb.targetGroupArn())) {
         boolean leaving =
-            "draining".equals(t.state()) || "Target.DeregistrationInProgress".equals(t.reason());
-        if (!"healthy".equals(t.state())
+            t.state() == TargetHealthState.DRAINING
+                || "Target.DeregistrationInProgress".equals(t.reason());
+        if (t.state() != TargetHealthState.HEALTHY
             && !leaving
             && (t.reason() != null || t.description() != null)) {
           seen.add(
-              orElse(t.reason(), t.state())
+              orElse(t.reason(), Objects.toString(t.state(), null))
                   + " on :"
                   + t.port()
                   + (t.description() == null ? "" : " (" + t.description() + ")"));

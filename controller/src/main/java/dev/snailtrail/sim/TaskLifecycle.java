@@ -6,6 +6,7 @@ import dev.snailtrail.provider.HealthStatus;
 import dev.snailtrail.provider.Logs.LogEvent;
 import dev.snailtrail.provider.Network.RouteTable;
 import dev.snailtrail.provider.Network.Subnet;
+import dev.snailtrail.provider.TargetHealthState;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec.HealthCheck;
@@ -431,8 +432,8 @@ final class TaskLifecycle {
     }
     for (SimTargetGroup tg : world.targetGroups.values()) {
       SimTargetGroup.Target target = tg.targets.get(t.id);
-      if (target != null && target.state.equals("initial")) {
-        target.set("healthy", null, null);
+      if (target != null && target.state == TargetHealthState.INITIAL) {
+        target.set(TargetHealthState.HEALTHY, null, null);
       }
     }
   }
@@ -443,7 +444,7 @@ final class TaskLifecycle {
     }
     for (SimTargetGroup tg : world.targetGroups.values()) {
       SimTargetGroup.Target target = tg.targets.get(t.id);
-      if (target == null || !target.state.equals("initial")) {
+      if (target == null || target.state != TargetHealthState.INITIAL) {
         continue;
       }
       String description =
@@ -452,7 +453,7 @@ final class TaskLifecycle {
                   + target.port
                   + " (the container listens on 8080)"
               : "Health checks failed with these codes: [500]";
-      target.set("unhealthy", "Target.FailedHealthChecks", description);
+      target.set(TargetHealthState.UNHEALTHY, "Target.FailedHealthChecks", description);
       target.unhealthySince = world.now;
       world.event(
           t.service,
@@ -476,12 +477,14 @@ final class TaskLifecycle {
     boolean any = false;
     for (SimTargetGroup tg : world.targetGroups.values()) {
       SimTargetGroup.Target target = tg.targets.get(t.id);
-      if (target == null || target.state.equals("draining")) {
+      if (target == null || target.state == TargetHealthState.DRAINING) {
         continue;
       }
       any = true;
       target.set(
-          "draining", "Target.DeregistrationInProgress", "Target deregistration is in progress");
+          TargetHealthState.DRAINING,
+          "Target.DeregistrationInProgress",
+          "Target deregistration is in progress");
       world.event(
           t.service, t.service.tag() + " deregistered 1 targets in (target-group " + tg.arn + ")");
       world.after(Timings.DEREGISTRATION_DELAY, () -> tg.targets.remove(t.id, target));

@@ -20,6 +20,7 @@ import dev.snailtrail.provider.Network.SecurityGroup;
 import dev.snailtrail.provider.Network.Subnet;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.TargetHealthState;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
@@ -441,7 +442,7 @@ final class World {
       SimTargetGroup tg = targetGroups.get(lb.targetGroupArn());
       if (tg != null) {
         SimTargetGroup.Target target = tg.targets.get(t.id);
-        if (target == null || !target.state.equals("healthy")) {
+        if (target == null || target.state != TargetHealthState.HEALTHY) {
           return false;
         }
       }

@@ -29,12 +29,21 @@ class WireNamesTest {
   }
 
   @Test
+  void targetStatesAreReadByTheirLowerCaseElbNames() {
+    assertThat(TargetHealthState.of("unhealthy.draining"))
+        .isEqualTo(TargetHealthState.UNHEALTHY_DRAINING);
+    assertThat(TargetHealthState.DRAINING).hasToString("draining");
+    assertThat(TargetHealthState.of("HEALTHY")).isEqualTo(TargetHealthState.UNRECOGNIZED);
+  }
+
+  @Test
   void aValueAwsAddsLaterIsUnrecognizedNotAnError() {
     assertThat(DeploymentStatus.of("PAUSED")).isEqualTo(DeploymentStatus.UNRECOGNIZED);
     assertThat(DeploymentRolloutState.of("ROLLING_BACK"))
         .isEqualTo(DeploymentRolloutState.UNRECOGNIZED);
     assertThat(TaskStatus.of("HIBERNATING")).isEqualTo(TaskStatus.UNRECOGNIZED);
     assertThat(HealthStatus.of("DEGRADED")).isEqualTo(HealthStatus.UNRECOGNIZED);
+    assertThat(TargetHealthState.of("warming")).isEqualTo(TargetHealthState.UNRECOGNIZED);
     assertThat(TaskStopCode.of("TASK_FAILED_TO_START")).isEqualTo(TaskStopCode.UNRECOGNIZED);
   }
 

@@ -21,6 +21,7 @@ import dev.snailtrail.provider.HealthStatus;
 import dev.snailtrail.provider.LoadBalancing.TargetHealth;
 import dev.snailtrail.provider.Logs.LogEvent;
 import dev.snailtrail.provider.ProviderException;
+import dev.snailtrail.provider.TargetHealthState;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.provider.TaskStatus;
@@ -117,7 +118,9 @@ class SimulatorTest {
               assertThat(t.containers().get(0).networkBindings()).isEmpty();
             });
     List<TargetHealth> targets = sim.describeTargetHealth(REGION, TG);
-    assertThat(targets).hasSize(2).allSatisfy(t -> assertThat(t.state()).isEqualTo("healthy"));
+    assertThat(targets)
+        .hasSize(2)
+        .allSatisfy(t -> assertThat(t.state()).isEqualTo(TargetHealthState.HEALTHY));
     assertThat(targets)
         .extracting(TargetHealth::targetId)
         .containsExactlyInAnyOrderElementsOf(tasks.stream().map(TaskState::privateIp).toList());
@@ -239,7 +242,7 @@ class SimulatorTest {
     List<TargetHealth> targets = sim.describeTargetHealth(REGION, TG);
     assertThat(targets).hasSize(1);
     TargetHealth target = targets.get(0);
-    assertThat(target.state()).isEqualTo("unhealthy");
+    assertThat(target.state()).isEqualTo(TargetHealthState.UNHEALTHY);
     assertThat(target.reason()).isEqualTo("Target.FailedHealthChecks");
     assertThat(target.description()).contains("5000").contains("8080");
     assertThat(sim.listTasks(SERVICE, false).get(0).healthStatus())
@@ -306,7 +309,8 @@ class SimulatorTest {
     advance(60);
     assertThat(service().primary().orElseThrow().rolloutState())
         .isEqualTo(DeploymentRolloutState.IN_PROGRESS);
-    assertThat(sim.describeTargetHealth(REGION, TG).get(0).state()).isEqualTo("initial");
+    assertThat(sim.describeTargetHealth(REGION, TG).get(0).state())
+        .isEqualTo(TargetHealthState.INITIAL);
     // RUNNING at 15s, listening at 105s, healthy target two checks later.
     advance(70);
     assertThat(service().primary().orElseThrow().rolloutState())
@@ -398,7 +402,7 @@ class SimulatorTest {
         .isEqualTo(2);
     assertThat(sim.describeTargetHealth(REGION, TG))
         .hasSize(2)
-        .allSatisfy(t -> assertThat(t.state()).isEqualTo("healthy"));
+        .allSatisfy(t -> assertThat(t.state()).isEqualTo(TargetHealthState.HEALTHY));
     assertThat(sim.describeImage(REGION, image("hybrid"))).isPresent();
     assertThat(sim.describeImage(REGION, image("v0"))).isPresent();
     assertThat(sim.describeImage(REGION, image("missing"))).isEmpty();
