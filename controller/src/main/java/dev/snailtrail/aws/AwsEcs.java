@@ -198,7 +198,7 @@ final class AwsEcs implements Ecs {
             .deploymentConfiguration(
                 c -> c.deploymentCircuitBreaker(cb -> cb.enable(true).rollback(false)));
     if (request.launchType() != null) {
-      b.launchType(request.launchType());
+      b.launchType(request.launchType().toString());
     }
     if (request.network() != null) {
       b.networkConfiguration(EcsMapping.network(request.network()));

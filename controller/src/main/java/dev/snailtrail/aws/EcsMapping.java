@@ -4,6 +4,8 @@ import dev.snailtrail.provider.DeploymentRolloutState;
 import dev.snailtrail.provider.DeploymentStatus;
 import dev.snailtrail.provider.Ecs;
 import dev.snailtrail.provider.HealthStatus;
+import dev.snailtrail.provider.LaunchType;
+import dev.snailtrail.provider.NetworkMode;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.provider.TaskStatus;
@@ -13,6 +15,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
 import software.amazon.awssdk.services.ecs.model.Attachment;
@@ -86,7 +89,7 @@ final class EcsMapping {
         orZero(s.desiredCount()),
         orZero(s.runningCount()),
         orZero(s.pendingCount()),
-        s.launchTypeAsString(),
+        LaunchType.of(s.launchTypeAsString()),
         network(s.networkConfiguration()),
         lbs,
         deployments,
@@ -135,7 +138,7 @@ final class EcsMapping {
             .containerDefinitions(containers)
             .cpu(spec.cpu())
             .memory(spec.memory())
-            .networkMode(spec.networkMode())
+            .networkMode(Objects.toString(spec.networkMode(), null))
             .executionRoleArn(spec.executionRoleArn())
             .taskRoleArn(spec.taskRoleArn());
     if (!spec.requiresCompatibilities().isEmpty()) {
@@ -206,7 +209,7 @@ final class EcsMapping {
             containers,
             td.cpu(),
             td.memory(),
-            td.networkModeAsString(),
+            NetworkMode.of(td.networkModeAsString()),
             td.requiresCompatibilitiesAsStrings(),
             td.executionRoleArn(),
             td.taskRoleArn(),
@@ -279,7 +282,7 @@ final class EcsMapping {
         HealthStatus.of(t.healthStatusAsString()),
         TaskStopCode.of(t.stopCodeAsString()),
         t.stoppedReason(),
-        t.launchTypeAsString(),
+        LaunchType.of(t.launchTypeAsString()),
         containers,
         eniDetail(t, "privateIPv4Address"),
         publicIp,

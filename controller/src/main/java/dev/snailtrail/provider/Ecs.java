@@ -51,7 +51,6 @@ public interface Ecs {
    * @param ref where
    * @param taskDefinitionArn the task definition to run
    * @param desiredCount how many tasks
-   * @param launchType FARGATE or EC2
    * @param network awsvpc networking, or null
    * @param loadBalancers target group registrations
    */
@@ -59,7 +58,7 @@ public interface Ecs {
       ServiceRef ref,
       String taskDefinitionArn,
       int desiredCount,
-      String launchType,
+      LaunchType launchType,
       NetworkConfig network,
       List<LoadBalancerBinding> loadBalancers) {
     public CreateServiceRequest {
@@ -87,7 +86,7 @@ public interface Ecs {
       int desiredCount,
       int runningCount,
       int pendingCount,
-      String launchType,
+      LaunchType launchType,
       NetworkConfig network,
       List<LoadBalancerBinding> loadBalancers,
       List<Deployment> deployments,
@@ -146,7 +145,7 @@ public interface Ecs {
       HealthStatus healthStatus,
       TaskStopCode stopCode,
       String stoppedReason,
-      String launchType,
+      LaunchType launchType,
       List<ContainerState> containers,
       String privateIp,
       String publicIp,

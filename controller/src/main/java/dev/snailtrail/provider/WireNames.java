@@ -2,7 +2,8 @@ package dev.snailtrail.provider;
 
 /**
  * Finds the constant of a port enum by the name AWS gives the value on the wire, which is each
- * constant's {@code toString()}.
+ * constant's {@code toString()}. Case is ignored: no two AWS names of one kind differ only by it,
+ * and hand-written task definitions are not always exact.
  */
 final class WireNames {
   private WireNames() {}
@@ -16,7 +17,7 @@ final class WireNames {
       return null;
     }
     for (E e : constants) {
-      if (e.toString().equals(value)) {
+      if (e.toString().equalsIgnoreCase(value)) {
         return e;
       }
     }

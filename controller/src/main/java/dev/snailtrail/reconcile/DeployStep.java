@@ -11,6 +11,7 @@ import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
 import dev.snailtrail.provider.Ecs.NetworkConfig;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Ecs.TaskState;
+import dev.snailtrail.provider.LaunchType;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.TargetHealthState;
 import dev.snailtrail.provider.TaskDefinition;
@@ -371,7 +372,12 @@ final class DeployStep {
                             : p.rollout.spec().template().port()))
             .toList();
     return new CreateServiceRequest(
-        p.service, arn, desired, p.rollout.spec().template().launchType(), network, lbs);
+        p.service,
+        arn,
+        desired,
+        LaunchType.of(p.rollout.spec().template().launchType()),
+        network,
+        lbs);
   }
 
   private static String mainImage(TaskDefinitionSpec spec, Rollout rollout) {

@@ -3,11 +3,13 @@ package dev.snailtrail.sim;
 import dev.snailtrail.provider.Ecs.CreateServiceRequest;
 import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
 import dev.snailtrail.provider.Ecs.NetworkConfig;
+import dev.snailtrail.provider.LaunchType;
 import dev.snailtrail.provider.Network.IngressRule;
 import dev.snailtrail.provider.Network.Route;
 import dev.snailtrail.provider.Network.RouteTable;
 import dev.snailtrail.provider.Network.SecurityGroup;
 import dev.snailtrail.provider.Network.Subnet;
+import dev.snailtrail.provider.NetworkMode;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
@@ -170,7 +172,8 @@ final class Seeder {
               + "/"
               + world.hex(16);
       int port = lb.containerPort() > 0 ? lb.containerPort() : template.port();
-      boolean awsvpc = template.networkMode() == null || template.networkMode().equals("awsvpc");
+      NetworkMode mode = NetworkMode.of(template.networkMode());
+      boolean awsvpc = mode == null || mode == NetworkMode.AWSVPC;
       world.targetGroups.put(
           arn, new SimTargetGroup(arn, name, port, awsvpc ? "ip" : "instance", vpc, lbArn));
       world.loadBalancers.put(lbArn, List.of(albGroup));
@@ -236,7 +239,9 @@ final class Seeder {
             new ServiceRef(region, World.clusterName(target.cluster()), target.service()),
             td.arn(),
             desired,
-            template.launchType() == null ? "FARGATE" : template.launchType(),
+            template.launchType() == null
+                ? LaunchType.FARGATE
+                : LaunchType.of(template.launchType()),
             net,
             bindings));
     world.advance(wallNow);

@@ -3,6 +3,7 @@ package dev.snailtrail.sim;
 import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
 import dev.snailtrail.provider.Ecs.NetworkConfig;
 import dev.snailtrail.provider.Ecs.ServiceEvent;
+import dev.snailtrail.provider.LaunchType;
 import dev.snailtrail.provider.ServiceRef;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,7 @@ final class SimService {
 
   final ServiceRef ref;
   final String arn;
-  final String launchType;
+  final LaunchType launchType;
   final NetworkConfig network;
   final List<LoadBalancerBinding> loadBalancers;
   String status = "ACTIVE";
@@ -34,7 +35,7 @@ final class SimService {
   SimService(
       ServiceRef ref,
       String arn,
-      String launchType,
+      LaunchType launchType,
       NetworkConfig network,
       List<LoadBalancerBinding> loadBalancers,
       int desiredCount) {

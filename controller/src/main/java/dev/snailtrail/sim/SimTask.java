@@ -2,6 +2,7 @@ package dev.snailtrail.sim;
 
 import dev.snailtrail.provider.Ecs.PortMapping;
 import dev.snailtrail.provider.HealthStatus;
+import dev.snailtrail.provider.LaunchType;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
 import dev.snailtrail.provider.TaskStatus;
@@ -18,7 +19,7 @@ final class SimTask {
   final TaskDefinition taskDefinition;
   final ContainerDefinition main;
   final Behavior behavior;
-  final String launchType;
+  final LaunchType launchType;
   final String subnetId;
   final String privateIp;
   final String publicIp;
@@ -45,7 +46,7 @@ final class SimTask {
       TaskDefinition taskDefinition,
       ContainerDefinition main,
       Behavior behavior,
-      String launchType,
+      LaunchType launchType,
       String subnetId,
       String privateIp,
       String publicIp,

@@ -3,9 +3,11 @@ package dev.snailtrail.sim;
 import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
 import dev.snailtrail.provider.Ecs.PortMapping;
 import dev.snailtrail.provider.HealthStatus;
+import dev.snailtrail.provider.LaunchType;
 import dev.snailtrail.provider.Logs.LogEvent;
 import dev.snailtrail.provider.Network.RouteTable;
 import dev.snailtrail.provider.Network.Subnet;
+import dev.snailtrail.provider.NetworkMode;
 import dev.snailtrail.provider.TargetHealthState;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
@@ -59,7 +61,7 @@ final class TaskLifecycle {
   }
 
   private static boolean awsvpc(TaskDefinition td) {
-    return td.spec().networkMode() == null || td.spec().networkMode().equals("awsvpc");
+    return td.spec().networkMode() == null || td.spec().networkMode() == NetworkMode.AWSVPC;
   }
 
   SimTask launch(SimService s, SimDeployment d) {
@@ -74,7 +76,7 @@ final class TaskLifecycle {
     }
     String privateIp = vpc ? privateIp(subnet, n) : null;
     String publicIp =
-        vpc && s.network != null && s.network.assignPublicIp() && s.launchType.equals("FARGATE")
+        vpc && s.network != null && s.network.assignPublicIp() && s.launchType == LaunchType.FARGATE
             ? (3 + world.random.nextInt(50))
                 + "."
                 + world.random.nextInt(256)

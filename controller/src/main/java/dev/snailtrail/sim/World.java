@@ -12,6 +12,7 @@ import dev.snailtrail.provider.Ecs.ServiceEvent;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Ecs.TaskState;
 import dev.snailtrail.provider.HealthStatus;
+import dev.snailtrail.provider.LaunchType;
 import dev.snailtrail.provider.LoadBalancing.TargetGroup;
 import dev.snailtrail.provider.LoadBalancing.TargetHealth;
 import dev.snailtrail.provider.Logs.LogEvent;
@@ -289,7 +290,8 @@ final class World {
     TaskDefinition td =
         describeTaskDefinition(ref.region(), request.taskDefinitionArn())
             .orElseThrow(() -> invalid("CreateService", request.taskDefinitionArn()));
-    String launchType = request.launchType() == null ? "FARGATE" : request.launchType();
+    LaunchType launchType =
+        request.launchType() == null ? LaunchType.FARGATE : request.launchType();
     SimService s =
         new SimService(
             ref,

@@ -9,6 +9,8 @@ import dev.snailtrail.provider.DeploymentStatus;
 import dev.snailtrail.provider.Ecs;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Ecs.TaskState;
+import dev.snailtrail.provider.LaunchType;
+import dev.snailtrail.provider.NetworkMode;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinition;
@@ -30,7 +32,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
-import software.amazon.awssdk.services.ecs.model.LaunchType;
 
 @ExtendWith(MotoServer.Extension.class)
 class AwsEcsIT {
@@ -105,7 +106,7 @@ class AwsEcsIT {
     assertThat(api.logOptions()).containsEntry("awslogs-group", "/ecs/shine");
     assertThat(described.spec().cpu()).isEqualTo("512");
     assertThat(described.spec().memory()).isEqualTo("1024");
-    assertThat(described.spec().networkMode()).isEqualTo("awsvpc");
+    assertThat(described.spec().networkMode()).isEqualTo(NetworkMode.AWSVPC);
     assertThat(ecs.describeTaskDefinition(REGION, registered.arn())).contains(described);
   }
 
@@ -164,7 +165,7 @@ class AwsEcsIT {
                   .serviceName(name)
                   .taskDefinition(td.arn())
                   .desiredCount(0)
-                  .launchType(LaunchType.FARGATE)
+                  .launchType(software.amazon.awssdk.services.ecs.model.LaunchType.FARGATE)
                   .networkConfiguration(
                       n ->
                           n.awsvpcConfiguration(
@@ -194,13 +195,13 @@ class AwsEcsIT {
                 ref,
                 simple.arn(),
                 2,
-                "FARGATE",
+                LaunchType.FARGATE,
                 new Ecs.NetworkConfig(List.of(subnet), List.of(securityGroup), true),
                 List.of()));
 
     assertThat(created.status()).isEqualTo("ACTIVE");
     assertThat(created.taskDefinitionArn()).isEqualTo(simple.arn());
-    assertThat(created.launchType()).isEqualTo("FARGATE");
+    assertThat(created.launchType()).isEqualTo(LaunchType.FARGATE);
     assertThat(created.network().subnets()).containsExactly(subnet);
     assertThat(created.network().assignPublicIp()).isTrue();
     ServiceState steady = eventually(() -> completed(ref, simple.arn()));
@@ -259,7 +260,7 @@ class AwsEcsIT {
             ref,
             good.arn(),
             1,
-            "FARGATE",
+            LaunchType.FARGATE,
             new Ecs.NetworkConfig(List.of(subnet), List.of(securityGroup), false),
             List.of()));
     eventually(() -> completed(ref, good.arn()));
@@ -305,7 +306,7 @@ class AwsEcsIT {
             ref,
             tdArn,
             0,
-            "FARGATE",
+            LaunchType.FARGATE,
             new Ecs.NetworkConfig(List.of(subnet), List.of(securityGroup), false),
             List.of()));
     List<String> started =
@@ -316,7 +317,7 @@ class AwsEcsIT {
                         .taskDefinition(tdArn)
                         .count(2)
                         .group("service:worker")
-                        .launchType(LaunchType.FARGATE)
+                        .launchType(software.amazon.awssdk.services.ecs.model.LaunchType.FARGATE)
                         .networkConfiguration(
                             n ->
                                 n.awsvpcConfiguration(
@@ -332,7 +333,7 @@ class AwsEcsIT {
 
     assertThat(running).extracting(TaskState::taskArn).containsExactly(started.get(1));
     TaskState task = running.get(0);
-    assertThat(task.launchType()).isEqualTo("FARGATE");
+    assertThat(task.launchType()).isEqualTo(LaunchType.FARGATE);
     assertThat(task.containers()).extracting(Ecs.ContainerState::name).containsExactly("api");
     assertThat(task.containers().get(0).image()).isEqualTo("repo/worker:1");
     assertThat(task.privateIp()).isNotBlank();
@@ -394,7 +395,7 @@ class AwsEcsIT {
                     Map.of("awslogs-group", "/ecs/shine", "awslogs-region", REGION))),
             "512",
             "1024",
-            "awsvpc",
+            NetworkMode.AWSVPC,
             List.of("FARGATE"),
             null,
             null,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.snailtrail.provider.Ecs;
+import dev.snailtrail.provider.LaunchType;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinition;
@@ -262,7 +263,7 @@ class ClusterBatchingEcsTest {
           1,
           1,
           0,
-          "FARGATE",
+          LaunchType.FARGATE,
           null,
           List.of(),
           List.of(),

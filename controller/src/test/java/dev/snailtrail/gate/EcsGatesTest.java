@@ -20,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.snailtrail.provider.Ecs.PortMapping;
 import dev.snailtrail.provider.HealthStatus;
+import dev.snailtrail.provider.NetworkMode;
 import dev.snailtrail.provider.TaskStatus;
 import dev.snailtrail.provider.TaskStopCode;
 import dev.snailtrail.spec.Gate;
@@ -173,7 +174,8 @@ class EcsGatesTest {
 
     @Test
     void waitsWhileTheHealthCheckIsStarting() {
-      fake.taskDefinitions.put(TD_ARN, taskDefinition("awsvpc", curlHealth(), port(5000)));
+      fake.taskDefinitions.put(
+          TD_ARN, taskDefinition(NetworkMode.AWSVPC, curlHealth(), port(5000)));
       fake.tasks.add(running("a", "10.0.1.5", container(HealthStatus.HEALTHY)));
       fake.tasks.add(running("b", "10.0.1.6", container(HealthStatus.UNKNOWN)));
 
@@ -186,7 +188,7 @@ class EcsGatesTest {
 
     @Test
     void failsWhenTheContainerHasNoHealthCheckBecauseUnknownWouldLastForever() {
-      fake.taskDefinitions.put(TD_ARN, taskDefinition("awsvpc", null, port(5000)));
+      fake.taskDefinitions.put(TD_ARN, taskDefinition(NetworkMode.AWSVPC, null, port(5000)));
       fake.tasks.add(running("a", "10.0.1.5", container(HealthStatus.UNKNOWN)));
 
       Measurement m = measure(gate);
@@ -211,7 +213,7 @@ class EcsGatesTest {
 
     @Test
     void failsNamingTheMappedAndExpectedPorts() {
-      fake.taskDefinitions.put(TD_ARN, taskDefinition("awsvpc", null, port(8080)));
+      fake.taskDefinitions.put(TD_ARN, taskDefinition(NetworkMode.AWSVPC, null, port(8080)));
 
       assertThat(measure(new Gate.PortBinding(5000, null, RULES)))
           .isEqualTo(
@@ -222,7 +224,7 @@ class EcsGatesTest {
 
     @Test
     void underAwsvpcEmptyBindingsAreNormalAndTheMessageSaysSo() {
-      fake.taskDefinitions.put(TD_ARN, taskDefinition("awsvpc", null, port(5000)));
+      fake.taskDefinitions.put(TD_ARN, taskDefinition(NetworkMode.AWSVPC, null, port(5000)));
       fake.tasks.add(running("a", "10.0.1.5", container(HealthStatus.HEALTHY)));
 
       Measurement m = measure(new Gate.PortBinding(5000, null, RULES));
@@ -236,7 +238,7 @@ class EcsGatesTest {
 
     @Test
     void underBridgeTheRunningTasksMustBindThePort() {
-      fake.taskDefinitions.put(TD_ARN, taskDefinition("bridge", null, port(5000)));
+      fake.taskDefinitions.put(TD_ARN, taskDefinition(NetworkMode.BRIDGE, null, port(5000)));
       fake.tasks.add(
           running("a", null, container(HealthStatus.HEALTHY, new PortMapping(5000, 32768, "tcp"))));
       fake.tasks.add(
@@ -251,7 +253,7 @@ class EcsGatesTest {
 
     @Test
     void underBridgeBoundPortsPassWithTheirHostPorts() {
-      fake.taskDefinitions.put(TD_ARN, taskDefinition("bridge", null, port(5000)));
+      fake.taskDefinitions.put(TD_ARN, taskDefinition(NetworkMode.BRIDGE, null, port(5000)));
       fake.tasks.add(
           running("a", null, container(HealthStatus.HEALTHY, new PortMapping(5000, 32768, "tcp"))));
 
@@ -263,7 +265,7 @@ class EcsGatesTest {
 
     @Test
     void underBridgeWaitsForARunningTask() {
-      fake.taskDefinitions.put(TD_ARN, taskDefinition("bridge", null, port(5000)));
+      fake.taskDefinitions.put(TD_ARN, taskDefinition(NetworkMode.BRIDGE, null, port(5000)));
 
       assertThat(measure(new Gate.PortBinding(5000, null, RULES)))
           .isInstanceOf(Measurement.Pending.class);
@@ -271,7 +273,7 @@ class EcsGatesTest {
 
     @Test
     void aContainerTheTaskDefinitionLacksFails() {
-      fake.taskDefinitions.put(TD_ARN, taskDefinition("awsvpc", null, port(5000)));
+      fake.taskDefinitions.put(TD_ARN, taskDefinition(NetworkMode.AWSVPC, null, port(5000)));
 
       assertThat(measure(new Gate.PortBinding(5000, "worker", RULES)).message())
           .isEqualTo(

@@ -5,6 +5,8 @@ import dev.snailtrail.provider.Ecs.PortMapping;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Ecs.TaskState;
 import dev.snailtrail.provider.HealthStatus;
+import dev.snailtrail.provider.LaunchType;
+import dev.snailtrail.provider.NetworkMode;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
@@ -92,7 +94,7 @@ final class Fixtures {
         desired,
         0,
         0,
-        "FARGATE",
+        LaunchType.FARGATE,
         null,
         List.of(),
         List.of(),
@@ -113,7 +115,7 @@ final class Fixtures {
         HealthStatus.HEALTHY,
         null,
         null,
-        "FARGATE",
+        LaunchType.FARGATE,
         List.of(containers),
         ip,
         null,
@@ -148,7 +150,7 @@ final class Fixtures {
         HealthStatus.UNKNOWN,
         null,
         null,
-        "FARGATE",
+        LaunchType.FARGATE,
         List.of(),
         null,
         null,
@@ -171,7 +173,7 @@ final class Fixtures {
         HealthStatus.UNKNOWN,
         stopCode,
         stoppedReason,
-        "FARGATE",
+        LaunchType.FARGATE,
         List.of(container),
         null,
         null,
@@ -191,7 +193,7 @@ final class Fixtures {
   }
 
   static TaskDefinition taskDefinition(
-      String networkMode, HealthCheck healthCheck, PortMapping... ports) {
+      NetworkMode networkMode, HealthCheck healthCheck, PortMapping... ports) {
     ContainerDefinition api =
         new ContainerDefinition(
             "api", IMAGE.toString(), true, List.of(ports), Map.of(), healthCheck, null, Map.of());

@@ -33,7 +33,19 @@ class WireNamesTest {
     assertThat(TargetHealthState.of("unhealthy.draining"))
         .isEqualTo(TargetHealthState.UNHEALTHY_DRAINING);
     assertThat(TargetHealthState.DRAINING).hasToString("draining");
-    assertThat(TargetHealthState.of("HEALTHY")).isEqualTo(TargetHealthState.UNRECOGNIZED);
+  }
+
+  @Test
+  void launchTypeAndNetworkModeAreReadByTheirEcsNames() {
+    assertThat(LaunchType.of("FARGATE")).isEqualTo(LaunchType.FARGATE);
+    assertThat(NetworkMode.of("awsvpc")).isEqualTo(NetworkMode.AWSVPC);
+    assertThat(NetworkMode.BRIDGE).hasToString("bridge");
+  }
+
+  @Test
+  void caseIsIgnoredAsHandWrittenTaskDefinitionsAreNotAlwaysExact() {
+    assertThat(NetworkMode.of("AWSVPC")).isEqualTo(NetworkMode.AWSVPC);
+    assertThat(TargetHealthState.of("HEALTHY")).isEqualTo(TargetHealthState.HEALTHY);
   }
 
   @Test
@@ -44,6 +56,8 @@ class WireNamesTest {
     assertThat(TaskStatus.of("HIBERNATING")).isEqualTo(TaskStatus.UNRECOGNIZED);
     assertThat(HealthStatus.of("DEGRADED")).isEqualTo(HealthStatus.UNRECOGNIZED);
     assertThat(TargetHealthState.of("warming")).isEqualTo(TargetHealthState.UNRECOGNIZED);
+    assertThat(LaunchType.of("LAMBDA")).isEqualTo(LaunchType.UNRECOGNIZED);
+    assertThat(NetworkMode.of("nat")).isEqualTo(NetworkMode.UNRECOGNIZED);
     assertThat(TaskStopCode.of("TASK_FAILED_TO_START")).isEqualTo(TaskStopCode.UNRECOGNIZED);
   }
 

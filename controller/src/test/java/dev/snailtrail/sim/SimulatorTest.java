@@ -18,6 +18,7 @@ import dev.snailtrail.provider.Ecs.ServiceEvent;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Ecs.TaskState;
 import dev.snailtrail.provider.HealthStatus;
+import dev.snailtrail.provider.LaunchType;
 import dev.snailtrail.provider.LoadBalancing.TargetHealth;
 import dev.snailtrail.provider.Logs.LogEvent;
 import dev.snailtrail.provider.ProviderException;
@@ -68,7 +69,7 @@ class SimulatorTest {
             SERVICE,
             td.arn(),
             desired,
-            "FARGATE",
+            LaunchType.FARGATE,
             new NetworkConfig(List.of("subnet-0aaa", "subnet-0bbb"), List.of("sg-0task"), true),
             List.of(new LoadBalancerBinding(TG, "api", 5000))));
   }
@@ -471,7 +472,7 @@ class SimulatorTest {
             SERVICE,
             td.arn(),
             1,
-            "FARGATE",
+            LaunchType.FARGATE,
             new NetworkConfig(List.of("subnet-0aaa"), List.of("sg-0task"), true),
             List.of()));
     advance(60);
@@ -509,7 +510,7 @@ class SimulatorTest {
               SERVICE,
               td.arn(),
               2,
-              "FARGATE",
+              LaunchType.FARGATE,
               new NetworkConfig(List.of("subnet-0aaa", "subnet-0bbb"), List.of("sg-0task"), true),
               List.of(new LoadBalancerBinding(TG, "api", 5000))));
       assertThat(other.listTasks(SERVICE, true)).isEqualTo(sim.listTasks(SERVICE, true));
