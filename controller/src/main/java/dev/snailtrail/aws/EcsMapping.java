@@ -1,5 +1,6 @@
 package dev.snailtrail.aws;
 
+import dev.snailtrail.provider.ClusterStatus;
 import dev.snailtrail.provider.DeploymentRolloutState;
 import dev.snailtrail.provider.DeploymentStatus;
 import dev.snailtrail.provider.Ecs;
@@ -7,7 +8,9 @@ import dev.snailtrail.provider.HealthStatus;
 import dev.snailtrail.provider.LaunchType;
 import dev.snailtrail.provider.NetworkMode;
 import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.ServiceStatus;
 import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.provider.TaskDefinitionStatus;
 import dev.snailtrail.provider.TaskStatus;
 import dev.snailtrail.provider.TaskStopCode;
 import java.util.ArrayList;
@@ -47,7 +50,7 @@ final class EcsMapping {
     return new Ecs.ClusterState(
         c.clusterArn(),
         c.clusterName(),
-        c.status(),
+        ClusterStatus.of(c.status()),
         orZero(c.activeServicesCount()),
         orZero(c.runningTasksCount()));
   }
@@ -84,7 +87,7 @@ final class EcsMapping {
     return new Ecs.ServiceState(
         new ServiceRef(region, cluster, s.serviceName()),
         s.serviceArn(),
-        s.status(),
+        ServiceStatus.of(s.status()),
         s.taskDefinition(),
         orZero(s.desiredCount()),
         orZero(s.runningCount()),
@@ -215,7 +218,11 @@ final class EcsMapping {
             td.taskRoleArn(),
             tagMap);
     return new dev.snailtrail.provider.TaskDefinition(
-        td.taskDefinitionArn(), td.family(), orZero(td.revision()), td.statusAsString(), spec);
+        td.taskDefinitionArn(),
+        td.family(),
+        orZero(td.revision()),
+        TaskDefinitionStatus.of(td.statusAsString()),
+        spec);
   }
 
   private static TaskDefinitionSpec.ContainerDefinition container(ContainerDefinition c) {

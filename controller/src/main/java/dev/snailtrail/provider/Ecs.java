@@ -68,12 +68,11 @@ public interface Ecs {
 
   /** A cluster. */
   record ClusterState(
-      String arn, String name, String status, int activeServices, int runningTasks) {}
+      String arn, String name, ClusterStatus status, int activeServices, int runningTasks) {}
 
   /**
    * A service as ECS reports it.
    *
-   * @param status ACTIVE, DRAINING or INACTIVE
    * @param taskDefinitionArn the task definition of the PRIMARY deployment
    * @param deployments PRIMARY first
    * @param events newest first
@@ -81,7 +80,7 @@ public interface Ecs {
   record ServiceState(
       ServiceRef ref,
       String arn,
-      String status,
+      ServiceStatus status,
       String taskDefinitionArn,
       int desiredCount,
       int runningCount,

@@ -5,6 +5,7 @@ import dev.snailtrail.provider.Ecs.NetworkConfig;
 import dev.snailtrail.provider.Ecs.ServiceEvent;
 import dev.snailtrail.provider.LaunchType;
 import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.ServiceStatus;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,7 +18,7 @@ final class SimService {
   final LaunchType launchType;
   final NetworkConfig network;
   final List<LoadBalancerBinding> loadBalancers;
-  String status = "ACTIVE";
+  ServiceStatus status = ServiceStatus.ACTIVE;
 
   /** Where the load balancer's round robin goes next. */
   int nextTarget;

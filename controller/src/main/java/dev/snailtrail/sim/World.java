@@ -1,6 +1,7 @@
 package dev.snailtrail.sim;
 
 import dev.snailtrail.provider.CloudWatch.AlarmState;
+import dev.snailtrail.provider.ClusterStatus;
 import dev.snailtrail.provider.DeploymentRolloutState;
 import dev.snailtrail.provider.DeploymentStatus;
 import dev.snailtrail.provider.Ecs.ClusterState;
@@ -21,10 +22,12 @@ import dev.snailtrail.provider.Network.SecurityGroup;
 import dev.snailtrail.provider.Network.Subnet;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.ServiceStatus;
 import dev.snailtrail.provider.TargetHealthState;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
+import dev.snailtrail.provider.TaskDefinitionStatus;
 import dev.snailtrail.provider.TaskStatus;
 import dev.snailtrail.provider.TaskStopCode;
 import java.time.Duration;
@@ -164,11 +167,11 @@ final class World {
     int running = 0;
     for (SimService s : services.values()) {
       if (s.ref.region().equals(region) && s.ref.cluster().equals(name)) {
-        active += s.status.equals("ACTIVE") ? 1 : 0;
+        active += s.status == ServiceStatus.ACTIVE ? 1 : 0;
         running += (int) s.tasks.stream().filter(SimTask::running).count();
       }
     }
-    return Optional.of(new ClusterState(arn, name, "ACTIVE", active, running));
+    return Optional.of(new ClusterState(arn, name, ClusterStatus.ACTIVE, active, running));
   }
 
   /** Throws NOT_FOUND unless the cluster exists, as ECS answers ClusterNotFoundException. */
@@ -185,7 +188,7 @@ final class World {
   SimService service(ServiceRef ref) {
     ServiceRef n = normalize(ref);
     SimService s = services.get(key(n.region(), n.cluster(), n.service()));
-    return s != null && s.status.equals("ACTIVE") ? s : null;
+    return s != null && s.status == ServiceStatus.ACTIVE ? s : null;
   }
 
   private SimService requireService(ServiceRef ref, String operation) {
@@ -216,7 +219,7 @@ final class World {
                 + revision,
             spec.family(),
             revision,
-            "ACTIVE",
+            TaskDefinitionStatus.ACTIVE,
             spec);
     revisions.add(td);
     return td;
@@ -235,7 +238,9 @@ final class World {
       return Optional.empty();
     }
     if (colon < 0) {
-      return revisions.stream().filter(t -> t.status().equals("ACTIVE")).reduce((a, b) -> b);
+      return revisions.stream()
+          .filter(t -> t.status() == TaskDefinitionStatus.ACTIVE)
+          .reduce((a, b) -> b);
     }
     try {
       int revision = Integer.parseInt(s.substring(colon + 1));
@@ -251,7 +256,7 @@ final class World {
     List<TaskDefinition> revisions = taskDefinitions.getOrDefault(key(region, family), List.of());
     for (int i = revisions.size() - 1; i >= 0; i--) {
       TaskDefinition td = revisions.get(i);
-      if (td.status().equals("ACTIVE")
+      if (td.status() == TaskDefinitionStatus.ACTIVE
           && hash.equals(td.spec().tags().get(TaskDefinitionSpec.HASH_TAG))) {
         return Optional.of(td);
       }
@@ -266,7 +271,8 @@ final class World {
     List<TaskDefinition> revisions = taskDefinitions.get(key(region, td.family()));
     revisions.set(
         td.revision() - 1,
-        new TaskDefinition(td.arn(), td.family(), td.revision(), "INACTIVE", td.spec()));
+        new TaskDefinition(
+            td.arn(), td.family(), td.revision(), TaskDefinitionStatus.INACTIVE, td.spec()));
   }
 
   private static ProviderException invalid(String operation, String taskDefinition) {
@@ -345,7 +351,7 @@ final class World {
 
   private void reconcileAll() {
     for (SimService s : services.values()) {
-      if (s.status.equals("ACTIVE")) {
+      if (s.status == ServiceStatus.ACTIVE) {
         reconcile(s);
       }
     }

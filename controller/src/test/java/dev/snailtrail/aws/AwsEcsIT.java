@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.snailtrail.moto.MotoServer;
+import dev.snailtrail.provider.ClusterStatus;
 import dev.snailtrail.provider.DeploymentRolloutState;
 import dev.snailtrail.provider.DeploymentStatus;
 import dev.snailtrail.provider.Ecs;
@@ -13,8 +14,10 @@ import dev.snailtrail.provider.LaunchType;
 import dev.snailtrail.provider.NetworkMode;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.ServiceStatus;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.provider.TaskDefinitionStatus;
 import dev.snailtrail.provider.TaskStatus;
 import dev.snailtrail.provider.TaskStopCode;
 import dev.snailtrail.rollout.ContentHash;
@@ -76,7 +79,7 @@ class AwsEcsIT {
 
     assertThat(cluster).isPresent();
     assertThat(cluster.get().name()).isEqualTo(CLUSTER);
-    assertThat(cluster.get().status()).isEqualTo("ACTIVE");
+    assertThat(cluster.get().status()).isEqualTo(ClusterStatus.ACTIVE);
     assertThat(cluster.get().arn()).contains(":cluster/" + CLUSTER);
     assertThat(ecs.describeCluster(REGION, "no-such-cluster")).isEmpty();
   }
@@ -92,7 +95,7 @@ class AwsEcsIT {
     assertThat(registered.arn()).endsWith(":task-definition/shine-api-gateway:1");
     TaskDefinition described =
         ecs.describeTaskDefinition(REGION, "shine-api-gateway:1").orElseThrow();
-    assertThat(described.status()).isEqualTo("ACTIVE");
+    assertThat(described.status()).isEqualTo(TaskDefinitionStatus.ACTIVE);
     assertThat(described.spec().tags())
         .containsEntry(TaskDefinitionSpec.HASH_TAG, ContentHash.of(spec))
         .containsEntry("team", "shine");
@@ -199,7 +202,7 @@ class AwsEcsIT {
                 new Ecs.NetworkConfig(List.of(subnet), List.of(securityGroup), true),
                 List.of()));
 
-    assertThat(created.status()).isEqualTo("ACTIVE");
+    assertThat(created.status()).isEqualTo(ServiceStatus.ACTIVE);
     assertThat(created.taskDefinitionArn()).isEqualTo(simple.arn());
     assertThat(created.launchType()).isEqualTo(LaunchType.FARGATE);
     assertThat(created.network().subnets()).containsExactly(subnet);

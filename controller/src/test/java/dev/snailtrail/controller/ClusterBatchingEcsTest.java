@@ -7,6 +7,7 @@ import dev.snailtrail.provider.Ecs;
 import dev.snailtrail.provider.LaunchType;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.ServiceStatus;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.time.MutableClock;
@@ -258,7 +259,7 @@ class ClusterBatchingEcsTest {
       return new ServiceState(
           ref,
           "arn:" + ref,
-          "ACTIVE",
+          ServiceStatus.ACTIVE,
           td,
           1,
           1,

@@ -8,10 +8,12 @@ import dev.snailtrail.provider.HealthStatus;
 import dev.snailtrail.provider.LaunchType;
 import dev.snailtrail.provider.NetworkMode;
 import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.ServiceStatus;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec.HealthCheck;
+import dev.snailtrail.provider.TaskDefinitionStatus;
 import dev.snailtrail.provider.TaskStatus;
 import dev.snailtrail.provider.TaskStopCode;
 import dev.snailtrail.spec.Analysis;
@@ -89,7 +91,7 @@ final class Fixtures {
     return new ServiceState(
         SERVICE,
         "arn:aws:ecs:us-east-1:396608803476:service/shine-ml-cluster/shine-api-gateway",
-        "ACTIVE",
+        ServiceStatus.ACTIVE,
         TD_ARN,
         desired,
         0,
@@ -208,7 +210,7 @@ final class Fixtures {
             null,
             null,
             Map.of());
-    return new TaskDefinition(TD_ARN, "shine-api-gateway", 12, "ACTIVE", spec);
+    return new TaskDefinition(TD_ARN, "shine-api-gateway", 12, TaskDefinitionStatus.ACTIVE, spec);
   }
 
   static HealthCheck curlHealth() {

@@ -43,6 +43,14 @@ class WireNamesTest {
   }
 
   @Test
+  void resourceStatusesAreReadByTheirEcsNames() {
+    assertThat(ClusterStatus.of("ACTIVE")).isEqualTo(ClusterStatus.ACTIVE);
+    assertThat(ServiceStatus.of("DRAINING")).isEqualTo(ServiceStatus.DRAINING);
+    assertThat(TaskDefinitionStatus.of("DELETE_IN_PROGRESS"))
+        .isEqualTo(TaskDefinitionStatus.DELETE_IN_PROGRESS);
+  }
+
+  @Test
   void caseIsIgnoredAsHandWrittenTaskDefinitionsAreNotAlwaysExact() {
     assertThat(NetworkMode.of("AWSVPC")).isEqualTo(NetworkMode.AWSVPC);
     assertThat(TargetHealthState.of("HEALTHY")).isEqualTo(TargetHealthState.HEALTHY);
@@ -58,6 +66,9 @@ class WireNamesTest {
     assertThat(TargetHealthState.of("warming")).isEqualTo(TargetHealthState.UNRECOGNIZED);
     assertThat(LaunchType.of("LAMBDA")).isEqualTo(LaunchType.UNRECOGNIZED);
     assertThat(NetworkMode.of("nat")).isEqualTo(NetworkMode.UNRECOGNIZED);
+    assertThat(ClusterStatus.of("SUSPENDED")).isEqualTo(ClusterStatus.UNRECOGNIZED);
+    assertThat(ServiceStatus.of("PAUSED")).isEqualTo(ServiceStatus.UNRECOGNIZED);
+    assertThat(TaskDefinitionStatus.of("ARCHIVED")).isEqualTo(TaskDefinitionStatus.UNRECOGNIZED);
     assertThat(TaskStopCode.of("TASK_FAILED_TO_START")).isEqualTo(TaskStopCode.UNRECOGNIZED);
   }
 
