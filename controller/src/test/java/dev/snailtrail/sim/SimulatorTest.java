@@ -518,6 +518,16 @@ class SimulatorTest {
   }
 
   @Test
+  void aSnapshotWritesEcsValuesByTheirEcsNames() {
+    create("simple", 1);
+
+    // Snapshots outlive a restart of the controller: their text must not depend on enum names.
+    assertThat(sim.snapshot())
+        .contains("\"networkMode\":\"awsvpc\"")
+        .contains("\"launchType\":\"FARGATE\"");
+  }
+
+  @Test
   void aSnapshotRestoresTheSameWorld() {
     sim.seed(SimFixtures.rollout("crashloop"), Seed.existingService("baseline"));
     sim.setAlarmState("shine-5xx-high", "ALARM", "5xx above 1%");
