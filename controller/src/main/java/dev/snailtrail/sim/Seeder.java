@@ -108,7 +108,7 @@ final class Seeder {
     Template template = target.template();
     String region = target.region();
     String cluster = World.clusterName(target.cluster());
-    world.createCluster(region, cluster);
+    world.ecs.createCluster(region, cluster);
 
     String vpc = "vpc-0" + world.hex(16);
     String igw = "igw-0" + world.hex(16);
@@ -193,7 +193,7 @@ final class Seeder {
       }
     }
 
-    target.alarms().forEach(world::alarm);
+    target.alarms().forEach(world.alarms::get);
 
     String baseline = null;
     if (options.existingServiceImageTag() != null) {
@@ -212,7 +212,7 @@ final class Seeder {
         new ImageRef(first.registry(), first.repository(), options.existingServiceImageTag(), null);
     world.ecr.push(region, image, world.now.minus(Duration.ofDays(7)), findings(image));
     TaskDefinition td =
-        world.registerTaskDefinition(region, taskDefinition(template, region, image));
+        world.taskDefinitions.register(region, taskDefinition(template, region, image));
     int desired =
         options.desiredCount() > 0
             ? options.desiredCount()
@@ -234,7 +234,7 @@ final class Seeder {
     if (world.services.isEmpty()) {
       world.now = world.now.minus(Timings.SEED_HISTORY);
     }
-    world.createService(
+    world.ecs.createService(
         new CreateServiceRequest(
             new ServiceRef(region, World.clusterName(target.cluster()), target.service()),
             td.arn(),

@@ -212,13 +212,13 @@ public final class Simulator
             yield null;
           }
           case Op.SetAlarm s -> {
-            world.setAlarm(s.name(), s.state(), s.reason());
+            world.alarms.set(s.name(), s.state(), s.reason());
             yield null;
           }
           case Op.SetImageBehavior s -> world.imageBehaviors.put(s.image(), s.behavior());
           case Op.SetCircuitBreaker s -> world.circuitBreaker = s.enabled();
           case Op.CreateCluster s -> {
-            world.createCluster(s.region(), World.clusterName(s.name()));
+            world.ecs.createCluster(s.region(), World.clusterName(s.name()));
             yield null;
           }
           case Op.CreateLogGroup s ->
@@ -226,14 +226,14 @@ public final class Simulator
           case Op.PushImage s ->
               world.ecr.push(s.region(), ImageRef.parse(s.image()), world.now, Map.of()).digest();
           case Op.RemoveImage s -> world.ecr.remove(s.region(), ImageRef.parse(s.image()));
-          case Op.RegisterTaskDefinition s -> world.registerTaskDefinition(s.region(), s.spec());
+          case Op.RegisterTaskDefinition s -> world.taskDefinitions.register(s.region(), s.spec());
           case Op.DeregisterTaskDefinition s -> {
-            world.deregisterTaskDefinition(s.region(), s.taskDefinition());
+            world.taskDefinitions.deregister(s.region(), s.taskDefinition());
             yield null;
           }
-          case Op.CreateService s -> world.createService(s.request());
+          case Op.CreateService s -> world.ecs.createService(s.request());
           case Op.UpdateService s ->
-              world.updateService(s.ref(), s.taskDefinitionArn(), s.desiredCount());
+              world.ecs.updateService(s.ref(), s.taskDefinitionArn(), s.desiredCount());
         };
     ops.add(op);
     return result;
@@ -252,7 +252,7 @@ public final class Simulator
 
   private synchronized ServiceApp.Answer answer(ServiceRef service, String path) {
     tick();
-    return ServiceApp.answer(world, world.service(service), path);
+    return ServiceApp.answer(world, world.ecs.service(service), path);
   }
 
   // ------------------------------------------------------------------ Ecs
@@ -260,19 +260,19 @@ public final class Simulator
   @Override
   public synchronized Optional<ClusterState> describeCluster(String region, String cluster) {
     tick();
-    return world.describeCluster(region, cluster);
+    return world.ecs.describeCluster(region, cluster);
   }
 
   @Override
   public synchronized Map<String, ServiceState> describeServices(
       String region, String cluster, List<String> services) {
     tick();
-    world.requireCluster(region, cluster, "DescribeServices");
+    world.ecs.requireCluster(region, cluster, "DescribeServices");
     Map<String, ServiceState> found = new LinkedHashMap<>();
     for (String name : services) {
-      SimService s = world.service(new ServiceRef(region, cluster, name));
+      SimService s = world.ecs.service(new ServiceRef(region, cluster, name));
       if (s != null) {
-        found.put(name, world.serviceState(s));
+        found.put(name, PortViews.serviceState(s));
       }
     }
     return found;
@@ -289,14 +289,14 @@ public final class Simulator
   public synchronized Optional<TaskDefinition> describeTaskDefinition(
       String region, String arnOrFamilyRevision) {
     tick();
-    return world.describeTaskDefinition(region, arnOrFamilyRevision);
+    return world.taskDefinitions.describe(region, arnOrFamilyRevision);
   }
 
   @Override
   public synchronized Optional<TaskDefinition> findTaskDefinitionByHash(
       String region, String family, String contentHash) {
     tick();
-    return world.findTaskDefinitionByHash(region, family, contentHash);
+    return world.taskDefinitions.findByHash(region, family, contentHash);
   }
 
   @Override
@@ -316,7 +316,7 @@ public final class Simulator
   @Override
   public synchronized List<TaskState> listTasks(ServiceRef ref, boolean includeStopped) {
     tick();
-    SimService s = world.service(ref);
+    SimService s = world.ecs.service(ref);
     if (s == null) {
       return List.of();
     }
@@ -325,7 +325,7 @@ public final class Simulator
     for (SimTask t : s.tasks) {
       boolean remembered = !t.stopped() || (includeStopped && t.stoppedAt.isAfter(forgetBefore));
       if (remembered) {
-        tasks.add(world.taskState(t));
+        tasks.add(PortViews.taskState(t));
       }
     }
     return tasks;
@@ -337,14 +337,14 @@ public final class Simulator
   public synchronized List<TargetHealth> describeTargetHealth(
       String region, String targetGroupArn) {
     tick();
-    return world.targetHealth(targetGroupArn);
+    return PortViews.targetHealth(world.targetGroups, targetGroupArn);
   }
 
   @Override
   public synchronized Optional<TargetGroup> describeTargetGroup(
       String region, String targetGroupArn) {
     tick();
-    return world.targetGroup(targetGroupArn);
+    return PortViews.targetGroup(world.targetGroups, targetGroupArn);
   }
 
   @Override
@@ -369,7 +369,7 @@ public final class Simulator
     tick();
     Map<String, AlarmState> found = new LinkedHashMap<>();
     for (String name : names) {
-      found.put(name, world.alarm(name));
+      found.put(name, world.alarms.get(name));
     }
     return found;
   }

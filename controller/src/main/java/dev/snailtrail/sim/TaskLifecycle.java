@@ -226,7 +226,7 @@ final class TaskLifecycle {
     t.stopCode = TaskStopCode.TASK_FAILED_TO_START;
     t.stoppedReason = reason;
     t.containerReason = reason;
-    world.taskFailed(t);
+    world.scheduler.taskFailed(t);
   }
 
   private String logGroupOf(ContainerDefinition c) {
@@ -353,7 +353,7 @@ final class TaskLifecycle {
     t.exitCode = 1;
     deregisterTargets(t);
     finishStop(t);
-    world.taskFailed(t);
+    world.scheduler.taskFailed(t);
   }
 
   private void containerUnhealthy(SimTask t) {
@@ -375,7 +375,7 @@ final class TaskLifecycle {
       return;
     }
     beginStop(t, TaskStopCode.SERVICE_SCHEDULER_INITIATED, reason, 143);
-    world.taskFailed(t);
+    world.scheduler.taskFailed(t);
   }
 
   /** Stops a task gracefully: its targets drain for the deregistration delay first. */
