@@ -84,7 +84,7 @@ final class ServiceApp {
                   + "\",\"task\":\""
                   + t.id
                   + "\",\"port\":"
-                  + t.listenPort(world.lifecycle.configuredPort(t))
+                  + t.listenPort(t.configuredPort())
                   + "}",
               t.id);
       default ->

@@ -1,5 +1,6 @@
 package dev.snailtrail.sim;
 
+import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
 import dev.snailtrail.provider.Ecs.PortMapping;
 import dev.snailtrail.provider.HealthStatus;
 import dev.snailtrail.provider.LaunchType;
@@ -87,6 +88,16 @@ final class SimTask {
     }
     Instant end = stoppingAt != null ? stoppingAt : stoppedAt;
     return end == null || end.isAfter(from);
+  }
+
+  /** The port the load balancer sends to: its binding's container port, else the first mapped. */
+  int configuredPort() {
+    for (LoadBalancerBinding lb : service.loadBalancers) {
+      if (lb.containerName() == null || lb.containerName().equals(main.name())) {
+        return lb.containerPort();
+      }
+    }
+    return main.portMappings().isEmpty() ? 80 : main.portMappings().get(0).containerPort();
   }
 
   /** The port the app really listens on. */

@@ -1,0 +1,62 @@
+package dev.snailtrail.sim;
+
+import dev.snailtrail.provider.Logs.LogEvent;
+import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A task's log lines, written to its main container's awslogs group as ECS would. */
+final class TaskLogs {
+  private final World world;
+
+  TaskLogs(World world) {
+    this.world = world;
+  }
+
+  /**
+   * Whether every awslogs group the task's containers write to exists, creating the ones whose
+   * {@code awslogs-create-group} is "true"; false when one is missing (the task cannot start).
+   */
+  boolean groupsReady(SimTask t) {
+    for (ContainerDefinition c : t.taskDefinition.spec().containers()) {
+      String group = groupOf(c);
+      if (group == null) {
+        continue;
+      }
+      String k = World.key(region(t, c), group);
+      if (!world.logGroups.containsKey(k)) {
+        if ("true".equals(c.logOptions().get("awslogs-create-group"))) {
+          world.logGroups.put(k, new ArrayList<>());
+        } else {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  void log(SimTask t, String message) {
+    for (ContainerDefinition c : t.taskDefinition.spec().containers()) {
+      if (c != t.main) {
+        continue;
+      }
+      String group = groupOf(c);
+      if (group == null) {
+        return;
+      }
+      List<LogEvent> events = world.logGroups.get(World.key(region(t, c), group));
+      if (events != null) {
+        String prefix = c.logOptions().getOrDefault("awslogs-stream-prefix", "ecs");
+        events.add(new LogEvent(world.now, prefix + "/" + c.name() + "/" + t.id, message));
+      }
+    }
+  }
+
+  private static String groupOf(ContainerDefinition c) {
+    return "awslogs".equals(c.logDriver()) ? c.logOptions().get("awslogs-group") : null;
+  }
+
+  private static String region(SimTask t, ContainerDefinition c) {
+    return c.logOptions().getOrDefault("awslogs-region", t.service.ref.region());
+  }
+}
