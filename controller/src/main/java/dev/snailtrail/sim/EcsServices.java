@@ -10,6 +10,9 @@ import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.ServiceStatus;
 import dev.snailtrail.provider.TaskDefinition;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -57,6 +60,20 @@ final class EcsServices {
     }
   }
 
+  /** The services of the cluster that exist, by name, as DescribeServices answers. */
+  Map<String, ServiceState> describeServices(String region, String cluster, List<String> names) {
+    requireCluster(region, cluster, "DescribeServices");
+    Map<String, ServiceState> found = new LinkedHashMap<>();
+    for (String name : names) {
+      SimService s = service(new ServiceRef(region, cluster, name));
+      if (s != null) {
+        found.put(name, PortViews.serviceState(s));
+      }
+    }
+    return found;
+  }
+
+  /** The service, or null when it does not exist (or was deleted). */
   SimService service(ServiceRef ref) {
     ServiceRef n = World.normalize(ref);
     SimService s = world.services.get(World.key(n.region(), n.cluster(), n.service()));

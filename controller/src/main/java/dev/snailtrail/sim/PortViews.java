@@ -10,6 +10,7 @@ import dev.snailtrail.provider.LoadBalancing.TargetHealth;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
 import dev.snailtrail.provider.TaskStatus;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,25 @@ final class PortViews {
         s.loadBalancers,
         deployments,
         s.events);
+  }
+
+  /**
+   * The service's tasks as ListTasks and DescribeTasks answer: the live ones, and with {@code
+   * includeStopped} those stopped recently enough for ECS to remember; none for no service.
+   */
+  static List<TaskState> tasks(SimService s, boolean includeStopped, Instant now) {
+    if (s == null) {
+      return List.of();
+    }
+    Instant forgetBefore = now.minus(Timings.STOPPED_TASK_MEMORY);
+    List<TaskState> tasks = new ArrayList<>();
+    for (SimTask t : s.tasks) {
+      boolean remembered = !t.stopped() || (includeStopped && t.stoppedAt.isAfter(forgetBefore));
+      if (remembered) {
+        tasks.add(taskState(t));
+      }
+    }
+    return tasks;
   }
 
   static TaskState taskState(SimTask t) {

@@ -181,7 +181,7 @@ final class Seeder {
     }
 
     if (template.logGroup() != null) {
-      world.logGroups.putIfAbsent(World.key(region, template.logGroup()), new ArrayList<>());
+      world.logGroups.create(region, template.logGroup());
     }
 
     Instant pushedAt = world.now.minus(Duration.ofDays(1));

@@ -2,8 +2,6 @@ package dev.snailtrail.sim;
 
 import dev.snailtrail.provider.Logs.LogEvent;
 import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
-import java.util.ArrayList;
-import java.util.List;
 
 /** A task's log lines, written to its main container's awslogs group as ECS would. */
 final class TaskLogs {
@@ -23,10 +21,9 @@ final class TaskLogs {
       if (group == null) {
         continue;
       }
-      String k = World.key(region(t, c), group);
-      if (!world.logGroups.containsKey(k)) {
+      if (!world.logGroups.exists(region(t, c), group)) {
         if ("true".equals(c.logOptions().get("awslogs-create-group"))) {
-          world.logGroups.put(k, new ArrayList<>());
+          world.logGroups.create(region(t, c), group);
         } else {
           return false;
         }
@@ -44,11 +41,11 @@ final class TaskLogs {
       if (group == null) {
         return;
       }
-      List<LogEvent> events = world.logGroups.get(World.key(region(t, c), group));
-      if (events != null) {
-        String prefix = c.logOptions().getOrDefault("awslogs-stream-prefix", "ecs");
-        events.add(new LogEvent(world.now, prefix + "/" + c.name() + "/" + t.id, message));
-      }
+      String prefix = c.logOptions().getOrDefault("awslogs-stream-prefix", "ecs");
+      world.logGroups.write(
+          region(t, c),
+          group,
+          new LogEvent(world.now, prefix + "/" + c.name() + "/" + t.id, message));
     }
   }
 

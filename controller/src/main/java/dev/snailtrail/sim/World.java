@@ -1,7 +1,6 @@
 package dev.snailtrail.sim;
 
 import dev.snailtrail.provider.Ecs.ServiceEvent;
-import dev.snailtrail.provider.Logs.LogEvent;
 import dev.snailtrail.provider.Network.RouteTable;
 import dev.snailtrail.provider.Network.SecurityGroup;
 import dev.snailtrail.provider.Network.Subnet;
@@ -42,7 +41,7 @@ final class World {
   final Map<String, SimService> services = new LinkedHashMap<>();
   final Map<String, SimTargetGroup> targetGroups = new LinkedHashMap<>();
   final Map<String, List<String>> loadBalancers = new LinkedHashMap<>();
-  final Map<String, List<LogEvent>> logGroups = new HashMap<>();
+  final LogGroups logGroups = new LogGroups();
   final Ecr ecr = new Ecr();
   final Map<String, Subnet> subnets = new LinkedHashMap<>();
   final Map<String, RouteTable> routeTables = new LinkedHashMap<>();
