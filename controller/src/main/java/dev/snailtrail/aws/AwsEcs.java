@@ -3,6 +3,7 @@ package dev.snailtrail.aws;
 import dev.snailtrail.provider.Ecs;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.ServiceStatus;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import java.util.ArrayList;
@@ -76,8 +77,9 @@ final class AwsEcs implements Ecs {
               () -> ecs.describeServices(r -> r.cluster(cluster).services(batch)));
       // Names in failures (MISSING) are simply absent; an INACTIVE service is a deleted one.
       for (Service s : response.services()) {
-        if (!"INACTIVE".equals(s.status())) {
-          found.put(s.serviceName(), EcsMapping.service(region, cluster, s));
+        ServiceState state = EcsMapping.service(region, cluster, s);
+        if (state.status() != ServiceStatus.INACTIVE) {
+          found.put(s.serviceName(), state);
         }
       }
     }
@@ -130,7 +132,7 @@ final class AwsEcs implements Ecs {
     for (String arn : newestRevisions(region, family)) {
       Optional<TaskDefinition> td = describeTaskDefinition(region, arn);
       if (td.isPresent()
-          && "ACTIVE".equals(td.get().status())
+          && td.get().status() == dev.snailtrail.provider.TaskDefinitionStatus.ACTIVE
           && contentHash.equals(td.get().spec().tags().get(TaskDefinitionSpec.HASH_TAG))) {
         return td;
       }
@@ -198,7 +200,7 @@ final class AwsEcs implements Ecs {
             .deploymentConfiguration(
                 c -> c.deploymentCircuitBreaker(cb -> cb.enable(true).rollback(false)));
     if (request.launchType() != null) {
-      b.launchType(request.launchType());
+      b.launchType(request.launchType().toString());
     }
     if (request.network() != null) {
       b.networkConfiguration(EcsMapping.network(request.network()));

@@ -1,6 +1,7 @@
 package dev.snailtrail.aws;
 
 import dev.snailtrail.provider.LoadBalancing;
+import dev.snailtrail.provider.TargetHealthState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,7 +40,7 @@ final class AwsLoadBalancing implements LoadBalancing {
           new TargetHealth(
               d.target().id(),
               d.target().port() == null ? 0 : d.target().port(),
-              health == null ? null : health.stateAsString(),
+              health == null ? null : TargetHealthState.of(health.stateAsString()),
               health == null ? null : health.reasonAsString(),
               health == null ? null : health.description()));
     }

@@ -1,13 +1,24 @@
 package dev.snailtrail.aws;
 
+import dev.snailtrail.provider.ClusterStatus;
+import dev.snailtrail.provider.DeploymentRolloutState;
+import dev.snailtrail.provider.DeploymentStatus;
 import dev.snailtrail.provider.Ecs;
+import dev.snailtrail.provider.HealthStatus;
+import dev.snailtrail.provider.LaunchType;
+import dev.snailtrail.provider.NetworkMode;
 import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.ServiceStatus;
 import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.provider.TaskDefinitionStatus;
+import dev.snailtrail.provider.TaskStatus;
+import dev.snailtrail.provider.TaskStopCode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
 import software.amazon.awssdk.services.ecs.model.Attachment;
@@ -39,7 +50,7 @@ final class EcsMapping {
     return new Ecs.ClusterState(
         c.clusterArn(),
         c.clusterName(),
-        c.status(),
+        ClusterStatus.of(c.status()),
         orZero(c.activeServicesCount()),
         orZero(c.runningTasksCount()));
   }
@@ -50,19 +61,19 @@ final class EcsMapping {
       deployments.add(
           new Ecs.Deployment(
               d.id(),
-              d.status(),
+              DeploymentStatus.of(d.status()),
               d.taskDefinition(),
               orZero(d.desiredCount()),
               orZero(d.runningCount()),
               orZero(d.pendingCount()),
               orZero(d.failedTasks()),
-              d.rolloutStateAsString(),
+              DeploymentRolloutState.of(d.rolloutStateAsString()),
               d.rolloutStateReason(),
               d.createdAt(),
               d.updatedAt()));
     }
     // ECS lists PRIMARY first already; the port promises it, so make sure.
-    deployments.sort(Comparator.comparing(d -> !"PRIMARY".equals(d.status())));
+    deployments.sort(Comparator.comparing(d -> d.status() != DeploymentStatus.PRIMARY));
     List<Ecs.ServiceEvent> events = new ArrayList<>();
     for (ServiceEvent e : s.events()) {
       events.add(new Ecs.ServiceEvent(e.id(), e.createdAt(), e.message()));
@@ -76,12 +87,12 @@ final class EcsMapping {
     return new Ecs.ServiceState(
         new ServiceRef(region, cluster, s.serviceName()),
         s.serviceArn(),
-        s.status(),
+        ServiceStatus.of(s.status()),
         s.taskDefinition(),
         orZero(s.desiredCount()),
         orZero(s.runningCount()),
         orZero(s.pendingCount()),
-        s.launchTypeAsString(),
+        LaunchType.of(s.launchTypeAsString()),
         network(s.networkConfiguration()),
         lbs,
         deployments,
@@ -130,7 +141,7 @@ final class EcsMapping {
             .containerDefinitions(containers)
             .cpu(spec.cpu())
             .memory(spec.memory())
-            .networkMode(spec.networkMode())
+            .networkMode(Objects.toString(spec.networkMode(), null))
             .executionRoleArn(spec.executionRoleArn())
             .taskRoleArn(spec.taskRoleArn());
     if (!spec.requiresCompatibilities().isEmpty()) {
@@ -201,13 +212,17 @@ final class EcsMapping {
             containers,
             td.cpu(),
             td.memory(),
-            td.networkModeAsString(),
+            NetworkMode.of(td.networkModeAsString()),
             td.requiresCompatibilitiesAsStrings(),
             td.executionRoleArn(),
             td.taskRoleArn(),
             tagMap);
     return new dev.snailtrail.provider.TaskDefinition(
-        td.taskDefinitionArn(), td.family(), orZero(td.revision()), td.statusAsString(), spec);
+        td.taskDefinitionArn(),
+        td.family(),
+        orZero(td.revision()),
+        TaskDefinitionStatus.of(td.statusAsString()),
+        spec);
   }
 
   private static TaskDefinitionSpec.ContainerDefinition container(ContainerDefinition c) {
@@ -260,8 +275,8 @@ final class EcsMapping {
           new Ecs.ContainerState(
               c.name(),
               c.image(),
-              c.lastStatus(),
-              c.healthStatusAsString(),
+              TaskStatus.of(c.lastStatus()),
+              HealthStatus.of(c.healthStatusAsString()),
               c.exitCode(),
               c.reason(),
               bindings));
@@ -269,12 +284,12 @@ final class EcsMapping {
     return new Ecs.TaskState(
         t.taskArn(),
         t.taskDefinitionArn(),
-        t.lastStatus(),
-        t.desiredStatus(),
-        t.healthStatusAsString(),
-        t.stopCodeAsString(),
+        TaskStatus.of(t.lastStatus()),
+        TaskStatus.of(t.desiredStatus()),
+        HealthStatus.of(t.healthStatusAsString()),
+        TaskStopCode.of(t.stopCodeAsString()),
         t.stoppedReason(),
-        t.launchTypeAsString(),
+        LaunchType.of(t.launchTypeAsString()),
         containers,
         eniDetail(t, "privateIPv4Address"),
         publicIp,

@@ -42,7 +42,7 @@ final class TaskDefinitionDiff {
     m.put("family", t.family());
     m.put("cpu", t.cpu());
     m.put("memory", t.memory());
-    m.put("networkMode", t.networkMode());
+    m.put("networkMode", Objects.toString(t.networkMode(), null));
     m.put("requiresCompatibilities", String.valueOf(t.requiresCompatibilities()));
     m.put("executionRoleArn", t.executionRoleArn());
     m.put("taskRoleArn", t.taskRoleArn());

@@ -3,6 +3,7 @@ package dev.snailtrail.doctor;
 import dev.snailtrail.provider.Ecs.ContainerState;
 import dev.snailtrail.provider.Ecs.PortMapping;
 import dev.snailtrail.provider.Ecs.TaskState;
+import dev.snailtrail.provider.NetworkMode;
 import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +58,7 @@ final class AwsvpcBindingsCheck implements PreflightCheck {
         "Add a portMapping {containerPort: "
             + port
             + ", hostPort: "
-            + (f.networkMode().equals("host") ? port : 0)
+            + (f.networkMode() == NetworkMode.HOST ? port : 0)
             + "} to container "
             + name
             + " so "

@@ -7,15 +7,18 @@ import dev.snailtrail.provider.Ecs.NetworkConfig;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Ecs.TaskState;
 import dev.snailtrail.provider.Images.ImageInfo;
+import dev.snailtrail.provider.LaunchType;
 import dev.snailtrail.provider.LoadBalancing.TargetGroup;
 import dev.snailtrail.provider.Network.RouteTable;
 import dev.snailtrail.provider.Network.SecurityGroup;
 import dev.snailtrail.provider.Network.Subnet;
+import dev.snailtrail.provider.NetworkMode;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.provider.TaskStatus;
 import dev.snailtrail.rollout.TaskDefinitions;
 import dev.snailtrail.spec.ImageRef;
 import dev.snailtrail.spec.Rollout;
@@ -90,19 +93,21 @@ final class Facts {
   }
 
   /** awsvpc, bridge or host (awsvpc when unset, as the spec loader defaults it). */
-  String networkMode() {
-    String mode = taskDefinition(0).networkMode();
-    return mode == null || mode.isBlank() ? "awsvpc" : mode;
+  NetworkMode networkMode() {
+    NetworkMode mode = taskDefinition(0).networkMode();
+    return mode == null ? NetworkMode.AWSVPC : mode;
   }
 
   boolean awsvpc() {
-    return networkMode().equals("awsvpc");
+    return networkMode() == NetworkMode.AWSVPC;
   }
 
   /** The launch type the tasks run with: the service's when it exists, else the template's. */
-  String launchType() {
-    String fromService = service().map(ServiceState::launchType).orElse(null);
-    return fromService != null ? fromService : rollout.spec().template().launchType();
+  LaunchType launchType() {
+    LaunchType fromService = service().map(ServiceState::launchType).orElse(null);
+    return fromService != null
+        ? fromService
+        : LaunchType.of(rollout.spec().template().launchType());
   }
 
   /** The awsvpc networking: the service's when it exists, else what a created one would get. */
@@ -175,7 +180,7 @@ final class Facts {
             service().isEmpty()
                 ? List.of()
                 : providers.ecs().listTasks(ref, false).stream()
-                    .filter(t -> "RUNNING".equals(t.lastStatus()))
+                    .filter(t -> t.lastStatus() == TaskStatus.RUNNING)
                     .toList());
   }
 

@@ -1,5 +1,6 @@
 package dev.snailtrail.doctor;
 
+import dev.snailtrail.provider.LaunchType;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
@@ -49,14 +50,14 @@ final class ImageInEcrCheck implements PreflightCheck {
       }
     }
     if (!found.isEmpty() && td.executionRoleArn() == null) {
-      String launch = in.facts.launchType();
+      LaunchType launch = in.facts.launchType();
       String seen =
           "the task definition has no executionRoleArn, so "
               + launch
               + " tasks cannot pull from ECR or write awslogs";
       String fix =
           "Set template.executionRoleArn to a role with the AmazonECSTaskExecutionRolePolicy.";
-      if (!"EC2".equals(launch)) {
+      if (launch != LaunchType.EC2) {
         problems.add(seen);
         fixes.add(fix);
       } else if (problems.isEmpty()) {

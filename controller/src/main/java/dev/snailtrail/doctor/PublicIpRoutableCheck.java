@@ -1,6 +1,7 @@
 package dev.snailtrail.doctor;
 
 import dev.snailtrail.provider.Ecs.NetworkConfig;
+import dev.snailtrail.provider.LaunchType;
 import dev.snailtrail.provider.Network.Route;
 import dev.snailtrail.provider.Network.RouteTable;
 import dev.snailtrail.provider.Network.Subnet;
@@ -40,8 +41,8 @@ final class PublicIpRoutableCheck implements PreflightCheck {
           "assignPublicIp is DISABLED",
           "tasks reach ECR through a NAT gateway or VPC endpoints (not checked)");
     }
-    String launch = f.launchType();
-    if (launch != null && !launch.equals("FARGATE")) {
+    LaunchType launch = f.launchType();
+    if (launch != null && launch != LaunchType.FARGATE) {
       return in.fail(
           id(),
           "assignPublicIp is ENABLED but the launch type is "

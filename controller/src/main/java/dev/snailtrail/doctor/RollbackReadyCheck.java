@@ -5,6 +5,7 @@ import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
+import dev.snailtrail.provider.TaskDefinitionStatus;
 import dev.snailtrail.spec.Gate;
 import dev.snailtrail.spec.ImageRef;
 import dev.snailtrail.spec.Phase;
@@ -90,7 +91,7 @@ final class RollbackReadyCheck implements PreflightCheck {
       fixes.add("Register " + what + " again, or set rollbackTo a phase whose revision exists.");
       return "";
     }
-    if (!"ACTIVE".equals(td.get().status())) {
+    if (td.get().status() != TaskDefinitionStatus.ACTIVE) {
       problems.add(
           "rollback target "
               + what

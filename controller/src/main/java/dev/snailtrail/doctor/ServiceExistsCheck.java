@@ -1,5 +1,6 @@
 package dev.snailtrail.doctor;
 
+import dev.snailtrail.provider.ClusterStatus;
 import dev.snailtrail.provider.Ecs.ClusterState;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.spec.Target;
@@ -34,7 +35,7 @@ final class ServiceExistsCheck implements PreflightCheck {
               + t.region()
               + ") or fix target.cluster and target.region.");
     }
-    if (!"ACTIVE".equals(cluster.get().status())) {
+    if (cluster.get().status() != ClusterStatus.ACTIVE) {
       return in.fail(
           id(),
           "cluster " + t.cluster() + " is " + cluster.get().status() + ", not ACTIVE",

@@ -2,6 +2,7 @@ package dev.snailtrail.gate;
 
 import dev.snailtrail.provider.Ecs.ContainerState;
 import dev.snailtrail.provider.Ecs.TaskState;
+import dev.snailtrail.provider.HealthStatus;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
 import dev.snailtrail.spec.Gate;
@@ -20,8 +21,9 @@ final class ContainerHealthGate {
       return new Measurement.Pending("no RUNNING task on " + revision + " yet");
     }
     int total = running.size();
-    long healthy = running.stream().filter(t -> "HEALTHY".equals(health(t, name))).count();
-    long unhealthy = running.stream().filter(t -> "UNHEALTHY".equals(health(t, name))).count();
+    long healthy = running.stream().filter(t -> health(t, name) == HealthStatus.HEALTHY).count();
+    long unhealthy =
+        running.stream().filter(t -> health(t, name) == HealthStatus.UNHEALTHY).count();
     if (unhealthy > 0) {
       return new Measurement.Fail(
           unhealthy + "/" + total + " tasks report container " + name + " UNHEALTHY");
@@ -47,8 +49,10 @@ final class ContainerHealthGate {
             + " UNKNOWN (health check still starting)");
   }
 
-  private static String health(TaskState t, String container) {
-    return PhaseTasks.container(t, container).map(ContainerState::healthStatus).orElse("UNKNOWN");
+  private static HealthStatus health(TaskState t, String container) {
+    return PhaseTasks.container(t, container)
+        .map(ContainerState::healthStatus)
+        .orElse(HealthStatus.UNKNOWN);
   }
 
   private static Optional<String> checkDefinition(GateContext ctx, String name, String revision) {

@@ -3,10 +3,13 @@ package dev.snailtrail.gate;
 import dev.snailtrail.provider.Ecs.ContainerState;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Ecs.TaskState;
+import dev.snailtrail.provider.TaskStatus;
+import dev.snailtrail.provider.TaskStopCode;
 import dev.snailtrail.spec.Gate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -37,7 +40,7 @@ final class EcsTasksGate {
             .filter(t -> PhaseTasks.startedInPhase(t, ctx.phaseStartedAt()))
             .toList();
     List<TaskState> abnormal = phaseTasks.stream().filter(EcsTasksGate::stoppedAbnormally).toList();
-    long running = phaseTasks.stream().filter(t -> "RUNNING".equals(t.lastStatus())).count();
+    long running = phaseTasks.stream().filter(t -> t.lastStatus() == TaskStatus.RUNNING).count();
     String counts = running + "/" + desired + " tasks RUNNING";
     String on = " on " + revision;
     if (!abnormal.isEmpty()) {
@@ -53,12 +56,13 @@ final class EcsTasksGate {
   }
 
   private static boolean stoppedAbnormally(TaskState t) {
-    boolean stopped = "STOPPED".equals(t.desiredStatus()) || "STOPPED".equals(t.lastStatus());
+    boolean stopped =
+        t.desiredStatus() == TaskStatus.STOPPED || t.lastStatus() == TaskStatus.STOPPED;
     if (!stopped) {
       return false;
     }
-    return "TaskFailedToStart".equals(t.stopCode())
-        || "EssentialContainerExited".equals(t.stopCode())
+    return t.stopCode() == TaskStopCode.TASK_FAILED_TO_START
+        || t.stopCode() == TaskStopCode.ESSENTIAL_CONTAINER_EXITED
         || failedExit(t).isPresent();
   }
 
@@ -91,7 +95,8 @@ final class EcsTasksGate {
             .filter(r -> r != null && !r.isBlank())
             .findFirst()
             .orElse(null);
-    String why = firstNonBlank(t.stoppedReason(), containerReason, t.stopCode());
+    String why =
+        firstNonBlank(t.stoppedReason(), containerReason, Objects.toString(t.stopCode(), null));
     return "stopped: " + (why == null ? "no reason given" : why);
   }
 
@@ -99,7 +104,8 @@ final class EcsTasksGate {
   private static String starting(List<TaskState> phaseTasks) {
     Map<String, Long> byStatus =
         phaseTasks.stream()
-            .filter(t -> !"RUNNING".equals(t.lastStatus()) && !"STOPPED".equals(t.lastStatus()))
+            .filter(
+                t -> t.lastStatus() != TaskStatus.RUNNING && t.lastStatus() != TaskStatus.STOPPED)
             .collect(
                 Collectors.groupingBy(
                     t -> String.valueOf(t.lastStatus()), TreeMap::new, Collectors.counting()));

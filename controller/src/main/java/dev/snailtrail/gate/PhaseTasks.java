@@ -2,6 +2,7 @@ package dev.snailtrail.gate;
 
 import dev.snailtrail.provider.Ecs.ContainerState;
 import dev.snailtrail.provider.Ecs.TaskState;
+import dev.snailtrail.provider.TaskStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -15,7 +16,7 @@ final class PhaseTasks {
   static List<TaskState> running(GateContext ctx) {
     return ctx.providers().ecs().listTasks(ctx.service(), false).stream()
         .filter(t -> ctx.taskDefinitionArn().equals(t.taskDefinitionArn()))
-        .filter(t -> "RUNNING".equals(t.lastStatus()))
+        .filter(t -> t.lastStatus() == TaskStatus.RUNNING)
         .toList();
   }
 

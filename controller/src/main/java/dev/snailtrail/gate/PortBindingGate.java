@@ -3,6 +3,7 @@ package dev.snailtrail.gate;
 import dev.snailtrail.provider.Ecs.ContainerState;
 import dev.snailtrail.provider.Ecs.PortMapping;
 import dev.snailtrail.provider.Ecs.TaskState;
+import dev.snailtrail.provider.NetworkMode;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
 import dev.snailtrail.spec.Gate;
@@ -52,8 +53,9 @@ final class PortBindingGate {
               + gate.port()
               + "; set template.port or fix the image");
     }
-    String mode = td.get().spec().networkMode() == null ? "bridge" : td.get().spec().networkMode();
-    if (mode.equalsIgnoreCase("awsvpc")) {
+    NetworkMode mode =
+        td.get().spec().networkMode() == null ? NetworkMode.BRIDGE : td.get().spec().networkMode();
+    if (mode == NetworkMode.AWSVPC) {
       return new Measurement.Pass(
           "container "
               + name
@@ -66,7 +68,7 @@ final class PortBindingGate {
   }
 
   private static Measurement checkBindings(
-      int port, String name, String mode, List<TaskState> running) {
+      int port, String name, NetworkMode mode, List<TaskState> running) {
     if (running.isEmpty()) {
       return new Measurement.Pending(
           "container "

@@ -3,6 +3,7 @@ package dev.snailtrail.gate;
 import dev.snailtrail.provider.Ecs.TaskState;
 import dev.snailtrail.provider.LoadBalancing.TargetHealth;
 import dev.snailtrail.provider.ProviderException;
+import dev.snailtrail.provider.TargetHealthState;
 import dev.snailtrail.spec.Gate;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,19 +39,19 @@ final class TargetHealthGate {
     }
     int total = targets.size();
     List<TargetHealth> unhealthy =
-        targets.stream().filter(t -> "unhealthy".equals(t.state())).toList();
+        targets.stream().filter(t -> t.state() == TargetHealthState.UNHEALTHY).toList();
     if (!unhealthy.isEmpty()) {
       return new Measurement.Fail(
           unhealthy.size() + "/" + total + " targets unhealthy: " + causes(unhealthy));
     }
-    long healthy = targets.stream().filter(t -> "healthy".equals(t.state())).count();
+    long healthy = targets.stream().filter(t -> t.state() == TargetHealthState.HEALTHY).count();
     if (healthy == total) {
       return new Measurement.Pass(healthy + "/" + total + " targets healthy");
     }
     // initial, draining, unused, unavailable: nothing against the phase yet, nothing for it.
     Map<String, Long> others =
         targets.stream()
-            .filter(t -> !"healthy".equals(t.state()))
+            .filter(t -> t.state() != TargetHealthState.HEALTHY)
             .collect(
                 Collectors.groupingBy(
                     t -> t.state() + (t.reason() == null ? "" : " (" + t.reason() + ")"),

@@ -51,7 +51,6 @@ public interface Ecs {
    * @param ref where
    * @param taskDefinitionArn the task definition to run
    * @param desiredCount how many tasks
-   * @param launchType FARGATE or EC2
    * @param network awsvpc networking, or null
    * @param loadBalancers target group registrations
    */
@@ -59,7 +58,7 @@ public interface Ecs {
       ServiceRef ref,
       String taskDefinitionArn,
       int desiredCount,
-      String launchType,
+      LaunchType launchType,
       NetworkConfig network,
       List<LoadBalancerBinding> loadBalancers) {
     public CreateServiceRequest {
@@ -69,12 +68,11 @@ public interface Ecs {
 
   /** A cluster. */
   record ClusterState(
-      String arn, String name, String status, int activeServices, int runningTasks) {}
+      String arn, String name, ClusterStatus status, int activeServices, int runningTasks) {}
 
   /**
    * A service as ECS reports it.
    *
-   * @param status ACTIVE, DRAINING or INACTIVE
    * @param taskDefinitionArn the task definition of the PRIMARY deployment
    * @param deployments PRIMARY first
    * @param events newest first
@@ -82,12 +80,12 @@ public interface Ecs {
   record ServiceState(
       ServiceRef ref,
       String arn,
-      String status,
+      ServiceStatus status,
       String taskDefinitionArn,
       int desiredCount,
       int runningCount,
       int pendingCount,
-      String launchType,
+      LaunchType launchType,
       NetworkConfig network,
       List<LoadBalancerBinding> loadBalancers,
       List<Deployment> deployments,
@@ -100,25 +98,20 @@ public interface Ecs {
 
     /** The PRIMARY deployment, or empty. */
     public Optional<Deployment> primary() {
-      return deployments.stream().filter(d -> d.status().equals("PRIMARY")).findFirst();
+      return deployments.stream().filter(d -> d.status() == DeploymentStatus.PRIMARY).findFirst();
     }
   }
 
-  /**
-   * One deployment of a service.
-   *
-   * @param status PRIMARY, ACTIVE or INACTIVE
-   * @param rolloutState IN_PROGRESS, COMPLETED or FAILED
-   */
+  /** One deployment of a service. */
   record Deployment(
       String id,
-      String status,
+      DeploymentStatus status,
       String taskDefinitionArn,
       int desiredCount,
       int runningCount,
       int pendingCount,
       int failedTasks,
-      String rolloutState,
+      DeploymentRolloutState rolloutState,
       String rolloutStateReason,
       Instant createdAt,
       Instant updatedAt) {}
@@ -140,20 +133,18 @@ public interface Ecs {
   /**
    * A task.
    *
-   * @param lastStatus PROVISIONING, PENDING, ACTIVATING, RUNNING, DEACTIVATING, STOPPING, STOPPED
-   * @param healthStatus HEALTHY, UNHEALTHY or UNKNOWN
-   * @param stopCode e.g. TaskFailedToStart, EssentialContainerExited, ServiceSchedulerInitiated
+   * @param stopCode why it stopped, or null while it has not
    * @param privateIp the ENI's private address under awsvpc, or null
    */
   record TaskState(
       String taskArn,
       String taskDefinitionArn,
-      String lastStatus,
-      String desiredStatus,
-      String healthStatus,
-      String stopCode,
+      TaskStatus lastStatus,
+      TaskStatus desiredStatus,
+      HealthStatus healthStatus,
+      TaskStopCode stopCode,
       String stoppedReason,
-      String launchType,
+      LaunchType launchType,
       List<ContainerState> containers,
       String privateIp,
       String publicIp,
@@ -167,7 +158,6 @@ public interface Ecs {
   /**
    * A container of a task.
    *
-   * @param healthStatus HEALTHY, UNHEALTHY or UNKNOWN
    * @param exitCode the exit code once stopped, or null
    * @param reason why it stopped (e.g. CannotPullContainerError: ...), or null
    * @param networkBindings host port bindings (empty under awsvpc)
@@ -175,8 +165,8 @@ public interface Ecs {
   record ContainerState(
       String name,
       String image,
-      String lastStatus,
-      String healthStatus,
+      TaskStatus lastStatus,
+      HealthStatus healthStatus,
       Integer exitCode,
       String reason,
       List<PortMapping> networkBindings) {

@@ -18,10 +18,10 @@ public interface LoadBalancing {
   /**
    * A registered target.
    *
-   * @param state initial, healthy, unhealthy, unused, draining, unavailable
    * @param reason e.g. Target.ResponseCodeMismatch, or null
    */
-  record TargetHealth(String targetId, int port, String state, String reason, String description) {}
+  record TargetHealth(
+      String targetId, int port, TargetHealthState state, String reason, String description) {}
 
   /**
    * A target group.

@@ -4,10 +4,9 @@ package dev.snailtrail.provider;
  * A registered task definition revision.
  *
  * @param arn the full ARN
- * @param status ACTIVE or INACTIVE
  */
 public record TaskDefinition(
-    String arn, String family, int revision, String status, TaskDefinitionSpec spec) {
+    String arn, String family, int revision, TaskDefinitionStatus status, TaskDefinitionSpec spec) {
 
   /** {@code family:revision}, how people name revisions. */
   public String shortName() {

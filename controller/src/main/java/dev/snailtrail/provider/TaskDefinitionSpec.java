@@ -17,7 +17,7 @@ public record TaskDefinitionSpec(
     List<ContainerDefinition> containers,
     String cpu,
     String memory,
-    String networkMode,
+    NetworkMode networkMode,
     List<String> requiresCompatibilities,
     String executionRoleArn,
     String taskRoleArn,

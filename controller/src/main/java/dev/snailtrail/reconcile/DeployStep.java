@@ -3,6 +3,7 @@ package dev.snailtrail.reconcile;
 import static dev.snailtrail.provider.TaskDefinition.shortName;
 import static dev.snailtrail.reconcile.Pass.data;
 
+import dev.snailtrail.provider.DeploymentRolloutState;
 import dev.snailtrail.provider.Ecs;
 import dev.snailtrail.provider.Ecs.CreateServiceRequest;
 import dev.snailtrail.provider.Ecs.Deployment;
@@ -10,9 +11,12 @@ import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
 import dev.snailtrail.provider.Ecs.NetworkConfig;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Ecs.TaskState;
+import dev.snailtrail.provider.LaunchType;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.TargetHealthState;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.provider.TaskStatus;
 import dev.snailtrail.rollout.ContentHash;
 import dev.snailtrail.rollout.PreflightHook;
 import dev.snailtrail.rollout.Reason;
@@ -28,6 +32,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -169,7 +174,7 @@ final class DeployStep {
     ServiceState s = current.get();
     Deployment primary = s.primary().orElse(null);
     if (primary != null
-        && "COMPLETED".equals(primary.rolloutState())
+        && primary.rolloutState() == DeploymentRolloutState.COMPLETED
         && s.runningCount() >= phase.desiredCount()) {
       p.emit(
           EventType.DeploymentCompleted,
@@ -185,7 +190,7 @@ final class DeployStep {
       Transitions.deploymentCompleted(p);
       return p.result(Duration.ZERO);
     }
-    if (primary != null && "FAILED".equals(primary.rolloutState())) {
+    if (primary != null && primary.rolloutState() == DeploymentRolloutState.FAILED) {
       String why =
           "ECS deployment failed: "
               + orElse(primary.rolloutStateReason(), "no reason given")
@@ -269,7 +274,7 @@ final class DeployStep {
     Instant since = p.status.phaseStartedAt();
     Map<String, Long> reasons =
         tasks.stream()
-            .filter(t -> "STOPPED".equals(t.lastStatus()) && arn.equals(t.taskDefinitionArn()))
+            .filter(t -> t.lastStatus() == TaskStatus.STOPPED && arn.equals(t.taskDefinitionArn()))
             .filter(t -> since == null || t.stoppedAt() == null || !t.stoppedAt().isBefore(since))
             .collect(
                 Collectors.groupingBy(
@@ -299,12 +304,13 @@ final class DeployStep {
       for (var t :
           providers.loadBalancing().describeTargetHealth(p.service.region(), lb.targetGroupArn())) {
         boolean leaving =
-            "draining".equals(t.state()) || "Target.DeregistrationInProgress".equals(t.reason());
-        if (!"healthy".equals(t.state())
+            t.state() == TargetHealthState.DRAINING
+                || "Target.DeregistrationInProgress".equals(t.reason());
+        if (t.state() != TargetHealthState.HEALTHY
             && !leaving
             && (t.reason() != null || t.description() != null)) {
           seen.add(
-              orElse(t.reason(), t.state())
+              orElse(t.reason(), Objects.toString(t.state(), null))
                   + " on :"
                   + t.port()
                   + (t.description() == null ? "" : " (" + t.description() + ")"));
@@ -325,7 +331,7 @@ final class DeployStep {
                         : "container " + c.name() + " exited with code " + c.exitCode())
             .findFirst()
             .orElse(null);
-    String base = orElse(t.stoppedReason(), orElse(t.stopCode(), "stopped"));
+    String base = orElse(t.stoppedReason(), Objects.toString(t.stopCode(), "stopped"));
     return container == null ? base : base + " (" + container + ")";
   }
 
@@ -350,7 +356,12 @@ final class DeployStep {
                             : p.rollout.spec().template().port()))
             .toList();
     return new CreateServiceRequest(
-        p.service, arn, desired, p.rollout.spec().template().launchType(), network, lbs);
+        p.service,
+        arn,
+        desired,
+        LaunchType.of(p.rollout.spec().template().launchType()),
+        network,
+        lbs);
   }
 
   private static String mainImage(TaskDefinitionSpec spec, Rollout rollout) {

@@ -3,6 +3,7 @@ package dev.snailtrail.reconcile;
 import static dev.snailtrail.provider.TaskDefinition.shortName;
 import static dev.snailtrail.reconcile.Pass.data;
 
+import dev.snailtrail.provider.DeploymentRolloutState;
 import dev.snailtrail.provider.Ecs.Deployment;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Providers;
@@ -88,8 +89,9 @@ final class RollbackStep {
   private static ReconcileResult settle(
       Pass p, PhaseRef target, String arn, int desired, ServiceState s) {
     Deployment primary = s.primary().orElse(null);
-    String state = primary == null ? "COMPLETED" : primary.rolloutState();
-    if ("COMPLETED".equals(state) && s.runningCount() >= desired) {
+    DeploymentRolloutState state =
+        primary == null ? DeploymentRolloutState.COMPLETED : primary.rolloutState();
+    if (state == DeploymentRolloutState.COMPLETED && s.runningCount() >= desired) {
       PhaseRef failed = p.status.failedPhase();
       String msg =
           "Rolled back to "
@@ -112,7 +114,7 @@ final class RollbackStep {
       Transitions.rollbackCompleted(p, target, msg);
       return p.result(null);
     }
-    if ("FAILED".equals(state)) {
+    if (state == DeploymentRolloutState.FAILED) {
       return fail(
           p,
           "the rollback deployment failed: "

@@ -1,6 +1,7 @@
 package dev.snailtrail.rollout;
 
 import dev.snailtrail.provider.Ecs.PortMapping;
+import dev.snailtrail.provider.NetworkMode;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec.HealthCheck;
@@ -104,7 +105,8 @@ public final class TaskDefinitions {
               h.retries(),
               h.startPeriodSeconds());
     }
-    boolean bindsHostPort = "awsvpc".equals(t.networkMode()) || "host".equals(t.networkMode());
+    NetworkMode mode = NetworkMode.of(t.networkMode());
+    boolean bindsHostPort = mode == NetworkMode.AWSVPC || mode == NetworkMode.HOST;
     containers.add(
         new ContainerDefinition(
             t.container(),
@@ -132,7 +134,7 @@ public final class TaskDefinitions {
         containers,
         Integer.toString(t.cpu()),
         Integer.toString(t.memory()),
-        t.networkMode(),
+        mode,
         List.of(t.launchType()),
         t.executionRoleArn(),
         t.taskRoleArn(),

@@ -1,6 +1,7 @@
 package dev.snailtrail.sim;
 
 import dev.snailtrail.provider.CloudWatch.MetricPoint;
+import dev.snailtrail.provider.ServiceStatus;
 import dev.snailtrail.spec.Gate.MetricQuery;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,7 +68,7 @@ final class MetricModel {
     String serviceName = dims.get("ServiceName");
     String clusterName = dims.get("ClusterName");
     for (SimService s : all) {
-      if (!s.status.equals("ACTIVE")) {
+      if (s.status != ServiceStatus.ACTIVE) {
         continue;
       }
       boolean match;
@@ -102,7 +103,7 @@ final class MetricModel {
       }
     }
     if (found.isEmpty()) {
-      List<SimService> active = all.stream().filter(s -> s.status.equals("ACTIVE")).toList();
+      List<SimService> active = all.stream().filter(s -> s.status == ServiceStatus.ACTIVE).toList();
       if (active.size() == 1) {
         found.add(active.get(0));
       }

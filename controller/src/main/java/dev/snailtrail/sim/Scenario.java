@@ -61,7 +61,7 @@ final class Scenario {
         String reason =
             reasonValue == null ? "Set by scenario: " + state : String.valueOf(reasonValue);
         Instant at = time(world.now, a.get("at"));
-        actions.add(() -> world.at(at, () -> world.setAlarm(name, state, reason)));
+        actions.add(() -> world.at(at, () -> world.alarms.set(name, state, reason)));
         // Reject a bad state now rather than when the alarm fires.
         if (!Set.of("OK", "ALARM", "INSUFFICIENT_DATA").contains(state.toUpperCase(Locale.ROOT))) {
           throw new IllegalArgumentException(

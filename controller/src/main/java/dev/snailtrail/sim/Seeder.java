@@ -3,11 +3,13 @@ package dev.snailtrail.sim;
 import dev.snailtrail.provider.Ecs.CreateServiceRequest;
 import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
 import dev.snailtrail.provider.Ecs.NetworkConfig;
+import dev.snailtrail.provider.LaunchType;
 import dev.snailtrail.provider.Network.IngressRule;
 import dev.snailtrail.provider.Network.Route;
 import dev.snailtrail.provider.Network.RouteTable;
 import dev.snailtrail.provider.Network.SecurityGroup;
 import dev.snailtrail.provider.Network.Subnet;
+import dev.snailtrail.provider.NetworkMode;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
@@ -103,10 +105,8 @@ final class Seeder {
   }
 
   Seeded seed(Input target, Seed options, Instant wallNow) {
-    Template template = target.template();
     String region = target.region();
-    String cluster = World.clusterName(target.cluster());
-    world.createCluster(region, cluster);
+    world.ecs.createCluster(region, World.clusterName(target.cluster()));
 
     String vpc = "vpc-0" + world.hex(16);
     String igw = "igw-0" + world.hex(16);
@@ -118,6 +118,26 @@ final class Seeder {
         target.network() != null && !target.network().securityGroups().isEmpty()
             ? target.network().securityGroups()
             : List.of("sg-0" + world.hex(16));
+    String rtb = subnetsRoutedTo(igw, region, vpc, subnetIds);
+    String albGroup = securityGroups(target, vpc, taskGroups);
+    List<String> lbArns = loadBalancers(target, vpc, albGroup);
+
+    if (target.template().logGroup() != null) {
+      world.logGroups.create(region, target.template().logGroup());
+    }
+    pushImages(target);
+    target.alarms().forEach(world.alarms::get);
+
+    String baseline = null;
+    if (options.existingServiceImageTag() != null) {
+      baseline =
+          existingService(target, options, new NetworkConfig(subnetIds, taskGroups, true), wallNow);
+    }
+    return new Seeded(vpc, igw, rtb, subnetIds, taskGroups, albGroup, lbArns, baseline);
+  }
+
+  /** The subnets, one per availability zone, in a main route table to the gateway; its id. */
+  private String subnetsRoutedTo(String igw, String region, String vpc, List<String> subnetIds) {
     for (int i = 0; i < subnetIds.size(); i++) {
       String az = region + (char) ('a' + i % 6);
       world.subnets.put(
@@ -133,7 +153,12 @@ final class Seeder {
             true,
             subnetIds,
             List.of(new Route("10.0.0.0/16", "local"), new Route("0.0.0.0/0", igw))));
+    return rtb;
+  }
 
+  /** The load balancers' group (80 and 443 from anywhere) and the tasks' groups; the former. */
+  private String securityGroups(Input target, String vpc, List<String> taskGroups) {
+    int port = target.template().port();
     String albGroup = "sg-0" + world.hex(16);
     world.securityGroups.put(
         albGroup,
@@ -151,18 +176,21 @@ final class Seeder {
               sg,
               target.service() + "-tasks",
               vpc,
-              List.of(
-                  new IngressRule(
-                      "tcp", template.port(), template.port(), List.of(), List.of(albGroup)))));
+              List.of(new IngressRule("tcp", port, port, List.of(), List.of(albGroup)))));
     }
+    return albGroup;
+  }
 
+  /** One target group per binding, each behind its own ALB; the ALBs' ARNs. */
+  private List<String> loadBalancers(Input target, String vpc, String albGroup) {
+    Template template = target.template();
     List<String> lbArns = new ArrayList<>();
     for (Target.LoadBalancer lb : target.loadBalancers()) {
       String arn = lb.targetGroupArn();
       String name = targetGroupName(arn);
       String lbArn =
           "arn:aws:elasticloadbalancing:"
-              + region
+              + target.region()
               + ":"
               + World.ACCOUNT
               + ":loadbalancer/app/"
@@ -170,34 +198,26 @@ final class Seeder {
               + "/"
               + world.hex(16);
       int port = lb.containerPort() > 0 ? lb.containerPort() : template.port();
-      boolean awsvpc = template.networkMode() == null || template.networkMode().equals("awsvpc");
+      NetworkMode mode = NetworkMode.of(template.networkMode());
+      boolean awsvpc = mode == null || mode == NetworkMode.AWSVPC;
       world.targetGroups.put(
           arn, new SimTargetGroup(arn, name, port, awsvpc ? "ip" : "instance", vpc, lbArn));
       world.loadBalancers.put(lbArn, List.of(albGroup));
       lbArns.add(lbArn);
     }
+    return lbArns;
+  }
 
-    if (template.logGroup() != null) {
-      world.logGroups.putIfAbsent(World.key(region, template.logGroup()), new ArrayList<>());
-    }
-
+  /** Every image into ECR a day ago, except the missing ones (their repository exists). */
+  private void pushImages(Input target) {
     Instant pushedAt = world.now.minus(Duration.ofDays(1));
     for (ImageRef image : target.images()) {
       if (Behavior.fromTag(image.tag()) == Behavior.MISSING) {
-        world.ecr.createRepository(region, image.repository());
+        world.ecr.createRepository(target.region(), image.repository());
       } else {
-        world.ecr.push(region, image, pushedAt, findings(image));
+        world.ecr.push(target.region(), image, pushedAt, findings(image));
       }
     }
-
-    target.alarms().forEach(world::alarm);
-
-    String baseline = null;
-    if (options.existingServiceImageTag() != null) {
-      baseline =
-          existingService(target, options, new NetworkConfig(subnetIds, taskGroups, true), wallNow);
-    }
-    return new Seeded(vpc, igw, rtb, subnetIds, taskGroups, albGroup, lbArns, baseline);
   }
 
   private String existingService(
@@ -209,7 +229,7 @@ final class Seeder {
         new ImageRef(first.registry(), first.repository(), options.existingServiceImageTag(), null);
     world.ecr.push(region, image, world.now.minus(Duration.ofDays(7)), findings(image));
     TaskDefinition td =
-        world.registerTaskDefinition(region, taskDefinition(template, region, image));
+        world.taskDefinitions.register(region, taskDefinition(template, region, image));
     int desired =
         options.desiredCount() > 0
             ? options.desiredCount()
@@ -231,12 +251,14 @@ final class Seeder {
     if (world.services.isEmpty()) {
       world.now = world.now.minus(Timings.SEED_HISTORY);
     }
-    world.createService(
+    world.ecs.createService(
         new CreateServiceRequest(
             new ServiceRef(region, World.clusterName(target.cluster()), target.service()),
             td.arn(),
             desired,
-            template.launchType() == null ? "FARGATE" : template.launchType(),
+            template.launchType() == null
+                ? LaunchType.FARGATE
+                : LaunchType.of(template.launchType()),
             net,
             bindings));
     world.advance(wallNow);

@@ -1,6 +1,7 @@
 package dev.snailtrail.sim;
 
 import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
+import dev.snailtrail.provider.TargetHealthState;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,14 +43,14 @@ final class ServiceApp {
     SimTargetGroup tg = groups.get(0);
     List<SimTask> healthy =
         tg.targets.values().stream()
-            .filter(t -> t.state.equals("healthy"))
+            .filter(t -> t.state == TargetHealthState.HEALTHY)
             .map(t -> t.task)
             .toList();
     if (!healthy.isEmpty()) {
       return healthy;
     }
     return tg.targets.values().stream()
-        .filter(t -> t.state.equals("unhealthy"))
+        .filter(t -> t.state == TargetHealthState.UNHEALTHY)
         .map(t -> t.task)
         .toList();
   }
@@ -83,7 +84,7 @@ final class ServiceApp {
                   + "\",\"task\":\""
                   + t.id
                   + "\",\"port\":"
-                  + t.listenPort(world.lifecycle.configuredPort(t))
+                  + t.listenPort(t.configuredPort())
                   + "}",
               t.id);
       default ->

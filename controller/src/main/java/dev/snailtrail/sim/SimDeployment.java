@@ -1,5 +1,7 @@
 package dev.snailtrail.sim;
 
+import dev.snailtrail.provider.DeploymentRolloutState;
+import dev.snailtrail.provider.DeploymentStatus;
 import dev.snailtrail.provider.TaskDefinition;
 import java.time.Instant;
 
@@ -9,8 +11,8 @@ final class SimDeployment {
   final TaskDefinition taskDefinition;
   final int desiredCount;
   final Instant createdAt;
-  String status = "PRIMARY";
-  String rolloutState = "IN_PROGRESS";
+  DeploymentStatus status = DeploymentStatus.PRIMARY;
+  DeploymentRolloutState rolloutState = DeploymentRolloutState.IN_PROGRESS;
   String rolloutStateReason;
   int failedTasks;
   Instant updatedAt;

@@ -3,7 +3,9 @@ package dev.snailtrail.sim;
 import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
 import dev.snailtrail.provider.Ecs.NetworkConfig;
 import dev.snailtrail.provider.Ecs.ServiceEvent;
+import dev.snailtrail.provider.LaunchType;
 import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.ServiceStatus;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,10 +15,10 @@ final class SimService {
 
   final ServiceRef ref;
   final String arn;
-  final String launchType;
+  final LaunchType launchType;
   final NetworkConfig network;
   final List<LoadBalancerBinding> loadBalancers;
-  String status = "ACTIVE";
+  ServiceStatus status = ServiceStatus.ACTIVE;
 
   /** Where the load balancer's round robin goes next. */
   int nextTarget;
@@ -34,7 +36,7 @@ final class SimService {
   SimService(
       ServiceRef ref,
       String arn,
-      String launchType,
+      LaunchType launchType,
       NetworkConfig network,
       List<LoadBalancerBinding> loadBalancers,
       int desiredCount) {

@@ -1,5 +1,6 @@
 package dev.snailtrail.sim;
 
+import dev.snailtrail.provider.TargetHealthState;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,7 +38,7 @@ final class SimTargetGroup {
     final SimTask task;
     final String id;
     final int port;
-    String state = "initial";
+    TargetHealthState state = TargetHealthState.INITIAL;
     String reason = "Elb.RegistrationInProgress";
     String description = "Target registration is in progress";
     Instant unhealthySince;
@@ -48,7 +49,7 @@ final class SimTargetGroup {
       this.port = port;
     }
 
-    void set(String state, String reason, String description) {
+    void set(TargetHealthState state, String reason, String description) {
       this.state = state;
       this.reason = reason;
       this.description = description;

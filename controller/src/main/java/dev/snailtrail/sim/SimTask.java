@@ -1,8 +1,13 @@
 package dev.snailtrail.sim;
 
+import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
 import dev.snailtrail.provider.Ecs.PortMapping;
+import dev.snailtrail.provider.HealthStatus;
+import dev.snailtrail.provider.LaunchType;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
+import dev.snailtrail.provider.TaskStatus;
+import dev.snailtrail.provider.TaskStopCode;
 import java.time.Instant;
 import java.util.List;
 
@@ -15,21 +20,21 @@ final class SimTask {
   final TaskDefinition taskDefinition;
   final ContainerDefinition main;
   final Behavior behavior;
-  final String launchType;
+  final LaunchType launchType;
   final String subnetId;
   final String privateIp;
   final String publicIp;
   final List<PortMapping> bindings;
   final Instant createdAt;
 
-  String lastStatus = "PROVISIONING";
-  String desiredStatus = "RUNNING";
-  String health = "UNKNOWN";
+  TaskStatus lastStatus = TaskStatus.PROVISIONING;
+  TaskStatus desiredStatus = TaskStatus.RUNNING;
+  HealthStatus health = HealthStatus.UNKNOWN;
   Instant startedAt;
   Instant readyAt;
   Instant stoppingAt;
   Instant stoppedAt;
-  String stopCode;
+  TaskStopCode stopCode;
   String stoppedReason;
   String containerReason;
   Integer exitCode;
@@ -42,7 +47,7 @@ final class SimTask {
       TaskDefinition taskDefinition,
       ContainerDefinition main,
       Behavior behavior,
-      String launchType,
+      LaunchType launchType,
       String subnetId,
       String privateIp,
       String publicIp,
@@ -65,7 +70,7 @@ final class SimTask {
 
   /** Not stopped and not being stopped. */
   boolean live() {
-    return desiredStatus.equals("RUNNING") && stoppedAt == null;
+    return desiredStatus == TaskStatus.RUNNING && stoppedAt == null;
   }
 
   boolean stopped() {
@@ -73,7 +78,7 @@ final class SimTask {
   }
 
   boolean running() {
-    return live() && lastStatus.equals("RUNNING");
+    return live() && lastStatus == TaskStatus.RUNNING;
   }
 
   /** Whether the task ran at any moment in [from, to). */
@@ -83,6 +88,16 @@ final class SimTask {
     }
     Instant end = stoppingAt != null ? stoppingAt : stoppedAt;
     return end == null || end.isAfter(from);
+  }
+
+  /** The port the load balancer sends to: its binding's container port, else the first mapped. */
+  int configuredPort() {
+    for (LoadBalancerBinding lb : service.loadBalancers) {
+      if (lb.containerName() == null || lb.containerName().equals(main.name())) {
+        return lb.containerPort();
+      }
+    }
+    return main.portMappings().isEmpty() ? 80 : main.portMappings().get(0).containerPort();
   }
 
   /** The port the app really listens on. */

@@ -22,15 +22,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * An embedded AWS account for Snail Trail: ECS services, deployments and tasks, ELBv2 target
@@ -52,7 +47,7 @@ public final class Simulator
   private final World world;
   private final MetricModel metrics;
   private final Loopback loopback;
-  private final List<Op> ops = new ArrayList<>();
+  private final Journal journal;
 
   /** A simulator with seed 42. */
   public Simulator(Clock clock) {
@@ -72,6 +67,7 @@ public final class Simulator
   private Simulator(Clock clock, long seed, Instant start) {
     this.clock = clock;
     this.world = new World(start, seed);
+    this.journal = new Journal(world);
     this.metrics = new MetricModel(world);
     this.loopback = new Loopback(this::answer);
   }
@@ -95,7 +91,8 @@ public final class Simulator
    */
   public synchronized Seeded seed(Rollout rollout, Seed options) {
     tick();
-    return (Seeded) apply(new Op.SeedWorld(world.now, Seeder.Input.of(rollout.spec()), options));
+    return (Seeded)
+        journal.apply(new Op.SeedWorld(world.now, Seeder.Input.of(rollout.spec()), options));
   }
 
   /** Applies a scenario file (format in docs/simulator.md). */
@@ -110,13 +107,13 @@ public final class Simulator
    */
   public synchronized void applyScenario(String yaml) {
     tick();
-    apply(new Op.ApplyScenario(world.now, yaml));
+    journal.apply(new Op.ApplyScenario(world.now, yaml));
   }
 
   /** Sets an alarm's state now ({@code OK}, {@code ALARM} or {@code INSUFFICIENT_DATA}). */
   public synchronized void setAlarmState(String name, String state, String reason) {
     tick();
-    apply(new Op.SetAlarm(world.now, name, state, reason));
+    journal.apply(new Op.SetAlarm(world.now, name, state, reason));
   }
 
   /**
@@ -125,43 +122,43 @@ public final class Simulator
    */
   public synchronized void setImageBehavior(String image, Behavior behavior) {
     tick();
-    apply(new Op.SetImageBehavior(world.now, image, behavior));
+    journal.apply(new Op.SetImageBehavior(world.now, image, behavior));
   }
 
   /** Turns the deployment circuit breaker on (the default) or off for every service. */
   public synchronized void setCircuitBreaker(boolean enabled) {
     tick();
-    apply(new Op.SetCircuitBreaker(world.now, enabled));
+    journal.apply(new Op.SetCircuitBreaker(world.now, enabled));
   }
 
   /** Creates a cluster (seed does this for a spec). */
   public synchronized void createCluster(String region, String name) {
     tick();
-    apply(new Op.CreateCluster(world.now, region, name));
+    journal.apply(new Op.CreateCluster(world.now, region, name));
   }
 
   /** Creates a log group. */
   public synchronized void createLogGroup(String region, String name) {
     tick();
-    apply(new Op.CreateLogGroup(world.now, region, name));
+    journal.apply(new Op.CreateLogGroup(world.now, region, name));
   }
 
   /** Pushes an image to ECR (creating the repository); returns its digest. */
   public synchronized String pushImage(String region, ImageRef image) {
     tick();
-    return (String) apply(new Op.PushImage(world.now, region, image.toString()));
+    return (String) journal.apply(new Op.PushImage(world.now, region, image.toString()));
   }
 
   /** Deletes an image from ECR; whether it was there. */
   public synchronized boolean removeImage(String region, ImageRef image) {
     tick();
-    return (Boolean) apply(new Op.RemoveImage(world.now, region, image.toString()));
+    return (Boolean) journal.apply(new Op.RemoveImage(world.now, region, image.toString()));
   }
 
   /** Marks a task definition revision INACTIVE. */
   public synchronized void deregisterTaskDefinition(String region, String arnOrFamilyRevision) {
     tick();
-    apply(new Op.DeregisterTaskDefinition(world.now, region, arnOrFamilyRevision));
+    journal.apply(new Op.DeregisterTaskDefinition(world.now, region, arnOrFamilyRevision));
   }
 
   /**
@@ -170,7 +167,7 @@ public final class Simulator
    */
   public synchronized String snapshot() {
     tick();
-    return SNAPSHOTS.writeValueAsString(new Snapshot(world.seed(), world.start, List.copyOf(ops)));
+    return journal.snapshot();
   }
 
   /**
@@ -179,64 +176,16 @@ public final class Simulator
    * @throws IllegalArgumentException when the text is not a snapshot
    */
   public static Simulator restore(Clock clock, String snapshot) {
-    Snapshot s;
-    try {
-      s = SNAPSHOTS.readValue(snapshot, Snapshot.class);
-    } catch (JacksonException e) {
-      throw new IllegalArgumentException("not a simulator snapshot: " + e.getOriginalMessage(), e);
-    }
+    Journal.Snapshot s = Journal.read(snapshot);
     Simulator sim = new Simulator(clock, s.seed(), s.start());
     synchronized (sim) {
       for (Op op : s.ops()) {
         sim.world.advance(op.at());
-        sim.apply(op);
+        sim.journal.apply(op);
       }
       sim.tick();
     }
     return sim;
-  }
-
-  /** A snapshot's content. */
-  private record Snapshot(long seed, Instant start, List<Op> ops) {}
-
-  private static final JsonMapper SNAPSHOTS =
-      JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-
-  /** Makes one outside change and records it for snapshots; what the change returns. */
-  private Object apply(Op op) {
-    Object result =
-        switch (op) {
-          case Op.SeedWorld s -> new Seeder(world).seed(s.input(), s.options(), s.at());
-          case Op.ApplyScenario s -> {
-            Scenario.apply(world, s.yaml());
-            yield null;
-          }
-          case Op.SetAlarm s -> {
-            world.setAlarm(s.name(), s.state(), s.reason());
-            yield null;
-          }
-          case Op.SetImageBehavior s -> world.imageBehaviors.put(s.image(), s.behavior());
-          case Op.SetCircuitBreaker s -> world.circuitBreaker = s.enabled();
-          case Op.CreateCluster s -> {
-            world.createCluster(s.region(), World.clusterName(s.name()));
-            yield null;
-          }
-          case Op.CreateLogGroup s ->
-              world.logGroups.putIfAbsent(World.key(s.region(), s.name()), new ArrayList<>());
-          case Op.PushImage s ->
-              world.ecr.push(s.region(), ImageRef.parse(s.image()), world.now, Map.of()).digest();
-          case Op.RemoveImage s -> world.ecr.remove(s.region(), ImageRef.parse(s.image()));
-          case Op.RegisterTaskDefinition s -> world.registerTaskDefinition(s.region(), s.spec());
-          case Op.DeregisterTaskDefinition s -> {
-            world.deregisterTaskDefinition(s.region(), s.taskDefinition());
-            yield null;
-          }
-          case Op.CreateService s -> world.createService(s.request());
-          case Op.UpdateService s ->
-              world.updateService(s.ref(), s.taskDefinitionArn(), s.desiredCount());
-        };
-    ops.add(op);
-    return result;
   }
 
   /** The loopback URL the service is served on. */
@@ -252,7 +201,7 @@ public final class Simulator
 
   private synchronized ServiceApp.Answer answer(ServiceRef service, String path) {
     tick();
-    return ServiceApp.answer(world, world.service(service), path);
+    return ServiceApp.answer(world, world.ecs.service(service), path);
   }
 
   // ------------------------------------------------------------------ Ecs
@@ -260,49 +209,41 @@ public final class Simulator
   @Override
   public synchronized Optional<ClusterState> describeCluster(String region, String cluster) {
     tick();
-    return world.describeCluster(region, cluster);
+    return world.ecs.describeCluster(region, cluster);
   }
 
   @Override
   public synchronized Map<String, ServiceState> describeServices(
       String region, String cluster, List<String> services) {
     tick();
-    world.requireCluster(region, cluster, "DescribeServices");
-    Map<String, ServiceState> found = new LinkedHashMap<>();
-    for (String name : services) {
-      SimService s = world.service(new ServiceRef(region, cluster, name));
-      if (s != null) {
-        found.put(name, world.serviceState(s));
-      }
-    }
-    return found;
+    return world.ecs.describeServices(region, cluster, services);
   }
 
   @Override
   public synchronized TaskDefinition registerTaskDefinition(
       String region, TaskDefinitionSpec spec) {
     tick();
-    return (TaskDefinition) apply(new Op.RegisterTaskDefinition(world.now, region, spec));
+    return (TaskDefinition) journal.apply(new Op.RegisterTaskDefinition(world.now, region, spec));
   }
 
   @Override
   public synchronized Optional<TaskDefinition> describeTaskDefinition(
       String region, String arnOrFamilyRevision) {
     tick();
-    return world.describeTaskDefinition(region, arnOrFamilyRevision);
+    return world.taskDefinitions.describe(region, arnOrFamilyRevision);
   }
 
   @Override
   public synchronized Optional<TaskDefinition> findTaskDefinitionByHash(
       String region, String family, String contentHash) {
     tick();
-    return world.findTaskDefinitionByHash(region, family, contentHash);
+    return world.taskDefinitions.findByHash(region, family, contentHash);
   }
 
   @Override
   public synchronized ServiceState createService(CreateServiceRequest request) {
     tick();
-    return (ServiceState) apply(new Op.CreateService(world.now, request));
+    return (ServiceState) journal.apply(new Op.CreateService(world.now, request));
   }
 
   @Override
@@ -310,25 +251,13 @@ public final class Simulator
       ServiceRef ref, String taskDefinitionArn, int desiredCount) {
     tick();
     return (ServiceState)
-        apply(new Op.UpdateService(world.now, ref, taskDefinitionArn, desiredCount));
+        journal.apply(new Op.UpdateService(world.now, ref, taskDefinitionArn, desiredCount));
   }
 
   @Override
   public synchronized List<TaskState> listTasks(ServiceRef ref, boolean includeStopped) {
     tick();
-    SimService s = world.service(ref);
-    if (s == null) {
-      return List.of();
-    }
-    Instant forgetBefore = world.now.minus(Timings.STOPPED_TASK_MEMORY);
-    List<TaskState> tasks = new ArrayList<>();
-    for (SimTask t : s.tasks) {
-      boolean remembered = !t.stopped() || (includeStopped && t.stoppedAt.isAfter(forgetBefore));
-      if (remembered) {
-        tasks.add(world.taskState(t));
-      }
-    }
-    return tasks;
+    return PortViews.tasks(world.ecs.service(ref), includeStopped, world.now);
   }
 
   // ------------------------------------------------------------------ LoadBalancing
@@ -337,14 +266,14 @@ public final class Simulator
   public synchronized List<TargetHealth> describeTargetHealth(
       String region, String targetGroupArn) {
     tick();
-    return world.targetHealth(targetGroupArn);
+    return PortViews.targetHealth(world.targetGroups, targetGroupArn);
   }
 
   @Override
   public synchronized Optional<TargetGroup> describeTargetGroup(
       String region, String targetGroupArn) {
     tick();
-    return world.targetGroup(targetGroupArn);
+    return PortViews.targetGroup(world.targetGroups, targetGroupArn);
   }
 
   @Override
@@ -369,7 +298,7 @@ public final class Simulator
     tick();
     Map<String, AlarmState> found = new LinkedHashMap<>();
     for (String name : names) {
-      found.put(name, world.alarm(name));
+      found.put(name, world.alarms.get(name));
     }
     return found;
   }
@@ -387,42 +316,13 @@ public final class Simulator
   public synchronized List<LogEvent> filterLogEvents(
       String region, String logGroup, String pattern, Instant start, Instant end, int limit) {
     tick();
-    List<LogEvent> events = world.logGroups.get(World.key(region, logGroup));
-    if (events == null) {
-      throw new ProviderException(
-          ProviderException.Kind.NOT_FOUND,
-          "logs",
-          "FilterLogEvents",
-          "ResourceNotFoundException: The specified log group does not exist: " + logGroup);
-    }
-    FilterPattern filter;
-    try {
-      filter = FilterPattern.parse(pattern);
-    } catch (IllegalArgumentException e) {
-      throw new ProviderException(
-          ProviderException.Kind.INVALID, "logs", "FilterLogEvents", e.getMessage());
-    }
-    List<LogEvent> sorted = new ArrayList<>(events);
-    sorted.sort(Comparator.comparing(LogEvent::timestamp));
-    List<LogEvent> found = new ArrayList<>();
-    for (LogEvent e : sorted) {
-      if (found.size() >= limit) {
-        break;
-      }
-      boolean inWindow =
-          (start == null || !e.timestamp().isBefore(start))
-              && (end == null || e.timestamp().isBefore(end));
-      if (inWindow && filter.matches(e.message())) {
-        found.add(e);
-      }
-    }
-    return found;
+    return world.logGroups.filter(region, logGroup, pattern, start, end, limit);
   }
 
   @Override
   public synchronized boolean logGroupExists(String region, String logGroup) {
     tick();
-    return world.logGroups.containsKey(World.key(region, logGroup));
+    return world.logGroups.exists(region, logGroup);
   }
 
   // ------------------------------------------------------------------ Images

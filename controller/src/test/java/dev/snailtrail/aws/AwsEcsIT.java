@@ -4,13 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.snailtrail.moto.MotoServer;
+import dev.snailtrail.provider.ClusterStatus;
+import dev.snailtrail.provider.DeploymentRolloutState;
+import dev.snailtrail.provider.DeploymentStatus;
 import dev.snailtrail.provider.Ecs;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Ecs.TaskState;
+import dev.snailtrail.provider.LaunchType;
+import dev.snailtrail.provider.NetworkMode;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.ServiceStatus;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.provider.TaskDefinitionStatus;
+import dev.snailtrail.provider.TaskStatus;
+import dev.snailtrail.provider.TaskStopCode;
 import dev.snailtrail.rollout.ContentHash;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +35,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
-import software.amazon.awssdk.services.ecs.model.LaunchType;
 
 @ExtendWith(MotoServer.Extension.class)
 class AwsEcsIT {
@@ -71,7 +79,7 @@ class AwsEcsIT {
 
     assertThat(cluster).isPresent();
     assertThat(cluster.get().name()).isEqualTo(CLUSTER);
-    assertThat(cluster.get().status()).isEqualTo("ACTIVE");
+    assertThat(cluster.get().status()).isEqualTo(ClusterStatus.ACTIVE);
     assertThat(cluster.get().arn()).contains(":cluster/" + CLUSTER);
     assertThat(ecs.describeCluster(REGION, "no-such-cluster")).isEmpty();
   }
@@ -87,7 +95,7 @@ class AwsEcsIT {
     assertThat(registered.arn()).endsWith(":task-definition/shine-api-gateway:1");
     TaskDefinition described =
         ecs.describeTaskDefinition(REGION, "shine-api-gateway:1").orElseThrow();
-    assertThat(described.status()).isEqualTo("ACTIVE");
+    assertThat(described.status()).isEqualTo(TaskDefinitionStatus.ACTIVE);
     assertThat(described.spec().tags())
         .containsEntry(TaskDefinitionSpec.HASH_TAG, ContentHash.of(spec))
         .containsEntry("team", "shine");
@@ -101,7 +109,7 @@ class AwsEcsIT {
     assertThat(api.logOptions()).containsEntry("awslogs-group", "/ecs/shine");
     assertThat(described.spec().cpu()).isEqualTo("512");
     assertThat(described.spec().memory()).isEqualTo("1024");
-    assertThat(described.spec().networkMode()).isEqualTo("awsvpc");
+    assertThat(described.spec().networkMode()).isEqualTo(NetworkMode.AWSVPC);
     assertThat(ecs.describeTaskDefinition(REGION, registered.arn())).contains(described);
   }
 
@@ -160,7 +168,7 @@ class AwsEcsIT {
                   .serviceName(name)
                   .taskDefinition(td.arn())
                   .desiredCount(0)
-                  .launchType(LaunchType.FARGATE)
+                  .launchType(software.amazon.awssdk.services.ecs.model.LaunchType.FARGATE)
                   .networkConfiguration(
                       n ->
                           n.awsvpcConfiguration(
@@ -190,13 +198,13 @@ class AwsEcsIT {
                 ref,
                 simple.arn(),
                 2,
-                "FARGATE",
+                LaunchType.FARGATE,
                 new Ecs.NetworkConfig(List.of(subnet), List.of(securityGroup), true),
                 List.of()));
 
-    assertThat(created.status()).isEqualTo("ACTIVE");
+    assertThat(created.status()).isEqualTo(ServiceStatus.ACTIVE);
     assertThat(created.taskDefinitionArn()).isEqualTo(simple.arn());
-    assertThat(created.launchType()).isEqualTo("FARGATE");
+    assertThat(created.launchType()).isEqualTo(LaunchType.FARGATE);
     assertThat(created.network().subnets()).containsExactly(subnet);
     assertThat(created.network().assignPublicIp()).isTrue();
     ServiceState steady = eventually(() -> completed(ref, simple.arn()));
@@ -209,8 +217,9 @@ class AwsEcsIT {
     ServiceState rolling = ecs.describeService(ref).orElseThrow();
     assertThat(rolling.deployments()).hasSize(2);
     assertThat(rolling.primary().orElseThrow().taskDefinitionArn()).isEqualTo(hybrid.arn());
-    assertThat(rolling.primary().orElseThrow().rolloutState()).isEqualTo("IN_PROGRESS");
-    assertThat(rolling.deployments().get(1).status()).isEqualTo("ACTIVE");
+    assertThat(rolling.primary().orElseThrow().rolloutState())
+        .isEqualTo(DeploymentRolloutState.IN_PROGRESS);
+    assertThat(rolling.deployments().get(1).status()).isEqualTo(DeploymentStatus.ACTIVE);
     assertThat(rolling.deployments().get(1).taskDefinitionArn()).isEqualTo(simple.arn());
 
     ServiceState done = eventually(() -> completed(ref, hybrid.arn()));
@@ -225,18 +234,18 @@ class AwsEcsIT {
         .allSatisfy(
             t -> {
               assertThat(t.taskDefinitionArn()).isEqualTo(hybrid.arn());
-              assertThat(t.lastStatus()).isEqualTo("RUNNING");
+              assertThat(t.lastStatus()).isEqualTo(TaskStatus.RUNNING);
               assertThat(t.privateIp()).startsWith("10.");
             });
     List<TaskState> all = ecs.listTasks(ref, true);
     assertThat(all).hasSize(5);
     assertThat(all)
-        .filteredOn(t -> t.lastStatus().equals("STOPPED"))
+        .filteredOn(t -> t.lastStatus() == TaskStatus.STOPPED)
         .hasSize(2)
         .allSatisfy(
             t -> {
               assertThat(t.taskDefinitionArn()).isEqualTo(simple.arn());
-              assertThat(t.stopCode()).isEqualTo("ServiceSchedulerInitiated");
+              assertThat(t.stopCode()).isEqualTo(TaskStopCode.SERVICE_SCHEDULER_INITIATED);
               assertThat(t.stoppedReason()).contains("Scaling activity");
             });
   }
@@ -254,7 +263,7 @@ class AwsEcsIT {
             ref,
             good.arn(),
             1,
-            "FARGATE",
+            LaunchType.FARGATE,
             new Ecs.NetworkConfig(List.of(subnet), List.of(securityGroup), false),
             List.of()));
     eventually(() -> completed(ref, good.arn()));
@@ -266,7 +275,7 @@ class AwsEcsIT {
             () ->
                 ecs.describeService(ref)
                     .flatMap(ServiceState::primary)
-                    .filter(d -> d.rolloutState().equals("FAILED")));
+                    .filter(d -> d.rolloutState() == DeploymentRolloutState.FAILED));
     assertThat(failed.taskDefinitionArn()).isEqualTo(bad.arn());
     assertThat(failed.rolloutStateReason()).contains("circuit breaker");
     assertThat(ecs.listTasks(ref, false))
@@ -300,7 +309,7 @@ class AwsEcsIT {
             ref,
             tdArn,
             0,
-            "FARGATE",
+            LaunchType.FARGATE,
             new Ecs.NetworkConfig(List.of(subnet), List.of(securityGroup), false),
             List.of()));
     List<String> started =
@@ -311,7 +320,7 @@ class AwsEcsIT {
                         .taskDefinition(tdArn)
                         .count(2)
                         .group("service:worker")
-                        .launchType(LaunchType.FARGATE)
+                        .launchType(software.amazon.awssdk.services.ecs.model.LaunchType.FARGATE)
                         .networkConfiguration(
                             n ->
                                 n.awsvpcConfiguration(
@@ -327,14 +336,14 @@ class AwsEcsIT {
 
     assertThat(running).extracting(TaskState::taskArn).containsExactly(started.get(1));
     TaskState task = running.get(0);
-    assertThat(task.launchType()).isEqualTo("FARGATE");
+    assertThat(task.launchType()).isEqualTo(LaunchType.FARGATE);
     assertThat(task.containers()).extracting(Ecs.ContainerState::name).containsExactly("api");
     assertThat(task.containers().get(0).image()).isEqualTo("repo/worker:1");
     assertThat(task.privateIp()).isNotBlank();
     assertThat(all).extracting(TaskState::taskArn).containsExactlyInAnyOrderElementsOf(started);
     TaskState stopped =
         all.stream().filter(t -> t.taskArn().equals(started.get(0))).findFirst().orElseThrow();
-    assertThat(stopped.lastStatus()).isEqualTo("STOPPED");
+    assertThat(stopped.lastStatus()).isEqualTo(TaskStatus.STOPPED);
     assertThat(stopped.stoppedReason()).isEqualTo("Essential container exited");
     assertThatThrownBy(() -> ecs.listTasks(new ServiceRef(REGION, CLUSTER, "other"), true))
         .isInstanceOfSatisfying(
@@ -350,7 +359,7 @@ class AwsEcsIT {
                     .map(
                         d ->
                             d.taskDefinitionArn().equals(taskDefinitionArn)
-                                && d.rolloutState().equals("COMPLETED"))
+                                && d.rolloutState() == DeploymentRolloutState.COMPLETED)
                     .orElse(false));
   }
 
@@ -389,7 +398,7 @@ class AwsEcsIT {
                     Map.of("awslogs-group", "/ecs/shine", "awslogs-region", REGION))),
             "512",
             "1024",
-            "awsvpc",
+            NetworkMode.AWSVPC,
             List.of("FARGATE"),
             null,
             null,

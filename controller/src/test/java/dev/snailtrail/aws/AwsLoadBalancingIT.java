@@ -91,7 +91,7 @@ class AwsLoadBalancingIT {
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple("10.0.1.10", 5000),
             org.assertj.core.groups.Tuple.tuple("10.0.2.20", 5000));
-    assertThat(targets).allSatisfy(t -> assertThat(t.state()).isNotBlank());
+    assertThat(targets).allSatisfy(t -> assertThat(t.state()).isNotNull());
     assertThat(group.name()).isEqualTo("shine");
     assertThat(group.port()).isEqualTo(5000);
     assertThat(group.protocol()).isEqualTo("HTTP");

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.snailtrail.provider.Ecs;
+import dev.snailtrail.provider.LaunchType;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.ServiceStatus;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.time.MutableClock;
@@ -290,12 +292,12 @@ class ClusterBatchingEcsTest {
       return new ServiceState(
           ref,
           "arn:" + ref,
-          "ACTIVE",
+          ServiceStatus.ACTIVE,
           td,
           1,
           1,
           0,
-          "FARGATE",
+          LaunchType.FARGATE,
           null,
           List.of(),
           List.of(),

@@ -19,6 +19,10 @@ import static dev.snailtrail.gate.Fixtures.taskDefinition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.snailtrail.provider.Ecs.PortMapping;
+import dev.snailtrail.provider.HealthStatus;
+import dev.snailtrail.provider.NetworkMode;
+import dev.snailtrail.provider.TaskStatus;
+import dev.snailtrail.provider.TaskStopCode;
 import dev.snailtrail.spec.Gate;
 import java.net.http.HttpClient;
 import org.junit.jupiter.api.Nested;
@@ -41,8 +45,8 @@ class EcsGatesTest {
     @Test
     void passesWhenTheDesiredTasksRunOnThePhasesRevision() {
       fake.services.put(SERVICE.service(), service(2));
-      fake.tasks.add(running("a", "10.0.1.5", container("HEALTHY")));
-      fake.tasks.add(running("b", "10.0.1.6", container("HEALTHY")));
+      fake.tasks.add(running("a", "10.0.1.5", container(HealthStatus.HEALTHY)));
+      fake.tasks.add(running("b", "10.0.1.6", container(HealthStatus.HEALTHY)));
 
       assertThat(measure(gate))
           .isEqualTo(new Measurement.Pass("2/2 tasks RUNNING on shine-api-gateway:12"));
@@ -51,8 +55,8 @@ class EcsGatesTest {
     @Test
     void waitsWhileTasksAreStillStarting() {
       fake.services.put(SERVICE.service(), service(2));
-      fake.tasks.add(running("a", "10.0.1.5", container("HEALTHY")));
-      fake.tasks.add(inStatus("b", "PENDING"));
+      fake.tasks.add(running("a", "10.0.1.5", container(HealthStatus.HEALTHY)));
+      fake.tasks.add(inStatus("b", TaskStatus.PENDING));
 
       assertThat(measure(gate))
           .isEqualTo(
@@ -62,13 +66,14 @@ class EcsGatesTest {
     @Test
     void tasksOnTheOldRevisionDoNotCount() {
       fake.services.put(SERVICE.service(), service(1));
-      fake.tasks.add(onRevision(running("old", "10.0.1.9", container("HEALTHY")), OLD_TD_ARN));
+      fake.tasks.add(
+          onRevision(running("old", "10.0.1.9", container(HealthStatus.HEALTHY)), OLD_TD_ARN));
       fake.tasks.add(
           stopped(
               "t-old-crash",
               OLD_TD_ARN,
               PHASE_START.plusSeconds(5),
-              "EssentialContainerExited",
+              TaskStopCode.ESSENTIAL_CONTAINER_EXITED,
               "Essential container in task exited",
               exited(1, null)));
 
@@ -87,7 +92,7 @@ class EcsGatesTest {
                 id,
                 TD_ARN,
                 PHASE_START.plusSeconds(30),
-                "EssentialContainerExited",
+                TaskStopCode.ESSENTIAL_CONTAINER_EXITED,
                 "Essential container in task exited",
                 exited(1, null)));
       }
@@ -107,7 +112,7 @@ class EcsGatesTest {
               "a",
               TD_ARN,
               null,
-              "TaskFailedToStart",
+              TaskStopCode.TASK_FAILED_TO_START,
               "CannotPullContainerError: pull image manifest has been retried 5 time(s)",
               exited(null, null)));
 
@@ -122,13 +127,13 @@ class EcsGatesTest {
     @Test
     void stopsBeforeThePhaseBeganAreNotThePhases() {
       fake.services.put(SERVICE.service(), service(1));
-      fake.tasks.add(running("a", "10.0.1.5", container("HEALTHY")));
+      fake.tasks.add(running("a", "10.0.1.5", container(HealthStatus.HEALTHY)));
       fake.tasks.add(
           stopped(
               "earlier",
               TD_ARN,
               PHASE_START.minusSeconds(300),
-              "EssentialContainerExited",
+              TaskStopCode.ESSENTIAL_CONTAINER_EXITED,
               "Essential container in task exited",
               exited(137, null)));
 
@@ -151,8 +156,8 @@ class EcsGatesTest {
 
     @Test
     void passesWhenEveryRunningTaskReportsTheContainerHealthy() {
-      fake.tasks.add(running("a", "10.0.1.5", container("HEALTHY")));
-      fake.tasks.add(running("b", "10.0.1.6", container("HEALTHY")));
+      fake.tasks.add(running("a", "10.0.1.5", container(HealthStatus.HEALTHY)));
+      fake.tasks.add(running("b", "10.0.1.6", container(HealthStatus.HEALTHY)));
 
       assertThat(measure(gate))
           .isEqualTo(new Measurement.Pass("2/2 tasks report container api HEALTHY"));
@@ -160,8 +165,8 @@ class EcsGatesTest {
 
     @Test
     void failsWhenAnyTaskReportsUnhealthy() {
-      fake.tasks.add(running("a", "10.0.1.5", container("HEALTHY")));
-      fake.tasks.add(running("b", "10.0.1.6", container("UNHEALTHY")));
+      fake.tasks.add(running("a", "10.0.1.5", container(HealthStatus.HEALTHY)));
+      fake.tasks.add(running("b", "10.0.1.6", container(HealthStatus.UNHEALTHY)));
 
       assertThat(measure(gate))
           .isEqualTo(new Measurement.Fail("1/2 tasks report container api UNHEALTHY"));
@@ -169,9 +174,10 @@ class EcsGatesTest {
 
     @Test
     void waitsWhileTheHealthCheckIsStarting() {
-      fake.taskDefinitions.put(TD_ARN, taskDefinition("awsvpc", curlHealth(), port(5000)));
-      fake.tasks.add(running("a", "10.0.1.5", container("HEALTHY")));
-      fake.tasks.add(running("b", "10.0.1.6", container("UNKNOWN")));
+      fake.taskDefinitions.put(
+          TD_ARN, taskDefinition(NetworkMode.AWSVPC, curlHealth(), port(5000)));
+      fake.tasks.add(running("a", "10.0.1.5", container(HealthStatus.HEALTHY)));
+      fake.tasks.add(running("b", "10.0.1.6", container(HealthStatus.UNKNOWN)));
 
       assertThat(measure(gate))
           .isEqualTo(
@@ -182,8 +188,8 @@ class EcsGatesTest {
 
     @Test
     void failsWhenTheContainerHasNoHealthCheckBecauseUnknownWouldLastForever() {
-      fake.taskDefinitions.put(TD_ARN, taskDefinition("awsvpc", null, port(5000)));
-      fake.tasks.add(running("a", "10.0.1.5", container("UNKNOWN")));
+      fake.taskDefinitions.put(TD_ARN, taskDefinition(NetworkMode.AWSVPC, null, port(5000)));
+      fake.tasks.add(running("a", "10.0.1.5", container(HealthStatus.UNKNOWN)));
 
       Measurement m = measure(gate);
 
@@ -195,7 +201,7 @@ class EcsGatesTest {
 
     @Test
     void waitsForARunningTask() {
-      fake.tasks.add(inStatus("a", "PROVISIONING"));
+      fake.tasks.add(inStatus("a", TaskStatus.PROVISIONING));
 
       assertThat(measure(gate))
           .isEqualTo(new Measurement.Pending("no RUNNING task on shine-api-gateway:12 yet"));
@@ -207,7 +213,7 @@ class EcsGatesTest {
 
     @Test
     void failsNamingTheMappedAndExpectedPorts() {
-      fake.taskDefinitions.put(TD_ARN, taskDefinition("awsvpc", null, port(8080)));
+      fake.taskDefinitions.put(TD_ARN, taskDefinition(NetworkMode.AWSVPC, null, port(8080)));
 
       assertThat(measure(new Gate.PortBinding(5000, null, RULES)))
           .isEqualTo(
@@ -218,8 +224,8 @@ class EcsGatesTest {
 
     @Test
     void underAwsvpcEmptyBindingsAreNormalAndTheMessageSaysSo() {
-      fake.taskDefinitions.put(TD_ARN, taskDefinition("awsvpc", null, port(5000)));
-      fake.tasks.add(running("a", "10.0.1.5", container("HEALTHY")));
+      fake.taskDefinitions.put(TD_ARN, taskDefinition(NetworkMode.AWSVPC, null, port(5000)));
+      fake.tasks.add(running("a", "10.0.1.5", container(HealthStatus.HEALTHY)));
 
       Measurement m = measure(new Gate.PortBinding(5000, null, RULES));
 
@@ -232,9 +238,11 @@ class EcsGatesTest {
 
     @Test
     void underBridgeTheRunningTasksMustBindThePort() {
-      fake.taskDefinitions.put(TD_ARN, taskDefinition("bridge", null, port(5000)));
-      fake.tasks.add(running("a", null, container("HEALTHY", new PortMapping(5000, 32768, "tcp"))));
-      fake.tasks.add(running("b", null, container("HEALTHY", new PortMapping(8080, 32769, "tcp"))));
+      fake.taskDefinitions.put(TD_ARN, taskDefinition(NetworkMode.BRIDGE, null, port(5000)));
+      fake.tasks.add(
+          running("a", null, container(HealthStatus.HEALTHY, new PortMapping(5000, 32768, "tcp"))));
+      fake.tasks.add(
+          running("b", null, container(HealthStatus.HEALTHY, new PortMapping(8080, 32769, "tcp"))));
 
       assertThat(measure(new Gate.PortBinding(5000, null, RULES)))
           .isEqualTo(
@@ -245,8 +253,9 @@ class EcsGatesTest {
 
     @Test
     void underBridgeBoundPortsPassWithTheirHostPorts() {
-      fake.taskDefinitions.put(TD_ARN, taskDefinition("bridge", null, port(5000)));
-      fake.tasks.add(running("a", null, container("HEALTHY", new PortMapping(5000, 32768, "tcp"))));
+      fake.taskDefinitions.put(TD_ARN, taskDefinition(NetworkMode.BRIDGE, null, port(5000)));
+      fake.tasks.add(
+          running("a", null, container(HealthStatus.HEALTHY, new PortMapping(5000, 32768, "tcp"))));
 
       assertThat(measure(new Gate.PortBinding(5000, null, RULES)))
           .isEqualTo(
@@ -256,7 +265,7 @@ class EcsGatesTest {
 
     @Test
     void underBridgeWaitsForARunningTask() {
-      fake.taskDefinitions.put(TD_ARN, taskDefinition("bridge", null, port(5000)));
+      fake.taskDefinitions.put(TD_ARN, taskDefinition(NetworkMode.BRIDGE, null, port(5000)));
 
       assertThat(measure(new Gate.PortBinding(5000, null, RULES)))
           .isInstanceOf(Measurement.Pending.class);
@@ -264,7 +273,7 @@ class EcsGatesTest {
 
     @Test
     void aContainerTheTaskDefinitionLacksFails() {
-      fake.taskDefinitions.put(TD_ARN, taskDefinition("awsvpc", null, port(5000)));
+      fake.taskDefinitions.put(TD_ARN, taskDefinition(NetworkMode.AWSVPC, null, port(5000)));
 
       assertThat(measure(new Gate.PortBinding(5000, "worker", RULES)).message())
           .isEqualTo(

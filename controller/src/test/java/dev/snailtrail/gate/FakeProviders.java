@@ -11,6 +11,7 @@ import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.provider.TaskStatus;
 import dev.snailtrail.spec.Gate.MetricQuery;
 import dev.snailtrail.spec.ImageRef;
 import java.time.Instant;
@@ -100,7 +101,9 @@ final class FakeProviders implements Ecs, LoadBalancing, CloudWatch, Logs, Image
   @Override
   public List<TaskState> listTasks(ServiceRef ref, boolean includeStopped) {
     maybeFail();
-    return tasks.stream().filter(t -> includeStopped || !"STOPPED".equals(t.lastStatus())).toList();
+    return tasks.stream()
+        .filter(t -> includeStopped || t.lastStatus() != TaskStatus.STOPPED)
+        .toList();
   }
 
   // --- LoadBalancing

@@ -4,11 +4,18 @@ import dev.snailtrail.provider.Ecs.ContainerState;
 import dev.snailtrail.provider.Ecs.PortMapping;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Ecs.TaskState;
+import dev.snailtrail.provider.HealthStatus;
+import dev.snailtrail.provider.LaunchType;
+import dev.snailtrail.provider.NetworkMode;
 import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.ServiceStatus;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec.HealthCheck;
+import dev.snailtrail.provider.TaskDefinitionStatus;
+import dev.snailtrail.provider.TaskStatus;
+import dev.snailtrail.provider.TaskStopCode;
 import dev.snailtrail.spec.Analysis;
 import dev.snailtrail.spec.ImageRef;
 import dev.snailtrail.spec.Phase;
@@ -84,33 +91,33 @@ final class Fixtures {
     return new ServiceState(
         SERVICE,
         "arn:aws:ecs:us-east-1:396608803476:service/shine-ml-cluster/shine-api-gateway",
-        "ACTIVE",
+        ServiceStatus.ACTIVE,
         TD_ARN,
         desired,
         0,
         0,
-        "FARGATE",
+        LaunchType.FARGATE,
         null,
         List.of(),
         List.of(),
         List.of());
   }
 
-  static ContainerState container(String health, PortMapping... bindings) {
+  static ContainerState container(HealthStatus health, PortMapping... bindings) {
     return new ContainerState(
-        "api", IMAGE.toString(), "RUNNING", health, null, null, List.of(bindings));
+        "api", IMAGE.toString(), TaskStatus.RUNNING, health, null, null, List.of(bindings));
   }
 
   static TaskState running(String id, String ip, ContainerState... containers) {
     return new TaskState(
         "arn:aws:ecs:us-east-1:396608803476:task/shine-ml-cluster/" + id,
         TD_ARN,
-        "RUNNING",
-        "RUNNING",
-        "HEALTHY",
+        TaskStatus.RUNNING,
+        TaskStatus.RUNNING,
+        HealthStatus.HEALTHY,
         null,
         null,
-        "FARGATE",
+        LaunchType.FARGATE,
         List.of(containers),
         ip,
         null,
@@ -136,16 +143,16 @@ final class Fixtures {
         t.stoppedAt());
   }
 
-  static TaskState inStatus(String id, String lastStatus) {
+  static TaskState inStatus(String id, TaskStatus lastStatus) {
     return new TaskState(
         "arn:aws:ecs:us-east-1:396608803476:task/shine-ml-cluster/" + id,
         TD_ARN,
         lastStatus,
-        "RUNNING",
-        "UNKNOWN",
+        TaskStatus.RUNNING,
+        HealthStatus.UNKNOWN,
         null,
         null,
-        "FARGATE",
+        LaunchType.FARGATE,
         List.of(),
         null,
         null,
@@ -157,18 +164,18 @@ final class Fixtures {
       String id,
       String taskDefinitionArn,
       Instant startedAt,
-      String stopCode,
+      TaskStopCode stopCode,
       String stoppedReason,
       ContainerState container) {
     return new TaskState(
         "arn:aws:ecs:us-east-1:396608803476:task/shine-ml-cluster/" + id,
         taskDefinitionArn,
-        "STOPPED",
-        "STOPPED",
-        "UNKNOWN",
+        TaskStatus.STOPPED,
+        TaskStatus.STOPPED,
+        HealthStatus.UNKNOWN,
         stopCode,
         stoppedReason,
-        "FARGATE",
+        LaunchType.FARGATE,
         List.of(container),
         null,
         null,
@@ -178,11 +185,17 @@ final class Fixtures {
 
   static ContainerState exited(Integer exitCode, String reason) {
     return new ContainerState(
-        "api", IMAGE.toString(), "STOPPED", "UNKNOWN", exitCode, reason, List.of());
+        "api",
+        IMAGE.toString(),
+        TaskStatus.STOPPED,
+        HealthStatus.UNKNOWN,
+        exitCode,
+        reason,
+        List.of());
   }
 
   static TaskDefinition taskDefinition(
-      String networkMode, HealthCheck healthCheck, PortMapping... ports) {
+      NetworkMode networkMode, HealthCheck healthCheck, PortMapping... ports) {
     ContainerDefinition api =
         new ContainerDefinition(
             "api", IMAGE.toString(), true, List.of(ports), Map.of(), healthCheck, null, Map.of());
@@ -197,7 +210,7 @@ final class Fixtures {
             null,
             null,
             Map.of());
-    return new TaskDefinition(TD_ARN, "shine-api-gateway", 12, "ACTIVE", spec);
+    return new TaskDefinition(TD_ARN, "shine-api-gateway", 12, TaskDefinitionStatus.ACTIVE, spec);
   }
 
   static HealthCheck curlHealth() {

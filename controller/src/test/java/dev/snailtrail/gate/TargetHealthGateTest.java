@@ -7,7 +7,9 @@ import static dev.snailtrail.gate.Fixtures.ctx;
 import static dev.snailtrail.gate.Fixtures.running;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.snailtrail.provider.HealthStatus;
 import dev.snailtrail.provider.LoadBalancing.TargetHealth;
+import dev.snailtrail.provider.TargetHealthState;
 import dev.snailtrail.spec.Gate;
 import java.net.http.HttpClient;
 import java.util.List;
@@ -24,7 +26,7 @@ class TargetHealthGateTest {
   }
 
   private static TargetHealth healthy(String ip) {
-    return new TargetHealth(ip, 5000, "healthy", null, null);
+    return new TargetHealth(ip, 5000, TargetHealthState.HEALTHY, null, null);
   }
 
   @Test
@@ -43,9 +45,17 @@ class TargetHealthGateTest {
         TG_ARN,
         List.of(
             new TargetHealth(
-                "10.0.1.5", 5000, "unhealthy", "Target.FailedHealthChecks", description),
+                "10.0.1.5",
+                5000,
+                TargetHealthState.UNHEALTHY,
+                "Target.FailedHealthChecks",
+                description),
             new TargetHealth(
-                "10.0.1.6", 5000, "unhealthy", "Target.FailedHealthChecks", description),
+                "10.0.1.6",
+                5000,
+                TargetHealthState.UNHEALTHY,
+                "Target.FailedHealthChecks",
+                description),
             healthy("10.0.1.7")));
 
     Measurement m = measure();
@@ -59,12 +69,13 @@ class TargetHealthGateTest {
 
   @Test
   void onlyTheServicesOwnTasksCountWhenTheirAddressesMatch() {
-    fake.tasks.add(running("a", "10.0.1.5", container("HEALTHY")));
+    fake.tasks.add(running("a", "10.0.1.5", container(HealthStatus.HEALTHY)));
     fake.targetGroups.put(
         TG_ARN,
         List.of(
             healthy("10.0.1.5"),
-            new TargetHealth("10.9.9.9", 5000, "unhealthy", "Target.Timeout", "other service")));
+            new TargetHealth(
+                "10.9.9.9", 5000, TargetHealthState.UNHEALTHY, "Target.Timeout", "other service")));
 
     assertThat(measure()).isEqualTo(new Measurement.Pass("1/1 targets healthy"));
   }
@@ -76,7 +87,11 @@ class TargetHealthGateTest {
         List.of(
             healthy("10.0.1.5"),
             new TargetHealth(
-                "10.0.1.6", 5000, "initial", "Elb.RegistrationInProgress", "registering")));
+                "10.0.1.6",
+                5000,
+                TargetHealthState.INITIAL,
+                "Elb.RegistrationInProgress",
+                "registering")));
 
     assertThat(measure())
         .isEqualTo(

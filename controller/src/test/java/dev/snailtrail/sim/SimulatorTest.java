@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.snailtrail.provider.CloudWatch.MetricPoint;
+import dev.snailtrail.provider.DeploymentRolloutState;
+import dev.snailtrail.provider.DeploymentStatus;
 import dev.snailtrail.provider.Ecs.CreateServiceRequest;
 import dev.snailtrail.provider.Ecs.Deployment;
 import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
@@ -15,11 +17,16 @@ import dev.snailtrail.provider.Ecs.NetworkConfig;
 import dev.snailtrail.provider.Ecs.ServiceEvent;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Ecs.TaskState;
+import dev.snailtrail.provider.HealthStatus;
+import dev.snailtrail.provider.LaunchType;
 import dev.snailtrail.provider.LoadBalancing.TargetHealth;
 import dev.snailtrail.provider.Logs.LogEvent;
 import dev.snailtrail.provider.ProviderException;
+import dev.snailtrail.provider.TargetHealthState;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.provider.TaskStatus;
+import dev.snailtrail.provider.TaskStopCode;
 import dev.snailtrail.rollout.ContentHash;
 import dev.snailtrail.spec.Gate.MetricQuery;
 import dev.snailtrail.time.MutableClock;
@@ -62,7 +69,7 @@ class SimulatorTest {
             SERVICE,
             td.arn(),
             desired,
-            "FARGATE",
+            LaunchType.FARGATE,
             new NetworkConfig(List.of("subnet-0aaa", "subnet-0bbb"), List.of("sg-0task"), true),
             List.of(new LoadBalancerBinding(TG, "api", 5000))));
   }
@@ -82,19 +89,21 @@ class SimulatorTest {
   @Test
   void healthyDeploymentCompletesWithRunningTasksAndHealthyTargets() {
     ServiceState created = create("simple", 2);
-    assertThat(created.primary().orElseThrow().rolloutState()).isEqualTo("IN_PROGRESS");
+    assertThat(created.primary().orElseThrow().rolloutState())
+        .isEqualTo(DeploymentRolloutState.IN_PROGRESS);
 
     advance(15);
     assertThat(sim.listTasks(SERVICE, false))
         .hasSize(2)
-        .allSatisfy(t -> assertThat(t.lastStatus()).isEqualTo("RUNNING"));
-    assertThat(service().primary().orElseThrow().rolloutState()).isEqualTo("IN_PROGRESS");
+        .allSatisfy(t -> assertThat(t.lastStatus()).isEqualTo(TaskStatus.RUNNING));
+    assertThat(service().primary().orElseThrow().rolloutState())
+        .isEqualTo(DeploymentRolloutState.IN_PROGRESS);
 
     // 15s to RUNNING, 2s to listen, two 10s target checks: completed within 40s.
     advance(25);
     ServiceState s = service();
     Deployment primary = s.primary().orElseThrow();
-    assertThat(primary.rolloutState()).isEqualTo("COMPLETED");
+    assertThat(primary.rolloutState()).isEqualTo(DeploymentRolloutState.COMPLETED);
     assertThat(primary.runningCount()).isEqualTo(2);
     assertThat(s.runningCount()).isEqualTo(2);
     assertThat(messages(s).get(0))
@@ -104,13 +113,15 @@ class SimulatorTest {
     assertThat(tasks)
         .allSatisfy(
             t -> {
-              assertThat(t.healthStatus()).isEqualTo("HEALTHY");
+              assertThat(t.healthStatus()).isEqualTo(HealthStatus.HEALTHY);
               assertThat(t.privateIp()).startsWith("10.0.");
               assertThat(t.publicIp()).isNotNull();
               assertThat(t.containers().get(0).networkBindings()).isEmpty();
             });
     List<TargetHealth> targets = sim.describeTargetHealth(REGION, TG);
-    assertThat(targets).hasSize(2).allSatisfy(t -> assertThat(t.state()).isEqualTo("healthy"));
+    assertThat(targets)
+        .hasSize(2)
+        .allSatisfy(t -> assertThat(t.state()).isEqualTo(TargetHealthState.HEALTHY));
     assertThat(targets)
         .extracting(TargetHealth::targetId)
         .containsExactlyInAnyOrderElementsOf(tasks.stream().map(TaskState::privateIp).toList());
@@ -127,7 +138,7 @@ class SimulatorTest {
     ServiceState updated = sim.updateService(SERVICE, next.arn(), 2);
     assertThat(updated.deployments())
         .extracting(Deployment::status)
-        .startsWith("PRIMARY", "ACTIVE");
+        .startsWith(DeploymentStatus.PRIMARY, DeploymentStatus.ACTIVE);
 
     advance(20);
     // New tasks are up but not yet healthy in the target group: the old ones still serve.
@@ -136,8 +147,9 @@ class SimulatorTest {
     advance(60);
     ServiceState s = service();
     assertThat(s.taskDefinitionArn()).isEqualTo(next.arn());
-    assertThat(s.primary().orElseThrow().rolloutState()).isEqualTo("COMPLETED");
-    assertThat(s.deployments().get(1).status()).isEqualTo("INACTIVE");
+    assertThat(s.primary().orElseThrow().rolloutState())
+        .isEqualTo(DeploymentRolloutState.COMPLETED);
+    assertThat(s.deployments().get(1).status()).isEqualTo(DeploymentStatus.INACTIVE);
     List<TaskState> running = sim.listTasks(SERVICE, false);
     assertThat(running)
         .hasSize(2)
@@ -148,8 +160,8 @@ class SimulatorTest {
         .hasSize(2)
         .allSatisfy(
             t -> {
-              assertThat(t.lastStatus()).isEqualTo("STOPPED");
-              assertThat(t.stopCode()).isEqualTo("ServiceSchedulerInitiated");
+              assertThat(t.lastStatus()).isEqualTo(TaskStatus.STOPPED);
+              assertThat(t.stopCode()).isEqualTo(TaskStopCode.SERVICE_SCHEDULER_INITIATED);
             });
     assertThat(sim.describeTargetHealth(REGION, TG)).hasSize(2);
   }
@@ -158,7 +170,8 @@ class SimulatorTest {
   void crashLoopTripsTheCircuitBreakerWhileTheBaselineKeepsServing() {
     sim.seed(SimFixtures.rollout("crashloop"), Seed.existingService("baseline"));
     ServiceState before = service();
-    assertThat(before.primary().orElseThrow().rolloutState()).isEqualTo("COMPLETED");
+    assertThat(before.primary().orElseThrow().rolloutState())
+        .isEqualTo(DeploymentRolloutState.COMPLETED);
     TaskDefinition bad = register("crashloop");
 
     sim.updateService(SERVICE, bad.arn(), 2);
@@ -167,20 +180,20 @@ class SimulatorTest {
     ServiceState s = service();
     Deployment primary = s.primary().orElseThrow();
     assertThat(primary.taskDefinitionArn()).isEqualTo(bad.arn());
-    assertThat(primary.rolloutState()).isEqualTo("FAILED");
+    assertThat(primary.rolloutState()).isEqualTo(DeploymentRolloutState.FAILED);
     assertThat(primary.rolloutStateReason()).contains("circuit breaker");
     assertThat(primary.failedTasks()).isGreaterThanOrEqualTo(3);
     assertThat(messages(s)).anyMatch(m -> m.endsWith("deployment failed: tasks failed to start."));
     List<TaskState> crashed =
         sim.listTasks(SERVICE, true).stream()
             .filter(t -> t.taskDefinitionArn().equals(bad.arn()))
-            .filter(t -> t.lastStatus().equals("STOPPED"))
+            .filter(t -> t.lastStatus() == TaskStatus.STOPPED)
             .toList();
     assertThat(crashed)
         .isNotEmpty()
         .allSatisfy(
             t -> {
-              assertThat(t.stopCode()).isEqualTo("EssentialContainerExited");
+              assertThat(t.stopCode()).isEqualTo(TaskStopCode.ESSENTIAL_CONTAINER_EXITED);
               assertThat(t.stoppedReason()).isEqualTo("Essential container in task exited");
               assertThat(t.containers().get(0).exitCode()).isEqualTo(1);
             });
@@ -201,7 +214,7 @@ class SimulatorTest {
     create("crashloop", 1);
     advance(600);
     Deployment primary = service().primary().orElseThrow();
-    assertThat(primary.rolloutState()).isEqualTo("IN_PROGRESS");
+    assertThat(primary.rolloutState()).isEqualTo(DeploymentRolloutState.IN_PROGRESS);
     assertThat(primary.failedTasks()).isGreaterThan(10);
     assertThat(sim.listTasks(SERVICE, false)).hasSize(1);
   }
@@ -212,10 +225,10 @@ class SimulatorTest {
     advance(60);
     TaskState t =
         sim.listTasks(SERVICE, true).stream()
-            .filter(x -> x.lastStatus().equals("STOPPED"))
+            .filter(x -> x.lastStatus() == TaskStatus.STOPPED)
             .findFirst()
             .orElseThrow();
-    assertThat(t.stopCode()).isEqualTo("TaskFailedToStart");
+    assertThat(t.stopCode()).isEqualTo(TaskStopCode.TASK_FAILED_TO_START);
     assertThat(t.stoppedReason())
         .startsWith("CannotPullContainerError: pull image manifest has been retried 5 time(s):")
         .endsWith("not found");
@@ -230,10 +243,11 @@ class SimulatorTest {
     List<TargetHealth> targets = sim.describeTargetHealth(REGION, TG);
     assertThat(targets).hasSize(1);
     TargetHealth target = targets.get(0);
-    assertThat(target.state()).isEqualTo("unhealthy");
+    assertThat(target.state()).isEqualTo(TargetHealthState.UNHEALTHY);
     assertThat(target.reason()).isEqualTo("Target.FailedHealthChecks");
     assertThat(target.description()).contains("5000").contains("8080");
-    assertThat(sim.listTasks(SERVICE, false).get(0).healthStatus()).isEqualTo("UNHEALTHY");
+    assertThat(sim.listTasks(SERVICE, false).get(0).healthStatus())
+        .isEqualTo(HealthStatus.UNHEALTHY);
     assertThat(get(sim.endpoint(SERVICE), "/health").statusCode()).isEqualTo(502);
     assertThat(
             sim.filterLogEvents(REGION, "/ecs/shine", "\"Listening on\"", T0, clock.instant(), 10))
@@ -282,10 +296,10 @@ class SimulatorTest {
         .allSatisfy(t -> assertThat(t.reason()).isEqualTo("Target.FailedHealthChecks"));
     advance(600);
     Deployment primary = service().primary().orElseThrow();
-    assertThat(primary.rolloutState()).isEqualTo("FAILED");
+    assertThat(primary.rolloutState()).isEqualTo(DeploymentRolloutState.FAILED);
     assertThat(
             sim.listTasks(SERVICE, true).stream()
-                .filter(t -> "STOPPED".equals(t.lastStatus()))
+                .filter(t -> t.lastStatus() == TaskStatus.STOPPED)
                 .map(TaskState::stoppedReason))
         .allMatch(r -> r.startsWith("Task failed ELB health checks"));
   }
@@ -294,11 +308,14 @@ class SimulatorTest {
   void slowStartImagesTakeMinutesToBecomeHealthy() {
     create("slow", 1);
     advance(60);
-    assertThat(service().primary().orElseThrow().rolloutState()).isEqualTo("IN_PROGRESS");
-    assertThat(sim.describeTargetHealth(REGION, TG).get(0).state()).isEqualTo("initial");
+    assertThat(service().primary().orElseThrow().rolloutState())
+        .isEqualTo(DeploymentRolloutState.IN_PROGRESS);
+    assertThat(sim.describeTargetHealth(REGION, TG).get(0).state())
+        .isEqualTo(TargetHealthState.INITIAL);
     // RUNNING at 15s, listening at 105s, healthy target two checks later.
     advance(70);
-    assertThat(service().primary().orElseThrow().rolloutState()).isEqualTo("COMPLETED");
+    assertThat(service().primary().orElseThrow().rolloutState())
+        .isEqualTo(DeploymentRolloutState.COMPLETED);
   }
 
   @Test
@@ -379,13 +396,14 @@ class SimulatorTest {
 
     assertThat(seeded.baselineTaskDefinitionArn()).endsWith("task-definition/shine-api-gateway:1");
     ServiceState s = service();
-    assertThat(s.primary().orElseThrow().rolloutState()).isEqualTo("COMPLETED");
+    assertThat(s.primary().orElseThrow().rolloutState())
+        .isEqualTo(DeploymentRolloutState.COMPLETED);
     assertThat(s.runningCount()).isEqualTo(2);
     assertThat(sim.describeCluster(REGION, SERVICE.cluster()).orElseThrow().runningTasks())
         .isEqualTo(2);
     assertThat(sim.describeTargetHealth(REGION, TG))
         .hasSize(2)
-        .allSatisfy(t -> assertThat(t.state()).isEqualTo("healthy"));
+        .allSatisfy(t -> assertThat(t.state()).isEqualTo(TargetHealthState.HEALTHY));
     assertThat(sim.describeImage(REGION, image("hybrid"))).isPresent();
     assertThat(sim.describeImage(REGION, image("v0"))).isPresent();
     assertThat(sim.describeImage(REGION, image("missing"))).isEmpty();
@@ -454,7 +472,7 @@ class SimulatorTest {
             SERVICE,
             td.arn(),
             1,
-            "FARGATE",
+            LaunchType.FARGATE,
             new NetworkConfig(List.of("subnet-0aaa"), List.of("sg-0task"), true),
             List.of()));
     advance(60);
@@ -492,11 +510,21 @@ class SimulatorTest {
               SERVICE,
               td.arn(),
               2,
-              "FARGATE",
+              LaunchType.FARGATE,
               new NetworkConfig(List.of("subnet-0aaa", "subnet-0bbb"), List.of("sg-0task"), true),
               List.of(new LoadBalancerBinding(TG, "api", 5000))));
       assertThat(other.listTasks(SERVICE, true)).isEqualTo(sim.listTasks(SERVICE, true));
     }
+  }
+
+  @Test
+  void aSnapshotWritesEcsValuesByTheirEcsNames() {
+    create("simple", 1);
+
+    // Snapshots outlive a restart of the controller: their text must not depend on enum names.
+    assertThat(sim.snapshot())
+        .contains("\"networkMode\":\"awsvpc\"")
+        .contains("\"launchType\":\"FARGATE\"");
   }
 
   @Test
@@ -525,7 +553,7 @@ class SimulatorTest {
                   .primary()
                   .orElseThrow()
                   .rolloutState())
-          .isEqualTo("FAILED");
+          .isEqualTo(DeploymentRolloutState.FAILED);
     }
     assertThatThrownBy(() -> Simulator.restore(clock, "{\"seed\": \"x\"}"))
         .isInstanceOf(IllegalArgumentException.class)

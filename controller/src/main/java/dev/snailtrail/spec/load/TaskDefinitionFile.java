@@ -1,6 +1,7 @@
 package dev.snailtrail.spec.load;
 
 import dev.snailtrail.provider.Ecs.PortMapping;
+import dev.snailtrail.provider.NetworkMode;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec.HealthCheck;
@@ -81,7 +82,7 @@ public final class TaskDefinitionFile {
         defs,
         text(td, "cpu"),
         text(td, "memory"),
-        text(td, "networkMode"),
+        NetworkMode.of(text(td, "networkMode")),
         strings(td.get("requiresCompatibilities")),
         text(td, "executionRoleArn"),
         text(td, "taskRoleArn"),

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -108,7 +109,7 @@ final class TemplateBinder {
             f,
             "networkMode",
             NETWORK_MODES,
-            fileOr(file, TaskDefinitionSpec::networkMode, Defaults.NETWORK_MODE));
+            fileOr(file, t -> Objects.toString(t.networkMode(), null), Defaults.NETWORK_MODE));
     if (launchType.equals("FARGATE") && !networkMode.equals("awsvpc")) {
       f.problem("networkMode", "Fargate tasks run only under networkMode awsvpc");
     }
