@@ -1,6 +1,5 @@
 package dev.snailtrail.cli;
 
-import dev.snailtrail.aws.AwsCallListener;
 import dev.snailtrail.aws.AwsProviders;
 import dev.snailtrail.aws.AwsSettings;
 import dev.snailtrail.doctor.Preflight;
@@ -8,6 +7,7 @@ import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.metrics.Metrics;
 import dev.snailtrail.metrics.MetricsServer;
 import dev.snailtrail.metrics.MicrometerMetrics;
+import dev.snailtrail.provider.CallListener;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.Reconciler;
@@ -304,11 +304,11 @@ final class RunCommand implements Callable<Integer> {
               + " s, "
               + tally.passes()
               + " passes, "
-              + tally.total(AwsCallListener.SUCCESS)
+              + tally.total(CallListener.SUCCESS)
               + " AWS requests answered, "
-              + tally.total(AwsCallListener.THROTTLED)
+              + tally.total(CallListener.THROTTLED)
               + " throttled, "
-              + tally.total(AwsCallListener.ERROR)
+              + tally.total(CallListener.ERROR)
               + " failed");
       if (awsCalls) {
         out.println();

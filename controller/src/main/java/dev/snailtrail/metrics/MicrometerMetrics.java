@@ -1,6 +1,6 @@
 package dev.snailtrail.metrics;
 
-import dev.snailtrail.aws.AwsCallListener;
+import dev.snailtrail.provider.CallListener;
 import dev.snailtrail.reconcile.ReconcileResult;
 import dev.snailtrail.rollout.GateStatus;
 import dev.snailtrail.rollout.RolloutStatus;
@@ -68,7 +68,7 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
   }
 
   /** Counts the AWS adapters' requests into {@code snailtrail_aws_requests_total}. */
-  public AwsCallListener awsListener() {
+  public CallListener awsListener() {
     return this::awsCall;
   }
 
@@ -138,7 +138,7 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
     // Registered on a service's first call, so rate() over it starts from zero.
     Counter throttles =
         counter("aws.throttles", "AWS API requests refused as too frequent", "service", service);
-    if (AwsCallListener.THROTTLED.equals(outcome)) {
+    if (CallListener.THROTTLED.equals(outcome)) {
       throttles.increment();
     }
   }

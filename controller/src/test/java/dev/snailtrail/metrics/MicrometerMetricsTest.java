@@ -2,7 +2,7 @@ package dev.snailtrail.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.snailtrail.aws.AwsCallListener;
+import dev.snailtrail.provider.CallListener;
 import dev.snailtrail.reconcile.ReconcileResult;
 import dev.snailtrail.rollout.GateResult;
 import dev.snailtrail.rollout.GateStatus;
@@ -155,9 +155,9 @@ class MicrometerMetricsTest {
 
   @Test
   void awsCallsQueueAndErrorsAreCounted() {
-    AwsCallListener aws = metrics.awsListener();
-    aws.onCall("ecs", "DescribeServices", AwsCallListener.SUCCESS, Duration.ofMillis(3));
-    aws.onCall("ecs", "DescribeServices", AwsCallListener.THROTTLED, Duration.ofMillis(3));
+    CallListener aws = metrics.awsListener();
+    aws.onCall("ecs", "DescribeServices", CallListener.SUCCESS, Duration.ofMillis(3));
+    aws.onCall("ecs", "DescribeServices", CallListener.THROTTLED, Duration.ofMillis(3));
     metrics.workQueueDepth(7);
     metrics.workQueueLatency(Duration.ofMillis(20));
     metrics.passFailed("r1", new IllegalStateException("boom"), Duration.ofMillis(4));
