@@ -10,10 +10,10 @@ import dev.snailtrail.provider.Ecs;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.ServiceRef;
-import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.rollout.Step;
+import dev.snailtrail.rollout.VerbRefused;
 import dev.snailtrail.sim.Seed;
 import dev.snailtrail.sim.Simulator;
 import dev.snailtrail.spec.Rollout;
@@ -212,7 +212,7 @@ class ControllerTest {
     settleQueue();
 
     assertThatThrownBy(() -> controller.command("shine-api-gateway", Verb.approve, "me"))
-        .isInstanceOf(Commands.Refused.class)
+        .isInstanceOf(VerbRefused.class)
         .hasMessageContaining("nothing awaits approval");
     assertThatThrownBy(() -> controller.command("nobody", Verb.pause, "me"))
         .isInstanceOf(ControlPlane.NotFound.class);
