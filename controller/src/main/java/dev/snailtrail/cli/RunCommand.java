@@ -9,13 +9,13 @@ import dev.snailtrail.metrics.MetricsServer;
 import dev.snailtrail.metrics.MicrometerMetrics;
 import dev.snailtrail.provider.CallListener;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.decorate.OncePerPassEcs;
 import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.Reconciler;
 import dev.snailtrail.rollout.Condition;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.run.AwsCallTally;
-import dev.snailtrail.run.OncePerPassEcs;
 import dev.snailtrail.run.PassListener;
 import dev.snailtrail.run.RolloutDriver;
 import dev.snailtrail.run.Sleeper;
@@ -293,7 +293,7 @@ final class RunCommand implements Callable<Integer> {
               providers,
               clock,
               d -> Thread.sleep(d.toMillis()),
-              ecs.andThen(tally),
+              PassListener.beforeEach(ecs::newPass).andThen(tally),
               metrics,
               out,
               err);

@@ -6,6 +6,8 @@ import dev.snailtrail.provider.Ecs;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.decorate.ClusterBatchingEcs;
+import dev.snailtrail.provider.decorate.ManagedServices;
 import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.ReconcileResult;
 import dev.snailtrail.reconcile.Reconciler;

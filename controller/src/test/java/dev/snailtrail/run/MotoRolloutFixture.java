@@ -6,6 +6,7 @@ import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.moto.MotoServer;
 import dev.snailtrail.provider.CallListener;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.decorate.OncePerPassEcs;
 import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.ReconcileResult;
 import dev.snailtrail.reconcile.Reconciler;
@@ -211,7 +212,7 @@ final class MotoRolloutFixture {
               .sink(this::record)
               .autoApprove(true)
               .warnings(System.err)
-              .passes(ecs.andThen(tally).andThen(this))
+              .passes(PassListener.beforeEach(ecs::newPass).andThen(tally).andThen(this))
               .build();
     }
 
