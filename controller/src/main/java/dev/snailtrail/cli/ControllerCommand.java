@@ -4,12 +4,12 @@ import dev.snailtrail.api.ApiServer;
 import dev.snailtrail.aws.AwsProviders;
 import dev.snailtrail.aws.AwsSettings;
 import dev.snailtrail.controller.Controller;
-import dev.snailtrail.controller.SimWorld;
 import dev.snailtrail.controller.SpecDirWatcher;
 import dev.snailtrail.doctor.Preflight;
 import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.metrics.MicrometerMetrics;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.sim.PersistentSimulator;
 import dev.snailtrail.spec.Durations;
 import dev.snailtrail.store.FileStore;
 import dev.snailtrail.time.ScaledClock;
@@ -166,11 +166,13 @@ final class ControllerCommand implements Callable<Integer> {
     MicrometerMetrics metrics = new MicrometerMetrics();
     Clock clock;
     Providers providers;
-    SimWorld world = null;
+    PersistentSimulator world = null;
     AwsProviders aws = null;
     switch (provider) {
       case "sim" -> {
-        world = SimWorld.open(store.root().resolve("sim-state.json"), speed, Clock.systemUTC());
+        world =
+            PersistentSimulator.open(
+                store.root().resolve("sim-state.json"), speed, Clock.systemUTC());
         clock = world.clock();
         providers = world.simulator().providers();
       }
@@ -205,7 +207,7 @@ final class ControllerCommand implements Callable<Integer> {
             .log(err);
     if (world != null) {
       ScaledClock scaled = world.clock();
-      b.hooks(world).realTime(scaled::realTimeFor);
+      b.hooks(hooks(world)).realTime(scaled::realTimeFor);
     }
     Controller controller = b.build();
     SpecDirWatcher watcher = watchDir == null ? null : SpecDirWatcher.of(watchDir, controller, out);
@@ -224,7 +226,7 @@ final class ControllerCommand implements Callable<Integer> {
     if (world != null) {
       // Simulated time starts with the first completed pass, so that JVM start-up and class
       // loading, many simulated minutes at high speeds, do not count against progress deadlines.
-      world.resumeWithin(Duration.ofSeconds(5));
+      resumeWithin(world, Duration.ofSeconds(5));
     }
     ApiServer api = null;
     if (bind != null) {
@@ -257,7 +259,7 @@ final class ControllerCommand implements Callable<Integer> {
       watcher.start(SpecDirWatcher.DEFAULT_INTERVAL);
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    SimWorld w = world;
+    PersistentSimulator w = world;
     AwsProviders a = aws;
     ApiServer server = api;
     Runtime.getRuntime()
@@ -306,6 +308,41 @@ final class ControllerCommand implements Callable<Integer> {
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** Seeds the simulated world for each rollout and saves it after every pass and at the end. */
+  private static Controller.Hooks hooks(PersistentSimulator world) {
+    return new Controller.Hooks() {
+      @Override
+      public void prepare(dev.snailtrail.spec.Rollout rollout) {
+        world.prepare(rollout);
+      }
+
+      @Override
+      public void afterPass(String rollout) {
+        world.afterPass(rollout);
+      }
+
+      @Override
+      public void flush() {
+        world.save();
+      }
+    };
+  }
+
+  /** Lets simulated time run after {@code realDelay} at the latest, even if no pass completes. */
+  private static void resumeWithin(PersistentSimulator world, Duration realDelay) {
+    Thread.ofVirtual()
+        .name("snailtrail-sim-resume")
+        .start(
+            () -> {
+              try {
+                Thread.sleep(realDelay);
+              } catch (InterruptedException e) {
+                return;
+              }
+              world.resume();
+            });
   }
 
   /** {@code host:port}, or null for {@code none}. */
