@@ -4,6 +4,7 @@ import dev.snailtrail.api.ApiServer;
 import dev.snailtrail.aws.AwsProviders;
 import dev.snailtrail.aws.AwsSettings;
 import dev.snailtrail.controller.Controller;
+import dev.snailtrail.controller.ControllerBuilder;
 import dev.snailtrail.controller.SpecDirWatcher;
 import dev.snailtrail.doctor.Preflight;
 import dev.snailtrail.gate.GateEvaluator;
@@ -197,7 +198,7 @@ final class ControllerCommand implements Callable<Integer> {
     if (trailLogGroup != null) {
       sinks.add(aws.trailSink(trailRegion, trailLogGroup, err));
     }
-    Controller.Builder b =
+    ControllerBuilder b =
         Controller.builder(store, providers, GateEvaluator.withDefaults(), clock)
             .workers(workers)
             .resync(resync)
@@ -210,7 +211,8 @@ final class ControllerCommand implements Callable<Integer> {
       b.hooks(hooks(world)).realTime(scaled::realTimeFor);
     }
     Controller controller = b.build();
-    SpecDirWatcher watcher = watchDir == null ? null : SpecDirWatcher.of(watchDir, controller, out);
+    SpecDirWatcher watcher =
+        watchDir == null ? null : SpecDirWatcher.of(watchDir, controller.controlPlane(), out);
 
     out.println(
         "snailtrail controller: provider "
@@ -238,7 +240,7 @@ final class ControllerCommand implements Callable<Integer> {
       try {
         api =
             new ApiServer(
-                    controller,
+                    controller.controlPlane(),
                     new ApiServer.Settings(bind, token)
                         .withOpenReads(openReads)
                         .withMetrics(metrics::scrape))

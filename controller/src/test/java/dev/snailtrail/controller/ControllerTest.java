@@ -136,7 +136,7 @@ class ControllerTest {
   }
 
   RolloutStatus status(String name) {
-    return controller.get(name).orElseThrow().status();
+    return controller.controlPlane().get(name).orElseThrow().status();
   }
 
   /** Steps until the rollout settles or waits for approval, within a simulated hour. */
@@ -160,7 +160,7 @@ class ControllerTest {
     start();
     String text = example("snail-trail.yaml");
 
-    List<ControlPlane.Applied> applied = controller.apply("snail-trail.yaml", text);
+    List<ControlPlane.Applied> applied = controller.controlPlane().apply("snail-trail.yaml", text);
     assertThat(applied).containsExactly(new ControlPlane.Applied("shine-api-gateway", 1, true));
 
     RolloutStatus waiting = runUntilItWaitsOrSettles("shine-api-gateway");
@@ -169,19 +169,21 @@ class ControllerTest {
     assertThat(waiting.stablePhase().name()).isEqualTo("foundation");
 
     // Applying the same spec again while it waits changes nothing.
-    assertThat(controller.apply("snail-trail.yaml", text))
+    assertThat(controller.controlPlane().apply("snail-trail.yaml", text))
         .containsExactly(new ControlPlane.Applied("shine-api-gateway", 1, false));
 
-    RolloutView approved = controller.command("shine-api-gateway", Verb.approve, "ops@example.com");
+    RolloutView approved =
+        controller.controlPlane().command("shine-api-gateway", Verb.approve, "ops@example.com");
     assertThat(approved.status().approvedPhase()).isEqualTo(3);
 
     RolloutStatus end = runUntilItWaitsOrSettles("shine-api-gateway");
     assertThat(end.phase()).isEqualTo(StatusPhase.Healthy);
     assertThat(end.stablePhase().name()).isEqualTo("victory-lap");
     assertThat(end.progress()).isEqualTo(100);
-    assertThat(controller.get("shine-api-gateway").orElseThrow().generation()).isEqualTo(1);
+    assertThat(controller.controlPlane().get("shine-api-gateway").orElseThrow().generation())
+        .isEqualTo(1);
 
-    List<TrailEvent> trail = controller.trail("shine-api-gateway", 0, 0);
+    List<TrailEvent> trail = controller.controlPlane().trail("shine-api-gateway", 0, 0);
     Set<String> ids = new HashSet<>();
     assertThat(trail).allMatch(e -> ids.add(e.id()), "each event id once");
     assertThat(trail)
@@ -198,35 +200,44 @@ class ControllerTest {
             .filter(l -> !l.isBlank())
             .count();
     assertThat(lines).isEqualTo(trail.size());
-    assertThat(controller.trail("shine-api-gateway", 0, 3))
+    assertThat(controller.controlPlane().trail("shine-api-gateway", 0, 3))
         .containsExactlyElementsOf(trail.subList(trail.size() - 3, trail.size()));
-    assertThat(controller.trail("shine-api-gateway", Controller.sequence(trail.get(4)), 0))
+    assertThat(
+            controller
+                .controlPlane()
+                .trail("shine-api-gateway", ControlPlaneService.sequence(trail.get(4)), 0))
         .containsExactlyElementsOf(trail.subList(5, trail.size()));
-    assertThat(controller.health().ready()).isTrue();
+    assertThat(controller.controlPlane().health().ready()).isTrue();
   }
 
   @Test
   void manualVerbsTheStateDoesNotAllowAreRefusedAndUnknownRolloutsAreNotFound() throws Exception {
     start();
-    controller.apply("snail-trail.yaml", example("snail-trail.yaml"));
+    controller.controlPlane().apply("snail-trail.yaml", example("snail-trail.yaml"));
     settleQueue();
 
-    assertThatThrownBy(() -> controller.command("shine-api-gateway", Verb.approve, "me"))
+    assertThatThrownBy(
+            () -> controller.controlPlane().command("shine-api-gateway", Verb.approve, "me"))
         .isInstanceOf(VerbRefused.class)
         .hasMessageContaining("nothing awaits approval");
-    assertThatThrownBy(() -> controller.command("nobody", Verb.pause, "me"))
+    assertThatThrownBy(() -> controller.controlPlane().command("nobody", Verb.pause, "me"))
         .isInstanceOf(ControlPlane.NotFound.class);
-    assertThatThrownBy(() -> controller.trail("nobody", 0, 0))
+    assertThatThrownBy(() -> controller.controlPlane().trail("nobody", 0, 0))
         .isInstanceOf(ControlPlane.NotFound.class);
 
-    RolloutView paused = controller.command("shine-api-gateway", Verb.pause, "me");
+    RolloutView paused = controller.controlPlane().command("shine-api-gateway", Verb.pause, "me");
     assertThat(paused.status().phase()).isEqualTo(StatusPhase.Paused);
     // A paused rollout stays paused through passes.
     for (int i = 0; i < 20; i++) {
       step();
     }
     assertThat(status("shine-api-gateway").phase()).isEqualTo(StatusPhase.Paused);
-    assertThat(controller.command("shine-api-gateway", Verb.resume, "me").status().phase())
+    assertThat(
+            controller
+                .controlPlane()
+                .command("shine-api-gateway", Verb.resume, "me")
+                .status()
+                .phase())
         .isEqualTo(StatusPhase.Progressing);
   }
 
@@ -235,35 +246,36 @@ class ControllerTest {
     start();
     String bad = example("minimal.yaml").replace("port: 8080", "port: 80800");
 
-    assertThatThrownBy(() -> controller.apply("bad.yaml", bad))
+    assertThatThrownBy(() -> controller.controlPlane().apply("bad.yaml", bad))
         .isInstanceOfSatisfying(
             SpecException.class,
             e ->
                 assertThat(e.problems())
                     .anySatisfy(p -> assertThat(p.format()).contains("bad.yaml:")));
-    assertThat(controller.list()).isEmpty();
+    assertThat(controller.controlPlane().list()).isEmpty();
   }
 
   @Test
   void providerErrorsBackOffWithoutTouchingStatusAndTheRolloutGoesOnWhenTheyStop()
       throws Exception {
     start();
-    controller.apply("snail-trail.yaml", example("snail-trail.yaml"));
+    controller.controlPlane().apply("snail-trail.yaml", example("snail-trail.yaml"));
     settleQueue();
     step();
     RolloutStatus before = status("shine-api-gateway");
-    long rv = controller.get("shine-api-gateway").orElseThrow().resourceVersion();
+    long rv = controller.controlPlane().get("shine-api-gateway").orElseThrow().resourceVersion();
 
     ecsDown.set(true);
     for (int i = 0; i < 6; i++) {
       step();
     }
     assertThat(controller.failedPasses()).isGreaterThanOrEqualTo(3);
-    assertThat(controller.get("shine-api-gateway").orElseThrow().resourceVersion()).isEqualTo(rv);
+    assertThat(controller.controlPlane().get("shine-api-gateway").orElseThrow().resourceVersion())
+        .isEqualTo(rv);
     assertThat(status("shine-api-gateway")).isEqualTo(before);
     assertThat(controller.queue().requeues("shine-api-gateway")).isGreaterThanOrEqualTo(3);
     assertThat(log.toString(StandardCharsets.UTF_8)).contains("failed (retry", "down");
-    assertThat(controller.health().providerReachable()).isFalse();
+    assertThat(controller.controlPlane().health().providerReachable()).isFalse();
 
     ecsDown.set(false);
     RolloutStatus waiting = runUntilItWaitsOrSettles("shine-api-gateway");
@@ -274,7 +286,7 @@ class ControllerTest {
   @Test
   void aRestartedControllerPicksUpWhereTheStoreIs() throws Exception {
     start();
-    controller.apply("snail-trail.yaml", example("snail-trail.yaml"));
+    controller.controlPlane().apply("snail-trail.yaml", example("snail-trail.yaml"));
     for (int i = 0; i < 15; i++) {
       step();
     }
@@ -286,7 +298,7 @@ class ControllerTest {
     start();
     RolloutStatus waiting = runUntilItWaitsOrSettles("shine-api-gateway");
     assertThat(waiting.step()).isEqualTo(Step.AwaitingApproval);
-    List<TrailEvent> trail = controller.trail("shine-api-gateway", 0, 0);
+    List<TrailEvent> trail = controller.controlPlane().trail("shine-api-gateway", 0, 0);
     assertThat(trail).extracting(TrailEvent::id).doesNotHaveDuplicates();
     assertThat(sim.describeTaskDefinition("us-east-1", "shine-api-gateway:4")).isEmpty();
     assertThat(
@@ -298,12 +310,12 @@ class ControllerTest {
   @Test
   void deleteForgetsTheRollout() throws Exception {
     start();
-    controller.apply("minimal.yaml", example("minimal.yaml"));
+    controller.controlPlane().apply("minimal.yaml", example("minimal.yaml"));
     settleQueue();
-    assertThat(controller.delete("hello-web")).isTrue();
-    assertThat(controller.get("hello-web")).isEmpty();
-    assertThat(controller.delete("hello-web")).isFalse();
+    assertThat(controller.controlPlane().delete("hello-web")).isTrue();
+    assertThat(controller.controlPlane().get("hello-web")).isEmpty();
+    assertThat(controller.controlPlane().delete("hello-web")).isFalse();
     step(); // a delayed key of a deleted rollout is dropped quietly
-    assertThat(controller.list()).isEmpty();
+    assertThat(controller.controlPlane().list()).isEmpty();
   }
 }
