@@ -6,6 +6,7 @@ import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.reconcile.ReconcileResult;
 import dev.snailtrail.reconcile.Reconciler;
+import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.store.Store;
 import dev.snailtrail.store.StoredRollout;
@@ -15,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,9 +26,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * The long-running controller: a bounded pool of workers takes rollout names from a {@link
  * WorkQueue} and runs one {@link Reconciler} pass each, against the spec and status in the {@link
  * Store}. A pass appends its trail events before it writes status, so a crash in between re-emits
- * the same event ids on the next pass and the store drops them. Provider errors (and bugs) back off
- * per rollout and never touch status. A periodic resync queues every rollout again, so nothing
- * depends on a wake-up having been delivered.
+ * the same event ids on the next pass and the store drops them. A periodic resync queues every
+ * rollout again, so nothing depends on a wake-up having been delivered.
+ *
+ * <p>A pass that throws is retried with per-rollout back-off. A {@link ProviderException} (an
+ * outage, throttling) is logged in one line and leaves status alone. Any other exception is a bug
+ * and must not pass for an outage: the rollout's status gets an {@code InternalError} condition and
+ * message, the stack trace is logged once (not again on each retry, until a pass over the rollout
+ * succeeds), and metrics count it. The next pass that succeeds recomputes the conditions and so
+ * clears the mark.
  *
  * <p>At most one thing happens to a rollout at a time: a pass, a manual verb and an apply of the
  * same rollout take the same per-rollout lock. The verbs are its {@link #controlPlane()}.
@@ -54,8 +63,12 @@ public final class Controller implements AutoCloseable {
     Hooks NONE = new Hooks() {};
   }
 
-  /** How many workers, how often to resync, how long to wait at shutdown, where to log. */
-  record Settings(int workers, Duration resync, Duration shutdownTimeout, PrintStream log) {}
+  /**
+   * How many workers, how often to resync, how long to wait at shutdown, where to log, and the
+   * clock that dates an internal error.
+   */
+  record Settings(
+      int workers, Duration resync, Duration shutdownTimeout, PrintStream log, Clock clock) {}
 
   private final RolloutAccess access;
   private final Store store;
@@ -68,6 +81,10 @@ public final class Controller implements AutoCloseable {
   private final Settings settings;
   private final PrintStream log;
   private final List<Thread> workers = new ArrayList<>();
+
+  /** Rollouts whose bug has been logged with its stack trace since their last good pass. */
+  private final Set<String> bugLogged = ConcurrentHashMap.newKeySet();
+
   private final AtomicLong passes = new AtomicLong();
   private final AtomicLong failedPasses = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -172,18 +189,23 @@ public final class Controller implements AutoCloseable {
     long t0 = System.nanoTime();
     ReentrantLock lock = access.lock(name);
     lock.lock();
+    StoredRollout r = null;
     try {
       Optional<StoredRollout> found = store.get(name);
       if (found.isEmpty()) {
         access.forget(name);
         queue.forget(name);
+        bugLogged.remove(name);
         return;
       }
-      pass(found.get(), t0);
+      r = found.get();
+      pass(r, t0);
     } catch (ProviderException e) {
-      fail(name, e, t0, e.describe());
+      backOff(name, e, t0);
+      log.println(failed(name, "") + e.describe());
     } catch (RuntimeException e) {
-      fail(name, e, t0, e.toString());
+      backOff(name, e, t0);
+      internalError(name, r, e);
     } finally {
       lock.unlock();
     }
@@ -200,6 +222,7 @@ public final class Controller implements AutoCloseable {
       store.writeStatus(name, r.resourceVersion(), result.status());
     }
     passes.incrementAndGet();
+    bugLogged.remove(name);
     metrics.passCompleted(r.spec(), r.status(), result, Duration.ofNanos(System.nanoTime() - t0));
     queue.forget(name);
     if (result.requeueAfter() != null) {
@@ -207,17 +230,61 @@ public final class Controller implements AutoCloseable {
     }
   }
 
-  private void fail(String name, RuntimeException e, long t0, String what) {
+  /** Counts the failed pass and queues the rollout again after its back-off. */
+  private void backOff(String name, RuntimeException e, long t0) {
     failedPasses.incrementAndGet();
     metrics.passFailed(name, e, Duration.ofNanos(System.nanoTime() - t0));
     queue.addRateLimited(name);
-    log.println(
-        "snailtrail controller: pass over "
-            + name
-            + " failed (retry "
-            + queue.requeues(name)
-            + " with back-off): "
-            + what);
+  }
+
+  /**
+   * A bug: marks the status (when the rollout could be read) and logs the stack trace, or one line
+   * when this rollout's bug was already logged since its last good pass.
+   */
+  private void internalError(String name, StoredRollout r, RuntimeException e) {
+    String summary = summary(e);
+    if (r != null) {
+      markInternalError(r, summary);
+    }
+    if (bugLogged.add(name)) {
+      log.println(
+          failed(name, " on a bug")
+              + "the status says InternalError; retries are logged in one line until a pass"
+              + " succeeds:");
+      e.printStackTrace(log);
+    } else {
+      log.println(failed(name, " again on a bug") + summary);
+    }
+  }
+
+  /** Writes the status with the InternalError condition, unless it already says just that. */
+  private void markInternalError(StoredRollout r, String summary) {
+    RolloutStatus marked = r.status().withInternalError(summary, settings.clock().instant());
+    if (marked.equals(r.status())) {
+      return;
+    }
+    try {
+      store.writeStatus(r.name(), r.resourceVersion(), marked);
+    } catch (RuntimeException e) {
+      log.println(
+          "snailtrail controller: could not mark the status of " + r.name() + " as failing: " + e);
+    }
+  }
+
+  /** The exception in one line, with where it was thrown. */
+  static String summary(Throwable e) {
+    StackTraceElement[] trace = e.getStackTrace();
+    return trace.length == 0 ? e.toString() : e + " at " + trace[0];
+  }
+
+  private String failed(String name, String how) {
+    return "snailtrail controller: pass over "
+        + name
+        + " failed"
+        + how
+        + " (retry "
+        + queue.requeues(name)
+        + " with back-off): ";
   }
 
   /**

@@ -181,7 +181,7 @@ public final class ControllerBuilder {
         delays,
         stopTimer,
         metrics,
-        new Controller.Settings(workers, resync, shutdownTimeout, log));
+        new Controller.Settings(workers, resync, shutdownTimeout, log, clock));
   }
 
   /** The given ports, with reads of the managed services batched per cluster. */

@@ -6,10 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.snailtrail.controller.ControlPlane.RolloutView;
 import dev.snailtrail.controller.ControlPlane.Verb;
 import dev.snailtrail.gate.GateEvaluator;
+import dev.snailtrail.metrics.Metrics;
 import dev.snailtrail.provider.Ecs;
+import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.decorate.ForwardingEcs;
+import dev.snailtrail.rollout.Condition;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.rollout.Step;
@@ -32,9 +36,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +55,8 @@ class ControllerTest {
   final Simulator sim = new Simulator(clock);
   final ByteArrayOutputStream log = new ByteArrayOutputStream();
   final AtomicBoolean ecsDown = new AtomicBoolean();
+  final AtomicBoolean ecsBug = new AtomicBoolean();
+  final AtomicInteger reconcileErrors = new AtomicInteger();
   Controller controller;
   FileStore store;
 
@@ -71,8 +80,16 @@ class ControllerTest {
   Controller start() {
     store = new FileStore(dir.resolve("store"), clock);
     controller =
-        Controller.builder(store, flaky(sim.providers()), GateEvaluator.withDefaults(), clock)
+        Controller.builder(
+                store, flaky(buggy(sim.providers())), GateEvaluator.withDefaults(), clock)
             .scheduler(scheduler)
+            .metrics(
+                new Metrics() {
+                  @Override
+                  public void passFailed(String rollout, Throwable error, Duration took) {
+                    reconcileErrors.incrementAndGet();
+                  }
+                })
             .workers(3)
             .resync(Duration.ofSeconds(30))
             .hooks(seeding)
@@ -101,6 +118,21 @@ class ControllerTest {
                   }
                 });
     return p.withEcs(ecs);
+  }
+
+  /** The simulator's ports, with ECS reads failing on a bug while {@link #ecsBug} is set. */
+  Providers buggy(Providers p) {
+    return p.withEcs(
+        new ForwardingEcs(p.ecs()) {
+          @Override
+          public Map<String, ServiceState> describeServices(
+              String region, String cluster, List<String> services) {
+            if (ecsBug.get()) {
+              throw new NullPointerException("deployments is null");
+            }
+            return super.describeServices(region, cluster, services);
+          }
+        });
   }
 
   @AfterEach
@@ -281,6 +313,59 @@ class ControllerTest {
     RolloutStatus waiting = runUntilItWaitsOrSettles("shine-api-gateway");
     assertThat(waiting.step()).isEqualTo(Step.AwaitingApproval);
     assertThat(controller.queue().requeues("shine-api-gateway")).isZero();
+  }
+
+  @Test
+  void aBugMarksTheStatusLogsItsStackTraceOnceAndTheRolloutGoesOnWhenItIsFixed() throws Exception {
+    start();
+    controller.controlPlane().apply("snail-trail.yaml", example("snail-trail.yaml"));
+    settleQueue();
+    step();
+    assertThat(internalError("shine-api-gateway")).isEmpty();
+
+    ecsBug.set(true);
+    for (int i = 0; i < 6; i++) {
+      step();
+    }
+    RolloutStatus failing = status("shine-api-gateway");
+    assertThat(internalError("shine-api-gateway"))
+        .hasValueSatisfying(c -> assertThat(c.message()).contains("a bug", "NullPointerException"));
+    assertThat(failing.message()).contains("internal error", "NullPointerException");
+    assertThat(controller.failedPasses()).isGreaterThanOrEqualTo(3);
+    assertThat(reconcileErrors.get()).isEqualTo((int) controller.failedPasses());
+    assertThat(controller.queue().requeues("shine-api-gateway")).isGreaterThanOrEqualTo(3);
+    assertThat(stackTraces()).as(log.toString(StandardCharsets.UTF_8)).isEqualTo(1);
+    assertThat(log.toString(StandardCharsets.UTF_8))
+        .contains("failed on a bug", "failed again on a bug (retry 3");
+
+    ecsBug.set(false);
+    step();
+    assertThat(internalError("shine-api-gateway")).as("cleared by a good pass").isEmpty();
+    assertThat(controller.queue().requeues("shine-api-gateway")).isZero();
+
+    ecsBug.set(true);
+    step();
+    step();
+    assertThat(stackTraces()).as("a new bug after a good pass is logged again").isEqualTo(2);
+
+    ecsBug.set(false);
+    RolloutStatus waiting = runUntilItWaitsOrSettles("shine-api-gateway");
+    assertThat(waiting.step()).isEqualTo(Step.AwaitingApproval);
+    assertThat(internalError("shine-api-gateway")).isEmpty();
+  }
+
+  Optional<Condition> internalError(String name) {
+    return status(name).conditions().stream()
+        .filter(c -> c.holds(Condition.Type.InternalError))
+        .findFirst();
+  }
+
+  /** Stack traces in the controller's log: each starts with the exception's class at column 0. */
+  long stackTraces() {
+    return log.toString(StandardCharsets.UTF_8)
+        .lines()
+        .filter(l -> l.startsWith("java.lang.NullPointerException"))
+        .count();
   }
 
   @Test
