@@ -3,7 +3,7 @@ package dev.snailtrail.api;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.snailtrail.controller.ControlPlane;
-import dev.snailtrail.reconcile.Commands;
+import dev.snailtrail.rollout.VerbRefused;
 import dev.snailtrail.spec.load.SpecException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -185,7 +185,7 @@ public final class ApiServer implements AutoCloseable {
         Exchanges.json(ex, e.status(), new Resources.ErrorBody(e.getMessage()));
       } catch (ControlPlane.NotFound e) {
         Exchanges.json(ex, 404, new Resources.ErrorBody(e.getMessage()));
-      } catch (Commands.Refused e) {
+      } catch (VerbRefused e) {
         Exchanges.json(ex, 409, new Resources.ErrorBody(e.getMessage()));
       } catch (SpecException e) {
         Exchanges.json(ex, 400, new Resources.ErrorBody("invalid rollout spec", e.problems()));

@@ -1,5 +1,6 @@
 package dev.snailtrail.aws;
 
+import dev.snailtrail.provider.CallListener;
 import dev.snailtrail.provider.ProviderException.Kind;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -89,13 +90,11 @@ final class AwsCalls {
       long start = settings.clock().millis();
       try {
         T result = request.get();
-        report(service, operation, AwsCallListener.SUCCESS, start);
+        report(service, operation, CallListener.SUCCESS, start);
         return result;
       } catch (RuntimeException e) {
         String outcome =
-            AwsErrors.kindOf(e) == Kind.THROTTLED
-                ? AwsCallListener.THROTTLED
-                : AwsCallListener.ERROR;
+            AwsErrors.kindOf(e) == Kind.THROTTLED ? CallListener.THROTTLED : CallListener.ERROR;
         report(service, operation, outcome, start);
         throw e;
       }
@@ -106,10 +105,10 @@ final class AwsCalls {
     try {
       return attempt.get();
     } catch (CallNotPermittedException e) {
-      settings.listener().onCall(service, operation, AwsCallListener.CIRCUIT_OPEN, Duration.ZERO);
+      settings.listener().onCall(service, operation, CallListener.CIRCUIT_OPEN, Duration.ZERO);
       throw e;
     } catch (RequestNotPermitted e) {
-      settings.listener().onCall(service, operation, AwsCallListener.THROTTLED, Duration.ZERO);
+      settings.listener().onCall(service, operation, CallListener.THROTTLED, Duration.ZERO);
       throw e;
     }
   }

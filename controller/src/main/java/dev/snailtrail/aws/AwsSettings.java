@@ -1,5 +1,6 @@
 package dev.snailtrail.aws;
 
+import dev.snailtrail.provider.CallListener;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +32,7 @@ public record AwsSettings(
     RateLimits rateLimits,
     Retries retries,
     Breaker breaker,
-    AwsCallListener listener,
+    CallListener listener,
     Clock clock) {
 
   /** The environment variable naming an endpoint for every AWS service. */
@@ -43,7 +44,7 @@ public record AwsSettings(
     Objects.requireNonNull(rateLimits, "rateLimits");
     Objects.requireNonNull(retries, "retries");
     Objects.requireNonNull(breaker, "breaker");
-    listener = listener == null ? AwsCallListener.NOOP : listener;
+    listener = listener == null ? CallListener.NOOP : listener;
     Objects.requireNonNull(clock, "clock");
     if (profile != null && profile.isBlank()) {
       profile = null;
@@ -64,7 +65,7 @@ public record AwsSettings(
         RateLimits.defaults(),
         Retries.defaults(),
         Breaker.defaults(),
-        AwsCallListener.NOOP,
+        CallListener.NOOP,
         clock);
   }
 
@@ -166,7 +167,7 @@ public record AwsSettings(
         clock);
   }
 
-  public AwsSettings withListener(AwsCallListener newListener) {
+  public AwsSettings withListener(CallListener newListener) {
     return new AwsSettings(
         endpointOverride,
         profile,

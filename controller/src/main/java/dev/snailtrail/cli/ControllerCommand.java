@@ -1,22 +1,19 @@
 package dev.snailtrail.cli;
 
 import dev.snailtrail.api.ApiServer;
-import dev.snailtrail.aws.AwsProviders;
-import dev.snailtrail.aws.AwsSettings;
 import dev.snailtrail.controller.Controller;
-import dev.snailtrail.controller.SimWorld;
 import dev.snailtrail.controller.SpecDirWatcher;
 import dev.snailtrail.doctor.Preflight;
 import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.metrics.MicrometerMetrics;
-import dev.snailtrail.provider.Providers;
 import dev.snailtrail.spec.Durations;
 import dev.snailtrail.store.FileStore;
-import dev.snailtrail.time.ScaledClock;
 import dev.snailtrail.trail.ConsoleTrailSink;
 import dev.snailtrail.trail.TrailSink;
 import dev.snailtrail.trail.WebhookTrailSink;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,6 +24,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code snailtrail controller}: the long-running controller over a store of rollouts. */
@@ -60,12 +58,7 @@ final class ControllerCommand implements Callable<Integer> {
       description = "Apply every *.yaml/*.yml file here, and again whenever one changes.")
   Path watchDir;
 
-  @Option(
-      names = "--provider",
-      paramLabel = "sim|aws",
-      defaultValue = "sim",
-      description = "Where to act: sim (embedded simulator) or aws. Default: ${DEFAULT-VALUE}.")
-  String provider;
+  @Mixin ProviderOptions where;
 
   @Option(
       names = "--speed",
@@ -139,211 +132,209 @@ final class ControllerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    if (workers < 1) {
-      err.println("snailtrail controller: --workers must be at least 1");
-      return 2;
-    }
-    if (watchDir != null && !Files.isDirectory(watchDir)) {
-      err.println("snailtrail controller: --watch-dir " + watchDir + " is not a directory");
-      return 2;
-    }
-    java.net.InetSocketAddress bind;
-    String token;
+    ApiAddress address;
     try {
-      bind = listenAddress(listen);
-      token = token(tokenFile);
-    } catch (IllegalArgumentException | java.io.IOException e) {
-      err.println("snailtrail controller: " + e.getMessage());
-      return 2;
+      checkOptions();
+      address = ApiAddress.of(listen, tokenFile);
+    } catch (UsageError | IllegalArgumentException | IOException e) {
+      return refuse(e.getMessage());
     }
-    if (trailLogGroup != null && !provider.equals("aws")) {
-      err.println("snailtrail controller: --trail-log-group needs --provider aws");
-      return 2;
-    }
-    FileStore store = new FileStore(storeDir, java.time.Clock.systemUTC());
+    FileStore store = new FileStore(storeDir, Clock.systemUTC());
     MicrometerMetrics metrics = new MicrometerMetrics();
-    Clock clock;
-    Providers providers;
-    SimWorld world = null;
-    AwsProviders aws = null;
-    switch (provider) {
-      case "sim" -> {
-        world = SimWorld.open(store.root().resolve("sim-state.json"), speed, Clock.systemUTC());
-        clock = world.clock();
-        providers = world.simulator().providers();
-      }
-      case "aws" -> {
-        aws =
-            AwsProviders.open(
-                AwsSettings.fromEnvironment(java.time.Clock.systemUTC())
-                    .withListener(metrics.awsListener()));
-        clock = Clock.systemUTC();
-        providers = aws.providers();
-      }
-      default -> {
-        err.println("snailtrail controller: unknown provider '" + provider + "'; use sim or aws");
-        return 2;
-      }
+    Ports ports;
+    try {
+      ports =
+          Ports.forController(
+              where, store.root().resolve("sim-state.json"), speed, metrics.awsListener());
+    } catch (UsageError e) {
+      metrics.close();
+      return refuse(e.getMessage());
     }
-    List<TrailSink> sinks = new ArrayList<>();
-    sinks.add(new ConsoleTrailSink(out, plain));
-    if (webhook != null) {
-      sinks.add(new WebhookTrailSink(webhook, err));
-    }
-    if (trailLogGroup != null) {
-      sinks.add(aws.trailSink(trailRegion, trailLogGroup, err));
-    }
-    Controller.Builder b =
-        Controller.builder(store, providers, GateEvaluator.withDefaults(), clock)
-            .workers(workers)
-            .resync(resync)
-            .metrics(metrics)
-            .preflightOver(ports -> new Preflight(ports).asHook())
-            .trailSink(e -> sinks.forEach(sink -> sink.accept(e)))
-            .log(err);
-    if (world != null) {
-      ScaledClock scaled = world.clock();
-      b.hooks(world).realTime(scaled::realTimeFor);
-    }
-    Controller controller = b.build();
-    SpecDirWatcher watcher = watchDir == null ? null : SpecDirWatcher.of(watchDir, controller, out);
-
-    out.println(
-        "snailtrail controller: provider "
-            + describeProvider()
-            + ", store "
-            + store.root()
-            + ", watch dir "
-            + (watchDir == null ? "none" : watchDir.toAbsolutePath().normalize())
-            + ", "
-            + workers
-            + " workers, resync "
-            + Durations.format(resync));
-    if (world != null) {
-      // Simulated time starts with the first completed pass, so that JVM start-up and class
-      // loading, many simulated minutes at high speeds, do not count against progress deadlines.
-      world.resumeWithin(Duration.ofSeconds(5));
-    }
-    ApiServer api = null;
-    if (bind != null) {
-      if (token == null) {
-        err.println(
-            "snailtrail controller: no API token (--token-file or SNAILTRAIL_TOKEN): API"
-                + " mutations will be refused");
-      }
-      try {
-        api =
-            new ApiServer(
-                    controller,
-                    new ApiServer.Settings(bind, token)
-                        .withOpenReads(openReads)
-                        .withMetrics(metrics::scrape))
-                .start();
-      } catch (java.io.UncheckedIOException | IllegalStateException e) {
-        err.println("snailtrail controller: cannot listen on " + listen + ": " + e.getMessage());
-        return 2;
-      }
-      out.println(
-          "snailtrail controller: API at http://"
-              + bind.getHostString()
-              + ":"
-              + api.port()
-              + " (/metrics, /healthz, /readyz, status page at /)");
+    List<TrailSink> sinks = trailSinks(ports);
+    Controller controller = controller(store, ports, metrics, sinks);
+    SpecDirWatcher watcher =
+        watchDir == null ? null : SpecDirWatcher.of(watchDir, controller.controlPlane(), out());
+    printStart(store, ports);
+    ports.resumeSimulatedTimeWithin(Duration.ofSeconds(5));
+    ApiServer api;
+    try {
+      api = serve(controller, metrics, address);
+    } catch (UsageError e) {
+      new Running(null, null, controller, sinks, metrics, ports).stop(System.err);
+      return refuse(e.getMessage());
     }
     controller.start();
     if (watcher != null) {
       watcher.start(SpecDirWatcher.DEFAULT_INTERVAL);
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    SimWorld w = world;
-    AwsProviders a = aws;
-    ApiServer server = api;
-    Runtime.getRuntime()
-        .addShutdownHook(
-            Thread.ofPlatform()
-                .name("snailtrail-shutdown")
-                .unstarted(
-                    () -> {
-                      if (watcher != null) {
-                        watcher.close();
-                      }
-                      if (server != null) {
-                        server.close();
-                      }
-                      int inFlight = controller.inFlight();
-                      controller.close();
-                      for (TrailSink sink : sinks) {
-                        if (sink instanceof AutoCloseable c) {
-                          try {
-                            c.close();
-                          } catch (Exception e) {
-                            err.println("snailtrail controller: closing a trail sink: " + e);
-                          }
-                        }
-                      }
-                      metrics.close();
-                      if (w != null) {
-                        w.close();
-                      }
-                      if (a != null) {
-                        a.close();
-                      }
-                      out.println(
-                          "snailtrail controller: stopped after "
-                              + controller.passes()
-                              + " passes; "
-                              + inFlight
-                              + " in flight finished and wrote their status");
-                      out.flush();
-                      err.flush();
-                      stopped.countDown();
-                      // A signal would otherwise end the JVM with 128+signal: a clean stop is 0.
-                      Runtime.getRuntime().halt(0);
-                    }));
-    out.println("snailtrail controller: started");
-    out.flush();
+    CountDownLatch stopped =
+        stopOnShutdown(new Running(watcher, api, controller, sinks, metrics, ports));
+    out().println("snailtrail controller: started");
+    out().flush();
     stopped.await();
     return 0;
   }
 
-  /** {@code host:port}, or null for {@code none}. */
-  static java.net.InetSocketAddress listenAddress(String value) {
-    if (value.equals("none")) {
-      return null;
+  private static PrintStream out() {
+    return System.out;
+  }
+
+  private static int refuse(String why) {
+    System.err.println("snailtrail controller: " + why);
+    return 2;
+  }
+
+  /** Options that are wrong whatever else happens. */
+  private void checkOptions() throws UsageError {
+    if (workers < 1) {
+      throw new UsageError("--workers must be at least 1");
     }
-    int colon = value.lastIndexOf(':');
-    if (colon <= 0) {
-      throw new IllegalArgumentException(
-          "--listen " + value + ": write HOST:PORT, e.g. 127.0.0.1:8080, or none");
+    if (watchDir != null && !Files.isDirectory(watchDir)) {
+      throw new UsageError("--watch-dir " + watchDir + " is not a directory");
     }
-    try {
-      int port = Integer.parseInt(value.substring(colon + 1));
-      if (port < 0 || port > 65535) {
-        throw new NumberFormatException();
-      }
-      return new java.net.InetSocketAddress(value.substring(0, colon), port);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "--listen " + value + ": the port must be a number from 0 to 65535");
+    Ports.Kind provider = where.kind();
+    if (trailLogGroup != null && provider != Ports.Kind.aws) {
+      throw new UsageError("--trail-log-group needs --provider aws");
     }
   }
 
-  /** The API token from the file, else the environment, else null. Never printed. */
-  private static String token(Path file) throws java.io.IOException {
-    if (file != null) {
-      if (!Files.isReadable(file)) {
-        throw new IllegalArgumentException("--token-file " + file + " cannot be read");
-      }
-      String t = Files.readString(file).strip();
-      if (t.isEmpty()) {
-        throw new IllegalArgumentException("--token-file " + file + " is empty");
-      }
-      return t;
+  /** The console, and the webhook and CloudWatch Logs when asked for. */
+  private List<TrailSink> trailSinks(Ports ports) {
+    List<TrailSink> sinks = new ArrayList<>();
+    sinks.add(new ConsoleTrailSink(out(), plain));
+    if (webhook != null) {
+      sinks.add(new WebhookTrailSink(webhook, System.err));
     }
-    String env = System.getenv("SNAILTRAIL_TOKEN");
-    return env == null || env.isBlank() ? null : env.strip();
+    if (trailLogGroup != null) {
+      sinks.add(ports.cloudWatchTrail(trailRegion, trailLogGroup, System.err));
+    }
+    return sinks;
+  }
+
+  private Controller controller(
+      FileStore store, Ports ports, MicrometerMetrics metrics, List<TrailSink> sinks) {
+    return Controller.builder(store, ports.providers(), GateEvaluator.withDefaults(), ports.clock())
+        .workers(workers)
+        .resync(resync)
+        .metrics(metrics)
+        .preflightOver(p -> new Preflight(p).asHook())
+        .trailSink(e -> sinks.forEach(sink -> sink.accept(e)))
+        .log(System.err)
+        .hooks(ports.hooks())
+        .realTime(ports::realTimeFor)
+        .build();
+  }
+
+  private void printStart(FileStore store, Ports ports) {
+    out()
+        .println(
+            "snailtrail controller: provider "
+                + describe(ports)
+                + ", store "
+                + store.root()
+                + ", watch dir "
+                + (watchDir == null ? "none" : watchDir.toAbsolutePath().normalize())
+                + ", "
+                + workers
+                + " workers, resync "
+                + Durations.format(resync));
+  }
+
+  /** Starts the API when it has an address; null when it is off. */
+  private ApiServer serve(Controller controller, MicrometerMetrics metrics, ApiAddress address)
+      throws UsageError {
+    if (address.bind() == null) {
+      return null;
+    }
+    if (address.token() == null) {
+      System.err.println(
+          "snailtrail controller: no API token (--token-file or SNAILTRAIL_TOKEN): API"
+              + " mutations will be refused");
+    }
+    ApiServer api;
+    try {
+      api =
+          new ApiServer(
+                  controller.controlPlane(),
+                  new ApiServer.Settings(address.bind(), address.token())
+                      .withOpenReads(openReads)
+                      .withMetrics(metrics::scrape))
+              .start();
+    } catch (UncheckedIOException | IllegalStateException e) {
+      throw new UsageError("cannot listen on " + listen + ": " + e.getMessage());
+    }
+    out()
+        .println(
+            "snailtrail controller: API at http://"
+                + address.bind().getHostString()
+                + ":"
+                + api.port()
+                + " (/metrics, /healthz, /readyz, status page at /)");
+    return api;
+  }
+
+  /** Everything that runs, stopped in this order. {@code watcher} and {@code api} may be null. */
+  private record Running(
+      SpecDirWatcher watcher,
+      ApiServer api,
+      Controller controller,
+      List<TrailSink> sinks,
+      MicrometerMetrics metrics,
+      Ports ports) {
+
+    /**
+     * Stops taking work, lets the passes in flight finish and write their status, then closes the
+     * rest.
+     *
+     * @return how many passes were in flight when it began
+     */
+    int stop(PrintStream err) {
+      if (watcher != null) {
+        watcher.close();
+      }
+      if (api != null) {
+        api.close();
+      }
+      int inFlight = controller.inFlight();
+      controller.close();
+      for (TrailSink sink : sinks) {
+        if (sink instanceof AutoCloseable c) {
+          try {
+            c.close();
+          } catch (Exception e) {
+            err.println("snailtrail controller: closing a trail sink: " + e);
+          }
+        }
+      }
+      metrics.close();
+      ports.close();
+      return inFlight;
+    }
+  }
+
+  /** On SIGTERM or Ctrl-C: stops everything, says so, and ends the JVM with 0. */
+  private static CountDownLatch stopOnShutdown(Running running) {
+    CountDownLatch stopped = new CountDownLatch(1);
+    PrintStream out = out();
+    PrintStream err = System.err;
+    Runnable stop =
+        () -> {
+          int inFlight = running.stop(err);
+          out.println(
+              "snailtrail controller: stopped after "
+                  + running.controller().passes()
+                  + " passes; "
+                  + inFlight
+                  + " in flight finished and wrote their status");
+          out.flush();
+          err.flush();
+          stopped.countDown();
+          // A signal would otherwise end the JVM with 128+signal: a clean stop is 0.
+          Runtime.getRuntime().halt(0);
+        };
+    Runtime.getRuntime()
+        .addShutdownHook(Thread.ofPlatform().name("snailtrail-shutdown").unstarted(stop));
+    return stopped;
   }
 
   /** Reads {@code 30s}, {@code 5m} and the like. */
@@ -354,10 +345,13 @@ final class ControllerCommand implements Callable<Integer> {
     }
   }
 
-  private String describeProvider() {
-    return switch (provider) {
-      case "sim" -> "sim (embedded ECS simulator, nothing touches AWS, speed " + fmt(speed) + "x)";
-      default -> provider + " (AWS SDK, settings from the environment)";
+  private String describe(Ports ports) {
+    return switch (ports.kind()) {
+      case sim -> "sim (embedded ECS simulator, nothing touches AWS, speed " + fmt(speed) + "x)";
+      case aws ->
+          "aws (AWS SDK, settings from the environment"
+              + ports.endpoint().map(e -> ", endpoint " + e).orElse("")
+              + ")";
     };
   }
 

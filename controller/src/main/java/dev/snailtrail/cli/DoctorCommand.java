@@ -1,26 +1,22 @@
 package dev.snailtrail.cli;
 
-import dev.snailtrail.aws.AwsProviders;
-import dev.snailtrail.aws.AwsSettings;
 import dev.snailtrail.doctor.CheckResult;
 import dev.snailtrail.doctor.Checklist;
 import dev.snailtrail.doctor.Preflight;
+import dev.snailtrail.provider.CallListener;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.sim.Seed;
-import dev.snailtrail.sim.Simulator;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.load.SpecException;
 import dev.snailtrail.spec.load.SpecLoader;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code snailtrail doctor}: the preflight checks of a rollout, as a checklist. */
@@ -58,19 +54,7 @@ final class DoctorCommand implements Callable<Integer> {
       description = "Check deploying this phase only (default: every phase).")
   String phase;
 
-  @Option(
-      names = "--provider",
-      defaultValue = "sim",
-      description =
-          "Where to look: sim (a simulator seeded from the spec, the embedded default) or aws."
-              + " Default: ${DEFAULT-VALUE}.")
-  String provider;
-
-  @Option(
-      names = "--endpoint",
-      paramLabel = "URL",
-      description = "aws: send every request here (e.g. a moto server) instead of AWS.")
-  URI endpoint;
+  @Mixin ProviderOptions where;
 
   @Option(
       names = "--scenario",
@@ -110,56 +94,14 @@ final class DoctorCommand implements Callable<Integer> {
     }
     long start = System.nanoTime();
     List<CheckResult> results;
-    switch (provider) {
-      case "sim" -> {
-        try (Simulator sim = new Simulator(Clock.systemUTC())) {
-          sim.seed(rollout, Seed.defaults());
-          if (scenario != null) {
-            sim.applyScenario(scenario);
-          }
-          out.println(
-              "snailtrail doctor: rollout "
-                  + rollout.name()
-                  + " checked against the simulator seeded from "
-                  + file
-                  + (scenario == null ? "" : " with scenario " + scenario)
-                  + ", not AWS");
-          results = run(sim.providers(), rollout, index);
-        } catch (IOException | IllegalArgumentException e) {
-          err.println("snailtrail doctor: scenario " + scenario + ": " + e.getMessage());
-          err.flush();
-          return 2;
-        }
-      }
-      case "aws" -> {
-        AwsSettings settings;
-        try {
-          settings = AwsSettings.fromEnvironment(java.time.Clock.systemUTC());
-        } catch (IllegalArgumentException e) {
-          err.println("snailtrail doctor: " + e.getMessage());
-          err.flush();
-          return 2;
-        }
-        if (endpoint != null) {
-          settings = settings.withEndpointOverride(endpoint);
-        }
-        try (AwsProviders aws = AwsProviders.open(settings)) {
-          out.println(
-              "snailtrail doctor: rollout "
-                  + rollout.name()
-                  + " checked against AWS "
-                  + rollout.spec().target().region()
-                  + (settings.endpointOverride() == null
-                      ? ""
-                      : " at " + settings.endpointOverride()));
-          results = run(aws.providers(rollout.spec().target().roleArn()), rollout, index);
-        }
-      }
-      default -> {
-        err.println("snailtrail doctor: unknown provider '" + provider + "'; use aws or sim");
-        err.flush();
-        return 2;
-      }
+    try (Ports ports =
+        Ports.forRollout(where, rollout, 1, Seed.defaults(), scenario, CallListener.NOOP)) {
+      out.println(checkedAgainst(ports, rollout));
+      results = run(ports.providers(), rollout, index);
+    } catch (UsageError e) {
+      err.println("snailtrail doctor: " + e.getMessage());
+      err.flush();
+      return 2;
     }
     Checklist.lines(results, plain).forEach(out::println);
     out.println();
@@ -168,6 +110,23 @@ final class DoctorCommand implements Callable<Integer> {
             + String.format(Locale.ROOT, " (%.2f s)", (System.nanoTime() - start) / 1e9));
     out.flush();
     return Preflight.anyFailed(results) ? 1 : 0;
+  }
+
+  /** The first line: what the checks look at. */
+  private String checkedAgainst(Ports ports, Rollout rollout) {
+    String what =
+        switch (ports.kind()) {
+          case sim ->
+              "the simulator seeded from "
+                  + file
+                  + (scenario == null ? "" : " with scenario " + scenario)
+                  + ", not AWS";
+          case aws ->
+              "AWS "
+                  + rollout.spec().target().region()
+                  + ports.endpoint().map(e -> " at " + e).orElse("");
+        };
+    return "snailtrail doctor: rollout " + rollout.name() + " checked against " + what;
   }
 
   private static List<CheckResult> run(Providers providers, Rollout rollout, int index) {

@@ -1,32 +1,28 @@
 package dev.snailtrail.cli;
 
-import dev.snailtrail.aws.AwsCallListener;
-import dev.snailtrail.aws.AwsProviders;
-import dev.snailtrail.aws.AwsSettings;
 import dev.snailtrail.doctor.Preflight;
 import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.metrics.Metrics;
 import dev.snailtrail.metrics.MetricsServer;
 import dev.snailtrail.metrics.MicrometerMetrics;
+import dev.snailtrail.provider.CallListener;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.decorate.OncePerPassEcs;
 import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.Reconciler;
 import dev.snailtrail.rollout.Condition;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.run.AwsCallTally;
-import dev.snailtrail.run.OncePerPassEcs;
 import dev.snailtrail.run.PassListener;
 import dev.snailtrail.run.RolloutDriver;
 import dev.snailtrail.run.Sleeper;
 import dev.snailtrail.sim.Seed;
-import dev.snailtrail.sim.Simulator;
 import dev.snailtrail.spec.Durations;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.load.SpecException;
 import dev.snailtrail.spec.load.SpecLoader;
 import dev.snailtrail.spec.load.TaskDefinitionFile;
-import dev.snailtrail.time.ScaledClock;
 import dev.snailtrail.trail.ConsoleTrailSink;
 import dev.snailtrail.trail.JsonlTrailSink;
 import dev.snailtrail.trail.TrailEvent;
@@ -40,6 +36,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -79,11 +76,7 @@ final class RunCommand implements Callable<Integer> {
       description = "The rollout YAML (its first document).")
   Path file;
 
-  @Option(
-      names = "--provider",
-      defaultValue = "sim",
-      description = "Where to act: sim (embedded simulator) or aws. Default: ${DEFAULT-VALUE}.")
-  String provider;
+  @Mixin ProviderOptions where;
 
   @Option(
       names = "--speed",
@@ -111,14 +104,6 @@ final class RunCommand implements Callable<Integer> {
       paramLabel = "PATH",
       description = "Also append the trail as JSON lines to PATH.")
   Path trailFile;
-
-  @Option(
-      names = "--endpoint",
-      paramLabel = "URL",
-      description =
-          "aws: send every AWS request to this URL (an emulator such as moto or LocalStack)."
-              + " Default: AWS_ENDPOINT_URL when set, else AWS itself.")
-  String endpoint;
 
   @Option(
       names = "--aws-calls",
@@ -189,148 +174,118 @@ final class RunCommand implements Callable<Integer> {
       e.problems().forEach(pr -> err.println(pr.format()));
       return 2;
     }
-    return switch (provider) {
-      case "sim" -> runOnSimulator(rollout, out, err, metrics);
-      case AwsProviders.NAME -> runOnAws(rollout, out, err, metrics);
-      default -> {
-        err.println(
-            "snailtrail run: unknown provider '" + provider + "'; use --provider sim or aws");
-        yield 2;
+    AwsCallTally tally = new AwsCallTally();
+    CallListener calls =
+        (service, operation, outcome, took) -> {
+          tally.onCall(service, operation, outcome, took);
+          metrics.awsCall(service, operation, outcome, took);
+        };
+    try (Ports ports = Ports.forRollout(where, rollout, speed, seed(), scenario, calls)) {
+      checkOptionsFor(ports.kind());
+      out.println(startLine(ports, rollout));
+      Instant simStart = ports.clock().instant();
+      long realStart = System.nanoTime();
+      Finished end = drive(rollout, ports, tally, metrics, out, err);
+      summarize(out, rollout, end.status(), end.events());
+      switch (ports.kind()) {
+        case sim -> printSimulatedTime(out, simStart, ports.clock().instant(), realStart);
+        case aws -> printAwsRequests(out, tally, realStart);
+      }
+      return exitCode(end.status());
+    } catch (UsageError e) {
+      err.println("snailtrail run: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  private Seed seed() {
+    return existingServiceTag == null ? Seed.defaults() : Seed.existingService(existingServiceTag);
+  }
+
+  private void checkOptionsFor(Ports.Kind kind) throws UsageError {
+    if (kind == Ports.Kind.sim && awsCalls) {
+      throw new UsageError("--aws-calls needs --provider aws");
+    }
+    if (kind == Ports.Kind.aws && existingServiceTag != null) {
+      throw new UsageError("--existing-service needs --provider sim");
+    }
+  }
+
+  /** The first line: which provider, and on aws where requests go and as whom. */
+  private String startLine(Ports ports, Rollout rollout) {
+    String rest = "rollout " + rollout.name() + " from " + file;
+    return switch (ports.kind()) {
+      case sim ->
+          "snailtrail run: provider sim (embedded ECS simulator, nothing touches AWS), speed "
+              + fmt(speed)
+              + "x, "
+              + rest;
+      case aws -> {
+        String roleArn = rollout.spec().target().roleArn();
+        yield "snailtrail run: provider aws, endpoint "
+            + ports.endpoint().map(URI::toString).orElse("AWS (the SDK's own resolution)")
+            + ", region "
+            + rollout.spec().target().region()
+            + (roleArn == null ? "" : ", role " + roleArn)
+            + ", real time, "
+            + rest;
       }
     };
   }
 
-  private int runOnSimulator(Rollout rollout, PrintStream out, PrintStream err, Metrics metrics)
-      throws Exception {
-    if (endpoint != null || awsCalls) {
-      err.println("snailtrail run: --endpoint and --aws-calls need --provider aws");
-      return 2;
-    }
-    ScaledClock clock = new ScaledClock(Clock.systemUTC(), speed);
+  private static void printSimulatedTime(
+      PrintStream out, Instant simStart, Instant simEnd, long realStart) {
     out.println(
-        "snailtrail run: provider sim (embedded ECS simulator, nothing touches AWS), speed "
-            + fmt(speed)
-            + "x, rollout "
-            + rollout.name()
-            + " from "
-            + file);
-    Instant simStart = clock.instant();
-    long realStart = System.nanoTime();
-    try (Simulator sim = new Simulator(clock)) {
-      Seed seed =
-          existingServiceTag == null ? Seed.defaults() : Seed.existingService(existingServiceTag);
-      sim.seed(rollout, seed);
-      if (scenario != null) {
-        sim.applyScenario(scenario);
-      }
-      Finished end =
-          drive(
-              rollout,
-              sim.providers(),
-              clock,
-              d -> Thread.sleep(clock.realTimeFor(d).toMillis()),
-              PassListener.NOOP,
-              metrics,
-              out,
-              err);
-      summarize(out, rollout, end.status(), end.events());
-      out.println(
-          "  simulated time "
-              + Durations.format(
-                  Duration.ofSeconds(Duration.between(simStart, clock.instant()).toSeconds()))
-              + " in "
-              + String.format(Locale.ROOT, "%.1f", (System.nanoTime() - realStart) / 1e9)
-              + " s of real time");
-      return exitCode(end.status());
-    }
+        "  simulated time "
+            + Durations.format(Duration.ofSeconds(Duration.between(simStart, simEnd).toSeconds()))
+            + " in "
+            + String.format(Locale.ROOT, "%.1f", (System.nanoTime() - realStart) / 1e9)
+            + " s of real time");
   }
 
-  private int runOnAws(Rollout rollout, PrintStream out, PrintStream err, Metrics metrics)
-      throws Exception {
-    if (scenario != null || existingServiceTag != null) {
-      err.println("snailtrail run: --scenario and --existing-service need --provider sim");
-      return 2;
-    }
-    AwsSettings settings;
-    try {
-      settings = AwsSettings.fromEnvironment(java.time.Clock.systemUTC());
-      if (endpoint != null) {
-        settings = settings.withEndpointOverride(URI.create(endpoint));
-      }
-    } catch (IllegalArgumentException e) {
-      err.println("snailtrail run: " + e.getMessage());
-      return 2;
-    }
-    AwsCallTally tally = new AwsCallTally();
-    settings =
-        settings.withListener(
-            (service, operation, outcome, took) -> {
-              tally.onCall(service, operation, outcome, took);
-              metrics.awsCall(service, operation, outcome, took);
-            });
-    String roleArn = rollout.spec().target().roleArn();
+  private void printAwsRequests(PrintStream out, AwsCallTally tally, long realStart) {
     out.println(
-        "snailtrail run: provider aws, endpoint "
-            + (settings.endpointOverride() == null
-                ? "AWS (the SDK's own resolution)"
-                : settings.endpointOverride().toString())
-            + ", region "
-            + rollout.spec().target().region()
-            + (roleArn == null ? "" : ", role " + roleArn)
-            + ", real time, rollout "
-            + rollout.name()
-            + " from "
-            + file);
-    long realStart = System.nanoTime();
-    try (AwsProviders aws = AwsProviders.open(settings)) {
-      Providers direct = aws.providers(roleArn);
-      OncePerPassEcs ecs = new OncePerPassEcs(direct.ecs());
-      Providers providers = direct.withEcs(ecs);
-      Clock clock = Clock.systemUTC();
-      Finished end =
-          drive(
-              rollout,
-              providers,
-              clock,
-              d -> Thread.sleep(d.toMillis()),
-              ecs.andThen(tally),
-              metrics,
-              out,
-              err);
-      summarize(out, rollout, end.status(), end.events());
-      out.println(
-          "  "
-              + String.format(Locale.ROOT, "%.1f", (System.nanoTime() - realStart) / 1e9)
-              + " s, "
-              + tally.passes()
-              + " passes, "
-              + tally.total(AwsCallListener.SUCCESS)
-              + " AWS requests answered, "
-              + tally.total(AwsCallListener.THROTTLED)
-              + " throttled, "
-              + tally.total(AwsCallListener.ERROR)
-              + " failed");
-      if (awsCalls) {
-        out.println();
-        out.println("AWS requests per phase (each attempt; retries included):");
-        out.print(tally.table());
-      }
-      return exitCode(end.status());
+        "  "
+            + String.format(Locale.ROOT, "%.1f", (System.nanoTime() - realStart) / 1e9)
+            + " s, "
+            + tally.passes()
+            + " passes, "
+            + tally.total(CallListener.SUCCESS)
+            + " AWS requests answered, "
+            + tally.total(CallListener.THROTTLED)
+            + " throttled, "
+            + tally.total(CallListener.ERROR)
+            + " failed");
+    if (awsCalls) {
+      out.println();
+      out.println("AWS requests per phase (each attempt; retries included):");
+      out.print(tally.table());
     }
   }
 
   private record Finished(RolloutStatus status, List<TrailEvent> events) {}
 
+  /**
+   * Runs the rollout to the end. On aws each pass describes the service once ({@link
+   * OncePerPassEcs}) and the tally learns which phase each pass works on.
+   */
   private Finished drive(
       Rollout rollout,
-      Providers providers,
-      Clock clock,
-      Sleeper sleeper,
-      PassListener passes,
+      Ports ports,
+      AwsCallTally tally,
       Metrics metrics,
       PrintStream out,
       PrintStream err)
       throws Exception {
+    Providers providers = ports.providers();
+    PassListener passes = PassListener.NOOP;
+    if (ports.kind() == Ports.Kind.aws) {
+      OncePerPassEcs ecs = new OncePerPassEcs(providers.ecs());
+      providers = providers.withEcs(ecs);
+      passes = PassListener.beforeEach(ecs::newPass).andThen(tally);
+    }
+    Clock clock = ports.clock();
+    Sleeper sleeper = d -> Thread.sleep(ports.realTimeFor(d).toMillis());
     Reconciler reconciler =
         new Reconciler(
             providers,

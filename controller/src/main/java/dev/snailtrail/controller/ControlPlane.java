@@ -40,7 +40,7 @@ public interface ControlPlane {
    *
    * @param by who asked (recorded in the trail), or null
    * @throws NotFound when no such rollout exists
-   * @throws dev.snailtrail.reconcile.Commands.Refused when the rollout's state does not allow it
+   * @throws dev.snailtrail.rollout.VerbRefused when the rollout's state does not allow it
    */
   RolloutView command(String name, Verb verb, String by);
 

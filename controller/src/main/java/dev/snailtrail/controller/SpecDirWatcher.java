@@ -54,9 +54,9 @@ public final class SpecDirWatcher implements AutoCloseable {
     this.out = out;
   }
 
-  /** A watcher applying to a controller. */
-  public static SpecDirWatcher of(Path dir, Controller controller, PrintStream out) {
-    return new SpecDirWatcher(dir, controller::apply, out);
+  /** A watcher applying to a controller's control plane. */
+  public static SpecDirWatcher of(Path dir, ControlPlaneService controlPlane, PrintStream out) {
+    return new SpecDirWatcher(dir, controlPlane::apply, out);
   }
 
   /** Scans now, then every {@code interval} on a thread of its own. */

@@ -1,8 +1,8 @@
 package dev.snailtrail.metrics;
 
-import dev.snailtrail.reconcile.ReconcileResult;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.trail.PassOutcome;
 import java.time.Duration;
 
 /**
@@ -15,11 +15,11 @@ public interface Metrics {
    * A reconcile pass finished.
    *
    * @param before the status the pass started from
-   * @param result what it decided (new status, events)
+   * @param outcome what it left (new status, events)
    * @param took how long the pass ran
    */
   default void passCompleted(
-      Rollout rollout, RolloutStatus before, ReconcileResult result, Duration took) {}
+      Rollout rollout, RolloutStatus before, PassOutcome outcome, Duration took) {}
 
   /** A pass threw (a provider error or a bug); it will be retried with backoff. */
   default void passFailed(String rollout, Throwable error, Duration took) {}

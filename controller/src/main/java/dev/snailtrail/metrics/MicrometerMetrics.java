@@ -1,11 +1,11 @@
 package dev.snailtrail.metrics;
 
-import dev.snailtrail.aws.AwsCallListener;
-import dev.snailtrail.reconcile.ReconcileResult;
+import dev.snailtrail.provider.CallListener;
 import dev.snailtrail.rollout.GateStatus;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.trail.EventType;
+import dev.snailtrail.trail.PassOutcome;
 import dev.snailtrail.trail.TrailEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -68,15 +68,15 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
   }
 
   /** Counts the AWS adapters' requests into {@code snailtrail_aws_requests_total}. */
-  public AwsCallListener awsListener() {
+  public CallListener awsListener() {
     return this::awsCall;
   }
 
   @Override
   public void passCompleted(
-      Rollout rollout, RolloutStatus before, ReconcileResult result, Duration took) {
+      Rollout rollout, RolloutStatus before, PassOutcome outcome, Duration took) {
     String name = rollout.name();
-    RolloutStatus after = result.status();
+    RolloutStatus after = outcome.status();
     timer("reconcile.duration", "How long reconcile passes take", true, "outcome", "success")
         .record(took);
     info.set(name, after.currentPhase().name(), after.phase().name());
@@ -84,7 +84,7 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
     g.phaseIndex = after.currentPhase().index();
     g.progress = Math.max(0, Math.min(100, after.progress())) / 100.0;
     countGateMeasurements(name, before, after);
-    for (TrailEvent e : result.events()) {
+    for (TrailEvent e : outcome.events()) {
       counter("trail.events", "Trail events emitted", "type", e.type().name()).increment();
       if (e.type() == EventType.RollbackStarted) {
         counter(
@@ -138,7 +138,7 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
     // Registered on a service's first call, so rate() over it starts from zero.
     Counter throttles =
         counter("aws.throttles", "AWS API requests refused as too frequent", "service", service);
-    if (AwsCallListener.THROTTLED.equals(outcome)) {
+    if (CallListener.THROTTLED.equals(outcome)) {
       throttles.increment();
     }
   }

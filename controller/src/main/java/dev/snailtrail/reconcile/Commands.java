@@ -7,6 +7,7 @@ import dev.snailtrail.rollout.Reason;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.rollout.Step;
+import dev.snailtrail.rollout.VerbRefused;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.trail.EventType;
 import dev.snailtrail.trail.Severity;
@@ -17,7 +18,7 @@ import java.util.List;
 /**
  * The manual verbs: approve, promote, pause, resume, abort, retry, undo. Each changes status only
  * (the next pass acts on it) and records who asked in the trail. A verb that does not apply to the
- * rollout's state is refused with a message saying why.
+ * rollout's state is refused ({@link VerbRefused}) with a message saying why.
  */
 public final class Commands {
   private final Clock clock;
@@ -26,21 +27,12 @@ public final class Commands {
     this.clock = clock;
   }
 
-  /** A verb the rollout's state does not allow. */
-  public static final class Refused extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    public Refused(String message) {
-      super(message);
-    }
-  }
-
   /** Approves the phase waiting for approval. */
   public ReconcileResult approve(
       Rollout rollout, long generation, RolloutStatus status, String by) {
     Pass p = new Pass(rollout, generation, status, clock.instant());
     if (status.step() != Step.AwaitingApproval || status.phase() != StatusPhase.Progressing) {
-      throw new Refused("nothing awaits approval: " + describe(status));
+      throw new VerbRefused("nothing awaits approval: " + describe(status));
     }
     int index = status.currentPhase().index();
     p.update(
@@ -71,7 +63,7 @@ public final class Commands {
     }
     if (status.phase() != StatusPhase.Progressing
         || (status.step() != Step.Analyzing && status.step() != Step.Baking)) {
-      throw new Refused(
+      throw new VerbRefused(
           "promote applies while analyzing, baking or awaiting approval: " + describe(status));
     }
     Pass p = new Pass(rollout, generation, status, clock.instant());
@@ -103,7 +95,7 @@ public final class Commands {
 
   public ReconcileResult pause(Rollout rollout, long generation, RolloutStatus status, String by) {
     if (status.phase() == StatusPhase.Paused || status.phase().isSettled()) {
-      throw new Refused("only a moving rollout can be paused: " + describe(status));
+      throw new VerbRefused("only a moving rollout can be paused: " + describe(status));
     }
     Pass p = new Pass(rollout, generation, status, clock.instant());
     Transitions.pause(p, "paused by " + who(by));
@@ -113,7 +105,7 @@ public final class Commands {
 
   public ReconcileResult resume(Rollout rollout, long generation, RolloutStatus status, String by) {
     if (status.phase() != StatusPhase.Paused) {
-      throw new Refused("only a paused rollout can be resumed: " + describe(status));
+      throw new VerbRefused("only a paused rollout can be resumed: " + describe(status));
     }
     Pass p = new Pass(rollout, generation, status, clock.instant());
     List<GateStatus> reset =
@@ -130,7 +122,7 @@ public final class Commands {
   /** Rolls back now, as if the current phase had failed. */
   public ReconcileResult abort(Rollout rollout, long generation, RolloutStatus status, String by) {
     if (status.phase() != StatusPhase.Progressing && status.phase() != StatusPhase.Paused) {
-      throw new Refused("only a rollout in progress can be aborted: " + describe(status));
+      throw new VerbRefused("only a rollout in progress can be aborted: " + describe(status));
     }
     Pass p = new Pass(rollout, generation, status, clock.instant());
     p.emit(EventType.Aborted, Severity.Warning, Reason.ManualAbort, "Aborted by " + who(by));
@@ -141,7 +133,7 @@ public final class Commands {
   public ReconcileResult retry(Rollout rollout, long generation, RolloutStatus status, String by) {
     if ((status.phase() != StatusPhase.Degraded && status.phase() != StatusPhase.Failed)
         || status.failedPhase() == null) {
-      throw new Refused("retry applies to a rolled-back rollout: " + describe(status));
+      throw new VerbRefused("retry applies to a rolled-back rollout: " + describe(status));
     }
     Pass p = new Pass(rollout, generation, status, clock.instant());
     p.emit(
@@ -156,7 +148,7 @@ public final class Commands {
   /** Goes back one phase from the stable one. */
   public ReconcileResult undo(Rollout rollout, long generation, RolloutStatus status, String by) {
     if (status.phase() == StatusPhase.RollingBack || status.stablePhase().isBaseline()) {
-      throw new Refused("nothing to undo: " + describe(status));
+      throw new VerbRefused("nothing to undo: " + describe(status));
     }
     Pass p = new Pass(rollout, generation, status, clock.instant());
     PhaseRef target = p.ref(status.stablePhase().index() - 1);

@@ -1,6 +1,6 @@
 package dev.snailtrail.run;
 
-import dev.snailtrail.aws.AwsCallListener;
+import dev.snailtrail.provider.CallListener;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.StatusPhase;
 import java.time.Duration;
@@ -16,9 +16,9 @@ import java.util.TreeMap;
  * Counts the AWS requests of a rollout per phase, per {@code service.Operation} and per outcome,
  * and the most requests of one operation a single pass made. The driver tells it which phase the
  * next pass works on ({@link PassListener}); the AWS adapters tell it about each request ({@link
- * AwsCallListener}), retries included.
+ * CallListener}), retries included.
  */
-public final class AwsCallTally implements AwsCallListener, PassListener {
+public final class AwsCallTally implements CallListener, PassListener {
 
   /** Outcomes in the order the table shows them. */
   private static final List<String> OUTCOMES = List.of(SUCCESS, THROTTLED, ERROR, CIRCUIT_OPEN);

@@ -29,6 +29,16 @@ public interface PassListener {
   /** Hears nothing. */
   PassListener NOOP = new PassListener() {};
 
+  /** Runs {@code action} before every pass, e.g. to forget a per-pass observation. */
+  static PassListener beforeEach(Runnable action) {
+    return new PassListener() {
+      @Override
+      public void beforePass(RolloutStatus status) {
+        action.run();
+      }
+    };
+  }
+
   /** Both listeners, this one first. */
   default PassListener andThen(PassListener next) {
     PassListener first = this;

@@ -1,5 +1,6 @@
 package dev.snailtrail.store;
 
+import dev.snailtrail.files.AtomicFiles;
 import dev.snailtrail.json.Json;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Rollout;

@@ -33,7 +33,7 @@ class RunCommandTest {
               "run",
               ROOT.resolve("spec-examples/drills/ml-down.yaml").toString(),
               "--speed",
-              "3000",
+              "600",
               "--plain",
               "--trail-file",
               trail.toString());

@@ -85,7 +85,9 @@ class ControllerBatchingTest {
             Files.readString(
                 Path.of(System.getProperty("snailtrail.root"), "spec-examples", "minimal.yaml"));
         for (int i = 0; i < ROLLOUTS; i++) {
-          controller.apply("r" + i + ".yaml", ControllerBenchmarkIT.spec(minimal, i));
+          controller
+              .controlPlane()
+              .apply("r" + i + ".yaml", ControllerBenchmarkIT.spec(minimal, i));
         }
         Instant limit = clock.instant().plus(Duration.ofHours(1));
         while (!allHealthy(controller) && clock.instant().isBefore(limit)) {
@@ -100,7 +102,7 @@ class ControllerBatchingTest {
           scheduler.runDue();
           settle(controller);
         }
-        assertThat(controller.list())
+        assertThat(controller.controlPlane().list())
             .as("every rollout ends Healthy (log: %s)", log)
             .hasSize(ROLLOUTS)
             .allSatisfy(v -> assertThat(v.status().phase()).isEqualTo(StatusPhase.Healthy));
@@ -113,8 +115,9 @@ class ControllerBatchingTest {
   }
 
   private static boolean allHealthy(Controller c) {
-    return c.list().size() == ROLLOUTS
-        && c.list().stream().allMatch(v -> v.status().phase() == StatusPhase.Healthy);
+    return c.controlPlane().list().size() == ROLLOUTS
+        && c.controlPlane().list().stream()
+            .allMatch(v -> v.status().phase() == StatusPhase.Healthy);
   }
 
   private static void settle(Controller c) throws InterruptedException {

@@ -105,7 +105,7 @@ class ControllerBenchmarkIT {
       var simStart = clock.instant();
       controller.start();
       for (int i = 0; i < ROLLOUTS; i++) {
-        controller.apply("bench-" + i + ".yaml", spec(minimal, i));
+        controller.controlPlane().apply("bench-" + i + ".yaml", spec(minimal, i));
       }
       long deadline = t0 + Duration.ofSeconds(55).toNanos();
       while (completed.size() < ROLLOUTS && System.nanoTime() < deadline) {
@@ -118,7 +118,7 @@ class ControllerBenchmarkIT {
       assertThat(completed)
           .as("rollouts completed in %.1f s (errors: %s)", wall, errors)
           .hasSize(ROLLOUTS);
-      assertThat(controller.list())
+      assertThat(controller.controlPlane().list())
           .allSatisfy(v -> assertThat(v.status().phase()).isEqualTo(StatusPhase.Healthy));
 
       System.gc();

@@ -6,6 +6,7 @@ import dev.snailtrail.json.Json;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.StatusPhase;
+import dev.snailtrail.sim.PersistentSimulator;
 import dev.snailtrail.sim.Simulator;
 import dev.snailtrail.time.MutableClock;
 import dev.snailtrail.trail.EventType;
@@ -78,7 +79,8 @@ class ControllerCrashIT {
 
   static Simulator world(Path store) throws Exception {
     Path state = store.resolve("sim-state.json");
-    return SimWorld.restoreForInspection(state, new MutableClock(SimWorld.savedAt(state)));
+    return PersistentSimulator.restoreForInspection(
+        state, new MutableClock(PersistentSimulator.savedAt(state)));
   }
 
   /** Runs one controller without interruption until the rollout settles. */

@@ -6,14 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.snailtrail.controller.ControlPlane.RolloutView;
 import dev.snailtrail.controller.ControlPlane.Verb;
 import dev.snailtrail.gate.GateEvaluator;
+import dev.snailtrail.metrics.Metrics;
 import dev.snailtrail.provider.Ecs;
+import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.ServiceRef;
-import dev.snailtrail.reconcile.Commands;
+import dev.snailtrail.provider.decorate.ForwardingEcs;
+import dev.snailtrail.rollout.Condition;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.rollout.Step;
+import dev.snailtrail.rollout.VerbRefused;
 import dev.snailtrail.sim.Seed;
 import dev.snailtrail.sim.Simulator;
 import dev.snailtrail.spec.Rollout;
@@ -32,9 +36,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +55,8 @@ class ControllerTest {
   final Simulator sim = new Simulator(clock);
   final ByteArrayOutputStream log = new ByteArrayOutputStream();
   final AtomicBoolean ecsDown = new AtomicBoolean();
+  final AtomicBoolean ecsBug = new AtomicBoolean();
+  final AtomicInteger reconcileErrors = new AtomicInteger();
   Controller controller;
   FileStore store;
 
@@ -71,8 +80,16 @@ class ControllerTest {
   Controller start() {
     store = new FileStore(dir.resolve("store"), clock);
     controller =
-        Controller.builder(store, flaky(sim.providers()), GateEvaluator.withDefaults(), clock)
+        Controller.builder(
+                store, flaky(buggy(sim.providers())), GateEvaluator.withDefaults(), clock)
             .scheduler(scheduler)
+            .metrics(
+                new Metrics() {
+                  @Override
+                  public void passFailed(String rollout, Throwable error, Duration took) {
+                    reconcileErrors.incrementAndGet();
+                  }
+                })
             .workers(3)
             .resync(Duration.ofSeconds(30))
             .hooks(seeding)
@@ -101,6 +118,21 @@ class ControllerTest {
                   }
                 });
     return p.withEcs(ecs);
+  }
+
+  /** The simulator's ports, with ECS reads failing on a bug while {@link #ecsBug} is set. */
+  Providers buggy(Providers p) {
+    return p.withEcs(
+        new ForwardingEcs(p.ecs()) {
+          @Override
+          public Map<String, ServiceState> describeServices(
+              String region, String cluster, List<String> services) {
+            if (ecsBug.get()) {
+              throw new NullPointerException("deployments is null");
+            }
+            return super.describeServices(region, cluster, services);
+          }
+        });
   }
 
   @AfterEach
@@ -136,7 +168,7 @@ class ControllerTest {
   }
 
   RolloutStatus status(String name) {
-    return controller.get(name).orElseThrow().status();
+    return controller.controlPlane().get(name).orElseThrow().status();
   }
 
   /** Steps until the rollout settles or waits for approval, within a simulated hour. */
@@ -160,7 +192,7 @@ class ControllerTest {
     start();
     String text = example("snail-trail.yaml");
 
-    List<ControlPlane.Applied> applied = controller.apply("snail-trail.yaml", text);
+    List<ControlPlane.Applied> applied = controller.controlPlane().apply("snail-trail.yaml", text);
     assertThat(applied).containsExactly(new ControlPlane.Applied("shine-api-gateway", 1, true));
 
     RolloutStatus waiting = runUntilItWaitsOrSettles("shine-api-gateway");
@@ -169,19 +201,21 @@ class ControllerTest {
     assertThat(waiting.stablePhase().name()).isEqualTo("foundation");
 
     // Applying the same spec again while it waits changes nothing.
-    assertThat(controller.apply("snail-trail.yaml", text))
+    assertThat(controller.controlPlane().apply("snail-trail.yaml", text))
         .containsExactly(new ControlPlane.Applied("shine-api-gateway", 1, false));
 
-    RolloutView approved = controller.command("shine-api-gateway", Verb.approve, "ops@example.com");
+    RolloutView approved =
+        controller.controlPlane().command("shine-api-gateway", Verb.approve, "ops@example.com");
     assertThat(approved.status().approvedPhase()).isEqualTo(3);
 
     RolloutStatus end = runUntilItWaitsOrSettles("shine-api-gateway");
     assertThat(end.phase()).isEqualTo(StatusPhase.Healthy);
     assertThat(end.stablePhase().name()).isEqualTo("victory-lap");
     assertThat(end.progress()).isEqualTo(100);
-    assertThat(controller.get("shine-api-gateway").orElseThrow().generation()).isEqualTo(1);
+    assertThat(controller.controlPlane().get("shine-api-gateway").orElseThrow().generation())
+        .isEqualTo(1);
 
-    List<TrailEvent> trail = controller.trail("shine-api-gateway", 0, 0);
+    List<TrailEvent> trail = controller.controlPlane().trail("shine-api-gateway", 0, 0);
     Set<String> ids = new HashSet<>();
     assertThat(trail).allMatch(e -> ids.add(e.id()), "each event id once");
     assertThat(trail)
@@ -198,35 +232,44 @@ class ControllerTest {
             .filter(l -> !l.isBlank())
             .count();
     assertThat(lines).isEqualTo(trail.size());
-    assertThat(controller.trail("shine-api-gateway", 0, 3))
+    assertThat(controller.controlPlane().trail("shine-api-gateway", 0, 3))
         .containsExactlyElementsOf(trail.subList(trail.size() - 3, trail.size()));
-    assertThat(controller.trail("shine-api-gateway", Controller.sequence(trail.get(4)), 0))
+    assertThat(
+            controller
+                .controlPlane()
+                .trail("shine-api-gateway", ControlPlaneService.sequence(trail.get(4)), 0))
         .containsExactlyElementsOf(trail.subList(5, trail.size()));
-    assertThat(controller.health().ready()).isTrue();
+    assertThat(controller.controlPlane().health().ready()).isTrue();
   }
 
   @Test
   void manualVerbsTheStateDoesNotAllowAreRefusedAndUnknownRolloutsAreNotFound() throws Exception {
     start();
-    controller.apply("snail-trail.yaml", example("snail-trail.yaml"));
+    controller.controlPlane().apply("snail-trail.yaml", example("snail-trail.yaml"));
     settleQueue();
 
-    assertThatThrownBy(() -> controller.command("shine-api-gateway", Verb.approve, "me"))
-        .isInstanceOf(Commands.Refused.class)
+    assertThatThrownBy(
+            () -> controller.controlPlane().command("shine-api-gateway", Verb.approve, "me"))
+        .isInstanceOf(VerbRefused.class)
         .hasMessageContaining("nothing awaits approval");
-    assertThatThrownBy(() -> controller.command("nobody", Verb.pause, "me"))
+    assertThatThrownBy(() -> controller.controlPlane().command("nobody", Verb.pause, "me"))
         .isInstanceOf(ControlPlane.NotFound.class);
-    assertThatThrownBy(() -> controller.trail("nobody", 0, 0))
+    assertThatThrownBy(() -> controller.controlPlane().trail("nobody", 0, 0))
         .isInstanceOf(ControlPlane.NotFound.class);
 
-    RolloutView paused = controller.command("shine-api-gateway", Verb.pause, "me");
+    RolloutView paused = controller.controlPlane().command("shine-api-gateway", Verb.pause, "me");
     assertThat(paused.status().phase()).isEqualTo(StatusPhase.Paused);
     // A paused rollout stays paused through passes.
     for (int i = 0; i < 20; i++) {
       step();
     }
     assertThat(status("shine-api-gateway").phase()).isEqualTo(StatusPhase.Paused);
-    assertThat(controller.command("shine-api-gateway", Verb.resume, "me").status().phase())
+    assertThat(
+            controller
+                .controlPlane()
+                .command("shine-api-gateway", Verb.resume, "me")
+                .status()
+                .phase())
         .isEqualTo(StatusPhase.Progressing);
   }
 
@@ -235,35 +278,36 @@ class ControllerTest {
     start();
     String bad = example("minimal.yaml").replace("port: 8080", "port: 80800");
 
-    assertThatThrownBy(() -> controller.apply("bad.yaml", bad))
+    assertThatThrownBy(() -> controller.controlPlane().apply("bad.yaml", bad))
         .isInstanceOfSatisfying(
             SpecException.class,
             e ->
                 assertThat(e.problems())
                     .anySatisfy(p -> assertThat(p.format()).contains("bad.yaml:")));
-    assertThat(controller.list()).isEmpty();
+    assertThat(controller.controlPlane().list()).isEmpty();
   }
 
   @Test
   void providerErrorsBackOffWithoutTouchingStatusAndTheRolloutGoesOnWhenTheyStop()
       throws Exception {
     start();
-    controller.apply("snail-trail.yaml", example("snail-trail.yaml"));
+    controller.controlPlane().apply("snail-trail.yaml", example("snail-trail.yaml"));
     settleQueue();
     step();
     RolloutStatus before = status("shine-api-gateway");
-    long rv = controller.get("shine-api-gateway").orElseThrow().resourceVersion();
+    long rv = controller.controlPlane().get("shine-api-gateway").orElseThrow().resourceVersion();
 
     ecsDown.set(true);
     for (int i = 0; i < 6; i++) {
       step();
     }
     assertThat(controller.failedPasses()).isGreaterThanOrEqualTo(3);
-    assertThat(controller.get("shine-api-gateway").orElseThrow().resourceVersion()).isEqualTo(rv);
+    assertThat(controller.controlPlane().get("shine-api-gateway").orElseThrow().resourceVersion())
+        .isEqualTo(rv);
     assertThat(status("shine-api-gateway")).isEqualTo(before);
     assertThat(controller.queue().requeues("shine-api-gateway")).isGreaterThanOrEqualTo(3);
     assertThat(log.toString(StandardCharsets.UTF_8)).contains("failed (retry", "down");
-    assertThat(controller.health().providerReachable()).isFalse();
+    assertThat(controller.controlPlane().health().providerReachable()).isFalse();
 
     ecsDown.set(false);
     RolloutStatus waiting = runUntilItWaitsOrSettles("shine-api-gateway");
@@ -272,9 +316,62 @@ class ControllerTest {
   }
 
   @Test
+  void aBugMarksTheStatusLogsItsStackTraceOnceAndTheRolloutGoesOnWhenItIsFixed() throws Exception {
+    start();
+    controller.controlPlane().apply("snail-trail.yaml", example("snail-trail.yaml"));
+    settleQueue();
+    step();
+    assertThat(internalError("shine-api-gateway")).isEmpty();
+
+    ecsBug.set(true);
+    for (int i = 0; i < 6; i++) {
+      step();
+    }
+    RolloutStatus failing = status("shine-api-gateway");
+    assertThat(internalError("shine-api-gateway"))
+        .hasValueSatisfying(c -> assertThat(c.message()).contains("a bug", "NullPointerException"));
+    assertThat(failing.message()).contains("internal error", "NullPointerException");
+    assertThat(controller.failedPasses()).isGreaterThanOrEqualTo(3);
+    assertThat(reconcileErrors.get()).isEqualTo((int) controller.failedPasses());
+    assertThat(controller.queue().requeues("shine-api-gateway")).isGreaterThanOrEqualTo(3);
+    assertThat(stackTraces()).as(log.toString(StandardCharsets.UTF_8)).isEqualTo(1);
+    assertThat(log.toString(StandardCharsets.UTF_8))
+        .contains("failed on a bug", "failed again on a bug (retry 3");
+
+    ecsBug.set(false);
+    step();
+    assertThat(internalError("shine-api-gateway")).as("cleared by a good pass").isEmpty();
+    assertThat(controller.queue().requeues("shine-api-gateway")).isZero();
+
+    ecsBug.set(true);
+    step();
+    step();
+    assertThat(stackTraces()).as("a new bug after a good pass is logged again").isEqualTo(2);
+
+    ecsBug.set(false);
+    RolloutStatus waiting = runUntilItWaitsOrSettles("shine-api-gateway");
+    assertThat(waiting.step()).isEqualTo(Step.AwaitingApproval);
+    assertThat(internalError("shine-api-gateway")).isEmpty();
+  }
+
+  Optional<Condition> internalError(String name) {
+    return status(name).conditions().stream()
+        .filter(c -> c.holds(Condition.Type.InternalError))
+        .findFirst();
+  }
+
+  /** Stack traces in the controller's log: each starts with the exception's class at column 0. */
+  long stackTraces() {
+    return log.toString(StandardCharsets.UTF_8)
+        .lines()
+        .filter(l -> l.startsWith("java.lang.NullPointerException"))
+        .count();
+  }
+
+  @Test
   void aRestartedControllerPicksUpWhereTheStoreIs() throws Exception {
     start();
-    controller.apply("snail-trail.yaml", example("snail-trail.yaml"));
+    controller.controlPlane().apply("snail-trail.yaml", example("snail-trail.yaml"));
     for (int i = 0; i < 15; i++) {
       step();
     }
@@ -286,7 +383,7 @@ class ControllerTest {
     start();
     RolloutStatus waiting = runUntilItWaitsOrSettles("shine-api-gateway");
     assertThat(waiting.step()).isEqualTo(Step.AwaitingApproval);
-    List<TrailEvent> trail = controller.trail("shine-api-gateway", 0, 0);
+    List<TrailEvent> trail = controller.controlPlane().trail("shine-api-gateway", 0, 0);
     assertThat(trail).extracting(TrailEvent::id).doesNotHaveDuplicates();
     assertThat(sim.describeTaskDefinition("us-east-1", "shine-api-gateway:4")).isEmpty();
     assertThat(
@@ -298,12 +395,12 @@ class ControllerTest {
   @Test
   void deleteForgetsTheRollout() throws Exception {
     start();
-    controller.apply("minimal.yaml", example("minimal.yaml"));
+    controller.controlPlane().apply("minimal.yaml", example("minimal.yaml"));
     settleQueue();
-    assertThat(controller.delete("hello-web")).isTrue();
-    assertThat(controller.get("hello-web")).isEmpty();
-    assertThat(controller.delete("hello-web")).isFalse();
+    assertThat(controller.controlPlane().delete("hello-web")).isTrue();
+    assertThat(controller.controlPlane().get("hello-web")).isEmpty();
+    assertThat(controller.controlPlane().delete("hello-web")).isFalse();
     step(); // a delayed key of a deleted rollout is dropped quietly
-    assertThat(controller.list()).isEmpty();
+    assertThat(controller.controlPlane().list()).isEmpty();
   }
 }

@@ -1,8 +1,8 @@
 package dev.snailtrail.controller;
 
 import dev.snailtrail.provider.Ecs;
-import dev.snailtrail.provider.ForwardingEcs;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.decorate.ForwardingEcs;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

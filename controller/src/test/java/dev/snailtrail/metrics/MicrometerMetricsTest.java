@@ -2,8 +2,7 @@ package dev.snailtrail.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.snailtrail.aws.AwsCallListener;
-import dev.snailtrail.reconcile.ReconcileResult;
+import dev.snailtrail.provider.CallListener;
 import dev.snailtrail.rollout.GateResult;
 import dev.snailtrail.rollout.GateStatus;
 import dev.snailtrail.rollout.PhaseRef;
@@ -13,6 +12,7 @@ import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.load.SpecLoader;
 import dev.snailtrail.trail.EventType;
+import dev.snailtrail.trail.PassOutcome;
 import dev.snailtrail.trail.Severity;
 import dev.snailtrail.trail.TrailEvent;
 import java.nio.file.Path;
@@ -76,9 +76,9 @@ class MicrometerMetricsTest {
   void rolloutInfoShowsOnlyTheCurrentCombination() {
     RolloutStatus s0 = RolloutStatus.initial();
     RolloutStatus s1 = at(1, "exploration", StatusPhase.Progressing, List.of());
-    metrics.passCompleted(rollout, s0, new ReconcileResult(s1, List.of(), null), Duration.ZERO);
+    metrics.passCompleted(rollout, s0, PassOutcome.of(s1, List.of()), Duration.ZERO);
     RolloutStatus s2 = at(2, "foundation", StatusPhase.RollingBack, List.of());
-    metrics.passCompleted(rollout, s1, new ReconcileResult(s2, List.of(), null), Duration.ZERO);
+    metrics.passCompleted(rollout, s1, PassOutcome.of(s2, List.of()), Duration.ZERO);
 
     String scrape = metrics.scrape();
     assertThat(scrape)
@@ -103,8 +103,7 @@ class MicrometerMetricsTest {
             "first-steps",
             StatusPhase.Progressing,
             List.of(gate("http/4", 2, 1, 0, t2), gate("ecsTasks/0", 0, 0, 1, t2)));
-    metrics.passCompleted(
-        rollout, before, new ReconcileResult(after, List.of(), null), Duration.ZERO);
+    metrics.passCompleted(rollout, before, PassOutcome.of(after, List.of()), Duration.ZERO);
 
     String scrape = metrics.scrape();
     assertThat(line(scrape, "snailtrail_gate_evaluations_total", "gate=\"http\"", "Passed"))
@@ -123,8 +122,7 @@ class MicrometerMetricsTest {
         at(0, "first-steps", StatusPhase.Progressing, List.of(gate("http/0", 3, 0, 0, t)));
     RolloutStatus after =
         at(1, "exploration", StatusPhase.Progressing, List.of(gate("http/0", 1, 0, 0, t)));
-    metrics.passCompleted(
-        rollout, before, new ReconcileResult(after, List.of(), null), Duration.ZERO);
+    metrics.passCompleted(rollout, before, PassOutcome.of(after, List.of()), Duration.ZERO);
 
     assertThat(line(metrics.scrape(), "snailtrail_gate_evaluations_total", "Passed"))
         .endsWith(" 1.0");
@@ -142,7 +140,7 @@ class MicrometerMetricsTest {
                 "victory-lap",
                 T0.plusSeconds(90),
                 Map.of("from", "victory-lap", "to", "foundation", "reason", "GateFailed")));
-    metrics.passCompleted(rollout, before, new ReconcileResult(after, events, null), Duration.ZERO);
+    metrics.passCompleted(rollout, before, PassOutcome.of(after, events), Duration.ZERO);
 
     String scrape = metrics.scrape();
     assertThat(line(scrape, "snailtrail_rollbacks_total{"))
@@ -155,9 +153,9 @@ class MicrometerMetricsTest {
 
   @Test
   void awsCallsQueueAndErrorsAreCounted() {
-    AwsCallListener aws = metrics.awsListener();
-    aws.onCall("ecs", "DescribeServices", AwsCallListener.SUCCESS, Duration.ofMillis(3));
-    aws.onCall("ecs", "DescribeServices", AwsCallListener.THROTTLED, Duration.ofMillis(3));
+    CallListener aws = metrics.awsListener();
+    aws.onCall("ecs", "DescribeServices", CallListener.SUCCESS, Duration.ofMillis(3));
+    aws.onCall("ecs", "DescribeServices", CallListener.THROTTLED, Duration.ofMillis(3));
     metrics.workQueueDepth(7);
     metrics.workQueueLatency(Duration.ofMillis(20));
     metrics.passFailed("r1", new IllegalStateException("boom"), Duration.ofMillis(4));
@@ -179,8 +177,7 @@ class MicrometerMetricsTest {
     metrics.passCompleted(
         rollout,
         RolloutStatus.initial(),
-        new ReconcileResult(
-            s, List.of(event(EventType.PhaseStarted, "exploration", T0, Map.of())), null),
+        PassOutcome.of(s, List.of(event(EventType.PhaseStarted, "exploration", T0, Map.of()))),
         Duration.ZERO);
     metrics.forget(rollout.name());
 

@@ -2,8 +2,8 @@ package dev.snailtrail.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.snailtrail.aws.AwsCallListener;
 import dev.snailtrail.json.Json;
+import dev.snailtrail.provider.CallListener;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -216,7 +216,7 @@ class PrometheusIT {
     // The AWS meters are absent from a simulator run; they must appear once AWS is called.
     assertThat(missing).as("metric names no scrape of the run has").isEqualTo(AWS_ONLY);
     try (MicrometerMetrics m = new MicrometerMetrics()) {
-      m.awsListener().onCall("ecs", "DescribeServices", AwsCallListener.SUCCESS, Duration.ZERO);
+      m.awsListener().onCall("ecs", "DescribeServices", CallListener.SUCCESS, Duration.ZERO);
       assertThat(names(m.scrape())).containsAll(AWS_ONLY);
     }
   }

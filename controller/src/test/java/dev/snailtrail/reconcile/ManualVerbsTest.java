@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.rollout.Step;
+import dev.snailtrail.rollout.VerbRefused;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.trail.EventType;
 import org.junit.jupiter.api.Test;
@@ -85,7 +86,7 @@ class ManualVerbsTest {
   void verbsThatDoNotApplyAreRefusedWithTheReason() {
     try (var s = given(STORY).whenReconciledUntilSettled()) {
       assertThatThrownBy(() -> s.commands.resume(s.rollout, s.generation, s.status, "x"))
-          .isInstanceOf(Commands.Refused.class)
+          .isInstanceOf(VerbRefused.class)
           .hasMessageContaining("only a paused rollout can be resumed")
           .hasMessageContaining("Healthy");
       assertThatThrownBy(() -> s.commands.approve(s.rollout, s.generation, s.status, "x"))

@@ -2,7 +2,7 @@ package dev.snailtrail.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.snailtrail.aws.AwsCallListener;
+import dev.snailtrail.provider.CallListener;
 import dev.snailtrail.rollout.PhaseRef;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.StatusPhase;
@@ -21,20 +21,20 @@ class AwsCallTallyTest {
             .currentPhase(new PhaseRef(0, "first-steps"))
             .build();
     tally.beforePass(RolloutStatus.initial());
-    call("ecs", "DescribeServices", AwsCallListener.SUCCESS);
+    call("ecs", "DescribeServices", CallListener.SUCCESS);
     tally.beforePass(first);
-    call("ecs", "DescribeServices", AwsCallListener.THROTTLED);
-    call("ecs", "DescribeServices", AwsCallListener.SUCCESS);
-    call("ecs", "DescribeServices", AwsCallListener.SUCCESS);
+    call("ecs", "DescribeServices", CallListener.THROTTLED);
+    call("ecs", "DescribeServices", CallListener.SUCCESS);
+    call("ecs", "DescribeServices", CallListener.SUCCESS);
     tally.beforePass(first);
-    call("ecs", "DescribeServices", AwsCallListener.SUCCESS);
+    call("ecs", "DescribeServices", CallListener.SUCCESS);
     tally.beforePass(
         first.toBuilder().phase(StatusPhase.RollingBack).rollbackTarget(PhaseRef.BASELINE).build());
-    call("ecs", "UpdateService", AwsCallListener.ERROR);
+    call("ecs", "UpdateService", CallListener.ERROR);
 
     assertThat(tally.passes()).isEqualTo(4);
-    assertThat(tally.total("ecs.DescribeServices", AwsCallListener.SUCCESS)).isEqualTo(4);
-    assertThat(tally.total(AwsCallListener.THROTTLED)).isEqualTo(1);
+    assertThat(tally.total("ecs.DescribeServices", CallListener.SUCCESS)).isEqualTo(4);
+    assertThat(tally.total(CallListener.THROTTLED)).isEqualTo(1);
     assertThat(tally.maxPerPass("ecs.DescribeServices")).isEqualTo(2);
     assertThat(tally.rows())
         .extracting(AwsCallTally.Row::phase, AwsCallTally.Row::passes, AwsCallTally.Row::call)

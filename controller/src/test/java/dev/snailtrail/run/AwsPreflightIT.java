@@ -2,9 +2,9 @@ package dev.snailtrail.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.snailtrail.aws.AwsCallListener;
 import dev.snailtrail.doctor.Preflight;
 import dev.snailtrail.moto.MotoServer;
+import dev.snailtrail.provider.CallListener;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.spec.load.TaskDefinitionFile;
@@ -77,9 +77,9 @@ class AwsPreflightIT {
       // Only phase 1 wrote: one registration, one service creation, no update; phase 2 nothing.
       assertThat(writes(tally))
           .containsExactlyInAnyOrder("first-steps " + REGISTER, "first-steps ecs.CreateService");
-      assertThat(tally.total(REGISTER, AwsCallListener.SUCCESS)).isEqualTo(1);
-      assertThat(tally.total("ecs.CreateService", AwsCallListener.SUCCESS)).isEqualTo(1);
-      assertThat(tally.total("ecs.UpdateService", AwsCallListener.SUCCESS)).isZero();
+      assertThat(tally.total(REGISTER, CallListener.SUCCESS)).isEqualTo(1);
+      assertThat(tally.total("ecs.CreateService", CallListener.SUCCESS)).isEqualTo(1);
+      assertThat(tally.total("ecs.UpdateService", CallListener.SUCCESS)).isZero();
       assertThat(paused.revisions()).containsOnlyKeys("first-steps");
       assertThat(world.taskDefinitions()).containsExactly(paused.revisions().get("first-steps"));
       assertThat(world.service().taskDefinition()).isEqualTo(paused.revisions().get("first-steps"));
@@ -97,7 +97,7 @@ class AwsPreflightIT {
       assertThat(world.taskDefinitions())
           .containsExactlyInAnyOrderElementsOf(end.revisions().values());
       assertThat(world.service().taskDefinition()).isEqualTo(end.revisions().get("foundation"));
-      assertThat(tally.total(REGISTER, AwsCallListener.SUCCESS)).isEqualTo(3);
+      assertThat(tally.total(REGISTER, CallListener.SUCCESS)).isEqualTo(3);
     }
   }
 

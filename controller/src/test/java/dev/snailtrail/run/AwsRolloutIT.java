@@ -2,9 +2,9 @@ package dev.snailtrail.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.snailtrail.aws.AwsCallListener;
 import dev.snailtrail.aws.AwsSettings;
 import dev.snailtrail.moto.MotoServer;
+import dev.snailtrail.provider.CallListener;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.rollout.Step;
@@ -86,7 +86,7 @@ class AwsRolloutIT {
     assertThat(tally.maxPerPass("ecs.DescribeServices"))
         .as("DescribeServices calls in one pass, one service")
         .isEqualTo(1);
-    assertThat(tally.total("ecs.DescribeServices", AwsCallListener.SUCCESS))
+    assertThat(tally.total("ecs.DescribeServices", CallListener.SUCCESS))
         .isLessThanOrEqualTo(tally.passes());
   }
 
@@ -123,19 +123,17 @@ class AwsRolloutIT {
       assertThat(end.stablePhase().name()).isEqualTo("foundation");
       assertThat(run.events(EventType.RollbackStarted)).isEmpty();
       assertThat(Set.copyOf(end.revisions().values())).hasSize(3);
-      assertThat(tally.total("ecs.RegisterTaskDefinition", AwsCallListener.SUCCESS)).isEqualTo(3);
+      assertThat(tally.total("ecs.RegisterTaskDefinition", CallListener.SUCCESS)).isEqualTo(3);
       assertThat(world.taskDefinitions())
           .containsExactlyInAnyOrderElementsOf(end.revisions().values());
-      assertThat(tally.total(AwsCallListener.THROTTLED))
-          .as("throttled attempts heard")
-          .isPositive();
-      assertThat(tally.total(AwsCallListener.THROTTLED) + tally.total(AwsCallListener.ERROR))
+      assertThat(tally.total(CallListener.THROTTLED)).as("throttled attempts heard").isPositive();
+      assertThat(tally.total(CallListener.THROTTLED) + tally.total(CallListener.ERROR))
           .as("every injected fault heard as a failed attempt")
           .isGreaterThanOrEqualTo(
               proxy.count(FaultyProxy.Fate.THROTTLED)
                   + proxy.count(FaultyProxy.Fate.SERVER_ERROR)
                   + proxy.count(FaultyProxy.Fate.STALLED));
-      assertThat(tally.total(AwsCallListener.ERROR)).isPositive();
+      assertThat(tally.total(CallListener.ERROR)).isPositive();
       assertThat(proxy.count(FaultyProxy.Fate.STALLED)).isPositive();
       assertThat(proxy.count(FaultyProxy.Fate.SERVER_ERROR)).isPositive();
       assertThat(tally.maxPerPass("ecs.DescribeServices")).isEqualTo(1);

@@ -1,11 +1,12 @@
 package dev.snailtrail.run;
 
-import dev.snailtrail.aws.AwsCallListener;
 import dev.snailtrail.aws.AwsProviders;
 import dev.snailtrail.aws.AwsSettings;
 import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.moto.MotoServer;
+import dev.snailtrail.provider.CallListener;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.decorate.OncePerPassEcs;
 import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.ReconcileResult;
 import dev.snailtrail.reconcile.Reconciler;
@@ -211,7 +212,7 @@ final class MotoRolloutFixture {
               .sink(this::record)
               .autoApprove(true)
               .warnings(System.err)
-              .passes(ecs.andThen(tally).andThen(this))
+              .passes(PassListener.beforeEach(ecs::newPass).andThen(tally).andThen(this))
               .build();
     }
 
@@ -257,7 +258,7 @@ final class MotoRolloutFixture {
           "%d passes (%d attempts), DescribeServices answered %d times, at most %d in one pass%n",
           driver.passes(),
           tally.passes(),
-          tally.total("ecs.DescribeServices", AwsCallListener.SUCCESS),
+          tally.total("ecs.DescribeServices", CallListener.SUCCESS),
           tally.maxPerPass("ecs.DescribeServices"));
       System.out.print(tally.table());
     }

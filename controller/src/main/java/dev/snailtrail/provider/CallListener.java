@@ -1,19 +1,19 @@
-package dev.snailtrail.aws;
+package dev.snailtrail.provider;
 
 import java.time.Duration;
 
 /**
- * Hears about every request the AWS adapters make (each attempt, so retries count), and about
- * requests refused before reaching AWS. The controller counts these per phase and exports them as
- * {@code snailtrail_aws_requests_total}.
+ * Hears about every request a provider's adapters send (each attempt, so retries count), and about
+ * requests refused before they were sent. The AWS adapters report here; the controller counts the
+ * requests per phase and exports them as {@code snailtrail_aws_requests_total}.
  */
 @FunctionalInterface
-public interface AwsCallListener {
+public interface CallListener {
 
-  /** Outcome of a request that AWS answered. */
+  /** Outcome of a request that the provider answered. */
   String SUCCESS = "success";
 
-  /** AWS (or the client-side rate limiter) refused the request as too frequent. */
+  /** The provider (or the client-side rate limiter) refused the request as too frequent. */
   String THROTTLED = "throttled";
 
   /** Any other error, including timeouts and I/O failures. */
@@ -34,5 +34,5 @@ public interface AwsCallListener {
   void onCall(String service, String operation, String outcome, Duration took);
 
   /** Hears nothing. */
-  AwsCallListener NOOP = (service, operation, outcome, took) -> {};
+  CallListener NOOP = (service, operation, outcome, took) -> {};
 }

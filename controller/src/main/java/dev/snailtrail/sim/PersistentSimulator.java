@@ -1,10 +1,8 @@
-package dev.snailtrail.controller;
+package dev.snailtrail.sim;
 
+import dev.snailtrail.files.AtomicFiles;
 import dev.snailtrail.json.Json;
-import dev.snailtrail.sim.Seed;
-import dev.snailtrail.sim.Simulator;
 import dev.snailtrail.spec.Rollout;
-import dev.snailtrail.store.AtomicFiles;
 import dev.snailtrail.time.ScaledClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,9 +20,10 @@ import java.util.TreeSet;
 
 /**
  * The simulator behind {@code snailtrail controller --provider sim}, made to outlive the process:
- * one world for every rollout, seeded for a rollout the first time it is seen, and saved to a state
- * file after every pass, so a restarted controller finds the same services, task definitions and
- * deployments.
+ * one world for every rollout, seeded for a rollout the first time it is seen ({@link #prepare}),
+ * and saved to a state file after every pass ({@link #afterPass}), so a restarted controller finds
+ * the same services, task definitions and deployments. The composition root calls these from the
+ * controller's hooks.
  *
  * <p>Simulated time runs at {@code speed} from the end of the controller's first pass (or {@link
  * #resume}) and stands still before, and while no controller runs: the state file records the
@@ -35,7 +34,7 @@ import java.util.TreeSet;
  * records an action the saved world lacks; an action whose save a crash cut off is simply taken
  * again, and yields the same result because the simulator is deterministic.
  */
-public final class SimWorld implements Controller.Hooks, AutoCloseable {
+public final class PersistentSimulator implements AutoCloseable {
   private final Path stateFile;
   private final ScaledClock clock;
   private final Simulator simulator;
@@ -46,7 +45,7 @@ public final class SimWorld implements Controller.Hooks, AutoCloseable {
 
   private final HeldClock held;
 
-  private SimWorld(
+  private PersistentSimulator(
       Path stateFile, HeldClock held, ScaledClock clock, Simulator simulator, Set<String> seeded) {
     this.stateFile = stateFile;
     this.held = held;
@@ -61,11 +60,11 @@ public final class SimWorld implements Controller.Hooks, AutoCloseable {
    * @param speed simulated seconds per real second
    * @param real the real clock
    */
-  public static SimWorld open(Path stateFile, double speed, Clock real) {
+  public static PersistentSimulator open(Path stateFile, double speed, Clock real) {
     if (!Files.exists(stateFile)) {
       HeldClock held = new HeldClock(real, real.instant());
       ScaledClock clock = new ScaledClock(held, speed);
-      return new SimWorld(stateFile, held, clock, new Simulator(clock), new TreeSet<>());
+      return new PersistentSimulator(stateFile, held, clock, new Simulator(clock), new TreeSet<>());
     }
     State state;
     try {
@@ -77,10 +76,14 @@ public final class SimWorld implements Controller.Hooks, AutoCloseable {
     HeldClock held = new HeldClock(real, state.now());
     ScaledClock clock = new ScaledClock(held, speed);
     Simulator sim = Simulator.restore(clock, state.snapshot());
-    return new SimWorld(stateFile, held, clock, sim, new TreeSet<>(state.seeded()));
+    return new PersistentSimulator(stateFile, held, clock, sim, new TreeSet<>(state.seeded()));
   }
 
-  /** Lets simulated time run; until then it stands at the instant the world was opened at. */
+  /**
+   * Lets simulated time run; until then it stands at the instant the world was opened at. The first
+   * completed pass calls it; the composition root calls it after a few real seconds at the latest,
+   * for when no pass completes (no rollouts yet, or passes that keep failing).
+   */
   public void resume() {
     held.release();
   }
@@ -94,7 +97,6 @@ public final class SimWorld implements Controller.Hooks, AutoCloseable {
   }
 
   /** Seeds the world for a rollout seen for the first time (by name). */
-  @Override
   public synchronized void prepare(Rollout rollout) {
     if (seeded.add(rollout.name())) {
       simulator.seed(rollout, Seed.defaults());
@@ -102,33 +104,12 @@ public final class SimWorld implements Controller.Hooks, AutoCloseable {
     }
   }
 
-  /** Lets simulated time run once a pass has completed: the JVM is warm and working. */
-  @Override
+  /**
+   * Lets simulated time run once a pass has completed (the JVM is warm and working), and saves the
+   * world: call it before the pass's trail and status are written.
+   */
   public void afterPass(String rollout) {
     held.release();
-    save();
-  }
-
-  /**
-   * Lets simulated time run after {@code realDelay} at the latest, even if no pass completes (no
-   * rollouts yet, or passes that keep failing).
-   */
-  public void resumeWithin(Duration realDelay) {
-    Thread.ofVirtual()
-        .name("snailtrail-sim-resume")
-        .start(
-            () -> {
-              try {
-                Thread.sleep(realDelay);
-              } catch (InterruptedException e) {
-                return;
-              }
-              held.release();
-            });
-  }
-
-  @Override
-  public void flush() {
     save();
   }
 

@@ -1,4 +1,4 @@
-package dev.snailtrail.controller;
+package dev.snailtrail.provider.decorate;
 
 import dev.snailtrail.provider.ServiceRef;
 import java.util.Map;

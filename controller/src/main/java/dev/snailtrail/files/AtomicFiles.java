@@ -1,4 +1,4 @@
-package dev.snailtrail.store;
+package dev.snailtrail.files;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class AtomicFiles {
   /** Temporary files start with this and contain {@link #TMP_MARK}. */
-  static final String TMP_MARK = ".tmp-";
+  private static final String TMP_MARK = ".tmp-";
 
   private AtomicFiles() {}
 
@@ -50,7 +50,7 @@ public final class AtomicFiles {
   }
 
   /** Writes every byte of {@code content} at the channel's position. */
-  static void writeFully(FileChannel ch, byte[] content) throws IOException {
+  public static void writeFully(FileChannel ch, byte[] content) throws IOException {
     ByteBuffer buf = ByteBuffer.wrap(content);
     while (buf.hasRemaining()) {
       ch.write(buf);
@@ -70,7 +70,7 @@ public final class AtomicFiles {
   }
 
   /** Whether a file name is a temporary file left by an interrupted write. */
-  static boolean isTemporary(String fileName) {
+  public static boolean isTemporary(String fileName) {
     return fileName.startsWith(".");
   }
 }

@@ -1,9 +1,7 @@
-package dev.snailtrail.run;
+package dev.snailtrail.provider.decorate;
 
 import dev.snailtrail.provider.Ecs;
-import dev.snailtrail.provider.ForwardingEcs;
 import dev.snailtrail.provider.ServiceRef;
-import dev.snailtrail.rollout.RolloutStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -15,9 +13,10 @@ import java.util.Optional;
  * An {@link Ecs} port that describes each service at most once per pass: a pass looks at the world
  * once, so the reconciler's own look and its gates' (the {@code ecsTasks} gate describes the
  * service too) share one {@code DescribeServices}. Creating or updating a service forgets what was
- * seen, and so does the start of every pass; everything else goes straight to the real port.
+ * seen, and so does {@link #newPass()}, which the loop calls before every pass; everything else
+ * goes straight to the real port.
  */
-public final class OncePerPassEcs extends ForwardingEcs implements PassListener {
+public final class OncePerPassEcs extends ForwardingEcs {
 
   private final Map<String, Optional<ServiceState>> seen = new HashMap<>();
 
@@ -25,8 +24,8 @@ public final class OncePerPassEcs extends ForwardingEcs implements PassListener 
     super(real);
   }
 
-  @Override
-  public synchronized void beforePass(RolloutStatus status) {
+  /** A new pass begins: what earlier passes saw is forgotten. */
+  public synchronized void newPass() {
     seen.clear();
   }
 

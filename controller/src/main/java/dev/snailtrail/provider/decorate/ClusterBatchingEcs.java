@@ -1,7 +1,6 @@
-package dev.snailtrail.controller;
+package dev.snailtrail.provider.decorate;
 
 import dev.snailtrail.provider.Ecs;
-import dev.snailtrail.provider.ForwardingEcs;
 import dev.snailtrail.provider.ServiceRef;
 import java.time.Clock;
 import java.time.Duration;

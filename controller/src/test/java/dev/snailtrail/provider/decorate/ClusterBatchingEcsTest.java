@@ -1,4 +1,4 @@
-package dev.snailtrail.controller;
+package dev.snailtrail.provider.decorate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;

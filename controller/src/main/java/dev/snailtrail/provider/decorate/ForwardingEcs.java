@@ -1,5 +1,9 @@
-package dev.snailtrail.provider;
+package dev.snailtrail.provider.decorate;
 
+import dev.snailtrail.provider.Ecs;
+import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.TaskDefinition;
+import dev.snailtrail.provider.TaskDefinitionSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.snailtrail.controller;
+package dev.snailtrail.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SimWorldTest {
+class PersistentSimulatorTest {
   static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
 
   @TempDir Path tmp;
@@ -30,7 +30,7 @@ class SimWorldTest {
     MutableClock real = new MutableClock(T0);
     Rollout r = snailTrail();
     Instant stoppedAt;
-    try (SimWorld world = SimWorld.open(state, 60, real)) {
+    try (PersistentSimulator world = PersistentSimulator.open(state, 60, real)) {
       real.advance(Duration.ofSeconds(5));
       assertThat(world.clock().instant()).as("held until resumed").isEqualTo(T0);
       world.resume();
@@ -44,7 +44,7 @@ class SimWorldTest {
     }
 
     real.advance(Duration.ofHours(3)); // the controller was down
-    try (SimWorld again = SimWorld.open(state, 60, real)) {
+    try (PersistentSimulator again = PersistentSimulator.open(state, 60, real)) {
       assertThat(again.clock().instant()).isEqualTo(stoppedAt);
       real.advance(Duration.ofSeconds(2)); // starting up
       assertThat(again.clock().instant()).isEqualTo(stoppedAt);

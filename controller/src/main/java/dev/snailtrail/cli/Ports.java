@@ -1,0 +1,257 @@
+package dev.snailtrail.cli;
+
+import dev.snailtrail.aws.AwsProviders;
+import dev.snailtrail.aws.AwsSettings;
+import dev.snailtrail.controller.Controller;
+import dev.snailtrail.provider.CallListener;
+import dev.snailtrail.provider.Providers;
+import dev.snailtrail.sim.PersistentSimulator;
+import dev.snailtrail.sim.Seed;
+import dev.snailtrail.sim.Simulator;
+import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.time.ScaledClock;
+import dev.snailtrail.trail.TrailSink;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * The ports a command acts through, opened from {@link ProviderOptions}: the one place the CLI
+ * builds a provider. On {@code sim} it holds a simulator (seeded for one rollout, or the
+ * controller's world saved across restarts) and its sped-up clock; on {@code aws} the SDK adapters
+ * and the system clock. Closing it closes what it opened.
+ */
+final class Ports implements AutoCloseable {
+
+  /** The providers to choose from. */
+  enum Kind {
+    sim,
+    aws
+  }
+
+  private final Kind kind;
+  private final Providers providers;
+  private final Clock clock;
+  private final UnaryOperator<Duration> realTime;
+  private final Runnable closer;
+  private final PersistentSimulator world;
+  private final AwsProviders aws;
+  private final URI endpoint;
+
+  private Ports(
+      Kind kind,
+      Providers providers,
+      Clock clock,
+      UnaryOperator<Duration> realTime,
+      Runnable closer,
+      PersistentSimulator world,
+      AwsProviders aws,
+      URI endpoint) {
+    this.kind = kind;
+    this.providers = providers;
+    this.clock = clock;
+    this.realTime = realTime;
+    this.closer = closer;
+    this.world = world;
+    this.aws = aws;
+    this.endpoint = endpoint;
+  }
+
+  /**
+   * The world of one rollout: on sim a simulator seeded for it at {@code speed}, then broken by
+   * {@code scenario} if given; on aws the adapters, acting as the rollout's {@code roleArn}.
+   *
+   * @param listener hears every AWS request (aws only)
+   * @throws UsageError for options of the other provider, bad AWS settings, or a bad scenario
+   */
+  static Ports forRollout(
+      ProviderOptions options,
+      Rollout rollout,
+      double speed,
+      Seed seed,
+      Path scenario,
+      CallListener listener)
+      throws UsageError {
+    Kind kind = options.kind();
+    refuseOptionsOfTheOther(kind, options, scenario);
+    return switch (kind) {
+      case sim -> seededSimulator(rollout, speed, seed, scenario);
+      case aws -> {
+        AwsSettings settings = awsSettings(options, listener);
+        AwsProviders adapters = AwsProviders.open(settings);
+        yield aws(settings, adapters, adapters.providers(rollout.spec().target().roleArn()));
+      }
+    };
+  }
+
+  /**
+   * The controller's world: on sim the simulator saved in {@code stateFile} (restored when it
+   * exists), at {@code speed}; on aws the adapters with the configured credentials.
+   *
+   * @throws UsageError for options of the other provider or bad AWS settings
+   */
+  static Ports forController(
+      ProviderOptions options, Path stateFile, double speed, CallListener listener)
+      throws UsageError {
+    Kind kind = options.kind();
+    refuseOptionsOfTheOther(kind, options, null);
+    return switch (kind) {
+      case sim -> {
+        PersistentSimulator w = PersistentSimulator.open(stateFile, speed, Clock.systemUTC());
+        ScaledClock c = w.clock();
+        yield new Ports(
+            kind, w.simulator().providers(), c, c::realTimeFor, w::close, w, null, null);
+      }
+      case aws -> {
+        AwsSettings settings = awsSettings(options, listener);
+        AwsProviders adapters = AwsProviders.open(settings);
+        yield aws(settings, adapters, adapters.providers());
+      }
+    };
+  }
+
+  private static void refuseOptionsOfTheOther(Kind kind, ProviderOptions options, Path scenario)
+      throws UsageError {
+    if (kind == Kind.sim && options.endpoint != null) {
+      throw new UsageError("--endpoint needs --provider aws");
+    }
+    if (kind == Kind.aws && scenario != null) {
+      throw new UsageError("--scenario needs --provider sim");
+    }
+  }
+
+  private static Ports seededSimulator(Rollout rollout, double speed, Seed seed, Path scenario)
+      throws UsageError {
+    ScaledClock c = new ScaledClock(Clock.systemUTC(), speed);
+    Simulator sim = new Simulator(c);
+    try {
+      sim.seed(rollout, seed);
+      if (scenario != null) {
+        sim.applyScenario(scenario);
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      sim.close();
+      throw new UsageError("scenario " + scenario + ": " + e.getMessage());
+    }
+    return new Ports(Kind.sim, sim.providers(), c, c::realTimeFor, sim::close, null, null, null);
+  }
+
+  private static AwsSettings awsSettings(ProviderOptions options, CallListener listener)
+      throws UsageError {
+    try {
+      AwsSettings settings = AwsSettings.fromEnvironment(Clock.systemUTC()).withListener(listener);
+      return options.endpoint == null ? settings : settings.withEndpointOverride(options.endpoint);
+    } catch (IllegalArgumentException e) {
+      throw new UsageError(e.getMessage());
+    }
+  }
+
+  private static Ports aws(AwsSettings settings, AwsProviders adapters, Providers providers) {
+    return new Ports(
+        Kind.aws,
+        providers,
+        Clock.systemUTC(),
+        d -> d,
+        adapters::close,
+        null,
+        adapters,
+        settings.endpointOverride());
+  }
+
+  Kind kind() {
+    return kind;
+  }
+
+  Providers providers() {
+    return providers;
+  }
+
+  /** Simulated time on sim, the system clock on aws. */
+  Clock clock() {
+    return clock;
+  }
+
+  /** How long a wait of {@link #clock()} takes in real time. */
+  Duration realTimeFor(Duration d) {
+    return realTime.apply(d);
+  }
+
+  /**
+   * Where AWS requests go when not to AWS itself (aws only: the flag, else {@code
+   * AWS_ENDPOINT_URL}), else empty.
+   */
+  Optional<URI> endpoint() {
+    return Optional.ofNullable(endpoint);
+  }
+
+  /**
+   * What the controller tells the provider: on the saved simulator, seed a world per rollout and
+   * save it after every pass and at the end; nothing on aws.
+   */
+  Controller.Hooks hooks() {
+    if (world == null) {
+      return Controller.Hooks.NONE;
+    }
+    return new Controller.Hooks() {
+      @Override
+      public void prepare(Rollout rollout) {
+        world.prepare(rollout);
+      }
+
+      @Override
+      public void afterPass(String rollout) {
+        world.afterPass(rollout);
+      }
+
+      @Override
+      public void flush() {
+        world.save();
+      }
+    };
+  }
+
+  /**
+   * Lets the saved simulator's time run after {@code realDelay} at the latest, even if no pass
+   * completes (no rollouts yet, or passes that keep failing). Simulated time otherwise starts with
+   * the first completed pass, so that JVM start-up, many simulated minutes at high speeds, does not
+   * count against progress deadlines.
+   */
+  void resumeSimulatedTimeWithin(Duration realDelay) {
+    if (world == null) {
+      return;
+    }
+    Thread.ofVirtual()
+        .name("snailtrail-sim-resume")
+        .start(
+            () -> {
+              try {
+                Thread.sleep(realDelay);
+              } catch (InterruptedException e) {
+                return;
+              }
+              world.resume();
+            });
+  }
+
+  /**
+   * A trail sink writing to CloudWatch Logs, a stream per rollout.
+   *
+   * @throws IllegalStateException on sim
+   */
+  TrailSink cloudWatchTrail(String region, String logGroup, PrintStream warnings) {
+    if (aws == null) {
+      throw new IllegalStateException("CloudWatch Logs needs --provider aws");
+    }
+    return aws.trailSink(region, logGroup, warnings);
+  }
+
+  @Override
+  public void close() {
+    closer.run();
+  }
+}

@@ -1,0 +1,183 @@
+package dev.snailtrail.controller;
+
+import dev.snailtrail.metrics.Metrics;
+import dev.snailtrail.provider.ProviderException;
+import dev.snailtrail.provider.Providers;
+import dev.snailtrail.reconcile.Commands;
+import dev.snailtrail.reconcile.ReconcileResult;
+import dev.snailtrail.rollout.RolloutStatus;
+import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.spec.Target;
+import dev.snailtrail.spec.load.SpecException;
+import dev.snailtrail.spec.load.SpecLoader;
+import dev.snailtrail.store.Store;
+import dev.snailtrail.store.StoredRollout;
+import dev.snailtrail.trail.TrailEvent;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@link ControlPlane} of a running {@link Controller}: the verbs people use through the API
+ * and the watch directory. Each verb takes the rollout's lock, changes the store, and wakes the
+ * rollout's worker; none of them reconciles. Built with its controller by {@link
+ * ControllerBuilder}.
+ */
+public final class ControlPlaneService implements ControlPlane {
+  private final RolloutAccess access;
+  private final Store store;
+  private final Providers providers;
+  private final Commands commands;
+  private final Metrics metrics;
+  private final Path specBaseDir;
+
+  ControlPlaneService(
+      RolloutAccess access,
+      Providers providers,
+      Commands commands,
+      Metrics metrics,
+      Path specBaseDir) {
+    this.access = access;
+    this.store = access.store;
+    this.providers = providers;
+    this.commands = commands;
+    this.metrics = metrics;
+    this.specBaseDir = specBaseDir;
+  }
+
+  @Override
+  public List<Applied> apply(String sourceName, String yaml) throws SpecException {
+    return apply(sourceName, yaml, specBaseDir);
+  }
+
+  /**
+   * Validates and stores rollout documents, resolving {@code template.fromFile} against {@code
+   * baseDir}.
+   */
+  public List<Applied> apply(String sourceName, String yaml, Path baseDir) throws SpecException {
+    List<Rollout> rollouts = new SpecLoader().parse(yaml, sourceName, baseDir);
+    List<Applied> applied = new ArrayList<>();
+    for (Rollout r : rollouts) {
+      Store.Applied a = access.withLock(r.name(), () -> store.apply(r));
+      access.prepare(r);
+      if (a.changed()) {
+        access.queue.add(r.name());
+      }
+      applied.add(new Applied(a.name(), a.generation(), a.changed()));
+    }
+    return applied;
+  }
+
+  @Override
+  public Optional<RolloutView> get(String name) {
+    return store.get(name).map(ControlPlaneService::view);
+  }
+
+  @Override
+  public List<RolloutView> list() {
+    List<RolloutView> views = new ArrayList<>();
+    for (String name : store.names()) {
+      get(name).ifPresent(views::add);
+    }
+    return views;
+  }
+
+  @Override
+  public List<TrailEvent> trail(String name, long afterSeq, int limit) {
+    if (store.get(name).isEmpty()) {
+      throw new NotFound(name);
+    }
+    List<TrailEvent> events =
+        store.trail(name).stream().filter(e -> sequence(e) > afterSeq).toList();
+    if (limit > 0 && events.size() > limit) {
+      return events.subList(events.size() - limit, events.size());
+    }
+    return events;
+  }
+
+  /** The sequence number of an event: the last part of its id {@code rollout/generation/seq}. */
+  static long sequence(TrailEvent e) {
+    String id = e.id();
+    try {
+      return Long.parseLong(id.substring(id.lastIndexOf('/') + 1));
+    } catch (NumberFormatException ex) {
+      return 0;
+    }
+  }
+
+  @Override
+  public RolloutView command(String name, Verb verb, String by) {
+    access.withLock(
+        name,
+        () -> {
+          StoredRollout r = store.get(name).orElseThrow(() -> new NotFound(name));
+          ReconcileResult result = run(verb, r, by);
+          access.publish(name, result.events());
+          return store.writeStatus(name, r.resourceVersion(), result.status());
+        });
+    access.queue.add(name);
+    return get(name).orElseThrow(() -> new NotFound(name));
+  }
+
+  private ReconcileResult run(Verb verb, StoredRollout r, String by) {
+    Rollout spec = r.spec();
+    long gen = r.generation();
+    RolloutStatus s = r.status();
+    return switch (verb) {
+      case approve -> commands.approve(spec, gen, s, by);
+      case promote -> commands.promote(spec, gen, s, by);
+      case pause -> commands.pause(spec, gen, s, by);
+      case resume -> commands.resume(spec, gen, s, by);
+      case abort -> commands.abort(spec, gen, s, by);
+      case retry -> commands.retry(spec, gen, s, by);
+      case undo -> commands.undo(spec, gen, s, by);
+    };
+  }
+
+  @Override
+  public boolean delete(String name) {
+    boolean deleted = access.withLock(name, () -> store.delete(name));
+    if (deleted) {
+      access.forget(name);
+      metrics.forget(name);
+    }
+    return deleted;
+  }
+
+  @Override
+  public Health health() {
+    try {
+      store.check();
+    } catch (RuntimeException e) {
+      return new Health(false, false, "store unreadable: " + e.getMessage());
+    }
+    Optional<Target> target = anyTarget();
+    if (target.isEmpty()) {
+      return new Health(true, true, "ok: no rollouts yet");
+    }
+    try {
+      providers.ecs().describeCluster(target.get().region(), target.get().cluster());
+      return new Health(true, true, "ok");
+    } catch (ProviderException e) {
+      return new Health(true, false, "provider " + providers.name() + ": " + e.describe());
+    } catch (RuntimeException e) {
+      return new Health(true, false, "provider " + providers.name() + ": " + e.getMessage());
+    }
+  }
+
+  /** The target of the first stored rollout: where to ask whether the provider answers. */
+  private Optional<Target> anyTarget() {
+    for (String name : store.names()) {
+      Optional<StoredRollout> r = store.get(name);
+      if (r.isPresent()) {
+        return Optional.of(r.get().spec().spec().target());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static RolloutView view(StoredRollout r) {
+    return new RolloutView(r.name(), r.generation(), r.spec(), r.status(), r.resourceVersion());
+  }
+}

@@ -1,0 +1,226 @@
+package dev.snailtrail.controller;
+
+import dev.snailtrail.gate.GateEvaluator;
+import dev.snailtrail.metrics.Metrics;
+import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.decorate.ClusterBatchingEcs;
+import dev.snailtrail.provider.decorate.ManagedServices;
+import dev.snailtrail.reconcile.Commands;
+import dev.snailtrail.reconcile.Reconciler;
+import dev.snailtrail.rollout.PreflightHook;
+import dev.snailtrail.spec.load.TaskDefinitionFile;
+import dev.snailtrail.store.Store;
+import dev.snailtrail.trail.TrailSink;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * Builds a {@link Controller} and its {@link ControlPlaneService}; every setting but the four
+ * required parts has a default. This is where the parts are wired: the batching ECS port that every
+ * pass, gate and preflight check shares, the reconciler over it, the work queue and its timer.
+ */
+public final class ControllerBuilder {
+  private final Store store;
+  private final Providers providers;
+  private final GateEvaluator gates;
+  private final Clock clock;
+  private Metrics metrics = Metrics.NOOP;
+  private int workers = 4;
+  private Duration resync = Duration.ofSeconds(30);
+  private Duration shutdownTimeout = Duration.ofSeconds(30);
+  private Controller.Hooks hooks = Controller.Hooks.NONE;
+  private TrailSink sink = TrailSink.NOOP;
+  private PrintStream log = System.err;
+  private Path specBaseDir = Path.of("");
+  private Scheduler scheduler;
+  private UnaryOperator<Duration> toRealTime = d -> d;
+  private WorkQueue.Observer observer = WorkQueue.Observer.NONE;
+  private Function<Providers, PreflightHook> preflight = p -> PreflightHook.NONE;
+  private boolean batchDescribes = true;
+  private Duration describeFreshness = ClusterBatchingEcs.DEFAULT_FRESHNESS;
+
+  ControllerBuilder(Store store, Providers providers, GateEvaluator gates, Clock clock) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.providers = Objects.requireNonNull(providers, "providers");
+    this.gates = Objects.requireNonNull(gates, "gates");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** Checks run before each phase deploys; a failure pauses the rollout. Default: none. */
+  public ControllerBuilder preflight(PreflightHook p) {
+    Objects.requireNonNull(p);
+    preflight = ports -> p;
+    return this;
+  }
+
+  /**
+   * Checks run before each phase deploys, built over the ports the passes use (so that they share
+   * the batched ECS reads); a failure pauses the rollout.
+   */
+  public ControllerBuilder preflightOver(Function<Providers, PreflightHook> f) {
+    preflight = Objects.requireNonNull(f);
+    return this;
+  }
+
+  /**
+   * Whether reads of the managed services are batched per cluster through {@link
+   * ClusterBatchingEcs}. Default: on.
+   */
+  public ControllerBuilder batchDescribes(boolean on) {
+    batchDescribes = on;
+    return this;
+  }
+
+  /** How long a batched snapshot of a cluster answers reads. Default 1 s of the clock. */
+  public ControllerBuilder describeFreshness(Duration d) {
+    describeFreshness = Objects.requireNonNull(d);
+    return this;
+  }
+
+  public ControllerBuilder metrics(Metrics m) {
+    metrics = Objects.requireNonNull(m);
+    return this;
+  }
+
+  /** How many passes may run at once, on different rollouts. Default 4. */
+  public ControllerBuilder workers(int n) {
+    workers = n;
+    return this;
+  }
+
+  /** How often every rollout is queued again (null or zero: never). Default 30 s. */
+  public ControllerBuilder resync(Duration d) {
+    resync = d;
+    return this;
+  }
+
+  /** How long {@link Controller#close} waits for passes in flight. Default 30 s. */
+  public ControllerBuilder shutdownTimeout(Duration d) {
+    shutdownTimeout = Objects.requireNonNull(d);
+    return this;
+  }
+
+  /** What the provider needs to hear of rollouts and passes (the simulator). Default: nothing. */
+  public ControllerBuilder hooks(Controller.Hooks h) {
+    hooks = Objects.requireNonNull(h);
+    return this;
+  }
+
+  /** Where newly stored trail events also go (the console). */
+  public ControllerBuilder trailSink(TrailSink s) {
+    sink = Objects.requireNonNull(s);
+    return this;
+  }
+
+  /** Where failed passes and resync problems are reported. Default stderr. */
+  public ControllerBuilder log(PrintStream p) {
+    log = Objects.requireNonNull(p);
+    return this;
+  }
+
+  /** Where a relative {@code template.fromFile} of an applied spec is looked for. */
+  public ControllerBuilder specBaseDir(Path dir) {
+    specBaseDir = Objects.requireNonNull(dir);
+    return this;
+  }
+
+  /**
+   * Runs delays (requeues, back-off, resync) on this scheduler instead of an own timer thread;
+   * tests pass a manual one.
+   */
+  public ControllerBuilder scheduler(Scheduler s) {
+    scheduler = s;
+    return this;
+  }
+
+  /**
+   * How a delay on the controller's clock maps to real time for the own timer thread (for a sped-up
+   * clock, {@code ScaledClock::realTimeFor}). Default: the same.
+   */
+  public ControllerBuilder realTime(UnaryOperator<Duration> f) {
+    toRealTime = Objects.requireNonNull(f);
+    return this;
+  }
+
+  /** Told when workers take keys (queue latency), besides the metrics. */
+  public ControllerBuilder queueObserver(WorkQueue.Observer o) {
+    observer = Objects.requireNonNull(o);
+    return this;
+  }
+
+  /**
+   * A controller, not started, with its control plane.
+   *
+   * @throws IllegalArgumentException when fewer than one worker is asked for
+   */
+  public Controller build() {
+    if (workers < 1) {
+      throw new IllegalArgumentException("workers must be at least 1, was " + workers);
+    }
+    ManagedServices managed = new ManagedServices();
+    Providers ports = batchDescribes ? batched(managed) : providers;
+    Reconciler reconciler =
+        new Reconciler(ports, gates, clock, TaskDefinitionFile::baseOf, preflight.apply(ports));
+    ScheduledExecutorService timer = scheduler == null ? timerThread() : null;
+    Scheduler delays = timer == null ? scheduler : Scheduler.executor(timer, toRealTime);
+    RolloutAccess access = new RolloutAccess(store, queue(delays), hooks, managed, sink);
+    ControlPlaneService verbs =
+        new ControlPlaneService(access, ports, new Commands(clock), metrics, specBaseDir);
+    Runnable stopTimer = timer == null ? () -> {} : timer::shutdownNow;
+    return new Controller(
+        access,
+        reconciler,
+        verbs,
+        delays,
+        stopTimer,
+        metrics,
+        new Controller.Settings(workers, resync, shutdownTimeout, log, clock));
+  }
+
+  /** The given ports, with reads of the managed services batched per cluster. */
+  private Providers batched(ManagedServices managed) {
+    return providers.withEcs(
+        new ClusterBatchingEcs(providers.ecs(), managed, clock, describeFreshness));
+  }
+
+  private static ScheduledExecutorService timerThread() {
+    return Executors.newSingleThreadScheduledExecutor(
+        r -> Thread.ofPlatform().name("snailtrail-timer").daemon(true).unstarted(r));
+  }
+
+  /** The work queue, telling the metrics (and the observer) its depth and latency. */
+  private WorkQueue queue(Scheduler delays) {
+    Metrics m = metrics;
+    WorkQueue.Observer also = observer;
+    WorkQueue.Observer observed =
+        new WorkQueue.Observer() {
+          @Override
+          public void taken(String key, Duration waited, long waitedNanos) {
+            m.workQueueLatency(waited);
+            also.taken(key, waited, waitedNanos);
+          }
+
+          @Override
+          public void depth(int depth) {
+            m.workQueueDepth(depth);
+            also.depth(depth);
+          }
+        };
+    return new WorkQueue(
+        clock,
+        delays,
+        System::nanoTime,
+        WorkQueue.BASE_DELAY,
+        WorkQueue.MAX_DELAY,
+        0.1,
+        Math::random,
+        observed);
+  }
+}

@@ -1,0 +1,82 @@
+package dev.snailtrail.controller;
+
+import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.decorate.ManagedServices;
+import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.spec.Target;
+import dev.snailtrail.store.Store;
+import dev.snailtrail.trail.TrailEvent;
+import dev.snailtrail.trail.TrailSink;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * What the workers ({@link Controller}) and the verbs ({@link ControlPlaneService}) share to touch
+ * a rollout: the store, one lock per rollout (so a pass, a verb and an apply of one rollout never
+ * overlap), the queue that wakes its worker, the hooks, the services the batching port describes
+ * together, and where stored trail events go.
+ */
+final class RolloutAccess {
+  final Store store;
+  final WorkQueue queue;
+  final Controller.Hooks hooks;
+  private final ManagedServices managed;
+  private final TrailSink sink;
+  private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+  RolloutAccess(
+      Store store,
+      WorkQueue queue,
+      Controller.Hooks hooks,
+      ManagedServices managed,
+      TrailSink sink) {
+    this.store = store;
+    this.queue = queue;
+    this.hooks = hooks;
+    this.managed = managed;
+    this.sink = sink;
+  }
+
+  ReentrantLock lock(String name) {
+    return locks.computeIfAbsent(name, n -> new ReentrantLock());
+  }
+
+  <T> T withLock(String name, Supplier<T> action) {
+    ReentrantLock lock = lock(name);
+    lock.lock();
+    try {
+      return action.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Readies the world for a rollout, then counts its service among the managed ones (after, so that
+   * a simulated service exists before a batched describe asks for it).
+   */
+  void prepare(Rollout rollout) {
+    hooks.prepare(rollout);
+    manage(rollout);
+  }
+
+  void manage(Rollout rollout) {
+    Target t = rollout.spec().target();
+    managed.manage(rollout.name(), new ServiceRef(t.region(), t.cluster(), t.service()));
+  }
+
+  /** The rollout is gone: its service is no longer described with the others. */
+  void forget(String name) {
+    managed.forget(name);
+  }
+
+  /** Appends events to the rollout's trail and passes on those the store had not seen. */
+  void publish(String name, List<TrailEvent> events) {
+    for (TrailEvent e : store.appendTrail(name, events)) {
+      sink.accept(e);
+    }
+  }
+}
