@@ -2,6 +2,7 @@ package dev.snailtrail.aws;
 
 import dev.snailtrail.provider.Endpoints;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.time.Sleeper;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -76,8 +77,8 @@ public final class AwsProviders implements AutoCloseable {
    * logGroup}, batched, never blocking a reconcile pass.
    */
   public CloudWatchLogsTrailSink trailSink(
-      String region, String logGroup, java.io.PrintStream warnings) {
-    return new CloudWatchLogsTrailSink(clients.logs(region, null), logGroup, warnings);
+      String region, String logGroup, Sleeper sleeper, java.io.PrintStream warnings) {
+    return new CloudWatchLogsTrailSink(clients.logs(region, null), logGroup, sleeper, warnings);
   }
 
   /** Closes every SDK client and the connection pool; the ports fail afterwards. */

@@ -1,6 +1,7 @@
 package dev.snailtrail.aws;
 
 import dev.snailtrail.json.Json;
+import dev.snailtrail.time.Sleeper;
 import dev.snailtrail.trail.QueuedDelivery;
 import dev.snailtrail.trail.TrailEvent;
 import dev.snailtrail.trail.TrailSink;
@@ -37,8 +38,9 @@ public final class CloudWatchLogsTrailSink implements TrailSink, AutoCloseable {
   private boolean groupChecked;
 
   /** Batches of up to 100 events, sent at least every 5 s, 10,000 events queued at most. */
-  public CloudWatchLogsTrailSink(CloudWatchLogsClient logs, String logGroup, PrintStream warnings) {
-    this(logs, logGroup, DEFAULT_BATCH, Duration.ofSeconds(5), 10_000, warnings);
+  public CloudWatchLogsTrailSink(
+      CloudWatchLogsClient logs, String logGroup, Sleeper sleeper, PrintStream warnings) {
+    this(logs, logGroup, DEFAULT_BATCH, Duration.ofSeconds(5), 10_000, sleeper, warnings);
   }
 
   /**
@@ -53,6 +55,7 @@ public final class CloudWatchLogsTrailSink implements TrailSink, AutoCloseable {
       int batchSize,
       Duration flushEvery,
       int capacity,
+      Sleeper sleeper,
       PrintStream warnings) {
     this.logs = logs;
     this.logGroup = logGroup;
@@ -66,6 +69,7 @@ public final class CloudWatchLogsTrailSink implements TrailSink, AutoCloseable {
             flushEvery,
             Duration.ofSeconds(1),
             Duration.ofMinutes(1),
+            sleeper,
             warnings);
   }
 

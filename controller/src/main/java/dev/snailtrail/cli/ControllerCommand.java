@@ -203,7 +203,7 @@ final class ControllerCommand implements Callable<Integer> {
     List<TrailSink> sinks = new ArrayList<>();
     sinks.add(new ConsoleTrailSink(out(), plain));
     if (webhook != null) {
-      sinks.add(new WebhookTrailSink(webhook, System.err));
+      sinks.add(new WebhookTrailSink(webhook, Ports::sleepReally, System.err));
     }
     if (trailLogGroup != null) {
       sinks.add(ports.cloudWatchTrail(trailRegion, trailLogGroup, System.err));

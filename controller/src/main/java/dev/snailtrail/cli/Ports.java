@@ -244,10 +244,16 @@ final class Ports implements AutoCloseable {
    * @throws IllegalStateException on sim
    */
   TrailSink cloudWatchTrail(String region, String logGroup, PrintStream warnings) {
+    // The sink's delivery thread waits out its back-off in real time.
     if (aws == null) {
       throw new IllegalStateException("CloudWatch Logs needs --provider aws");
     }
-    return aws.trailSink(region, logGroup, warnings);
+    return aws.trailSink(region, logGroup, Ports::sleepReally, warnings);
+  }
+
+  /** Real time passing, for the controller's own threads (the composition root owns real time). */
+  static void sleepReally(java.time.Duration d) throws InterruptedException {
+    Thread.sleep(d.toMillis());
   }
 
   @Override

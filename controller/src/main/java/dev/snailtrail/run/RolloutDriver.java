@@ -8,6 +8,7 @@ import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.Step;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.time.Backoff;
+import dev.snailtrail.time.Sleeper;
 import dev.snailtrail.trail.TrailEvent;
 import dev.snailtrail.trail.TrailSink;
 import java.io.PrintStream;

@@ -1,6 +1,7 @@
 package dev.snailtrail.trail;
 
 import dev.snailtrail.time.Backoff;
+import dev.snailtrail.time.Sleeper;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ public final class QueuedDelivery implements AutoCloseable {
   private final int batchSize;
   private final Duration flushEvery;
   private final Backoff backoff;
+  private final Sleeper sleeper;
   private final PrintStream warnings;
   private final Thread thread;
   private final AtomicLong dropped = new AtomicLong();
@@ -43,6 +45,7 @@ public final class QueuedDelivery implements AutoCloseable {
   /**
    * @param name how warnings name the sink, e.g. {@code webhook}
    * @param capacity events the queue holds before dropping
+   * @param sleeper waits out the back-off between attempts
    */
   public QueuedDelivery(
       String name,
@@ -52,6 +55,7 @@ public final class QueuedDelivery implements AutoCloseable {
       Duration flushEvery,
       Duration firstBackoff,
       Duration maxBackoff,
+      Sleeper sleeper,
       PrintStream warnings) {
     this.name = name;
     this.deliverer = deliverer;
@@ -59,6 +63,7 @@ public final class QueuedDelivery implements AutoCloseable {
     this.batchSize = batchSize;
     this.flushEvery = flushEvery;
     this.backoff = Backoff.exponential(firstBackoff, maxBackoff);
+    this.sleeper = sleeper;
     this.warnings = warnings;
     this.thread = new Thread(this::loop, "snailtrail-trail-" + name);
     thread.setDaemon(true);
@@ -187,7 +192,7 @@ public final class QueuedDelivery implements AutoCloseable {
       if (closing && System.nanoTime() + delay.toNanos() > giveUpAt) {
         return false;
       }
-      Thread.sleep(delay.toMillis());
+      sleeper.sleep(delay);
     }
   }
 

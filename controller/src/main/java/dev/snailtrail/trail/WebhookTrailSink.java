@@ -1,6 +1,7 @@
 package dev.snailtrail.trail;
 
 import dev.snailtrail.json.Json;
+import dev.snailtrail.time.Sleeper;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,8 +27,8 @@ public final class WebhookTrailSink implements TrailSink, AutoCloseable {
   private final QueuedDelivery delivery;
 
   /** A sink with the default capacity and backoff (1 s doubling to 1 min). */
-  public WebhookTrailSink(URI url, PrintStream warnings) {
-    this(url, DEFAULT_CAPACITY, Duration.ofSeconds(1), Duration.ofMinutes(1), warnings);
+  public WebhookTrailSink(URI url, Sleeper sleeper, PrintStream warnings) {
+    this(url, DEFAULT_CAPACITY, Duration.ofSeconds(1), Duration.ofMinutes(1), sleeper, warnings);
   }
 
   /**
@@ -35,7 +36,12 @@ public final class WebhookTrailSink implements TrailSink, AutoCloseable {
    * @param firstBackoff wait after a failed POST, doubling up to {@code maxBackoff}
    */
   public WebhookTrailSink(
-      URI url, int capacity, Duration firstBackoff, Duration maxBackoff, PrintStream warnings) {
+      URI url,
+      int capacity,
+      Duration firstBackoff,
+      Duration maxBackoff,
+      Sleeper sleeper,
+      PrintStream warnings) {
     this.url = url;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     this.delivery =
@@ -47,6 +53,7 @@ public final class WebhookTrailSink implements TrailSink, AutoCloseable {
             Duration.ZERO,
             firstBackoff,
             maxBackoff,
+            sleeper,
             warnings);
   }
 

@@ -39,6 +39,7 @@ class CloudWatchLogsTrailSinkIT {
             7,
             Duration.ofMillis(50),
             1_000,
+            d -> Thread.sleep(d.toMillis()),
             new PrintStream(warnings, true, StandardCharsets.UTF_8))) {
       for (int i = 0; i < 30; i++) {
         sink.accept(event("shine", i, t0.plusSeconds(i)));

@@ -131,6 +131,7 @@ class WebhookTrailSinkIT {
         capacity,
         Duration.ofMillis(20),
         Duration.ofMillis(200),
+        d -> Thread.sleep(d.toMillis()),
         warn);
   }
 
