@@ -17,14 +17,18 @@ import java.util.TreeMap;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
  * Writes a rollout as YAML with every default spelled out: what {@code validate --show-defaults}
  * prints. {@link SpecLoader} reads the output back to an equal {@link Rollout}.
  */
 public final class SpecWriter {
+  // The loader reads under the YAML 1.2 core schema; the writer must quote every string that schema
+  // would read as something else ("~", "True", "0x1F"), or a value would not load back as written.
   private static final DumpSettings SETTINGS =
       DumpSettings.builder()
+          .setSchema(new CoreSchema())
           .setDefaultFlowStyle(FlowStyle.BLOCK)
           .setIndent(2)
           .setIndicatorIndent(2)

@@ -156,6 +156,21 @@ class SpecLoaderTest {
   }
 
   @Test
+  void stringsThatLookLikeOtherValuesUnderTheCoreSchemaLoadBackAsStrings() throws Exception {
+    Rollout r =
+        parse(
+            """
+              template:
+                family: demo
+                container: app
+                port: 8080
+                env: {A: "~", B: "True", C: "0o17", D: "0x1F", E: ".inf", F: "NULL"}
+              phases: [{name: one, image: "app:1"}]
+            """);
+    assertThat(loader.parse(SpecWriter.toYaml(r), "w.yaml", GOOD)).containsExactly(r);
+  }
+
+  @Test
   void taskDefinitionFilesReadAsDescribeTaskDefinitionPrintsThem() throws Exception {
     TaskDefinitionSpec spec = TaskDefinitionFile.read(GOOD.resolve("task-def.json"));
     assertThat(spec.family()).isEqualTo("shine-api-gateway");
