@@ -8,7 +8,6 @@ import dev.snailtrail.provider.decorate.ManagedServices;
 import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.Reconciler;
 import dev.snailtrail.rollout.PreflightHook;
-import dev.snailtrail.spec.load.TaskDefinitionFile;
 import dev.snailtrail.store.Store;
 import dev.snailtrail.trail.TrailSink;
 import java.io.PrintStream;
@@ -166,8 +165,7 @@ public final class ControllerBuilder {
     }
     ManagedServices managed = new ManagedServices();
     Providers ports = batchDescribes ? batched(managed) : providers;
-    Reconciler reconciler =
-        new Reconciler(ports, gates, clock, TaskDefinitionFile::baseOf, preflight.apply(ports));
+    Reconciler reconciler = new Reconciler(ports, gates, clock, preflight.apply(ports));
     ScheduledExecutorService timer = scheduler == null ? timerThread() : null;
     Scheduler delays = timer == null ? scheduler : Scheduler.executor(timer, toRealTime);
     RolloutAccess access = new RolloutAccess(store, queue(delays), hooks, managed, sink);

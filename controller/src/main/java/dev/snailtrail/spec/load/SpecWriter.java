@@ -18,10 +18,13 @@ import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes a rollout as YAML with every default spelled out: what {@code validate --show-defaults}
- * prints. {@link SpecLoader} reads the output back to an equal {@link Rollout}.
+ * prints and the store keeps. The task definition a template starts from is written inline as
+ * {@code taskDefinition}, so the output is self-contained. {@link SpecLoader} reads it back to an
+ * equal {@link Rollout}.
  */
 public final class SpecWriter {
   // The loader reads under the YAML 1.2 core schema; the writer must quote every string that schema
@@ -35,6 +38,8 @@ public final class SpecWriter {
           .setIndentWithIndicator(true)
           .setWidth(100)
           .build();
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private SpecWriter() {}
 
@@ -125,7 +130,10 @@ public final class SpecWriter {
       sidecars.add(c);
     }
     putIf(m, "sidecars", sidecars);
-    putIf(m, "fromFile", t.fromFile() == null ? null : t.fromFile().toString());
+    if (t.fromFile() != null) {
+      // Inline, whether it was read from a file or not: the written spec needs nothing beside it.
+      m.put("taskDefinition", JSON.readValue(t.fromFile().json(), Object.class));
+    }
     return m;
   }
 
