@@ -2,15 +2,16 @@ package dev.snailtrail.cli;
 
 import dev.snailtrail.api.ApiClient;
 import dev.snailtrail.controller.ControlPlane;
+import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.load.Problem;
 import dev.snailtrail.spec.load.SpecException;
 import dev.snailtrail.spec.load.SpecLoader;
+import dev.snailtrail.spec.load.SpecWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,6 +24,9 @@ import picocli.CommandLine.Option;
       "Every file is validated here first; if any has a problem, each is printed as"
           + " FILE:LINE:COLUMN: FIELD.PATH: MESSAGE and nothing is sent. Applying an unchanged"
           + " spec changes nothing (the generation stays).",
+      "What is sent is the effective spec, with a template.fromFile read here and its task"
+          + " definition inline: the controller needs no file, so this works from any directory"
+          + " and any machine. Editing the file later changes nothing until it is applied again.",
     },
     footer = {
       "",
@@ -48,8 +52,7 @@ final class ApplyCommand extends ApiCommand {
     List<String> texts = new ArrayList<>();
     for (Path file : files) {
       try {
-        loader.load(file);
-        texts.add(Files.readString(file, StandardCharsets.UTF_8));
+        texts.add(selfContained(loader.load(file)));
       } catch (SpecException e) {
         valid = false;
         for (Problem p : e.problems()) {
@@ -75,5 +78,12 @@ final class ApplyCommand extends ApiCommand {
       }
     }
     return OK;
+  }
+
+  /**
+   * The rollouts as the controller stores them: every default spelled out, nothing left in files.
+   */
+  private static String selfContained(List<Rollout> rollouts) {
+    return rollouts.stream().map(SpecWriter::toYaml).collect(Collectors.joining("---\n"));
   }
 }
