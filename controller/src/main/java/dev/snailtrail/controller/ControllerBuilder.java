@@ -11,7 +11,6 @@ import dev.snailtrail.rollout.PreflightHook;
 import dev.snailtrail.store.Store;
 import dev.snailtrail.trail.TrailSink;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -37,7 +36,6 @@ public final class ControllerBuilder {
   private Controller.Hooks hooks = Controller.Hooks.NONE;
   private TrailSink sink = TrailSink.NOOP;
   private PrintStream log = System.err;
-  private Path specBaseDir = Path.of("");
   private Scheduler scheduler;
   private UnaryOperator<Duration> toRealTime = d -> d;
   private WorkQueue.Observer observer = WorkQueue.Observer.NONE;
@@ -124,12 +122,6 @@ public final class ControllerBuilder {
     return this;
   }
 
-  /** Where a relative {@code template.fromFile} of an applied spec is looked for. */
-  public ControllerBuilder specBaseDir(Path dir) {
-    specBaseDir = Objects.requireNonNull(dir);
-    return this;
-  }
-
   /**
    * Runs delays (requeues, back-off, resync) on this scheduler instead of an own timer thread;
    * tests pass a manual one.
@@ -170,7 +162,7 @@ public final class ControllerBuilder {
     Scheduler delays = timer == null ? scheduler : Scheduler.executor(timer, toRealTime);
     RolloutAccess access = new RolloutAccess(store, queue(delays), hooks, managed, sink);
     ControlPlaneService verbs =
-        new ControlPlaneService(access, ports, new Commands(clock), metrics, specBaseDir);
+        new ControlPlaneService(access, ports, new Commands(clock), metrics);
     Runnable stopTimer = timer == null ? () -> {} : timer::shutdownNow;
     return new Controller(
         access,

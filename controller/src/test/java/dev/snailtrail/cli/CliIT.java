@@ -105,6 +105,8 @@ class CliIT {
 
   @Test
   void applyReadsFromFileWhereTheSpecIsAndSendsTheTaskDefinitionInline() throws Exception {
+    // The API refuses a fromFile (the fake plane, like the controller, reads no files), so a
+    // spec that arrives must carry its task definition.
     Path specs = Files.createDirectories(dir.resolve("elsewhere/specs"));
     Path taskDef = specs.resolve("td/task-def.json");
     Files.createDirectories(taskDef.getParent());
