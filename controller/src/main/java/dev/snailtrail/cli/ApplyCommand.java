@@ -6,12 +6,10 @@ import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.load.Problem;
 import dev.snailtrail.spec.load.SpecException;
 import dev.snailtrail.spec.load.SpecLoader;
-import dev.snailtrail.spec.load.SpecWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -49,10 +47,10 @@ final class ApplyCommand extends ApiCommand {
   int run(ApiClient client) throws IOException {
     SpecLoader loader = new SpecLoader();
     boolean valid = true;
-    List<String> texts = new ArrayList<>();
+    List<List<Rollout>> loaded = new ArrayList<>();
     for (Path file : files) {
       try {
-        texts.add(selfContained(loader.load(file)));
+        loaded.add(loader.load(file));
       } catch (SpecException e) {
         valid = false;
         for (Problem p : e.problems()) {
@@ -67,7 +65,7 @@ final class ApplyCommand extends ApiCommand {
     for (int i = 0; i < files.size(); i++) {
       Path name = files.get(i).getFileName();
       for (ControlPlane.Applied a :
-          client.apply(name == null ? files.get(i).toString() : name.toString(), texts.get(i))) {
+          client.apply(name == null ? files.get(i).toString() : name.toString(), loaded.get(i))) {
         out.println(
             "rollout/"
                 + a.name()
@@ -78,12 +76,5 @@ final class ApplyCommand extends ApiCommand {
       }
     }
     return OK;
-  }
-
-  /**
-   * The rollouts as the controller stores them: every default spelled out, nothing left in files.
-   */
-  private static String selfContained(List<Rollout> rollouts) {
-    return rollouts.stream().map(SpecWriter::toYaml).collect(Collectors.joining("---\n"));
   }
 }
