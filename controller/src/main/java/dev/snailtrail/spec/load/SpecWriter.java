@@ -1,5 +1,6 @@
 package dev.snailtrail.spec.load;
 
+import dev.snailtrail.json.Json;
 import dev.snailtrail.spec.Analysis;
 import dev.snailtrail.spec.Durations;
 import dev.snailtrail.spec.Gate;
@@ -18,7 +19,6 @@ import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes a rollout as YAML with every default spelled out: what {@code validate --show-defaults}
@@ -38,8 +38,6 @@ public final class SpecWriter {
           .setIndentWithIndicator(true)
           .setWidth(100)
           .build();
-
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private SpecWriter() {}
 
@@ -132,7 +130,7 @@ public final class SpecWriter {
     putIf(m, "sidecars", sidecars);
     if (t.fromFile() != null) {
       // Inline, whether it was read from a file or not: the written spec needs nothing beside it.
-      m.put("taskDefinition", JSON.readValue(t.fromFile().json(), Object.class));
+      m.put("taskDefinition", Json.mapper().readValue(t.fromFile().json(), Object.class));
     }
     return m;
   }
