@@ -3,7 +3,9 @@ package dev.snailtrail.api;
 import dev.snailtrail.controller.ControlPlane;
 import dev.snailtrail.controller.ControlPlane.Verb;
 import dev.snailtrail.json.Json;
+import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.load.Problem;
+import dev.snailtrail.spec.load.SpecWriter;
 import dev.snailtrail.trail.TrailEvent;
 import dev.snailtrail.trail.TrailFormat;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
@@ -54,7 +57,19 @@ public final class ApiClient {
   }
 
   /**
-   * Applies rollout documents (YAML or JSON).
+   * Applies loaded rollouts as the controller stores them: the effective spec, with every task
+   * definition inline, so the controller needs none of the files they were loaded from.
+   *
+   * @param source how error locations name the text, usually the file name
+   */
+  public List<ControlPlane.Applied> apply(String source, List<Rollout> rollouts) {
+    return apply(
+        source, rollouts.stream().map(SpecWriter::toYaml).collect(Collectors.joining("---\n")));
+  }
+
+  /**
+   * Applies rollout documents (YAML or JSON). The text must carry its task definitions: the
+   * controller refuses a {@code template.fromFile}.
    *
    * @param source how error locations name the text, usually the file name
    */

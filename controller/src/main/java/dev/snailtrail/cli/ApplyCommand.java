@@ -2,12 +2,11 @@ package dev.snailtrail.cli;
 
 import dev.snailtrail.api.ApiClient;
 import dev.snailtrail.controller.ControlPlane;
+import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.load.Problem;
 import dev.snailtrail.spec.load.SpecException;
 import dev.snailtrail.spec.load.SpecLoader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +22,9 @@ import picocli.CommandLine.Option;
       "Every file is validated here first; if any has a problem, each is printed as"
           + " FILE:LINE:COLUMN: FIELD.PATH: MESSAGE and nothing is sent. Applying an unchanged"
           + " spec changes nothing (the generation stays).",
+      "What is sent is the effective spec, with a template.fromFile read here and its task"
+          + " definition inline: the controller needs no file, so this works from any directory"
+          + " and any machine. Editing the file later changes nothing until it is applied again.",
     },
     footer = {
       "",
@@ -45,11 +47,10 @@ final class ApplyCommand extends ApiCommand {
   int run(ApiClient client) throws IOException {
     SpecLoader loader = new SpecLoader();
     boolean valid = true;
-    List<String> texts = new ArrayList<>();
+    List<List<Rollout>> loaded = new ArrayList<>();
     for (Path file : files) {
       try {
-        loader.load(file);
-        texts.add(Files.readString(file, StandardCharsets.UTF_8));
+        loaded.add(loader.load(file));
       } catch (SpecException e) {
         valid = false;
         for (Problem p : e.problems()) {
@@ -64,7 +65,7 @@ final class ApplyCommand extends ApiCommand {
     for (int i = 0; i < files.size(); i++) {
       Path name = files.get(i).getFileName();
       for (ControlPlane.Applied a :
-          client.apply(name == null ? files.get(i).toString() : name.toString(), texts.get(i))) {
+          client.apply(name == null ? files.get(i).toString() : name.toString(), loaded.get(i))) {
         out.println(
             "rollout/"
                 + a.name()

@@ -104,9 +104,9 @@ final class DiffCommand extends ApiCommand {
     Phase target = wanted.spec().phases().get(wantedIndex);
     List<String> changes =
         TaskDefinitionDiff.between(
-            TaskDefinitions.forPhase(stored, index, null),
+            TaskDefinitions.forPhase(stored, index),
             running.desiredCount(),
-            TaskDefinitions.forPhase(wanted, wantedIndex, null),
+            TaskDefinitions.forPhase(wanted, wantedIndex),
             target.desiredCount());
     String revision = s.revisions().getOrDefault(running.name(), "no revision registered yet");
     boolean elsewhere = !SpecWriter.toYaml(stored).equals(SpecWriter.toYaml(wanted));

@@ -21,7 +21,6 @@ import dev.snailtrail.spec.Durations;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.load.SpecException;
 import dev.snailtrail.spec.load.SpecLoader;
-import dev.snailtrail.spec.load.TaskDefinitionFile;
 import dev.snailtrail.time.Sleeper;
 import dev.snailtrail.trail.ConsoleTrailSink;
 import dev.snailtrail.trail.JsonlTrailSink;
@@ -288,11 +287,7 @@ final class RunCommand implements Callable<Integer> {
     Sleeper sleeper = d -> Thread.sleep(ports.realTimeFor(d).toMillis());
     Reconciler reconciler =
         new Reconciler(
-            providers,
-            GateEvaluator.withDefaults(),
-            clock,
-            TaskDefinitionFile::baseOf,
-            new Preflight(providers, TaskDefinitionFile::baseOf).asHook());
+            providers, GateEvaluator.withDefaults(), clock, new Preflight(providers).asHook());
     ConsoleTrailSink console = new ConsoleTrailSink(out, plain);
     JsonlTrailSink jsonl = trailFile == null ? null : new JsonlTrailSink(trailFile);
     RolloutDriver driver =

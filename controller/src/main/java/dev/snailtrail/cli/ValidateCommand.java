@@ -40,8 +40,9 @@ final class ValidateCommand implements Callable<Integer> {
   @Option(
       names = "--show-defaults",
       description =
-          "Print each valid rollout as the controller will run it, every default filled in, as"
-              + " YAML on standard output (the per-file verdicts then go to standard error).")
+          "Print each valid rollout as the controller will run it, every default filled in and"
+              + " a template.fromFile inline as taskDefinition, as YAML on standard output (the"
+              + " per-file verdicts then go to standard error).")
   boolean showDefaults;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -15,7 +15,9 @@ public interface ControlPlane {
 
   /**
    * Validates and stores rollout documents. The generation moves only when a rollout's spec
-   * changed; the same spec again changes nothing.
+   * changed; the same spec again changes nothing. The text must carry everything it needs: a {@code
+   * template.fromFile} is refused with how to inline it, since the file is where the text was
+   * written, not here.
    *
    * @param sourceName where the text came from, for error locations (a file name, "request")
    * @throws SpecException with located problems; nothing is stored then

@@ -30,33 +30,30 @@ public final class ControlPlaneService implements ControlPlane {
   private final Providers providers;
   private final Commands commands;
   private final Metrics metrics;
-  private final Path specBaseDir;
 
   ControlPlaneService(
-      RolloutAccess access,
-      Providers providers,
-      Commands commands,
-      Metrics metrics,
-      Path specBaseDir) {
+      RolloutAccess access, Providers providers, Commands commands, Metrics metrics) {
     this.access = access;
     this.store = access.store;
     this.providers = providers;
     this.commands = commands;
     this.metrics = metrics;
-    this.specBaseDir = specBaseDir;
   }
 
   @Override
   public List<Applied> apply(String sourceName, String yaml) throws SpecException {
-    return apply(sourceName, yaml, specBaseDir);
+    return store(new SpecLoader().parseSelfContained(yaml, sourceName));
   }
 
   /**
-   * Validates and stores rollout documents, resolving {@code template.fromFile} against {@code
-   * baseDir}.
+   * Validates and stores rollout documents from files this controller can read (the watch
+   * directory), reading a {@code template.fromFile} relative to {@code baseDir} now.
    */
   public List<Applied> apply(String sourceName, String yaml, Path baseDir) throws SpecException {
-    List<Rollout> rollouts = new SpecLoader().parse(yaml, sourceName, baseDir);
+    return store(new SpecLoader().parse(yaml, sourceName, baseDir));
+  }
+
+  private List<Applied> store(List<Rollout> rollouts) {
     List<Applied> applied = new ArrayList<>();
     for (Rollout r : rollouts) {
       Store.Applied a = access.withLock(r.name(), () -> store.apply(r));

@@ -8,11 +8,9 @@ import dev.snailtrail.provider.decorate.ManagedServices;
 import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.Reconciler;
 import dev.snailtrail.rollout.PreflightHook;
-import dev.snailtrail.spec.load.TaskDefinitionFile;
 import dev.snailtrail.store.Store;
 import dev.snailtrail.trail.TrailSink;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -38,7 +36,6 @@ public final class ControllerBuilder {
   private Controller.Hooks hooks = Controller.Hooks.NONE;
   private TrailSink sink = TrailSink.NOOP;
   private PrintStream log = System.err;
-  private Path specBaseDir = Path.of("");
   private Scheduler scheduler;
   private UnaryOperator<Duration> toRealTime = d -> d;
   private WorkQueue.Observer observer = WorkQueue.Observer.NONE;
@@ -125,12 +122,6 @@ public final class ControllerBuilder {
     return this;
   }
 
-  /** Where a relative {@code template.fromFile} of an applied spec is looked for. */
-  public ControllerBuilder specBaseDir(Path dir) {
-    specBaseDir = Objects.requireNonNull(dir);
-    return this;
-  }
-
   /**
    * Runs delays (requeues, back-off, resync) on this scheduler instead of an own timer thread;
    * tests pass a manual one.
@@ -166,13 +157,12 @@ public final class ControllerBuilder {
     }
     ManagedServices managed = new ManagedServices();
     Providers ports = batchDescribes ? batched(managed) : providers;
-    Reconciler reconciler =
-        new Reconciler(ports, gates, clock, TaskDefinitionFile::baseOf, preflight.apply(ports));
+    Reconciler reconciler = new Reconciler(ports, gates, clock, preflight.apply(ports));
     ScheduledExecutorService timer = scheduler == null ? timerThread() : null;
     Scheduler delays = timer == null ? scheduler : Scheduler.executor(timer, toRealTime);
     RolloutAccess access = new RolloutAccess(store, queue(delays), hooks, managed, sink);
     ControlPlaneService verbs =
-        new ControlPlaneService(access, ports, new Commands(clock), metrics, specBaseDir);
+        new ControlPlaneService(access, ports, new Commands(clock), metrics);
     Runnable stopTimer = timer == null ? () -> {} : timer::shutdownNow;
     return new Controller(
         access,

@@ -4,8 +4,8 @@ import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.rollout.PreflightHook;
+import dev.snailtrail.rollout.TaskDefinitions;
 import dev.snailtrail.spec.Rollout;
-import dev.snailtrail.spec.load.TaskDefinitionFile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,14 +38,17 @@ public final class Preflight {
   private final Providers providers;
   private final Function<Rollout, TaskDefinitionSpec> baseTaskDefinition;
 
-  /** Checks through these providers; {@code template.fromFile} is read from disk when set. */
+  /**
+   * Checks through these providers the task definitions the reconciler's deploy step would
+   * register.
+   */
   public Preflight(Providers providers) {
-    this(providers, TaskDefinitionFile::baseOf);
+    this(providers, r -> TaskDefinitions.base(r.spec().template()));
   }
 
   /**
    * Checks through these providers, starting task definitions from {@code baseTaskDefinition} (null
-   * for the template's fields), as the reconciler's deploy step does.
+   * for the template's fields) instead of the one the rollout carries.
    */
   public Preflight(Providers providers, Function<Rollout, TaskDefinitionSpec> baseTaskDefinition) {
     this.providers = Objects.requireNonNull(providers, "providers");

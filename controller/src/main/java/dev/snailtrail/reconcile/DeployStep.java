@@ -34,26 +34,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** Deploying and Waiting: the phase's task definition exists, the service runs it, ECS is done. */
 final class DeployStep {
   private final Providers providers;
-  private final Function<Rollout, TaskDefinitionSpec> baseTaskDefinition;
   private final PreflightHook preflight;
 
-  DeployStep(
-      Providers providers,
-      Function<Rollout, TaskDefinitionSpec> baseTaskDefinition,
-      PreflightHook preflight) {
+  DeployStep(Providers providers, PreflightHook preflight) {
     this.providers = providers;
-    this.baseTaskDefinition = baseTaskDefinition;
     this.preflight = preflight;
   }
 
   TaskDefinitionSpec taskDefinition(Rollout rollout, int index) {
-    return TaskDefinitions.forPhase(rollout, index, baseTaskDefinition.apply(rollout));
+    return TaskDefinitions.forPhase(rollout, index);
   }
 
   /**

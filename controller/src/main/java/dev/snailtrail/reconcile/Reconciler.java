@@ -4,7 +4,6 @@ import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.TaskDefinition;
-import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.rollout.PreflightHook;
 import dev.snailtrail.rollout.Reason;
 import dev.snailtrail.rollout.RolloutStatus;
@@ -16,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Level-triggered reconciliation of one rollout: each pass reads the spec, the status and the real
@@ -34,32 +32,19 @@ public final class Reconciler {
   private final RollbackStep rollback;
 
   /**
-   * @param baseTaskDefinition reads {@code template.fromFile} for a rollout (null when it has
-   *     none); called when a phase's task definition is built
+   * @param preflight checks run before each phase deploys; a failure pauses the rollout
    */
   public Reconciler(
-      Providers providers,
-      GateEvaluator gates,
-      Clock clock,
-      Function<Rollout, TaskDefinitionSpec> baseTaskDefinition,
-      PreflightHook preflight) {
+      Providers providers, GateEvaluator gates, Clock clock, PreflightHook preflight) {
     this.providers = providers;
     this.clock = clock;
-    this.deploy = new DeployStep(providers, baseTaskDefinition, preflight);
+    this.deploy = new DeployStep(providers, preflight);
     this.analysis = new AnalysisStep(providers, gates, deploy);
     this.rollback = new RollbackStep(providers, deploy);
   }
 
-  public Reconciler(
-      Providers providers,
-      GateEvaluator gates,
-      Clock clock,
-      Function<Rollout, TaskDefinitionSpec> baseTaskDefinition) {
-    this(providers, gates, clock, baseTaskDefinition, PreflightHook.NONE);
-  }
-
   public Reconciler(Providers providers, GateEvaluator gates, Clock clock) {
-    this(providers, gates, clock, r -> null, PreflightHook.NONE);
+    this(providers, gates, clock, PreflightHook.NONE);
   }
 
   /** One pass over a rollout at spec generation {@code generation}. */

@@ -2,6 +2,7 @@ package dev.snailtrail.rollout;
 
 import dev.snailtrail.provider.Ecs.PortMapping;
 import dev.snailtrail.provider.NetworkMode;
+import dev.snailtrail.provider.TaskDefinitionJson;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec.HealthCheck;
@@ -15,15 +16,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Builds the task definition a phase runs: the template (or its file) with the phase applied. */
+/**
+ * Builds the task definition a phase runs: the template (or the task definition it starts from)
+ * with the phase applied.
+ */
 public final class TaskDefinitions {
   private TaskDefinitions() {}
 
+  /** The task definition of phase {@code index}. */
+  public static TaskDefinitionSpec forPhase(Rollout rollout, int index) {
+    return forPhase(rollout, index, base(rollout.spec().template()));
+  }
+
   /**
-   * The task definition of phase {@code index}.
+   * The task definition of phase {@code index}, started from {@code base}.
    *
-   * @param base the task definition read from {@code template.fromFile}, or null to build the base
-   *     from the template's fields
+   * @param base the task definition to start from, or null to build it from the template's fields
    */
   public static TaskDefinitionSpec forPhase(Rollout rollout, int index, TaskDefinitionSpec base) {
     RolloutSpec spec = rollout.spec();
@@ -71,6 +79,14 @@ public final class TaskDefinitions {
         start.executionRoleArn(),
         start.taskRoleArn(),
         Map.of("snailtrail.dev/rollout", rollout.name()));
+  }
+
+  /**
+   * The registered task definition the template starts from, read from the content the spec
+   * carries; null when the template's fields describe the task alone.
+   */
+  public static TaskDefinitionSpec base(Template t) {
+    return t.fromFile() == null ? null : TaskDefinitionJson.read(t.fromFile().json());
   }
 
   private static TaskDefinitionSpec fromTemplate(Rollout rollout) {

@@ -1,6 +1,5 @@
 package dev.snailtrail.spec;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +20,11 @@ import java.util.Map;
  * @param logGroup CloudWatch Logs group for the awslogs driver, or null for no log configuration
  * @param healthCheck container health check of the main container, or null
  * @param sidecars further containers, each with a name and image
- * @param fromFile a registered-task-definition JSON to start from, or null
+ * @param fromFile the registered task definition every phase starts from, read from {@code
+ *     template.fromFile} or written inline as {@code template.taskDefinition}; null when the fields
+ *     above describe the task alone. (The component keeps its first name because stored phase
+ *     fingerprints are computed over the template's component names: renaming it would make every
+ *     stored rollout look changed.)
  */
 public record Template(
     String family,
@@ -37,7 +40,7 @@ public record Template(
     String logGroup,
     HealthCheck healthCheck,
     List<Sidecar> sidecars,
-    Path fromFile) {
+    TaskDefinitionDocument fromFile) {
   public Template {
     env = Map.copyOf(env);
     sidecars = List.copyOf(sidecars);

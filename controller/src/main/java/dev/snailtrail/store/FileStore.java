@@ -164,6 +164,8 @@ public final class FileStore implements Store {
     String yaml = readString(dir.resolve(SPEC));
     Rollout rollout;
     try {
+      // The writer inlines every task definition; only a spec stored by an earlier version can
+      // still name one by its (absolute) fromFile path, which is read here as it was then.
       rollout = new SpecLoader().parse(yaml, dir.resolve(SPEC).toString(), dir).get(0);
     } catch (SpecException e) {
       // The store only ever holds what the loader accepted and the writer wrote.

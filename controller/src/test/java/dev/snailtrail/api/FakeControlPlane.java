@@ -9,7 +9,6 @@ import dev.snailtrail.spec.load.SpecException;
 import dev.snailtrail.spec.load.SpecLoader;
 import dev.snailtrail.spec.load.SpecWriter;
 import dev.snailtrail.trail.TrailEvent;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -45,7 +44,7 @@ public final class FakeControlPlane implements ControlPlane {
 
   @Override
   public synchronized List<Applied> apply(String sourceName, String yaml) throws SpecException {
-    List<Rollout> parsed = new SpecLoader().parse(yaml, sourceName, Path.of(""));
+    List<Rollout> parsed = new SpecLoader().parseSelfContained(yaml, sourceName);
     List<Applied> applied = new ArrayList<>();
     for (Rollout r : parsed) {
       Entry old = rollouts.get(r.name());

@@ -104,6 +104,38 @@ class CliIT {
   }
 
   @Test
+  void applyReadsFromFileWhereTheSpecIsAndSendsTheTaskDefinitionInline() throws Exception {
+    // The API refuses a fromFile (the fake plane, like the controller, reads no files), so a
+    // spec that arrives must carry its task definition.
+    Path specs = Files.createDirectories(dir.resolve("elsewhere/specs"));
+    Path taskDef = specs.resolve("td/task-def.json");
+    Files.createDirectories(taskDef.getParent());
+    Files.copy(Path.of("src/test/resources/good/task-def.json"), taskDef);
+    Path f =
+        file(
+            "elsewhere/specs/shine.yaml",
+            spec("shine")
+                .replace(
+                    "    family: shine\n    container: api\n    port: 5000\n",
+                    "    fromFile: td/task-def.json\n"));
+    assertThat(f).content().contains("fromFile");
+
+    assertThat(run("apply", "-f", f.toString())).as(err.toString()).isZero();
+    assertThat(out.toString()).isEqualTo("rollout/shine configured (generation 1)\n");
+    assertThat(plane.get("shine").orElseThrow().spec().spec().template().fromFile().json())
+        .contains("\"family\":\"shine-api-gateway\"", "\"revision\":8");
+
+    // The file is gone: the applied rollout is not affected, and a new apply says where it was.
+    Files.delete(taskDef);
+    assertThat(run("apply", "-f", f.toString())).isEqualTo(1);
+    assertThat(err.toString())
+        .contains(f + ":11:15: spec.template.fromFile: ")
+        .contains(taskDef.toAbsolutePath() + ": no such file");
+    assertThat(plane.get("shine").orElseThrow().generation()).isEqualTo(1);
+    assertThat(plane.get("shine").orElseThrow().spec().spec().template().fromFile()).isNotNull();
+  }
+
+  @Test
   void getPrintsATableWideAndJson() throws Exception {
     applied("shine");
     applied("hello");

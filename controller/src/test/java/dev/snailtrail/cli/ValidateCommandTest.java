@@ -71,6 +71,29 @@ class ValidateCommandTest {
   }
 
   @Test
+  void showDefaultsPrintsTheTaskDefinitionOfAFileInlineSoTheOutputNeedsNoFile() throws Exception {
+    Path spec = dir.resolve("hello.yaml");
+    Files.writeString(
+        spec,
+        Files.readString(example("minimal.yaml"))
+            .replace(
+                "    family: hello-web\n    container: web\n    port: 8080\n",
+                "    fromFile: td.json\n"));
+    Files.writeString(
+        dir.resolve("td.json"),
+        "{\"family\": \"hello-web\", \"volumes\": [],"
+            + " \"containerDefinitions\": [{\"name\": \"web\", \"image\": \"nginx:1\","
+            + " \"portMappings\": [{\"containerPort\": 8080}]}]}");
+    assertThat(run("validate", "--show-defaults", spec.toString())).as(err.toString()).isZero();
+    String shown = out.toString();
+    assertThat(shown).doesNotContain("fromFile").contains("taskDefinition:", "volumes: []");
+
+    Files.delete(dir.resolve("td.json"));
+    Path written = Files.writeString(dir.resolve("effective.yaml"), shown);
+    assertThat(new SpecLoader().load(written)).isNotEmpty();
+  }
+
+  @Test
   void usageErrorsExitTwo() {
     assertThat(run("validate")).isEqualTo(2);
     assertThat(err.toString()).contains("FILE");

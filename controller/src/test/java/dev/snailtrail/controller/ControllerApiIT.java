@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole loop a newcomer follows in docs/operations.md: a controller process on the simulator,
  * the CLI applying the story over the HTTP API, approving the manual phase, watching it to Healthy,
- * reading the progress log and the metrics, then SIGTERM.
+ * reading the progress log and the metrics, then SIGTERM. And a spec whose task definition file the
+ * controller cannot see, applied from elsewhere, outliving the file and a restart.
  */
 class ControllerApiIT {
   private static final String TOKEN = "it-secret-token";
@@ -81,6 +82,56 @@ class ControllerApiIT {
         .contains("snailtrail_rollout_phase_index{rollout=\"shine-api-gateway\"} 3.0");
     assertThat(controller.output()).doesNotContain(TOKEN);
 
+    assertThat(controller.terminate()).isZero();
+  }
+
+  @Test
+  void aSpecWhoseFromFileTheControllerCannotSeeIsAppliedInlineAndOutlivesTheFile()
+      throws Exception {
+    // The controller works in a directory of its own; the spec and its task definition live in
+    // another, and the CLI runs in a third (this JVM's).
+    Path home = Files.createDirectories(dir.resolve("controller-home"));
+    Path watch = Files.createDirectories(dir.resolve("watch"));
+    Path specs = Files.createDirectories(dir.resolve("team/specs"));
+    Path taskDef = specs.resolve("task-def.json");
+    Files.copy(Path.of("src/test/resources/good/task-def.json"), taskDef);
+    Path spec = Files.writeString(specs.resolve("shine.yaml"), ControllerTest.FROM_FILE);
+    ControllerProcess controller =
+        ControllerProcess.start(dir.resolve("store"), watch, 300, TOKEN, home);
+    assertThat(controller.awaitStarted(60)).as(controller.output()).isTrue();
+    server = controller.apiUrl();
+
+    // Posted as it is, the spec names a file the controller cannot read: a located 400.
+    HttpResponse<String> raw =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(server + "/api/v1/rollouts?source=shine.yaml"))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .POST(HttpRequest.BodyPublishers.ofString(ControllerTest.FROM_FILE))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(raw.statusCode()).isEqualTo(400);
+    assertThat(raw.body())
+        .contains("\"path\":\"spec.template.fromFile\"", "\"line\":8", "template.taskDefinition");
+
+    Cli apply = cli("apply", "-f", spec.toString());
+    assertThat(apply.exit).as(apply.err).isZero();
+    assertThat(apply.out).isEqualTo("rollout/shine configured (generation 1)\n");
+    Files.delete(taskDef);
+    Cli status = cli("status", "shine", "--exit-on-terminal", "--interval", "200ms");
+    assertThat(status.exit).as(status.out + status.err + controller.output()).isZero();
+    assertThat(controller.terminate()).isZero();
+
+    // A new controller has only its store; the file is still gone.
+    controller = ControllerProcess.start(dir.resolve("store"), watch, 300, TOKEN, home);
+    assertThat(controller.awaitStarted(60)).as(controller.output()).isTrue();
+    server = controller.apiUrl();
+    Cli get = cli("get", "shine", "-o", "json");
+    assertThat(get.out).as(get.err + controller.output()).contains("\"Healthy\"");
+    Files.copy(Path.of("src/test/resources/good/task-def.json"), taskDef);
+    assertThat(cli("apply", "-f", spec.toString()).out)
+        .isEqualTo("rollout/shine unchanged (generation 1)\n");
+    assertThat(controller.output()).doesNotContain("failed (retry");
     assertThat(controller.terminate()).isZero();
   }
 

@@ -33,6 +33,12 @@ final class ControllerProcess {
   /** As {@link #start(Path, Path, double)}, with the API token in the environment when given. */
   static ControllerProcess start(Path storeDir, Path watchDir, double speed, String token)
       throws IOException {
+    return start(storeDir, watchDir, speed, token, null);
+  }
+
+  /** As {@link #start(Path, Path, double, String)}, working in {@code workDir} when given. */
+  static ControllerProcess start(
+      Path storeDir, Path watchDir, double speed, String token, Path workDir) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
@@ -55,6 +61,9 @@ final class ControllerProcess {
     Path log = Files.createTempFile(watchDir.getParent(), "controller-", ".log");
     ProcessBuilder pb =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    if (workDir != null) {
+      pb.directory(workDir.toFile());
+    }
     if (token != null) {
       pb.environment().put("SNAILTRAIL_TOKEN", token);
     } else {

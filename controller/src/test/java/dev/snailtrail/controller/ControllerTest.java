@@ -392,6 +392,75 @@ class ControllerTest {
         .hasValueSatisfying(s -> assertThat(s.taskDefinitionArn()).endsWith("shine-api-gateway:3"));
   }
 
+  /** A rollout that starts from the registered task definition in {@code task-def.json}. */
+  static final String FROM_FILE =
+      """
+      apiVersion: snailtrail.dev/v1
+      kind: Rollout
+      metadata: {name: shine}
+      spec:
+        target:
+          {region: us-east-1, cluster: shine-cluster, service: shine, createIfMissing: true,
+           network: {subnets: [subnet-0a1b2c3d4e5f60718], assignPublicIp: true}}
+        template: {fromFile: task-def.json}
+        phases:
+          - name: one
+            gates: [ecsTasks]
+          - name: two
+            image: 396608803476.dkr.ecr.us-east-1.amazonaws.com/shine-api-gateway:hybrid
+            desiredCount: 3
+            gates: [ecsTasks]
+      """;
+
+  @Test
+  void aTaskDefinitionFileIsReadOnceAtApplyAndTheRolloutCompletesWithoutIt() throws Exception {
+    Path specs = Files.createDirectories(dir.resolve("specs"));
+    Path taskDef = specs.resolve("task-def.json");
+    Files.copy(Path.of("src/test/resources/good/task-def.json"), taskDef);
+    start();
+
+    // Through the API the controller would have to read the sender's file: refused, located.
+    assertThatThrownBy(() -> controller.controlPlane().apply("shine.yaml", FROM_FILE))
+        .isInstanceOfSatisfying(
+            SpecException.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .satisfies(
+                        p -> {
+                          assertThat(p.format())
+                              .startsWith("shine.yaml:8:24: spec.template.fromFile:");
+                          assertThat(p.message()).contains("template.taskDefinition", "apply -f");
+                        }));
+    assertThat(controller.controlPlane().list()).isEmpty();
+
+    // From a directory the controller reads (the watch directory), the file is read now.
+    controller.controlPlane().apply("shine.yaml", FROM_FILE, specs);
+    Files.delete(taskDef);
+    for (int i = 0; i < 5; i++) {
+      step();
+    }
+    controller.close();
+    start(); // the restarted controller has only the stored spec, and no file
+
+    RolloutStatus end = runUntilItWaitsOrSettles("shine");
+    assertThat(end.phase()).as(end.message()).isEqualTo(StatusPhase.Healthy);
+    assertThat(controller.failedPasses()).isZero();
+    assertThat(Files.readString(dir.resolve("store/shine/spec.yaml")))
+        .doesNotContain("fromFile")
+        .contains("taskDefinition:", "shine-api-gateway");
+    assertThat(
+            sim.describeService(new ServiceRef("us-east-1", "shine-cluster", "shine"))
+                .orElseThrow())
+        .satisfies(
+            s -> {
+              assertThat(s.desiredCount()).isEqualTo(3);
+              assertThat(sim.describeTaskDefinition("us-east-1", s.taskDefinitionArn()))
+                  .hasValueSatisfying(
+                      td -> assertThat(td.spec().container("api").image()).endsWith(":hybrid"));
+            });
+  }
+
   @Test
   void deleteForgetsTheRollout() throws Exception {
     start();

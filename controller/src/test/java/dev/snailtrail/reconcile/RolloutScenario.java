@@ -69,8 +69,7 @@ final class RolloutScenario implements AutoCloseable {
     recording = new RecordingProviders(42, failureRate);
     providers = recording.wrap(sim.providers());
     reconciler =
-        new Reconciler(
-            providers, GateEvaluator.withDefaults(), clock, r -> null, preflight.apply(sim));
+        new Reconciler(providers, GateEvaluator.withDefaults(), clock, preflight.apply(sim));
   }
 
   static RolloutScenario givenPreflight(

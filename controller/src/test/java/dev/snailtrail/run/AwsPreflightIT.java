@@ -7,7 +7,6 @@ import dev.snailtrail.moto.MotoServer;
 import dev.snailtrail.provider.CallListener;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.StatusPhase;
-import dev.snailtrail.spec.load.TaskDefinitionFile;
 import dev.snailtrail.trail.EventType;
 import java.nio.file.Path;
 import java.util.List;
@@ -53,7 +52,7 @@ class AwsPreflightIT {
         world.run(
             moto.settings().withListener(tally),
             tally,
-            providers -> new Preflight(providers, TaskDefinitionFile::baseOf).asHook())) {
+            providers -> new Preflight(providers).asHook())) {
       RolloutStatus paused = run.drive(RolloutStatus.initial());
 
       System.out.println("-- paused before exploration --");

@@ -15,7 +15,6 @@ import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.Step;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.load.SpecLoader;
-import dev.snailtrail.spec.load.TaskDefinitionFile;
 import dev.snailtrail.trail.ConsoleTrailSink;
 import dev.snailtrail.trail.EventType;
 import dev.snailtrail.trail.TrailEvent;
@@ -201,11 +200,7 @@ final class MotoRolloutFixture {
       this.commands = new Commands(clock);
       Reconciler reconciler =
           new Reconciler(
-              providers,
-              GateEvaluator.withDefaults(),
-              clock,
-              TaskDefinitionFile::baseOf,
-              preflight.apply(providers));
+              providers, GateEvaluator.withDefaults(), clock, preflight.apply(providers));
       this.driver =
           RolloutDriver.builder(
                   reconciler::reconcile, commands, clock, d -> Thread.sleep(d.toMillis()))

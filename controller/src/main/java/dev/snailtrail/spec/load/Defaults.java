@@ -1,14 +1,15 @@
 package dev.snailtrail.spec.load;
 
+import dev.snailtrail.provider.TaskDefinitionJson;
 import dev.snailtrail.spec.Analysis;
 import dev.snailtrail.spec.Phase;
 import java.time.Duration;
 
 /**
  * Every value a spec may leave out, in one place: the binders fill omitted fields from here (or
- * from the registered task definition named by {@code template.fromFile}, which comes first), so
- * the loaded {@code Rollout} is always the effective one and {@code validate --show-defaults} shows
- * exactly what the controller will do.
+ * from the registered task definition the template starts from, which comes first), so the loaded
+ * {@code Rollout} is always the effective one and {@code validate --show-defaults} shows exactly
+ * what the controller will do.
  */
 final class Defaults {
   private Defaults() {}
@@ -26,10 +27,11 @@ final class Defaults {
   static final String LAUNCH_TYPE = "FARGATE";
   static final String NETWORK_MODE = "awsvpc";
   static final boolean SIDECAR_ESSENTIAL = true;
-  static final int HEALTH_CHECK_INTERVAL = 30;
-  static final int HEALTH_CHECK_TIMEOUT = 5;
-  static final int HEALTH_CHECK_RETRIES = 3;
-  static final int HEALTH_CHECK_START_PERIOD = 0;
+  // ECS's own, so a health check reads the same written in the spec or in a task definition
+  static final int HEALTH_CHECK_INTERVAL = TaskDefinitionJson.HEALTH_CHECK_INTERVAL;
+  static final int HEALTH_CHECK_TIMEOUT = TaskDefinitionJson.HEALTH_CHECK_TIMEOUT;
+  static final int HEALTH_CHECK_RETRIES = TaskDefinitionJson.HEALTH_CHECK_RETRIES;
+  static final int HEALTH_CHECK_START_PERIOD = TaskDefinitionJson.HEALTH_CHECK_START_PERIOD;
 
   // phases
   static final int FIRST_DESIRED_COUNT = 1;

@@ -145,9 +145,13 @@ final class PhaseBinder {
     if (template != null && template.fileImage() != null) {
       return template.fileImage();
     }
+    if (template != null && template.baseUnreadable()) {
+      return null; // its image is unknown; the reason is recorded at the template
+    }
     f.owner()
         .problem(
-            "the first phase needs an image (or a template.fromFile whose main container has one)");
+            "the first phase needs an image (or a task definition to start from, template.fromFile"
+                + " or template.taskDefinition, whose main container has one)");
     return null;
   }
 

@@ -23,6 +23,10 @@ final class RolloutBinder {
   private final Diagnostics diagnostics;
   private final Path baseDir;
 
+  /**
+   * @param baseDir where a relative {@code template.fromFile} is looked for; null when files may
+   *     not be read
+   */
   RolloutBinder(Diagnostics diagnostics, Path baseDir) {
     this.diagnostics = diagnostics;
     this.baseDir = baseDir;

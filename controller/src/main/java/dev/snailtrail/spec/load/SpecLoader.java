@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
@@ -32,8 +33,8 @@ public final class SpecLoader {
   public static final int MAX_BYTES = 1 << 20;
 
   /**
-   * Reads and parses a file; a {@code template.fromFile} path resolves against the file's
-   * directory.
+   * Reads and parses a file; a {@code template.fromFile} path resolves against the file's directory
+   * and is read now: the rollouts carry its content.
    *
    * @throws SpecException with every problem found, located in the file
    */
@@ -65,13 +66,29 @@ public final class SpecLoader {
   }
 
   /**
-   * Parses spec text.
+   * Parses spec text; a {@code template.fromFile} is read now, and the rollouts carry its content.
    *
    * @param sourceName how problems name the text, usually its file name
    * @param baseDir where a relative {@code template.fromFile} is looked for
    * @throws SpecException with every problem found
    */
   public List<Rollout> parse(String text, String sourceName, Path baseDir) throws SpecException {
+    return parseIn(text, sourceName, Objects.requireNonNull(baseDir, "baseDir"));
+  }
+
+  /**
+   * Parses spec text that must carry everything it needs, as a spec sent to the controller must: a
+   * {@code template.fromFile} is refused (with how to inline it), since the file is on the sender's
+   * machine. No file is read.
+   *
+   * @param sourceName how problems name the text
+   * @throws SpecException with every problem found
+   */
+  public List<Rollout> parseSelfContained(String text, String sourceName) throws SpecException {
+    return parseIn(text, sourceName, null);
+  }
+
+  private List<Rollout> parseIn(String text, String sourceName, Path baseDir) throws SpecException {
     Diagnostics d = new Diagnostics(sourceName);
     List<Rollout> rollouts = new ArrayList<>();
     int bytes = text.getBytes(StandardCharsets.UTF_8).length;

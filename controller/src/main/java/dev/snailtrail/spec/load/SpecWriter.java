@@ -1,5 +1,6 @@
 package dev.snailtrail.spec.load;
 
+import dev.snailtrail.json.Json;
 import dev.snailtrail.spec.Analysis;
 import dev.snailtrail.spec.Durations;
 import dev.snailtrail.spec.Gate;
@@ -17,14 +18,20 @@ import java.util.TreeMap;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
  * Writes a rollout as YAML with every default spelled out: what {@code validate --show-defaults}
- * prints. {@link SpecLoader} reads the output back to an equal {@link Rollout}.
+ * prints and the store keeps. The task definition a template starts from is written inline as
+ * {@code taskDefinition}, so the output is self-contained. {@link SpecLoader} reads it back to an
+ * equal {@link Rollout}.
  */
 public final class SpecWriter {
+  // The loader reads under the YAML 1.2 core schema; the writer must quote every string that schema
+  // would read as something else ("~", "True", "0x1F"), or a value would not load back as written.
   private static final DumpSettings SETTINGS =
       DumpSettings.builder()
+          .setSchema(new CoreSchema())
           .setDefaultFlowStyle(FlowStyle.BLOCK)
           .setIndent(2)
           .setIndicatorIndent(2)
@@ -121,7 +128,10 @@ public final class SpecWriter {
       sidecars.add(c);
     }
     putIf(m, "sidecars", sidecars);
-    putIf(m, "fromFile", t.fromFile() == null ? null : t.fromFile().toString());
+    if (t.fromFile() != null) {
+      // Inline, whether it was read from a file or not: the written spec needs nothing beside it.
+      m.put("taskDefinition", Json.mapper().readValue(t.fromFile().json(), Object.class));
+    }
     return m;
   }
 

@@ -16,10 +16,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
- * Reads {@code spec.template}. Fields left out come from the task definition in {@code fromFile}
- * when one is given, then from {@link Defaults}.
+ * Reads {@code spec.template}. Fields left out come from the registered task definition the
+ * template starts from, when one is given (read from {@code fromFile}, or inline in {@code
+ * taskDefinition}), then from {@link Defaults}.
  */
 final class TemplateBinder {
   static final Set<String> KEYS =
@@ -37,7 +40,8 @@ final class TemplateBinder {
           "logGroup",
           "healthCheck",
           "sidecars",
-          "fromFile");
+          "fromFile",
+          "taskDefinition");
   static final Set<String> HEALTH_CHECK_KEYS =
       Set.of("command", "interval", "timeout", "retries", "startPeriod");
   static final Set<String> SIDECAR_KEYS = Set.of("name", "image", "essential");
@@ -47,15 +51,25 @@ final class TemplateBinder {
   /**
    * The bound template and what phases need to know of it.
    *
-   * @param fileImage the main container's image in {@code fromFile}, or null
+   * @param fileImage the main container's image in the task definition started from, or null
    * @param containers names of every container in the task, the main one first
    * @param healthChecked containers that have a container health check
+   * @param baseUnreadable a task definition to start from was given but could not be read (the
+   *     problem is recorded): what it would have supplied is not demanded again
    */
   record Result(
-      Template template, ImageRef fileImage, Set<String> containers, Set<String> healthChecked) {}
+      Template template,
+      ImageRef fileImage,
+      Set<String> containers,
+      Set<String> healthChecked,
+      boolean baseUnreadable) {}
 
   private final Path baseDir;
 
+  /**
+   * @param baseDir where a relative {@code fromFile} is looked for; null when files may not be read
+   *     (a spec sent to the controller must carry its task definition)
+   */
   TemplateBinder(Path baseDir) {
     this.baseDir = baseDir;
   }
@@ -65,37 +79,30 @@ final class TemplateBinder {
     if (f == null) {
       return null;
     }
-    Path fromFile = null;
-    TaskDefinitionSpec file = null;
-    Value fromFileValue = f.get("fromFile");
-    String fileName = fromFileValue == null ? null : fromFileValue.string();
-    if (fileName != null) {
-      try {
-        fromFile = baseDir.resolve(fileName).toAbsolutePath().normalize();
-        file = TaskDefinitionFile.read(fromFile);
-      } catch (InvalidPathException e) {
-        fromFileValue.problem("'" + fileName + "' is not a file path: " + e.getReason());
-      } catch (TaskDefinitionFile.Invalid e) {
-        fromFileValue.problem(e.getMessage());
-      }
-    }
+    String baseKey = f.has("taskDefinition") ? "taskDefinition" : "fromFile";
+    Value baseValue = f.get(baseKey);
+    TaskDefinitionBase base = base(f);
+    TaskDefinitionSpec file = base == null ? null : base.parsed();
+    boolean unreadable = base == null && baseValue != null;
 
-    String container = name(f, "container", file == null ? null : mainContainer(file));
+    String container = name(f, "container", file == null ? null : mainContainer(file), unreadable);
     ContainerDefinition main = file == null || container == null ? null : file.container(container);
     if (file != null && container != null && main == null && f.has("container")) {
       f.problem(
           "container",
-          "the task definition in fromFile has no container '"
+          "the task definition in "
+              + baseKey
+              + " has no container '"
               + container
               + "'; it has: "
               + String.join(
                   ", ", file.containers().stream().map(ContainerDefinition::name).toList()));
     }
 
-    String family = name(f, "family", file == null ? null : file.family());
-    int port = port(f, main);
-    int cpu = units(f, "cpu", file == null ? null : file.cpu(), Defaults.CPU);
-    int memory = units(f, "memory", file == null ? null : file.memory(), Defaults.MEMORY);
+    String family = name(f, "family", file == null ? null : file.family(), unreadable);
+    int port = port(f, main, unreadable);
+    int cpu = units(f, "cpu", baseKey, file == null ? null : file.cpu(), Defaults.CPU);
+    int memory = units(f, "memory", baseKey, file == null ? null : file.memory(), Defaults.MEMORY);
 
     Map<String, String> env = new LinkedHashMap<>();
     if (main != null) {
@@ -141,7 +148,7 @@ final class TemplateBinder {
       try {
         fileImage = ImageRef.parse(main.image());
       } catch (IllegalArgumentException e) {
-        fromFileValue.problem("container '" + container + "' in fromFile: " + e.getMessage());
+        baseValue.problem("container '" + container + "' in " + baseKey + ": " + e.getMessage());
       }
     }
     Template template =
@@ -159,8 +166,67 @@ final class TemplateBinder {
             logGroup,
             health,
             sidecars,
-            fromFile);
-    return new Result(template, fileImage, containers, healthChecked);
+            base == null ? null : base.document());
+    return new Result(template, fileImage, containers, healthChecked, unreadable);
+  }
+
+  /** The task definition the template starts from, or null (problems are recorded). */
+  private TaskDefinitionBase base(Fields f) {
+    Value fromFile = f.get("fromFile");
+    Value inline = f.get("taskDefinition");
+    if (fromFile != null && inline != null) {
+      String second = later(f, "fromFile", "taskDefinition");
+      f.owner()
+          .diagnostics()
+          .add(
+              f.keyNode(second),
+              f.child(second),
+              "give the task definition to start from once: fromFile names a file holding it,"
+                  + " taskDefinition holds it inline; remove one of them");
+      return null;
+    }
+    if (inline != null) {
+      return InlineTaskDefinition.bind(inline);
+    }
+    return fromFile == null ? null : fromFile(fromFile);
+  }
+
+  /** Of two keys, the one written further down (where a reader meets the conflict). */
+  private static String later(Fields f, String a, String b) {
+    return offset(f.keyNode(a)) > offset(f.keyNode(b)) ? a : b;
+  }
+
+  private static int offset(Node node) {
+    return node.getStartMark().map(Mark::getIndex).orElse(0);
+  }
+
+  private TaskDefinitionBase fromFile(Value value) {
+    String name = value.string();
+    if (name == null) {
+      return null;
+    }
+    if (baseDir == null) {
+      value.problem(
+          "the controller cannot read '"
+              + name
+              + "': a file is read where the spec is written, and a spec sent to the controller"
+              + " must carry its task definition. Write it inline as template.taskDefinition, or"
+              + " apply with `snailtrail apply -f FILE`, which reads fromFile and sends it inline");
+      return null;
+    }
+    Path path;
+    try {
+      path = baseDir.resolve(name).toAbsolutePath().normalize();
+    } catch (InvalidPathException e) {
+      value.problem("'" + name + "' is not a file path: " + e.getReason());
+      return null;
+    }
+    try {
+      return TaskDefinitionFile.read(path);
+    } catch (TaskDefinitionFile.Invalid e) {
+      value.problem(e.getMessage());
+      return null;
+    }
   }
 
   /** The file's main container: the only one, or the first essential one with a port. */
@@ -175,8 +241,11 @@ final class TemplateBinder {
         .orElse(null);
   }
 
-  private static String name(Fields f, String key, String fallback) {
-    Value v = fallback == null ? f.require(key) : f.get(key);
+  /**
+   * @param optional not required even without a fallback
+   */
+  private static String name(Fields f, String key, String fallback, boolean optional) {
+    Value v = fallback == null && !optional ? f.require(key) : f.get(key);
     String s = v == null ? null : v.string();
     if (s != null && !Formats.ECS_NAME.matcher(s).matches()) {
       v.problem(
@@ -189,12 +258,12 @@ final class TemplateBinder {
     return s != null ? s : fallback;
   }
 
-  private static int port(Fields f, ContainerDefinition main) {
+  private static int port(Fields f, ContainerDefinition main, boolean optional) {
     Integer fromFile =
         main == null || main.portMappings().isEmpty()
             ? null
             : main.portMappings().get(0).containerPort();
-    Value v = fromFile == null ? f.require("port") : f.get("port");
+    Value v = fromFile == null && !optional ? f.require("port") : f.get("port");
     Integer port = v == null ? null : v.integer();
     if (port != null && (port < 1 || port > 65535)) {
       v.problem("port " + port + " is outside 1-65535");
@@ -202,7 +271,7 @@ final class TemplateBinder {
     return port != null ? port : fromFile != null ? fromFile : 0;
   }
 
-  private static int units(Fields f, String key, String fromFile, int fallback) {
+  private static int units(Fields f, String key, String baseKey, String fromFile, int fallback) {
     Integer n = f.integer(key);
     if (n != null && n < 1) {
       f.problem(key, key + " must be positive");
@@ -212,7 +281,7 @@ final class TemplateBinder {
       try {
         n = Integer.parseInt(fromFile.strip());
       } catch (NumberFormatException e) {
-        f.problem("fromFile", key + " '" + fromFile + "' in fromFile is not a number of units");
+        f.problem(baseKey, key + " '" + fromFile + "' in " + baseKey + " is not a number of units");
       }
     }
     return n != null ? n : fallback;
@@ -318,7 +387,7 @@ final class TemplateBinder {
       if (f == null) {
         continue;
       }
-      String name = name(f, "name", null);
+      String name = name(f, "name", null, false);
       Value imageValue = f.require("image");
       ImageRef image = imageValue == null ? null : imageValue.parsed(ImageRef::parse);
       Boolean essential = f.bool("essential");

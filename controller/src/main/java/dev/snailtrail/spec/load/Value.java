@@ -203,7 +203,7 @@ record Value(Node node, String path, Diagnostics diagnostics) {
   }
 
   /** YAML 1.2 core schema integers: decimal, 0o octal, 0x hexadecimal. */
-  private static BigInteger parseInt(String text) {
+  static BigInteger parseInt(String text) {
     String t = text;
     boolean negative = false;
     if (t.startsWith("+") || t.startsWith("-")) {

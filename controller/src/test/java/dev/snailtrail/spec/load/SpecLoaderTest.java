@@ -3,16 +3,19 @@ package dev.snailtrail.spec.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.snailtrail.provider.TaskDefinitionJson;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.spec.Analysis;
 import dev.snailtrail.spec.Gate;
 import dev.snailtrail.spec.Phase;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.Template;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SpecLoaderTest {
   private static final Path GOOD = Path.of("src/test/resources/good");
@@ -150,14 +153,216 @@ class SpecLoaderTest {
     assertThat(t.logGroup()).isEqualTo("/ecs/shine-api-gateway");
     assertThat(t.healthCheck().intervalSeconds()).isEqualTo(15);
     assertThat(t.sidecars()).extracting(Template.Sidecar::name).containsExactly("xray");
-    assertThat(t.fromFile()).isEqualTo(GOOD.resolve("task-def.json").toAbsolutePath().normalize());
+    assertThat(t.fromFile().source())
+        .isEqualTo(GOOD.resolve("task-def.json").toAbsolutePath().normalize());
     assertThat(r.spec().phases().get(0).image().tag()).isEqualTo("simple");
     assertThat(loader.parse(SpecWriter.toYaml(r), "w.yaml", GOOD)).containsExactly(r);
   }
 
   @Test
+  void stringsThatLookLikeOtherValuesUnderTheCoreSchemaLoadBackAsStrings() throws Exception {
+    Rollout r =
+        parse(
+            """
+              template:
+                family: demo
+                container: app
+                port: 8080
+                env: {A: "~", B: "True", C: "0o17", D: "0x1F", E: ".inf", F: "NULL"}
+              phases: [{name: one, image: "app:1"}]
+            """);
+    assertThat(loader.parse(SpecWriter.toYaml(r), "w.yaml", GOOD)).containsExactly(r);
+  }
+
+  @Test
+  void aTaskDefinitionWrittenInlineIsTheSameAsOneFromAFile() throws Exception {
+    String phases =
+        """
+          phases:
+            - name: one
+              gates: [containerHealth]
+        """;
+    Rollout fromFile = parse("  template:\n    fromFile: task-def.json\n" + phases);
+    String json = Files.readString(GOOD.resolve("task-def.json"));
+    // As pasted from `aws ecs describe-task-definition`: JSON is YAML.
+    Rollout pasted = parse("  template:\n    taskDefinition:\n" + json.indent(6) + phases);
+    Rollout yaml =
+        parse(
+            """
+              template:
+                taskDefinition:
+                  tags: [{key: team, value: shine}, {key: snailtrail.dev/content-hash, value: abc}]
+                  taskDefinition:
+                    taskDefinitionArn: arn:aws:ecs:us-east-1:396608803476:task-definition/shine-api-gateway:8
+                    family: shine-api-gateway
+                    revision: 8
+                    status: ACTIVE
+                    networkMode: awsvpc
+                    requiresCompatibilities: [FARGATE]
+                    cpu: "512"
+                    memory: "1024"
+                    executionRoleArn: arn:aws:iam::396608803476:role/ecsTaskExecutionRole
+                    containerDefinitions:
+                      - name: api
+                        image: 396608803476.dkr.ecr.us-east-1.amazonaws.com/shine-api-gateway:simple
+                        essential: true
+                        portMappings: [{containerPort: 5000, hostPort: 5000, protocol: tcp}]
+                        environment: [{name: MODE, value: simple}, {name: LOG_LEVEL, value: info}]
+                        healthCheck:
+                          command: [CMD-SHELL, "curl -f http://localhost:5000/health || exit 1"]
+                          interval: 15
+                          timeout: 5
+                          retries: 3
+                          startPeriod: 20
+                        logConfiguration:
+                          logDriver: awslogs
+                          options: {awslogs-group: /ecs/shine-api-gateway, awslogs-region: us-east-1}
+                      - {name: xray, image: "public.ecr.aws/xray/aws-xray-daemon:3.3.12", essential: false}
+            """
+                + phases);
+    assertThat(pasted).isEqualTo(fromFile);
+    assertThat(yaml).isEqualTo(fromFile);
+    assertThat(yaml.spec().template().fromFile().source()).isNull();
+    assertThat(yaml.spec().template().fromFile().json())
+        .contains("\"revision\":8", "\"status\":\"ACTIVE\"", "\"tags\":[");
+  }
+
+  @Test
+  void theWrittenSpecCarriesTheTaskDefinitionAndNeedsNoFile(@TempDir Path dir) throws Exception {
+    Files.copy(GOOD.resolve("task-def.json"), dir.resolve("td.json"));
+    String text = HEAD + "  template: {fromFile: td.json}\n  phases: [{name: one}]\n";
+    Rollout r = loader.parse(text, "t.yaml", dir).get(0);
+    Files.delete(dir.resolve("td.json"));
+
+    String written = SpecWriter.toYaml(r);
+    assertThat(written).doesNotContain("fromFile").contains("taskDefinition:");
+    Rollout again = loader.parseSelfContained(written, "stored.yaml").get(0);
+    assertThat(again).isEqualTo(r);
+    assertThat(again.spec().template().fromFile().source()).isNull();
+    assertThat(SpecWriter.toYaml(again)).isEqualTo(written);
+  }
+
+  @Test
+  void givingTheTaskDefinitionBothWaysIsRefusedWhereTheSecondIs() {
+    SpecException e =
+        catchThrowableOfType(
+            SpecException.class,
+            () ->
+                parse(
+                    """
+                      template:
+                        fromFile: task-def.json
+                        taskDefinition: {family: f, containerDefinitions: [{name: a, image: "a:1"}]}
+                      phases: [{name: one}]
+                    """));
+    assertThat(e.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.format()).startsWith("t.yaml:8:5: spec.template.taskDefinition: ");
+              assertThat(p.message()).contains("fromFile", "inline", "remove one");
+            });
+  }
+
+  @Test
+  void aBrokenInlineTaskDefinitionIsReportedAtTheFieldThatIsWrong() {
+    SpecException e =
+        catchThrowableOfType(
+            SpecException.class,
+            () ->
+                parse(
+                    """
+                      template:
+                        taskDefinition:
+                          family: f
+                          containerDefinitions:
+                            - {name: a, image: "a:1"}
+                            - name: b
+                          cpu: .inf
+                      phases: [{name: one}]
+                    """));
+    assertThat(e.problems())
+        .extracting(Problem::format)
+        .containsExactly(
+            "t.yaml:12:12: spec.template.taskDefinition.cpu: a number (.inf) has no JSON"
+                + " equivalent; quote it if it is meant as text");
+    e =
+        catchThrowableOfType(
+            SpecException.class,
+            () ->
+                parse(
+                    """
+                      template:
+                        taskDefinition:
+                          family: f
+                          containerDefinitions:
+                            - {name: a, image: "a:1"}
+                            - name: b
+                      phases: [{name: one}]
+                    """));
+    assertThat(e.problems())
+        .extracting(Problem::format)
+        .containsExactly(
+            "t.yaml:11:11: spec.template.taskDefinition.containerDefinitions[1]: a container"
+                + " needs a 'name' and an 'image'");
+    e =
+        catchThrowableOfType(
+            SpecException.class,
+            () ->
+                parse(
+                    """
+                      template:
+                        taskDefinition: "{\\"family\\": \\"f\\"}"
+                      phases: [{name: one}]
+                    """));
+    assertThat(e.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.format()).startsWith("t.yaml:7:21: spec.template.taskDefinition: ");
+              assertThat(p.message()).contains("expected a mapping", "unquoted");
+            });
+  }
+
+  @Test
+  void aSpecThatMustBeSelfContainedMayNotNameAFile() {
+    SpecException e =
+        catchThrowableOfType(
+            SpecException.class,
+            () ->
+                loader.parseSelfContained(
+                    HEAD + "  template: {fromFile: task-def.json}\n  phases: [{name: one}]\n",
+                    "request"));
+    assertThat(e.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.format()).startsWith("request:6:24: spec.template.fromFile: ");
+              assertThat(p.message())
+                  .contains("cannot read 'task-def.json'", "template.taskDefinition", "apply -f");
+            });
+  }
+
+  @Test
+  void aMissingTaskDefinitionFileSaysWhereItWasLookedForAndWhatToDo() {
+    SpecException e =
+        catchThrowableOfType(
+            SpecException.class,
+            () -> parse("  template: {fromFile: nowhere.json}\n  phases: [{name: one}]\n"));
+    assertThat(e.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.format()).startsWith("t.yaml:6:24: spec.template.fromFile: ");
+              assertThat(p.message())
+                  .contains(GOOD.resolve("nowhere.json").toAbsolutePath() + ": no such file")
+                  .contains("aws ecs describe-task-definition", "template.taskDefinition");
+            });
+  }
+
+  @Test
   void taskDefinitionFilesReadAsDescribeTaskDefinitionPrintsThem() throws Exception {
-    TaskDefinitionSpec spec = TaskDefinitionFile.read(GOOD.resolve("task-def.json"));
+    TaskDefinitionSpec spec = TaskDefinitionFile.read(GOOD.resolve("task-def.json")).parsed();
     assertThat(spec.family()).isEqualTo("shine-api-gateway");
     assertThat(spec.cpu()).isEqualTo("512");
     assertThat(spec.requiresCompatibilities()).containsExactly("FARGATE");
@@ -170,9 +375,8 @@ class SpecLoaderTest {
     assertThat(api.logOptions()).containsEntry("awslogs-group", "/ecs/shine-api-gateway");
     assertThat(spec.container("xray").essential()).isFalse();
     TaskDefinitionSpec bare =
-        TaskDefinitionFile.parse(
-            "{\"family\": \"f\", \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"a:1\"}]}",
-            "bare.json");
+        TaskDefinitionJson.read(
+            "{\"family\": \"f\", \"containerDefinitions\": [{\"name\": \"a\", \"image\": \"a:1\"}]}");
     assertThat(bare.containers())
         .singleElement()
         .satisfies(c -> assertThat(c.essential()).isTrue());

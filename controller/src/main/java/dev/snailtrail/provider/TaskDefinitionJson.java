@@ -1,0 +1,214 @@
+package dev.snailtrail.provider;
+
+import dev.snailtrail.provider.Ecs.PortMapping;
+import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
+import dev.snailtrail.provider.TaskDefinitionSpec.HealthCheck;
+import java.io.Serial;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads a task definition as ECS prints it, {@code aws ecs describe-task-definition} output ({@code
+ * {"taskDefinition": {...}, "tags": [...]}}) or the bare task definition object, into the fields
+ * the controller registers. Fields it does not use are not refused: they stay in the JSON.
+ */
+public final class TaskDefinitionJson {
+  /** ECS's timings for a health check that leaves them out. */
+  public static final int HEALTH_CHECK_INTERVAL = 30;
+
+  public static final int HEALTH_CHECK_TIMEOUT = 5;
+  public static final int HEALTH_CHECK_RETRIES = 3;
+  public static final int HEALTH_CHECK_START_PERIOD = 0;
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private TaskDefinitionJson() {}
+
+  /**
+   * Reads JSON text that is known to hold a task definition (the spec loader checked it).
+   *
+   * @throws IllegalArgumentException when it does not
+   */
+  public static TaskDefinitionSpec read(String json) {
+    try {
+      return read(JSON.readTree(json));
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage(), e);
+    } catch (Invalid e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads a parsed JSON document.
+   *
+   * @throws Invalid when it is not a task definition, saying where in the document and why
+   */
+  public static TaskDefinitionSpec read(JsonNode root) throws Invalid {
+    if (root == null || !root.isObject()) {
+      throw new Invalid(List.of(), "expected a JSON object holding a task definition");
+    }
+    List<Object> at = new ArrayList<>();
+    JsonNode td = root;
+    if (root.has("taskDefinition")) {
+      td = root.get("taskDefinition");
+      at.add("taskDefinition");
+      if (!td.isObject()) {
+        throw new Invalid(at, "'taskDefinition' is not an object");
+      }
+    }
+    String family = text(td, "family");
+    JsonNode containers = td.get("containerDefinitions");
+    if (family == null || containers == null || !containers.isArray() || containers.isEmpty()) {
+      throw new Invalid(
+          at,
+          "not a registered task definition (needs 'family' and 'containerDefinitions'; save"
+              + " one with: aws ecs describe-task-definition --task-definition FAMILY)");
+    }
+    at.add("containerDefinitions");
+    List<ContainerDefinition> defs = new ArrayList<>();
+    for (JsonNode c : containers) {
+      defs.add(container(c, at, defs.size()));
+    }
+    return new TaskDefinitionSpec(
+        family,
+        defs,
+        text(td, "cpu"),
+        text(td, "memory"),
+        NetworkMode.of(text(td, "networkMode")),
+        strings(td.get("requiresCompatibilities")),
+        text(td, "executionRoleArn"),
+        text(td, "taskRoleArn"),
+        tags(root.get("tags")));
+  }
+
+  private static ContainerDefinition container(JsonNode c, List<Object> at, int index)
+      throws Invalid {
+    String containerName = text(c, "name");
+    String image = text(c, "image");
+    if (!c.isObject() || containerName == null || image == null) {
+      List<Object> here = new ArrayList<>(at);
+      here.add(index);
+      throw new Invalid(here, "a container needs a 'name' and an 'image'");
+    }
+    List<PortMapping> ports = new ArrayList<>();
+    JsonNode mappings = c.get("portMappings");
+    if (mappings != null && mappings.isArray()) {
+      for (JsonNode m : mappings) {
+        int containerPort = m.path("containerPort").asInt(0);
+        ports.add(
+            new PortMapping(
+                containerPort,
+                m.path("hostPort").asInt(containerPort),
+                m.path("protocol").asString("tcp")));
+      }
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    JsonNode environment = c.get("environment");
+    if (environment != null && environment.isArray()) {
+      for (JsonNode e : environment) {
+        if (text(e, "name") != null) {
+          env.put(text(e, "name"), e.path("value").asString(""));
+        }
+      }
+    }
+    HealthCheck health = null;
+    JsonNode hc = c.get("healthCheck");
+    if (hc != null && hc.isObject()) {
+      health =
+          new HealthCheck(
+              strings(hc.get("command")),
+              hc.path("interval").asInt(HEALTH_CHECK_INTERVAL),
+              hc.path("timeout").asInt(HEALTH_CHECK_TIMEOUT),
+              hc.path("retries").asInt(HEALTH_CHECK_RETRIES),
+              hc.path("startPeriod").asInt(HEALTH_CHECK_START_PERIOD));
+    }
+    JsonNode log = c.path("logConfiguration");
+    Map<String, String> logOptions = new LinkedHashMap<>();
+    JsonNode options = log.path("options");
+    if (options.isObject()) {
+      for (Map.Entry<String, JsonNode> e : options.properties()) {
+        logOptions.put(e.getKey(), e.getValue().asString(""));
+      }
+    }
+    return new ContainerDefinition(
+        containerName,
+        image,
+        c.path("essential").asBoolean(true),
+        ports,
+        env,
+        health,
+        text(log, "logDriver"),
+        logOptions);
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode v = node == null ? null : node.get(field);
+    return v == null || !v.isValueNode() || v.isNull() ? null : v.asString();
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    if (array != null && array.isArray()) {
+      for (JsonNode v : array) {
+        out.add(v.asString(""));
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, String> tags(JsonNode array) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (array != null && array.isArray()) {
+      for (JsonNode t : array) {
+        String key = text(t, "key");
+        if (key != null && !key.equals(TaskDefinitionSpec.HASH_TAG)) {
+          out.put(key, t.path("value").asString(""));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** JSON that is not a task definition: where in the document, and what is wrong. */
+  public static final class Invalid extends Exception {
+    @Serial private static final long serialVersionUID = 1L;
+
+    private final transient List<Object> at;
+    private final String problem;
+
+    Invalid(List<Object> at, String problem) {
+      super(where(at).isEmpty() ? problem : where(at) + ": " + problem);
+      this.at = List.copyOf(at);
+      this.problem = problem;
+    }
+
+    /** The way from the document's root to the fault: field names and list indexes. */
+    public List<Object> at() {
+      return at;
+    }
+
+    /** What is wrong there. */
+    public String problem() {
+      return problem;
+    }
+
+    /** {@code taskDefinition.containerDefinitions[1]}, or empty for the root. */
+    public static String where(List<Object> at) {
+      StringBuilder b = new StringBuilder();
+      for (Object step : at) {
+        if (step instanceof Integer i) {
+          b.append('[').append(i).append(']');
+        } else {
+          b.append(b.isEmpty() ? "" : ".").append(step);
+        }
+      }
+      return b.toString();
+    }
+  }
+}
