@@ -32,25 +32,35 @@ final class AwsvpcBindingsCheck implements PreflightCheck {
     int port = port(in, name);
     List<TaskState> tasks = f.runningTasks();
     if (f.awsvpc()) {
-      List<String> enis = new ArrayList<>();
-      for (TaskState t : tasks) {
-        if (t.privateIp() != null) {
-          enis.add(
-              t.privateIp()
-                  + ":"
-                  + port
-                  + (t.publicIp() == null ? "" : " (public " + t.publicIp() + ")"));
-        }
-      }
-      return in.pass(
-          id(),
-          "awsvpc: empty networkBindings are normal; port "
-              + port
-              + " lives on each task's network interface",
-          enis.isEmpty()
-              ? "no running task to look at yet; targets register as <task IP>:" + port
-              : "running tasks: " + String.join(", ", enis));
+      return onTaskInterfaces(in, port, tasks);
     }
+    return onHost(in, name, port, tasks);
+  }
+
+  private CheckResult onTaskInterfaces(Inspection in, int port, List<TaskState> tasks) {
+    List<String> enis = new ArrayList<>();
+    for (TaskState t : tasks) {
+      if (t.privateIp() != null) {
+        enis.add(
+            t.privateIp()
+                + ":"
+                + port
+                + (t.publicIp() == null ? "" : " (public " + t.publicIp() + ")"));
+      }
+    }
+    return in.pass(
+        id(),
+        "awsvpc: empty networkBindings are normal; port "
+            + port
+            + " lives on each task's network interface",
+        enis.isEmpty()
+            ? "no running task to look at yet; targets register as <task IP>:" + port
+            : "running tasks: " + String.join(", ", enis));
+  }
+
+  /** Under bridge and host: the container maps the port, and each running task binds it. */
+  private CheckResult onHost(Inspection in, String name, int port, List<TaskState> tasks) {
+    NetworkMode mode = in.facts.networkMode();
     ContainerDefinition c = in.taskDefinition().container(name);
     boolean mapped =
         c != null && c.portMappings().stream().anyMatch(m -> m.containerPort() == port);
@@ -58,16 +68,16 @@ final class AwsvpcBindingsCheck implements PreflightCheck {
         "Add a portMapping {containerPort: "
             + port
             + ", hostPort: "
-            + (f.networkMode() == NetworkMode.HOST ? port : 0)
+            + (mode == NetworkMode.HOST ? port : 0)
             + "} to container "
             + name
             + " so "
-            + f.networkMode()
+            + mode
             + " mode publishes it on the host.";
     if (!mapped) {
       return in.fail(
           id(),
-          "container " + name + " maps no port " + port + " under " + f.networkMode(),
+          "container " + name + " maps no port " + port + " under " + mode,
           "portMappings of " + name + ": " + (c == null ? "no such container" : c.portMappings()),
           fix);
     }
@@ -75,13 +85,7 @@ final class AwsvpcBindingsCheck implements PreflightCheck {
     for (TaskState t : tasks) {
       ContainerState cs =
           t.containers().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
-      PortMapping b =
-          cs == null
-              ? null
-              : cs.networkBindings().stream()
-                  .filter(m -> m.containerPort() == port)
-                  .findFirst()
-                  .orElse(null);
+      PortMapping b = cs == null ? null : binding(cs, port);
       if (b == null) {
         return in.fail(
             id(),
@@ -92,7 +96,7 @@ final class AwsvpcBindingsCheck implements PreflightCheck {
                 + " has no network binding for "
                 + port,
             "under "
-                + f.networkMode()
+                + mode
                 + " the binding carries the port; this task has "
                 + (cs == null ? "no such container" : cs.networkBindings()),
             fix);
@@ -101,10 +105,17 @@ final class AwsvpcBindingsCheck implements PreflightCheck {
     }
     return in.pass(
         id(),
-        f.networkMode() + ": container " + name + " publishes " + port + " on the host",
+        mode + ": container " + name + " publishes " + port + " on the host",
         bound.isEmpty()
             ? "no running task to look at yet"
             : "bindings: " + String.join(", ", bound));
+  }
+
+  private static PortMapping binding(ContainerState container, int port) {
+    return container.networkBindings().stream()
+        .filter(m -> m.containerPort() == port)
+        .findFirst()
+        .orElse(null);
   }
 
   private static int port(Inspection in, String container) {

@@ -69,41 +69,7 @@ final class PublicIpRoutableCheck implements PreflightCheck {
       RouteTable table = tableOf(s.id(), tables);
       String igw = table == null ? null : internetRoute(table);
       if (igw == null) {
-        String which =
-            table == null
-                ? "no route table"
-                : (table.subnetIds().contains(s.id()) ? "route table " : "the main route table ")
-                    + table.id();
-        String route = table == null ? "" : defaultRoute(table);
-        String gateway = anyGateway(tables);
-        return in.fail(
-            id(),
-            "subnet "
-                + s.id()
-                + " has no 0.0.0.0/0 route to an internet gateway: tasks cannot pull images",
-            s.id()
-                + " uses "
-                + which
-                + route
-                + (s.mapPublicIpOnLaunch()
-                    ? "; MapPublicIpOnLaunch is true, but that does not make the subnet public"
-                        + " without the route"
-                    : ""),
-            table == null
-                ? "Associate a route table with a 0.0.0.0/0 route to an internet gateway with "
-                    + s.id()
-                    + "."
-                : "Add the route: aws ec2 create-route --route-table-id "
-                    + table.id()
-                    + " --destination-cidr-block 0.0.0.0/0 --gateway-id "
-                    + (gateway == null
-                        ? "<an internet gateway attached to " + s.vpcId() + ">"
-                        : gateway)
-                    + " --region "
-                    + f.region()
-                    + (table.subnetIds().contains(s.id())
-                        ? ""
-                        : " (or associate " + s.id() + " with a route table that has it)"));
+        return noInternetRoute(in, s, table, tables);
       }
       routed.add(s.id() + " → " + igw + " via " + table.id());
     }
@@ -112,6 +78,49 @@ final class PublicIpRoutableCheck implements PreflightCheck {
         (launch == null ? "" : launch + " ")
             + "tasks get public IPs; every subnet routes 0.0.0.0/0 to an internet gateway",
         String.join(", ", routed));
+  }
+
+  /**
+   * A subnet whose route table ({@code table}, null when there is none) has no 0.0.0.0/0 route to
+   * an internet gateway: what it routes instead, and the route to add.
+   */
+  private CheckResult noInternetRoute(
+      Inspection in, Subnet s, RouteTable table, List<RouteTable> tables) {
+    String which =
+        table == null
+            ? "no route table"
+            : (table.subnetIds().contains(s.id()) ? "route table " : "the main route table ")
+                + table.id();
+    String route = table == null ? "" : defaultRoute(table);
+    String gateway = anyGateway(tables);
+    return in.fail(
+        id(),
+        "subnet "
+            + s.id()
+            + " has no 0.0.0.0/0 route to an internet gateway: tasks cannot pull images",
+        s.id()
+            + " uses "
+            + which
+            + route
+            + (s.mapPublicIpOnLaunch()
+                ? "; MapPublicIpOnLaunch is true, but that does not make the subnet public"
+                    + " without the route"
+                : ""),
+        table == null
+            ? "Associate a route table with a 0.0.0.0/0 route to an internet gateway with "
+                + s.id()
+                + "."
+            : "Add the route: aws ec2 create-route --route-table-id "
+                + table.id()
+                + " --destination-cidr-block 0.0.0.0/0 --gateway-id "
+                + (gateway == null
+                    ? "<an internet gateway attached to " + s.vpcId() + ">"
+                    : gateway)
+                + " --region "
+                + in.facts.region()
+                + (table.subnetIds().contains(s.id())
+                    ? ""
+                    : " (or associate " + s.id() + " with a route table that has it)"));
   }
 
   /** The table a subnet uses: its explicit association, else the VPC's main table. */

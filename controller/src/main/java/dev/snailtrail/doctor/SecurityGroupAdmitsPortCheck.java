@@ -61,38 +61,10 @@ final class SecurityGroupAdmitsPortCheck implements PreflightCheck {
       if (tg == null) {
         continue; // reported by the port check
       }
-      Set<String> lbGroups = new LinkedHashSet<>();
-      for (String lb : tg.loadBalancerArns()) {
-        lbGroups.addAll(f.loadBalancerSecurityGroups(lb));
-      }
+      Set<String> lbGroups = loadBalancerGroups(f, tg);
       IngressRule admits = admitting(groups, port, lbGroups);
       if (admits == null) {
-        SecurityGroup task = groups.get(0);
-        String source =
-            lbGroups.isEmpty()
-                ? "--cidr <the load balancer's subnet CIDR>"
-                : "--source-group " + lbGroups.iterator().next();
-        return in.fail(
-            id(),
-            "security group "
-                + task.id()
-                + " ("
-                + task.name()
-                + ") does not admit tcp "
-                + port
-                + " from "
-                + (lbGroups.isEmpty()
-                    ? "the load balancer"
-                    : "the load balancer's group " + String.join(", ", lbGroups)),
-            rules(groups),
-            "Add the rule: aws ec2 authorize-security-group-ingress --group-id "
-                + task.id()
-                + " --protocol tcp --port "
-                + port
-                + " "
-                + source
-                + " --region "
-                + f.region());
+        return notAdmitted(in, groups, port, lbGroups);
       }
       passed.add(
           "tcp "
@@ -109,6 +81,46 @@ final class SecurityGroupAdmitsPortCheck implements PreflightCheck {
         id(),
         "security group " + String.join(", ", net.securityGroups()) + " admits " + passed.get(0),
         String.join("; ", passed));
+  }
+
+  /** The security groups of the load balancers that forward to the target group. */
+  private static Set<String> loadBalancerGroups(Facts f, TargetGroup tg) {
+    Set<String> lbGroups = new LinkedHashSet<>();
+    for (String lb : tg.loadBalancerArns()) {
+      lbGroups.addAll(f.loadBalancerSecurityGroups(lb));
+    }
+    return lbGroups;
+  }
+
+  /** No rule of the task's groups admits the port from the load balancer: the rule to add. */
+  private CheckResult notAdmitted(
+      Inspection in, List<SecurityGroup> groups, int port, Set<String> lbGroups) {
+    SecurityGroup task = groups.get(0);
+    String source =
+        lbGroups.isEmpty()
+            ? "--cidr <the load balancer's subnet CIDR>"
+            : "--source-group " + lbGroups.iterator().next();
+    return in.fail(
+        id(),
+        "security group "
+            + task.id()
+            + " ("
+            + task.name()
+            + ") does not admit tcp "
+            + port
+            + " from "
+            + (lbGroups.isEmpty()
+                ? "the load balancer"
+                : "the load balancer's group " + String.join(", ", lbGroups)),
+        rules(groups),
+        "Add the rule: aws ec2 authorize-security-group-ingress --group-id "
+            + task.id()
+            + " --protocol tcp --port "
+            + port
+            + " "
+            + source
+            + " --region "
+            + in.facts.region());
   }
 
   /** A rule of the groups admitting TCP on the port from the load balancer, or null. */

@@ -19,17 +19,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
-import tools.jackson.core.JacksonException;
 
 /**
  * The default store: one directory per rollout under a root directory.
@@ -58,7 +53,7 @@ public final class FileStore implements Store {
   private final Path root;
   private final Clock clock;
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
-  private final Map<String, Set<String>> trailIds = new ConcurrentHashMap<>();
+  private final TrailFiles trails = new TrailFiles();
   private final Map<String, CachedSpec> specs = new ConcurrentHashMap<>();
 
   /** What {@code meta.json} holds. */
@@ -128,7 +123,7 @@ public final class FileStore implements Store {
       throw new UncheckedIOException("cannot create rollout " + name + " in " + root, e);
     }
     specs.put(name, new CachedSpec(1, yaml, rollout));
-    trailIds.put(name, new HashSet<>());
+    trails.created(name);
   }
 
   @Override
@@ -231,70 +226,7 @@ public final class FileStore implements Store {
       if (!Files.isDirectory(dir)) {
         throw new Conflict("rollout " + name + " was deleted");
       }
-      Set<String> ids = trailIds.computeIfAbsent(name, n -> loadIds(dir.resolve(TRAIL)));
-      Map<String, TrailEvent> fresh = new LinkedHashMap<>();
-      for (TrailEvent e : events) {
-        if (!ids.contains(e.id())) {
-          fresh.putIfAbsent(e.id(), e);
-        }
-      }
-      if (fresh.isEmpty()) {
-        return List.of();
-      }
-      StringBuilder lines = new StringBuilder();
-      for (TrailEvent e : fresh.values()) {
-        lines.append(Json.mapper().writeValueAsString(e)).append('\n');
-      }
-      Path file = dir.resolve(TRAIL);
-      boolean created = !Files.exists(file);
-      try (FileChannel ch =
-          FileChannel.open(
-              file,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.APPEND)) {
-        AtomicFiles.writeFully(ch, lines.toString().getBytes(StandardCharsets.UTF_8));
-        ch.force(false);
-      } catch (IOException e) {
-        // What reached the file is unknown: reload the index from it next time.
-        trailIds.remove(name);
-        throw new UncheckedIOException("cannot append to the trail of " + name, e);
-      }
-      if (created) {
-        AtomicFiles.forceDirectory(dir);
-      }
-      ids.addAll(fresh.keySet());
-      return List.copyOf(fresh.values());
-    }
-  }
-
-  /**
-   * Reads the ids in a trail file. A last line cut short by a crash mid-append is cut off, so the
-   * next append starts on a line of its own.
-   */
-  private static Set<String> loadIds(Path file) {
-    Set<String> ids = new HashSet<>();
-    if (!Files.exists(file)) {
-      return ids;
-    }
-    try {
-      byte[] bytes = Files.readAllBytes(file);
-      int end = bytes.length;
-      while (end > 0 && bytes[end - 1] != '\n') {
-        end--;
-      }
-      if (end < bytes.length) {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-          ch.truncate(end);
-          ch.force(false);
-        }
-      }
-      for (TrailEvent e : parseTrail(new String(bytes, 0, end, StandardCharsets.UTF_8))) {
-        ids.add(e.id());
-      }
-      return ids;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read trail " + file, e);
+      return trails.append(name, dir.resolve(TRAIL), events);
     }
   }
 
@@ -304,30 +236,8 @@ public final class FileStore implements Store {
       return List.of();
     }
     synchronized (lock(name)) {
-      Path file = root.resolve(name).resolve(TRAIL);
-      try {
-        return parseTrail(Files.readString(file, StandardCharsets.UTF_8));
-      } catch (NoSuchFileException e) {
-        return List.of();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read trail " + file, e);
-      }
+      return trails.read(root.resolve(name).resolve(TRAIL));
     }
-  }
-
-  private static List<TrailEvent> parseTrail(String text) {
-    List<TrailEvent> events = new ArrayList<>();
-    for (String line : text.split("\n")) {
-      if (line.isBlank()) {
-        continue;
-      }
-      try {
-        events.add(Json.mapper().readValue(line, TrailEvent.class));
-      } catch (JacksonException e) {
-        // Only a line cut short by a crash can be unreadable; it was never acknowledged.
-      }
-    }
-    return events;
   }
 
   @Override
@@ -348,7 +258,7 @@ public final class FileStore implements Store {
       }
       AtomicFiles.forceDirectory(root);
       specs.remove(name);
-      trailIds.remove(name);
+      trails.forget(name);
       deleteTree(doomed);
       return true;
     }

@@ -3,15 +3,12 @@ package dev.snailtrail.trail;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Phase;
 import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.trail.PhaseStandings.State;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,42 +27,20 @@ public final class ProgressLog {
   private static final Pattern MILLIS = Pattern.compile("\\b(\\d+) ms\\b");
   private static final int BAR = 20;
 
-  /** How a phase stands in the log. */
-  enum State {
-    DONE("✅", "[x]", "complete"),
-    CURRENT("🔄", "[~]", "in progress"),
-    FAILED("❌", "[!]", "failed"),
-    PENDING("⏳", "[ ]", "pending");
-
-    final String icon;
-    final String plain;
-    final String words;
-
-    State(String icon, String plain, String words) {
-      this.icon = icon;
-      this.plain = plain;
-      this.words = words;
-    }
-  }
-
   private final Rollout spec;
   private final RolloutStatus status;
   private final List<TrailEvent> events;
   private final boolean plain;
+  private final PhaseStandings standings;
   private final List<String> phases;
-  private final Map<String, State> states = new LinkedHashMap<>();
-  private final Map<String, String> markers = new LinkedHashMap<>();
 
   private ProgressLog(Rollout spec, RolloutStatus status, List<TrailEvent> events, boolean plain) {
     this.spec = spec;
     this.status = status;
     this.events = events.stream().sorted(ORDER).toList();
     this.plain = plain;
-    this.phases = phaseNames();
-    phases.forEach(p -> states.put(p, State.PENDING));
-    for (TrailEvent e : this.events) {
-      track(e);
-    }
+    this.standings = new PhaseStandings(spec, this.events);
+    this.phases = standings.phases();
   }
 
   /**
@@ -94,54 +69,6 @@ public final class ProgressLog {
     }
   }
 
-  private List<String> phaseNames() {
-    Set<String> names = new LinkedHashSet<>();
-    if (spec != null) {
-      spec.spec().phases().forEach(p -> names.add(p.name()));
-    }
-    events.stream().map(TrailEvent::phase).filter(p -> p != null).forEach(names::add);
-    return List.copyOf(names);
-  }
-
-  private void track(TrailEvent e) {
-    switch (e.type()) {
-      case PhaseStarted, Retried -> {
-        if (e.phase() != null) {
-          states.put(e.phase(), State.CURRENT);
-        }
-      }
-      case PhaseCompleted -> {
-        states.put(e.phase(), State.DONE);
-        markers.put(e.phase(), e.message());
-      }
-      case RollbackStarted -> states.put(e.data().getOrDefault("from", e.phase()), State.FAILED);
-      case RolloutStarted,
-          TaskDefinitionRegistered,
-          TaskDefinitionReused,
-          ServiceCreated,
-          ServiceUpdated,
-          DeploymentCompleted,
-          DeploymentFailed,
-          GatePassed,
-          GateFailed,
-          GateInconclusive,
-          BakeStarted,
-          ApprovalRequired,
-          Promoted,
-          Paused,
-          Resumed,
-          RollbackCompleted,
-          RollbackFailed,
-          DriftDetected,
-          PreflightFailed,
-          SpecChanged,
-          RolloutCompleted,
-          Aborted -> {
-        // Logged, but a phase's standing follows only its start, completion and rollback.
-      }
-    }
-  }
-
   private String render() {
     StringBuilder b = new StringBuilder();
     String name =
@@ -151,7 +78,7 @@ public final class ProgressLog {
     b.append("## Phase completion\n\n");
     for (int i = 0; i < phases.size(); i++) {
       String p = phases.get(i);
-      State s = states.get(p);
+      State s = standings.of(p);
       b.append("- ")
           .append(plain ? s.plain : s.icon)
           .append(" Phase ")
@@ -160,8 +87,8 @@ public final class ProgressLog {
           .append(phases.size())
           .append(' ')
           .append(p);
-      if (markers.containsKey(p) && s == State.DONE) {
-        b.append(" — ").append(markers.get(p));
+      if (standings.hasMarker(p) && s == State.DONE) {
+        b.append(" — ").append(standings.marker(p));
       } else if (s != State.DONE) {
         b.append(" — ").append(s.words);
       }
@@ -177,7 +104,7 @@ public final class ProgressLog {
   }
 
   private void headline(StringBuilder b) {
-    long done = states.values().stream().filter(s -> s == State.DONE).count();
+    long done = standings.done();
     int percent =
         status != null
             ? status.progress()
@@ -242,7 +169,7 @@ public final class ProgressLog {
 
   private void phaseSection(StringBuilder b, int index) {
     String p = phases.get(index);
-    State s = states.get(p);
+    State s = standings.of(p);
     b.append("## Phase ")
         .append(index + 1)
         .append('/')
@@ -279,8 +206,8 @@ public final class ProgressLog {
       b.append(line(e)).append("  \n");
     }
     b.append('\n');
-    if (s == State.DONE && markers.containsKey(p)) {
-      b.append("> ").append(emoji("🏁 ")).append("**").append(markers.get(p)).append("**\n\n");
+    if (s == State.DONE && standings.hasMarker(p)) {
+      b.append("> ").append(emoji("🏁 ")).append("**").append(standings.marker(p)).append("**\n\n");
     }
   }
 
