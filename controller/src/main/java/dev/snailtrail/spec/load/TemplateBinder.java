@@ -8,7 +8,6 @@ import dev.snailtrail.spec.Template.HealthCheck;
 import dev.snailtrail.spec.Template.Sidecar;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -125,32 +124,13 @@ final class TemplateBinder {
     String taskRole = roleArn(f, "taskRoleArn", file == null ? null : file.taskRoleArn());
     String logGroup =
         f.string("logGroup", main == null ? null : main.logOptions().get("awslogs-group"));
-    HealthCheck health = healthCheck(f.get("healthCheck"), main);
-    List<Sidecar> sidecars = sidecars(f.get("sidecars"), file, container);
+    HealthCheck health = ContainerBinder.healthCheck(f.get("healthCheck"), main);
+    List<Sidecar> sidecars = ContainerBinder.sidecars(f.get("sidecars"), file, container);
 
     Set<String> containers = new LinkedHashSet<>();
     Set<String> healthChecked = new LinkedHashSet<>();
-    if (container != null) {
-      containers.add(container);
-      if (health != null) {
-        healthChecked.add(container);
-      }
-    }
-    for (Sidecar s : sidecars) {
-      containers.add(s.name());
-      ContainerDefinition def = file == null ? null : file.container(s.name());
-      if (def != null && def.healthCheck() != null) {
-        healthChecked.add(s.name());
-      }
-    }
-    ImageRef fileImage = null;
-    if (main != null) {
-      try {
-        fileImage = ImageRef.parse(main.image());
-      } catch (IllegalArgumentException e) {
-        baseValue.problem("container '" + container + "' in " + baseKey + ": " + e.getMessage());
-      }
-    }
+    ContainerBinder.collect(container, health, sidecars, file, containers, healthChecked);
+    ImageRef fileImage = fileImage(main, container, baseKey, baseValue);
     Template template =
         new Template(
             family,
@@ -168,6 +148,20 @@ final class TemplateBinder {
             sidecars,
             base == null ? null : base.document());
     return new Result(template, fileImage, containers, healthChecked, unreadable);
+  }
+
+  /** The main container's image in the task definition started from, or null. */
+  private static ImageRef fileImage(
+      ContainerDefinition main, String container, String baseKey, Value baseValue) {
+    if (main == null) {
+      return null;
+    }
+    try {
+      return ImageRef.parse(main.image());
+    } catch (IllegalArgumentException e) {
+      baseValue.problem("container '" + container + "' in " + baseKey + ": " + e.getMessage());
+      return null;
+    }
   }
 
   /** The task definition the template starts from, or null (problems are recorded). */
@@ -244,7 +238,7 @@ final class TemplateBinder {
   /**
    * @param optional not required even without a fallback
    */
-  private static String name(Fields f, String key, String fallback, boolean optional) {
+  static String name(Fields f, String key, String fallback, boolean optional) {
     Value v = fallback == null && !optional ? f.require(key) : f.get(key);
     String s = v == null ? null : v.string();
     if (s != null && !Formats.ECS_NAME.matcher(s).matches()) {
@@ -320,93 +314,5 @@ final class TemplateBinder {
       v.problem("'" + s + "' is not an IAM role ARN (arn:aws:iam::123456789012:role/name)");
     }
     return s != null ? s : fallback;
-  }
-
-  private static HealthCheck healthCheck(Value value, ContainerDefinition main) {
-    if (value == null) {
-      var hc = main == null ? null : main.healthCheck();
-      return hc == null
-          ? null
-          : new HealthCheck(
-              hc.command(), hc.interval(), hc.timeout(), hc.retries(), hc.startPeriod());
-    }
-    Fields f = value.fields(HEALTH_CHECK_KEYS);
-    if (f == null) {
-      return null;
-    }
-    Value commandValue = f.require("command");
-    List<String> command = commandValue == null ? null : commandValue.strings();
-    if (command != null
-        && (command.isEmpty()
-            || !List.of("CMD", "CMD-SHELL", "NONE").contains(command.get(0))
-            || (command.size() < 2 && !command.get(0).equals("NONE")))) {
-      commandValue.problem(
-          "a health check command starts with CMD or CMD-SHELL and then the command, e.g."
-              + " [CMD-SHELL, \"curl -f http://localhost:5000/health || exit 1\"]");
-    }
-    return new HealthCheck(
-        command == null ? List.of() : command,
-        seconds(f, "interval", 5, 300, Defaults.HEALTH_CHECK_INTERVAL),
-        seconds(f, "timeout", 2, 120, Defaults.HEALTH_CHECK_TIMEOUT),
-        seconds(f, "retries", 1, 10, Defaults.HEALTH_CHECK_RETRIES),
-        seconds(f, "startPeriod", 0, 300, Defaults.HEALTH_CHECK_START_PERIOD));
-  }
-
-  /** ECS health check numbers, within the ranges ECS accepts. */
-  private static int seconds(Fields f, String key, int min, int max, int fallback) {
-    Integer n = f.integer(key);
-    if (n != null && (n < min || n > max)) {
-      f.problem(key, key + " must be between " + min + " and " + max + " (ECS refuses others)");
-      n = null;
-    }
-    return n != null ? n : fallback;
-  }
-
-  private static List<Sidecar> sidecars(Value value, TaskDefinitionSpec file, String main) {
-    List<Sidecar> out = new ArrayList<>();
-    if (value == null) {
-      if (file != null) {
-        for (ContainerDefinition c : file.containers()) {
-          if (!c.name().equals(main)) {
-            ImageRef image = parseOrNull(c.image());
-            if (image != null) {
-              out.add(new Sidecar(c.name(), image, c.essential()));
-            }
-          }
-        }
-      }
-      return out;
-    }
-    List<Value> items = value.items();
-    if (items == null) {
-      return out;
-    }
-    Set<String> seen = new LinkedHashSet<>();
-    for (Value item : items) {
-      Fields f = item.fields(SIDECAR_KEYS);
-      if (f == null) {
-        continue;
-      }
-      String name = name(f, "name", null, false);
-      Value imageValue = f.require("image");
-      ImageRef image = imageValue == null ? null : imageValue.parsed(ImageRef::parse);
-      Boolean essential = f.bool("essential");
-      if (name != null && (name.equals(main) || !seen.add(name))) {
-        f.problem("name", "container name '" + name + "' is used twice in the task");
-      }
-      if (name != null && image != null) {
-        out.add(
-            new Sidecar(name, image, essential != null ? essential : Defaults.SIDECAR_ESSENTIAL));
-      }
-    }
-    return out;
-  }
-
-  private static ImageRef parseOrNull(String image) {
-    try {
-      return ImageRef.parse(image);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
   }
 }
