@@ -69,7 +69,7 @@ public final class TaskDefinitions {
                     c.logOptions()));
       }
     }
-    return new TaskDefinitionSpec(
+    return TaskDefinitionSpec.of(
         start.family(),
         containers,
         phase.cpu() > 0 ? Integer.toString(phase.cpu()) : start.cpu(),
@@ -145,7 +145,7 @@ public final class TaskDefinitions {
               logDriver,
               logOptions));
     }
-    return new TaskDefinitionSpec(
+    return TaskDefinitionSpec.of(
         t.family(),
         containers,
         Integer.toString(t.cpu()),

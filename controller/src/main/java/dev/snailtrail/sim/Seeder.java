@@ -88,7 +88,8 @@ final class Seeder {
               t.logGroup(),
               t.healthCheck(),
               t.sidecars(),
-              null);
+              null,
+              java.util.Map.of());
       Phase first = spec.phases().get(0);
       return new Input(
           target.region(),

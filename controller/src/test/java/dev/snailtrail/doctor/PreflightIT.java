@@ -350,7 +350,7 @@ class PreflightIT {
     Rollout bridge = fx.rollout();
     TaskDefinitionSpec td = TaskDefinitions.forPhase(bridge, 0, null);
     TaskDefinitionSpec noPorts =
-        new TaskDefinitionSpec(
+        TaskDefinitionSpec.of(
             td.family(),
             td.containers().stream()
                 .map(

@@ -392,7 +392,7 @@ class PreflightSimTest {
                         c.logDriver(),
                         c.logOptions()))
             .toList();
-    return new TaskDefinitionSpec(
+    return TaskDefinitionSpec.of(
         td.family(),
         containers,
         td.cpu(),

@@ -58,7 +58,8 @@ final class Fixtures {
           "/ecs/shine",
           null,
           List.of(),
-          null);
+          null,
+          java.util.Map.of());
 
   private Fixtures() {}
 
@@ -75,7 +76,8 @@ final class Fixtures {
         Duration.ZERO,
         Phase.Approval.NONE,
         null,
-        null);
+        null,
+        java.util.Map.of());
   }
 
   static GateContext ctx(FakeProviders fake) {
@@ -200,7 +202,7 @@ final class Fixtures {
         new ContainerDefinition(
             "api", IMAGE.toString(), true, List.of(ports), Map.of(), healthCheck, null, Map.of());
     TaskDefinitionSpec spec =
-        new TaskDefinitionSpec(
+        TaskDefinitionSpec.of(
             "shine-api-gateway",
             List.of(api),
             "512",

@@ -131,7 +131,8 @@ final class PhaseBinder {
         bake != null ? bake : Defaults.BAKE,
         approval != null ? approval : Defaults.APPROVAL,
         rollbackTo,
-        marker);
+        marker,
+        java.util.Map.of());
   }
 
   private ImageRef image(Fields f, Phase previous) {

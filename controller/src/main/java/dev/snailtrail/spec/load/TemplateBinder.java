@@ -146,7 +146,8 @@ final class TemplateBinder {
             logGroup,
             health,
             sidecars,
-            base == null ? null : base.document());
+            base == null ? null : base.document(),
+            java.util.Map.of());
     return new Result(template, fileImage, containers, healthChecked, unreadable);
   }
 
