@@ -1,5 +1,7 @@
 package dev.snailtrail.provider;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.snailtrail.provider.Ecs.PortMapping;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,9 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -32,7 +32,9 @@ public final class TaskDefinitionSpec {
    */
   public static final String HASH_TAG = "snailtrail.dev/content-hash";
 
-  /** What {@code DescribeTaskDefinition} prints that {@code RegisterTaskDefinition} does not take. */
+  /**
+   * What {@code DescribeTaskDefinition} prints that {@code RegisterTaskDefinition} does not take.
+   */
   static final Set<String> DESCRIBE_ONLY =
       Set.of(
           "taskDefinitionArn",
@@ -44,18 +46,16 @@ public final class TaskDefinitionSpec {
           "registeredBy",
           "deregisteredAt");
 
-  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-  private static final JsonMapper JSON = JsonMapper.builder().build();
-
   private final ObjectNode doc;
   private final String canonical;
 
   private TaskDefinitionSpec(ObjectNode doc) {
     this.doc = doc;
-    this.canonical = canonical(doc);
+    this.canonical = TaskDefinitionNodes.canonical(doc);
   }
 
   /** A spec holding a copy of {@code registerInput}, the JSON of a registration request. */
+  @JsonCreator
   public static TaskDefinitionSpec of(JsonNode registerInput) {
     if (registerInput == null || !registerInput.isObject()) {
       throw new IllegalArgumentException("a task definition is a JSON object");
@@ -84,25 +84,27 @@ public final class TaskDefinitionSpec {
       String executionRoleArn,
       String taskRoleArn,
       Map<String, String> tags) {
-    ObjectNode d = NODES.objectNode();
+    ObjectNode d = TaskDefinitionNodes.NODES.objectNode();
     d.put("family", family);
     ArrayNode defs = d.putArray("containerDefinitions");
-    containers.forEach(c -> defs.add(c.toJson()));
-    putIfSet(d, "cpu", cpu);
-    putIfSet(d, "memory", memory);
-    putIfSet(d, "networkMode", networkMode == null ? null : networkMode.toString());
+    containers.forEach(c -> defs.add(TaskDefinitionNodes.toJson(c)));
+    TaskDefinitionNodes.putIfSet(d, "cpu", cpu);
+    TaskDefinitionNodes.putIfSet(d, "memory", memory);
+    TaskDefinitionNodes.putIfSet(
+        d, "networkMode", networkMode == null ? null : networkMode.toString());
     if (!requiresCompatibilities.isEmpty()) {
       ArrayNode compat = d.putArray("requiresCompatibilities");
       requiresCompatibilities.forEach(compat::add);
     }
-    putIfSet(d, "executionRoleArn", executionRoleArn);
-    putIfSet(d, "taskRoleArn", taskRoleArn);
+    TaskDefinitionNodes.putIfSet(d, "executionRoleArn", executionRoleArn);
+    TaskDefinitionNodes.putIfSet(d, "taskRoleArn", taskRoleArn);
     return new TaskDefinitionSpec(d).withTags(tags);
   }
 
   // ------------------------------------------------------------------ reading
 
-  /** A copy of the whole registration input. */
+  /** A copy of the whole registration input (also how the spec is written as JSON). */
+  @JsonValue
   public ObjectNode json() {
     return doc.deepCopy();
   }
@@ -118,46 +120,46 @@ public final class TaskDefinitionSpec {
     }
     ObjectNode copy = doc.deepCopy();
     copy.remove("tags");
-    return canonical(copy);
+    return TaskDefinitionNodes.canonical(copy);
   }
 
   public String family() {
-    return text(doc, "family");
+    return TaskDefinitionNodes.text(doc, "family");
   }
 
   /** Task CPU units as ECS writes them ("512"), or null. */
   public String cpu() {
-    return text(doc, "cpu");
+    return TaskDefinitionNodes.text(doc, "cpu");
   }
 
   /** Task memory in MiB as ECS writes it ("1024"), or null. */
   public String memory() {
-    return text(doc, "memory");
+    return TaskDefinitionNodes.text(doc, "memory");
   }
 
   public NetworkMode networkMode() {
-    return NetworkMode.of(text(doc, "networkMode"));
+    return NetworkMode.of(TaskDefinitionNodes.text(doc, "networkMode"));
   }
 
   /** e.g. [FARGATE]. */
   public List<String> requiresCompatibilities() {
-    return strings(doc.get("requiresCompatibilities"));
+    return TaskDefinitionNodes.strings(doc.get("requiresCompatibilities"));
   }
 
   public String executionRoleArn() {
-    return text(doc, "executionRoleArn");
+    return TaskDefinitionNodes.text(doc, "executionRoleArn");
   }
 
   public String taskRoleArn() {
-    return text(doc, "taskRoleArn");
+    return TaskDefinitionNodes.text(doc, "taskRoleArn");
   }
 
   /** The tags registered with the revision, by key. */
   public Map<String, String> tags() {
     Map<String, String> out = new LinkedHashMap<>();
     for (JsonNode t : doc.path("tags")) {
-      if (text(t, "key") != null) {
-        out.put(text(t, "key"), t.path("value").asString(""));
+      if (TaskDefinitionNodes.text(t, "key") != null) {
+        out.put(TaskDefinitionNodes.text(t, "key"), t.path("value").asString(""));
       }
     }
     return out;
@@ -167,7 +169,7 @@ public final class TaskDefinitionSpec {
   public List<ContainerDefinition> containers() {
     List<ContainerDefinition> out = new ArrayList<>();
     for (JsonNode c : doc.path("containerDefinitions")) {
-      out.add(ContainerDefinition.fromJson(c));
+      out.add(TaskDefinitionNodes.fromJson(c));
     }
     return out;
   }
@@ -215,7 +217,8 @@ public final class TaskDefinitionSpec {
    * value in place, a new name is added (in name order after the existing ones).
    */
   public TaskDefinitionSpec withEnvironment(String container, Map<String, String> variables) {
-    return editContainer(container, c -> merge(c, "environment", "value", variables));
+    return editContainer(
+        container, c -> TaskDefinitionNodes.merge(c, "environment", "value", variables));
   }
 
   /**
@@ -224,7 +227,8 @@ public final class TaskDefinitionSpec {
    * Parameter Store reference; never a value).
    */
   public TaskDefinitionSpec withSecrets(String container, Map<String, String> secrets) {
-    return editContainer(container, c -> merge(c, "secrets", "valueFrom", secrets));
+    return editContainer(
+        container, c -> TaskDefinitionNodes.merge(c, "secrets", "valueFrom", secrets));
   }
 
   private TaskDefinitionSpec edit(Consumer<ObjectNode> change) {
@@ -237,7 +241,7 @@ public final class TaskDefinitionSpec {
     return edit(
         d -> {
           for (JsonNode c : d.path("containerDefinitions")) {
-            if (name.equals(text(c, "name"))) {
+            if (name.equals(TaskDefinitionNodes.text(c, "name"))) {
               change.accept((ObjectNode) c);
               return;
             }
@@ -245,23 +249,6 @@ public final class TaskDefinitionSpec {
           throw new IllegalArgumentException(
               "task definition " + family() + " has no container named " + name);
         });
-  }
-
-  private static void merge(
-      ObjectNode container, String listField, String valueField, Map<String, String> entries) {
-    if (entries.isEmpty()) {
-      return;
-    }
-    ArrayNode list =
-        container.get(listField) instanceof ArrayNode a ? a : container.putArray(listField);
-    Map<String, String> left = new TreeMap<>(entries);
-    for (JsonNode e : list) {
-      String n = text(e, "name");
-      if (n != null && left.containsKey(n)) {
-        ((ObjectNode) e).put(valueField, left.remove(n));
-      }
-    }
-    left.forEach((k, v) -> list.addObject().put("name", k).put(valueField, v));
   }
 
   // ------------------------------------------------------------------ views
@@ -318,76 +305,6 @@ public final class TaskDefinitionSpec {
     public int firstPort() {
       return portMappings.isEmpty() ? 0 : portMappings.get(0).containerPort();
     }
-
-    ObjectNode toJson() {
-      ObjectNode c = NODES.objectNode();
-      c.put("name", name);
-      c.put("image", image);
-      c.put("essential", essential);
-      ArrayNode ports = c.putArray("portMappings");
-      for (PortMapping p : portMappings) {
-        ports
-            .addObject()
-            .put("containerPort", p.containerPort())
-            .put("hostPort", p.hostPort())
-            .put("protocol", p.protocol());
-      }
-      merge(c, "environment", "value", environment);
-      merge(c, "secrets", "valueFrom", secrets);
-      if (healthCheck != null) {
-        ObjectNode h = c.putObject("healthCheck");
-        ArrayNode command = h.putArray("command");
-        healthCheck.command().forEach(command::add);
-        putIfPositive(h, "interval", healthCheck.interval());
-        putIfPositive(h, "timeout", healthCheck.timeout());
-        putIfPositive(h, "retries", healthCheck.retries());
-        putIfPositive(h, "startPeriod", healthCheck.startPeriod());
-      }
-      if (logDriver != null) {
-        ObjectNode log = c.putObject("logConfiguration").put("logDriver", logDriver);
-        ObjectNode options = log.putObject("options");
-        new TreeMap<>(logOptions).forEach(options::put);
-      }
-      return c;
-    }
-
-    static ContainerDefinition fromJson(JsonNode c) {
-      List<PortMapping> ports = new ArrayList<>();
-      for (JsonNode m : c.path("portMappings")) {
-        int containerPort = m.path("containerPort").asInt(0);
-        ports.add(
-            new PortMapping(
-                containerPort,
-                m.path("hostPort").asInt(containerPort),
-                m.path("protocol").asString("tcp")));
-      }
-      HealthCheck health = null;
-      JsonNode hc = c.get("healthCheck");
-      if (hc != null && hc.isObject()) {
-        health =
-            new HealthCheck(
-                strings(hc.get("command")),
-                hc.path("interval").asInt(HealthCheck.INTERVAL),
-                hc.path("timeout").asInt(HealthCheck.TIMEOUT),
-                hc.path("retries").asInt(HealthCheck.RETRIES),
-                hc.path("startPeriod").asInt(HealthCheck.START_PERIOD));
-      }
-      JsonNode log = c.path("logConfiguration");
-      Map<String, String> logOptions = new LinkedHashMap<>();
-      for (Map.Entry<String, JsonNode> e : log.path("options").properties()) {
-        logOptions.put(e.getKey(), e.getValue().asString(""));
-      }
-      return new ContainerDefinition(
-          text(c, "name"),
-          text(c, "image"),
-          c.path("essential").asBoolean(true),
-          ports,
-          pairs(c.get("environment"), "value"),
-          health,
-          text(log, "logDriver"),
-          logOptions,
-          pairs(c.get("secrets"), "valueFrom"));
-    }
   }
 
   /** A container health check. */
@@ -403,67 +320,6 @@ public final class TaskDefinitionSpec {
     public HealthCheck {
       command = List.copyOf(command);
     }
-  }
-
-  // ------------------------------------------------------------------ JSON details
-
-  private static void putIfSet(ObjectNode d, String field, String value) {
-    if (value != null) {
-      d.put(field, value);
-    }
-  }
-
-  private static void putIfPositive(ObjectNode d, String field, int value) {
-    if (value > 0) {
-      d.put(field, value);
-    }
-  }
-
-  private static String text(JsonNode node, String field) {
-    JsonNode v = node == null ? null : node.get(field);
-    return v == null || !v.isValueNode() || v.isNull() ? null : v.asString();
-  }
-
-  private static List<String> strings(JsonNode array) {
-    List<String> out = new ArrayList<>();
-    if (array != null && array.isArray()) {
-      for (JsonNode v : array) {
-        out.add(v.asString(""));
-      }
-    }
-    return out;
-  }
-
-  private static Map<String, String> pairs(JsonNode list, String valueField) {
-    Map<String, String> out = new LinkedHashMap<>();
-    if (list != null && list.isArray()) {
-      for (JsonNode e : list) {
-        if (text(e, "name") != null) {
-          out.put(text(e, "name"), e.path(valueField).asString(""));
-        }
-      }
-    }
-    return out;
-  }
-
-  private static String canonical(JsonNode node) {
-    return JSON.writeValueAsString(sorted(node));
-  }
-
-  private static JsonNode sorted(JsonNode node) {
-    if (node.isObject()) {
-      ObjectNode out = NODES.objectNode();
-      Map<String, JsonNode> fields = new TreeMap<>();
-      node.properties().forEach(e -> fields.put(e.getKey(), e.getValue()));
-      fields.forEach((k, v) -> out.set(k, sorted(v)));
-      return out;
-    }
-    if (node.isArray()) {
-      ArrayNode out = NODES.arrayNode();
-      node.forEach(v -> out.add(sorted(v)));
-      return out;
-    }
-    return node;
   }
 
   @Override

@@ -54,7 +54,7 @@ public final class Reconciler {
       return start(p);
     }
     if (generation != status.observedGeneration() && status.phase() != StatusPhase.RollingBack) {
-      SpecChanges.apply(p, deploy);
+      SpecChanges.apply(p);
     }
     return switch (p.status.phase()) {
       case Paused, Healthy, Degraded, Failed -> p.result(null);
@@ -76,7 +76,7 @@ public final class Reconciler {
   private ReconcileResult start(Pass p) {
     Rollout r = p.rollout;
     Optional<ServiceState> existing = providers.ecs().describeService(p.service);
-    Transitions.begin(p, SpecChanges.fingerprints(r, deploy));
+    Transitions.begin(p, SpecChanges.fingerprints(r));
     if (existing.isPresent()) {
       ServiceState s = existing.get();
       p.update(b -> b.baseline(s.taskDefinitionArn()).baselineDesiredCount(s.desiredCount()));
