@@ -337,7 +337,8 @@ class PreflightSimTest {
             real.logs(),
             real.images(),
             down,
-            real.endpoints());
+            real.endpoints(),
+            real.scaling());
 
     List<CheckResult> results = new Preflight(providers).check(rollout, 0);
 
