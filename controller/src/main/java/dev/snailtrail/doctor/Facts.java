@@ -89,7 +89,50 @@ final class Facts {
 
   /** The task definition phase {@code index} would register. */
   TaskDefinitionSpec taskDefinition(int index) {
-    return remember("td-spec:" + index, () -> TaskDefinitions.forPhase(rollout, index, base));
+    return remember("td-spec:" + index, () -> TaskDefinitions.forPhase(rollout, index, base()));
+  }
+
+  /**
+   * What phases start from: the base given, else what the rollout declares, else (a rollout on the
+   * live service) the revision the service runs now.
+   *
+   * @throws ProviderException NOT_FOUND when the rollout needs the live service and it is absent
+   */
+  TaskDefinitionSpec base() {
+    if (base != null) {
+      return base;
+    }
+    return remember(
+        "base",
+        () -> {
+          TaskDefinitionSpec declared = TaskDefinitions.declaredBase(rollout);
+          if (declared != null) {
+            return declared;
+          }
+          ServiceState s =
+              service()
+                  .orElseThrow(
+                      () ->
+                          new ProviderException(
+                              ProviderException.Kind.NOT_FOUND,
+                              "ecs",
+                              "DescribeServices",
+                              "service "
+                                  + ref.service()
+                                  + " not found; a rollout without a template rolls the live"
+                                  + " service's task definition"));
+          return providers
+              .ecs()
+              .describeTaskDefinition(region(), s.taskDefinitionArn())
+              .orElseThrow(
+                  () ->
+                      new ProviderException(
+                          ProviderException.Kind.NOT_FOUND,
+                          "ecs",
+                          "DescribeTaskDefinition",
+                          "the service's task definition " + s.taskDefinitionArn() + " not found"))
+              .spec();
+        });
   }
 
   /** awsvpc, bridge or host (awsvpc when unset, as the spec loader defaults it). */

@@ -16,6 +16,9 @@ import java.util.Map;
  * @param baseline the task definition ARN the service ran before the rollout touched it, or null
  *     when the rollout created the service
  * @param baselineDesiredCount the service's desired count before the rollout
+ * @param desiredCount the task count the current phase (or rollback) asked ECS for and holds the
+ *     service to; null when the service keeps its own count (the phase sets none, or Application
+ *     Auto Scaling owns it)
  * @param revisions registered task definition ARN per phase name
  * @param gates tallies of the current phase's gates
  * @param conditions Available, Progressing, Paused
@@ -39,6 +42,7 @@ public record RolloutStatus(
     PhaseRef stablePhase,
     String baseline,
     int baselineDesiredCount,
+    Integer desiredCount,
     Map<String, String> revisions,
     List<GateStatus> gates,
     List<Condition> conditions,
@@ -70,6 +74,7 @@ public record RolloutStatus(
         PhaseRef.BASELINE,
         null,
         0,
+        null,
         Map.of(),
         List.of(),
         List.of(),
@@ -127,6 +132,7 @@ public record RolloutStatus(
     private PhaseRef stablePhase;
     private String baseline;
     private int baselineDesiredCount;
+    private Integer desiredCount;
     private Map<String, String> revisions;
     private List<GateStatus> gates;
     private List<Condition> conditions;
@@ -149,6 +155,7 @@ public record RolloutStatus(
       stablePhase = s.stablePhase;
       baseline = s.baseline;
       baselineDesiredCount = s.baselineDesiredCount;
+      desiredCount = s.desiredCount;
       revisions = s.revisions;
       gates = s.gates;
       conditions = s.conditions;
@@ -196,6 +203,11 @@ public record RolloutStatus(
 
     public Builder baselineDesiredCount(int v) {
       baselineDesiredCount = v;
+      return this;
+    }
+
+    public Builder desiredCount(Integer v) {
+      desiredCount = v;
       return this;
     }
 
@@ -273,6 +285,7 @@ public record RolloutStatus(
           stablePhase,
           baseline,
           baselineDesiredCount,
+          desiredCount,
           revisions,
           gates,
           conditions,

@@ -61,6 +61,18 @@ final class Fixtures {
           null,
           java.util.Map.of());
 
+  /** The main container the template describes: api on 5000, logging to /ecs/shine. */
+  static final ContainerDefinition MAIN =
+      new ContainerDefinition(
+          "api",
+          IMAGE.toString(),
+          true,
+          List.of(new PortMapping(5000, 5000, "tcp")),
+          Map.of(),
+          null,
+          "awslogs",
+          Map.of("awslogs-group", "/ecs/shine"));
+
   private Fixtures() {}
 
   static Phase phase(ImageRef image) {
@@ -86,7 +98,7 @@ final class Fixtures {
 
   static GateContext ctx(FakeProviders fake, Instant now, URI baseUrl) {
     return new GateContext(
-        fake.providers(), SERVICE, baseUrl, TEMPLATE, phase(IMAGE), TD_ARN, PHASE_START, now);
+        fake.providers(), SERVICE, baseUrl, MAIN, phase(IMAGE), TD_ARN, PHASE_START, now);
   }
 
   static ServiceState service(int desired) {
