@@ -15,6 +15,7 @@ import dev.snailtrail.provider.Network.Subnet;
 import dev.snailtrail.provider.NetworkMode;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.Scaling;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
@@ -85,6 +86,11 @@ final class Facts {
             throw e;
           }
         });
+  }
+
+  /** The service's Application Auto Scaling target, or empty. */
+  Optional<Scaling.Range> scalableTarget() {
+    return remember("scaling", () -> providers.scaling().scalableTarget(ref));
   }
 
   /** The task definition phase {@code index} would register. */

@@ -32,6 +32,8 @@ public final class Preflight {
           new SecurityGroupAdmitsPortCheck(),
           new PublicIpRoutableCheck(),
           new LogGroupExistsCheck(),
+          new SecretsReadableCheck(),
+          new ScalingRespectedCheck(),
           new RollbackReadyCheck());
 
   private final Providers providers;

@@ -160,7 +160,7 @@ class PreflightSimTest {
         .isEqualTo("✓ Network bindings: bridge: container api publishes 5000 on the host");
 
     // A task definition (from a file) whose container maps no port.
-    TaskDefinitionSpec noPorts = withoutPorts(TaskDefinitions.forPhase(rollout, 0, null));
+    TaskDefinitionSpec noPorts = withoutPorts(TaskDefinitions.forPhase(rollout, 0));
     List<CheckResult> results = new Preflight(sim.providers(), r -> noPorts).check(rollout, 0);
     assertThat(line(results, Check.AwsvpcBindings))
         .isEqualTo("✗ Network bindings: container api maps no port 5000 under bridge");
@@ -275,8 +275,7 @@ class PreflightSimTest {
     TaskDefinition first =
         sim.providers()
             .ecs()
-            .registerTaskDefinition(
-                DoctorFixtures.REGION, TaskDefinitions.forPhase(rollout, 0, null));
+            .registerTaskDefinition(DoctorFixtures.REGION, TaskDefinitions.forPhase(rollout, 0));
     Map<String, String> revisions = Map.of("simple", first.arn());
     Preflight preflight = new Preflight(sim.providers());
     assertThat(
@@ -360,11 +359,12 @@ class PreflightSimTest {
 
     List<CheckResult> results = new Preflight(sim.providers()).checkAll(rollout);
 
-    assertThat(results).filteredOn(r -> r.phase().equals("simple")).hasSize(8);
+    assertThat(results).filteredOn(r -> r.phase().equals("simple")).hasSize(10);
     assertThat(results)
         .filteredOn(r -> r.phase().equals("hybrid"))
         .extracting(CheckResult::check)
-        .containsExactly(Check.ImageInEcr, Check.RollbackReady);
+        .containsExactly(
+            Check.ImageInEcr, Check.SecretsReadable, Check.ScalingRespected, Check.RollbackReady);
     String summary = Preflight.summary(results);
     assertThat(summary)
         .startsWith(
