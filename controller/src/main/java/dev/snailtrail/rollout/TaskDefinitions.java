@@ -98,7 +98,8 @@ public final class TaskDefinitions {
   }
 
   /**
-   * The container phases change: the template's {@code container}, else the only container.
+   * The container phases change: the template's {@code container}, else the only container, else
+   * the only one with a port mapping (the others being sidecars).
    *
    * @throws NotApplicable when the template names none and there are several, or names one the task
    *     definition does not have
@@ -112,11 +113,20 @@ public final class TaskDefinitions {
     if (names.size() == 1) {
       return names.get(0);
     }
+    List<String> serving =
+        base.containers().stream()
+            .filter(c -> !c.portMappings().isEmpty())
+            .map(ContainerDefinition::name)
+            .toList();
+    if (serving.size() == 1) {
+      return serving.get(0); // the one that serves; the others are sidecars
+    }
     throw new NotApplicable(
         "task definition "
             + base.family()
             + " has containers "
             + String.join(", ", names)
+            + (serving.isEmpty() ? ", none with a port" : " with ports on " + serving.size())
             + ": set spec.template.container to the one the phases change");
   }
 
