@@ -132,11 +132,11 @@ final class AwsErrors {
           e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
               ? e.awsErrorDetails().errorMessage()
               : "no message";
+      // An answer the SDK could not read (e.g. XML where JSON belongs) leaves no error code.
+      String code = code(e);
       message =
-          code(e)
-              + " (HTTP "
-              + e.statusCode()
-              + "): "
+          (code.isEmpty() ? "HTTP " + e.statusCode() : code + " (HTTP " + e.statusCode() + ")")
+              + ": "
               + detail
               + (requestId == null ? "" : "; request id " + requestId);
     } else if (t instanceof CallNotPermittedException) {

@@ -27,17 +27,23 @@ import picocli.CommandLine.Option;
       "Check, without changing anything, that a rollout can deploy: the service and cluster,"
           + " images in ECR, container port vs target group, network bindings, security group"
           + " rules, public IP routing, log groups and rollback readiness.",
-      "Each failed check (✗) says what was seen and the fix.",
+      "Each failed check (✗) says what was seen and the fix. A check the provider could not answer"
+          + " (no usable credentials, access denied, throttled, endpoint unreachable) is ? \"could"
+          + " not check\" with the reason: never a pass.",
     },
     footer = {
       "",
-      "Exit codes: 0 no check failed, 1 a check failed, 2 usage or invalid spec.",
+      "Exit codes: 0 every check made and none failed, 1 a check failed, 2 usage or invalid spec,",
+      "  3 no check failed but some could not be made (fix access or reach, and run doctor again).",
       "Examples:",
       "  snailtrail doctor -f spec-examples/snail-trail.yaml --provider aws",
       "  snailtrail doctor -f rollout.yaml --phase exploration",
       "  snailtrail doctor -f rollout.yaml --provider sim --scenario broken-sg.yaml",
     })
 final class DoctorCommand implements Callable<Integer> {
+
+  /** The exit code when no check failed but at least one could not be made. */
+  static final int COULD_NOT_CHECK = 3;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -108,8 +114,28 @@ final class DoctorCommand implements Callable<Integer> {
     out.println(
         Checklist.tally(results)
             + String.format(Locale.ROOT, " (%.2f s)", (System.nanoTime() - start) / 1e9));
+    List<CheckResult> unchecked = Preflight.unchecked(results);
+    if (!unchecked.isEmpty()) {
+      CheckResult first = unchecked.get(0);
+      out.println(
+          "snailtrail doctor: "
+              + unchecked.size()
+              + (unchecked.size() == 1 ? " check" : " checks")
+              + " could not be made, so this is not a pass; the first: "
+              + first.check().label()
+              + ": "
+              + first.title());
+    }
     out.flush();
-    return Preflight.anyFailed(results) ? 1 : 0;
+    return exitCode(results);
+  }
+
+  /** 1 when a check failed, else {@link #COULD_NOT_CHECK} when one could not be made, else 0. */
+  static int exitCode(List<CheckResult> results) {
+    if (Preflight.anyFailed(results)) {
+      return 1;
+    }
+    return Preflight.unchecked(results).isEmpty() ? 0 : COULD_NOT_CHECK;
   }
 
   /** The first line: what the checks look at. */

@@ -42,7 +42,9 @@ public final class Main implements Runnable {
 
   /**
    * Runs the CLI and returns its exit code: 0 success, 1 the command's failure (or the controller
-   * said no), 2 usage, 3 the controller cannot be reached, 4 {@code run} stopped by a bug.
+   * said no; {@code diff}: a difference), 2 usage, 3 the controller cannot be reached ({@code run}:
+   * stopped at a phase awaiting approval; {@code doctor}: a check could not be made; {@code diff}:
+   * could not compare), 4 {@code run} stopped by a bug.
    */
   public static int run(String... args) {
     return commandLine().execute(args);

@@ -14,6 +14,7 @@ import dev.snailtrail.trail.TrailSink;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -113,6 +114,46 @@ final class Ports implements AutoCloseable {
         yield aws(settings, adapters, adapters.providers());
       }
     };
+  }
+
+  /**
+   * The world as it is, to look at and not to act on: on sim the simulated world a controller saved
+   * in {@code stateFile}, frozen at the instant it was saved (nothing runs or is saved back); on
+   * aws the adapters, acting as the rollout's {@code roleArn}.
+   *
+   * @throws UsageError for options of the other provider, bad AWS settings, or no saved world
+   */
+  static Ports forInspection(ProviderOptions options, Rollout rollout, Path stateFile)
+      throws UsageError {
+    Kind kind = options.kind();
+    refuseOptionsOfTheOther(kind, options, null);
+    return switch (kind) {
+      case sim -> savedSimulator(stateFile);
+      case aws -> {
+        AwsSettings settings = awsSettings(options, CallListener.NOOP);
+        AwsProviders adapters = AwsProviders.open(settings);
+        yield aws(settings, adapters, adapters.providers(rollout.spec().target().roleArn()));
+      }
+    };
+  }
+
+  private static Ports savedSimulator(Path stateFile) throws UsageError {
+    if (!Files.exists(stateFile)) {
+      throw new UsageError(
+          "no simulated world at "
+              + stateFile
+              + ": `snailtrail controller --provider sim` saves it in its --store-dir; point"
+              + " --store-dir there, or use --provider aws");
+    }
+    Simulator sim;
+    Clock frozen;
+    try {
+      frozen = Clock.fixed(PersistentSimulator.savedAt(stateFile), java.time.ZoneOffset.UTC);
+      sim = PersistentSimulator.restoreForInspection(stateFile, frozen);
+    } catch (IOException | RuntimeException e) {
+      throw new UsageError("cannot read the simulated world " + stateFile + ": " + e.getMessage());
+    }
+    return new Ports(Kind.sim, sim.providers(), frozen, d -> d, sim::close, null, null, null);
   }
 
   private static void refuseOptionsOfTheOther(Kind kind, ProviderOptions options, Path scenario)

@@ -4,8 +4,9 @@ import java.net.URI;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --provider} and {@code --endpoint}: where {@code run}, {@code doctor} and {@code
- * controller} act. The provider is chosen here, once for every command; {@link Ports} opens it.
+ * {@code --provider} and {@code --endpoint}: where {@code run}, {@code doctor}, {@code diff} and
+ * {@code controller} act. The provider is chosen here, once for every command; {@link Ports} opens
+ * it.
  */
 final class ProviderOptions {
   @Option(

@@ -32,7 +32,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,11 +51,18 @@ import picocli.CommandLine.Spec;
     },
     footer = {
       "",
+      "A phase with approval: manual waits for a person: on a terminal run asks (y approves, as"
+          + " your OS user); without one it stops there. --auto-approve approves every such phase"
+          + " without asking, and the trail says so.",
+      "",
       "Exit codes: 0 Healthy, 1 rolled back (Degraded), Failed or Paused, 2 usage or invalid spec,",
+      "  3 stopped at a phase that awaits approval (not approved: no terminal, or the answer was"
+          + " no),",
       "  4 stopped by an internal error (a bug in snailtrail, not an outage; its stack trace is on"
           + " stderr).",
       "Examples:",
-      "  snailtrail run spec-examples/snail-trail.yaml",
+      "  snailtrail run spec-examples/snail-trail.yaml --auto-approve",
+      "  snailtrail run spec-examples/snail-trail.yaml           # asks before victory-lap",
       "  snailtrail run spec-examples/drills/ml-down.yaml --speed 120",
       "  snailtrail run my-rollout.yaml --provider aws --aws-calls",
       "  snailtrail run my-rollout.yaml --provider aws --endpoint http://127.0.0.1:5000",
@@ -64,8 +70,14 @@ import picocli.CommandLine.Spec;
     })
 final class RunCommand implements Callable<Integer> {
 
+  /** The exit code of a run that stopped at a phase awaiting an approval nobody gave. */
+  static final int AWAITING_APPROVAL = 3;
+
   /** The exit code of a run stopped by a bug in snailtrail (not an outage, not a rollback). */
   static final int INTERNAL_ERROR = 4;
+
+  /** Where a person is asked to approve a phase; tests put a fake terminal here. */
+  Prompt prompt = Prompt.console();
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -113,8 +125,16 @@ final class RunCommand implements Callable<Integer> {
   boolean plain;
 
   @Option(
+      names = "--auto-approve",
+      description =
+          "Approve every phase that needs approval as soon as it is reached, without asking;"
+              + " the trail records each as approved automatically.")
+  boolean autoApprove;
+
+  @Option(
       names = "--manual-approval",
-      description = "Stop at phases that need approval instead of approving them automatically.")
+      description =
+          "Deprecated, no effect: run always waits for approval unless --auto-approve is given.")
   boolean manualApproval;
 
   @Option(
@@ -181,14 +201,23 @@ final class RunCommand implements Callable<Integer> {
         };
     try (Ports ports = Ports.forRollout(where, rollout, speed, seed(), scenario, calls)) {
       checkOptionsFor(ports.kind());
+      if (manualApproval) {
+        err.println(
+            "snailtrail run: --manual-approval is deprecated and has no effect: run waits for"
+                + " approval unless --auto-approve is given");
+      }
       out.println(startLine(ports, rollout));
       Instant simStart = ports.clock().instant();
       long realStart = System.nanoTime();
-      Finished end = drive(rollout, ports, tally, metrics, out, err);
-      summarize(out, rollout, end.status(), end.events());
+      RunApproval approval = new RunApproval(autoApprove, prompt, System.getProperty("user.name"));
+      Finished end = drive(rollout, ports, approval, tally, metrics, out, err);
+      RunReport.summarize(out, rollout, end.status(), end.events());
+      if (exitCode(end.status()) == AWAITING_APPROVAL) {
+        RunReport.howToGoOn(out, rollout, end.status(), approval.notApproved());
+      }
       switch (ports.kind()) {
-        case sim -> printSimulatedTime(out, simStart, ports.clock().instant(), realStart);
-        case aws -> printAwsRequests(out, tally, realStart);
+        case sim -> RunReport.simulatedTime(out, simStart, ports.clock().instant(), realStart);
+        case aws -> RunReport.awsRequests(out, tally, realStart, awsCalls);
       }
       return exitCode(end.status());
     } catch (UsageError e) {
@@ -202,6 +231,9 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private void checkOptionsFor(Ports.Kind kind) throws UsageError {
+    if (manualApproval && autoApprove) {
+      throw new UsageError("--manual-approval and --auto-approve contradict each other");
+    }
     if (kind == Ports.Kind.sim && awsCalls) {
       throw new UsageError("--aws-calls needs --provider aws");
     }
@@ -232,36 +264,6 @@ final class RunCommand implements Callable<Integer> {
     };
   }
 
-  private static void printSimulatedTime(
-      PrintStream out, Instant simStart, Instant simEnd, long realStart) {
-    out.println(
-        "  simulated time "
-            + Durations.format(Duration.ofSeconds(Duration.between(simStart, simEnd).toSeconds()))
-            + " in "
-            + String.format(Locale.ROOT, "%.1f", (System.nanoTime() - realStart) / 1e9)
-            + " s of real time");
-  }
-
-  private void printAwsRequests(PrintStream out, AwsCallTally tally, long realStart) {
-    out.println(
-        "  "
-            + String.format(Locale.ROOT, "%.1f", (System.nanoTime() - realStart) / 1e9)
-            + " s, "
-            + tally.passes()
-            + " passes, "
-            + tally.total(CallListener.SUCCESS)
-            + " AWS requests answered, "
-            + tally.total(CallListener.THROTTLED)
-            + " throttled, "
-            + tally.total(CallListener.ERROR)
-            + " failed");
-    if (awsCalls) {
-      out.println();
-      out.println("AWS requests per phase (each attempt; retries included):");
-      out.print(tally.table());
-    }
-  }
-
   private record Finished(RolloutStatus status, List<TrailEvent> events) {}
 
   /**
@@ -271,6 +273,7 @@ final class RunCommand implements Callable<Integer> {
   private Finished drive(
       Rollout rollout,
       Ports ports,
+      RunApproval approval,
       AwsCallTally tally,
       Metrics metrics,
       PrintStream out,
@@ -299,7 +302,7 @@ final class RunCommand implements Callable<Integer> {
                     jsonl.accept(e);
                   }
                 })
-            .autoApprove(!manualApproval)
+            .approval(approval)
             .warnings(err)
             .passes(passes)
             .metrics(metrics)
@@ -322,27 +325,10 @@ final class RunCommand implements Callable<Integer> {
     if (s.conditions().stream().anyMatch(c -> c.holds(Condition.Type.InternalError))) {
       return INTERNAL_ERROR;
     }
-    return s.phase() == StatusPhase.Healthy ? 0 : 1;
-  }
-
-  private static void summarize(
-      PrintStream out, Rollout rollout, RolloutStatus s, List<TrailEvent> events) {
-    out.println();
-    out.println("Rollout " + rollout.name() + ": " + s.phase() + " (" + s.progress() + "%)");
-    out.println("  " + s.message());
-    out.println(
-        "  stable phase: "
-            + s.stablePhase().name()
-            + ", phases: "
-            + rollout.spec().phases().size()
-            + ", trail events: "
-            + events.size());
-    for (var phase : rollout.spec().phases()) {
-      String arn = s.revisions().get(phase.name());
-      if (arn != null) {
-        out.println("  revision " + phase.name() + ": " + arn);
-      }
+    if (RolloutDriver.awaitsApproval(s)) {
+      return AWAITING_APPROVAL;
     }
+    return s.phase() == StatusPhase.Healthy ? 0 : 1;
   }
 
   private static String fmt(double d) {

@@ -4,19 +4,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Prints results as a checklist people read: one line per check, and for each ✗ (or !) what was
- * seen and the fix.
+ * Prints results as a checklist people read: one line per check, and for each ✗ (or !, or ?) what
+ * was seen and the fix.
  */
 public final class Checklist {
   private Checklist() {}
 
-  /** The mark of a status: ✓ ✗ ! – (or [PASS] [FAIL] [WARN] [SKIP] when plain). */
+  /** The mark of a status: ✓ ✗ ! – ? (or [PASS] [FAIL] [WARN] [SKIP] [NOT CHECKED] when plain). */
   public static String mark(Status status, boolean plain) {
     return switch (status) {
       case PASS -> plain ? "[PASS]" : "✓";
       case FAIL -> plain ? "[FAIL]" : "✗";
       case WARN -> plain ? "[WARN]" : "!";
       case SKIPPED -> plain ? "[SKIP]" : "–";
+      case UNCHECKED -> plain ? "[NOT CHECKED]" : "?";
     };
   }
 
@@ -35,7 +36,8 @@ public final class Checklist {
         out.add("Phase " + phase);
       }
       out.add("  " + line(r, plain));
-      boolean explain = r.status() == Status.FAIL || r.status() == Status.WARN;
+      boolean explain =
+          r.status() == Status.FAIL || r.status() == Status.WARN || r.status() == Status.UNCHECKED;
       if (explain && !r.seen().isEmpty()) {
         out.add("      seen: " + r.seen());
       }
@@ -46,7 +48,10 @@ public final class Checklist {
     return out;
   }
 
-  /** "8 checks: 6 passed, 1 failed, 0 warnings, 1 skipped". */
+  /**
+   * "8 checks: 6 passed, 1 failed, 0 warnings, 1 skipped", and ", 2 could not be checked" when some
+   * could not.
+   */
   public static String tally(List<CheckResult> results) {
     int[] n = new int[Status.values().length];
     results.forEach(r -> n[r.status().ordinal()]++);
@@ -59,6 +64,9 @@ public final class Checklist {
         + n[Status.WARN.ordinal()]
         + (n[Status.WARN.ordinal()] == 1 ? " warning, " : " warnings, ")
         + n[Status.SKIPPED.ordinal()]
-        + " skipped";
+        + " skipped"
+        + (n[Status.UNCHECKED.ordinal()] == 0
+            ? ""
+            : ", " + n[Status.UNCHECKED.ordinal()] + " could not be checked");
   }
 }

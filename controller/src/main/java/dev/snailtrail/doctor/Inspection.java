@@ -34,6 +34,10 @@ final class Inspection {
     return new CheckResult(check, phase().name(), Status.WARN, title, seen, fix);
   }
 
+  CheckResult unchecked(Check check, String title, String seen, String fix) {
+    return new CheckResult(check, phase().name(), Status.UNCHECKED, title, seen, fix);
+  }
+
   CheckResult fail(Check check, String title, String seen, String fix) {
     return new CheckResult(check, phase().name(), Status.FAIL, title, seen, fix);
   }

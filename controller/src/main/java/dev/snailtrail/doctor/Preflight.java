@@ -18,9 +18,9 @@ import java.util.stream.Collectors;
  * without the rule, subnets without a route out, a missing log group, a rollback that could not
  * run). Each {@link CheckResult} says what was seen and the fix.
  *
- * <p>Every check reads the world; none changes it. A provider that cannot answer (throttling, an
- * outage, denied access) gives WARN "could not check", never FAIL. Within one call each AWS
- * question is asked once; nothing is kept between calls.
+ * <p>Every check reads the world; none changes it. A provider that cannot answer (no usable
+ * credentials, denied access, throttling, an outage) gives UNCHECKED "could not check", never FAIL
+ * and never a pass. Within one call each AWS question is asked once; nothing is kept between calls.
  */
 public final class Preflight {
   private static final List<PreflightCheck> CHECKS =
@@ -103,6 +103,11 @@ public final class Preflight {
     return results.stream().anyMatch(CheckResult::failed);
   }
 
+  /** The results of checks that could not be made (UNCHECKED), in order. */
+  public static List<CheckResult> unchecked(List<CheckResult> results) {
+    return results.stream().filter(r -> r.status() == Status.UNCHECKED).toList();
+  }
+
   /**
    * The failed checks and their fixes in one paragraph, for a PreflightFailed event and the paused
    * rollout's message; empty when nothing failed.
@@ -146,13 +151,11 @@ public final class Preflight {
       return check.run(in);
     } catch (ProviderException e) {
       if (e.isOutage()) {
-        return in.warn(
+        return in.unchecked(
             check.id(),
             "could not check: " + e.describe(),
             "the " + e.service() + " API did not answer (" + e.kind() + ")",
-            "Run doctor again when "
-                + e.service()
-                + " answers; this says nothing about the check.");
+            whatToDo(e) + " This says nothing about the check either way.");
       }
       return in.fail(
           check.id(),
@@ -160,6 +163,26 @@ public final class Preflight {
           e.describe(),
           "Fix what the error names, then run doctor again.");
     }
+  }
+
+  /** What to do about a provider that did not answer, by why it did not. */
+  private static String whatToDo(ProviderException e) {
+    String call = e.service() + ":" + e.operation();
+    return switch (e.kind()) {
+      case ACCESS_DENIED ->
+          "Check the credentials this runs with (aws sts get-caller-identity) and that they allow "
+              + call
+              + ", then run doctor again.";
+      case THROTTLED -> "AWS throttled " + call + "; run doctor again in a moment.";
+      case TRANSIENT ->
+          "Check that the "
+              + e.service()
+              + " endpoint is reachable from here (network, proxy, --endpoint), then run doctor"
+              + " again.";
+      case UNAVAILABLE ->
+          "Too many " + e.service() + " calls failed in a row; run doctor again in a minute.";
+      case NOT_FOUND, INVALID -> "Fix what the error names, then run doctor again.";
+    };
   }
 
   /** These checks as the reconciler's hook: a failed check blocks the phase, with the summary. */

@@ -5,6 +5,7 @@ import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.ReconcileResult;
 import dev.snailtrail.rollout.RolloutStatus;
+import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.rollout.Step;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.time.Backoff;
@@ -20,10 +21,11 @@ import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * Drives one rollout in this process until it settles (Healthy, Degraded, Failed or Paused): the
- * loop behind {@code snailtrail run}. Provider errors while acting are retried with backoff and
- * never turn into a rollback. Any other exception from a pass is a bug: the driver records it in
- * the status as an internal error, prints its stack trace once, and stops.
+ * Drives one rollout in this process until it settles (Healthy, Degraded, Failed or Paused) or
+ * reaches a phase its {@link Approval} does not approve: the loop behind {@code snailtrail run}.
+ * Provider errors while acting are retried with backoff and never turn into a rollback. Any other
+ * exception from a pass is a bug: the driver records it in the status as an internal error, prints
+ * its stack trace once, and stops.
  */
 public final class RolloutDriver {
   /** After a provider error: 1 s, doubling up to a minute; a pass that ends resets it. */
@@ -46,7 +48,7 @@ public final class RolloutDriver {
   private final Clock clock;
   private final TrailSink sink;
   private final Sleeper sleeper;
-  private final boolean autoApprove;
+  private final Approval approval;
   private final PrintStream warnings;
   private final PassListener passes;
   private final Metrics metrics;
@@ -60,7 +62,7 @@ public final class RolloutDriver {
     this.clock = b.clock;
     this.sleeper = b.sleeper;
     this.sink = b.sink;
-    this.autoApprove = b.autoApprove;
+    this.approval = b.approval;
     this.warnings = b.warnings;
     this.passes = b.passes;
     this.metrics = b.metrics;
@@ -70,7 +72,7 @@ public final class RolloutDriver {
    * A driver.
    *
    * @param reconcile runs one pass, e.g. {@code reconciler::reconcile}
-   * @param commands approves phases when {@link Builder#autoApprove} is set
+   * @param commands approves the phases that {@link Builder#approval} approves
    * @param clock stamps an internal error in the status
    * @param sleeper lets time pass between passes and before a retry
    */
@@ -79,16 +81,20 @@ public final class RolloutDriver {
     return new Builder(reconcile, commands, clock, sleeper);
   }
 
-  /** Runs passes until the rollout settles; returns its last status. */
+  /**
+   * Runs passes until the rollout settles or waits for an approval its {@link Approval} does not
+   * give; returns its last status.
+   */
   public RolloutStatus run(Rollout rollout, long generation, RolloutStatus start)
       throws InterruptedException {
     return run(rollout, generation, start, s -> false);
   }
 
   /**
-   * Runs passes until the rollout settles or {@code stopAfter} holds for the status a pass produced
-   * (checked before a phase awaiting approval is approved); returns the last status. A bug in a
-   * pass ends the run too: the status returned is the one the pass started from, marked with {@link
+   * Runs passes until the rollout settles, waits for an approval its {@link Approval} does not
+   * give, or {@code stopAfter} holds for the status a pass produced (checked before a phase
+   * awaiting approval is decided on); returns the last status. A bug in a pass ends the run too:
+   * the status returned is the one the pass started from, marked with {@link
    * RolloutStatus#withInternalError}.
    */
   public RolloutStatus run(
@@ -117,8 +123,9 @@ public final class RolloutDriver {
         return status;
       }
       if (result.requeueAfter() == null) {
-        if (autoApprove && status.step() == Step.AwaitingApproval) {
-          ReconcileResult approved = commands.approve(rollout, generation, status, null);
+        if (awaitsApproval(status)
+            && approval.decide(rollout, status) instanceof Approval.Approved(String by)) {
+          ReconcileResult approved = commands.approve(rollout, generation, status, by);
           metrics.passCompleted(rollout, status, approved, Duration.ZERO);
           status = publish(approved);
           continue;
@@ -129,6 +136,11 @@ public final class RolloutDriver {
         sleeper.sleep(result.requeueAfter());
       }
     }
+  }
+
+  /** Whether the rollout waits for a phase to be approved (and nothing else, such as a pause). */
+  public static boolean awaitsApproval(RolloutStatus s) {
+    return s.phase() == StatusPhase.Progressing && s.step() == Step.AwaitingApproval;
   }
 
   /** A provider could not be asked: wait, longer with each error in a row, and run it again. */
@@ -192,7 +204,7 @@ public final class RolloutDriver {
     private final Clock clock;
     private final Sleeper sleeper;
     private TrailSink sink = TrailSink.NOOP;
-    private boolean autoApprove;
+    private Approval approval = Approval.NOBODY;
     private PrintStream warnings = System.err;
     private PassListener passes = PassListener.NOOP;
     private Metrics metrics = Metrics.NOOP;
@@ -213,12 +225,20 @@ public final class RolloutDriver {
     }
 
     /**
-     * Approve phases that need approval as soon as they are reached (recorded in the trail as
-     * approved automatically). Default: off, the run ends at a phase awaiting approval.
+     * Who decides on a phase that needs approval when the rollout reaches it. Default: {@link
+     * Approval#NOBODY}, the run ends with the phase awaiting approval.
+     */
+    public Builder approval(Approval a) {
+      approval = Objects.requireNonNull(a);
+      return this;
+    }
+
+    /**
+     * {@link Approval#AUTOMATIC} when on (each phase approved as soon as it is reached, recorded in
+     * the trail as approved automatically), {@link Approval#NOBODY} when off.
      */
     public Builder autoApprove(boolean on) {
-      autoApprove = on;
-      return this;
+      return approval(on ? Approval.AUTOMATIC : Approval.NOBODY);
     }
 
     /** Where retried provider errors and internal errors are reported. Default: standard error. */

@@ -293,37 +293,6 @@ class CliIT {
   }
 
   @Test
-  void diffShowsWhatTheCurrentPhaseWouldChange() throws Exception {
-    applied("shine");
-    plane.status(
-        "shine",
-        s ->
-            s.toBuilder()
-                .currentPhase(new PhaseRef(1, "exploration"))
-                .revisions(
-                    java.util.Map.of(
-                        "exploration", "arn:aws:ecs:eu-west-1:1:task-definition/shine:11"))
-                .build());
-    Path same = file("same.yaml", spec("shine"));
-    assertThat(run("diff", "-f", same.toString())).isZero();
-    assertThat(out.toString()).contains("no change to the running service (phase exploration)");
-
-    Path changed = file("changed.yaml", spec("shine", "hybrid-v2", 3));
-    assertThat(run("diff", "-f", changed.toString())).isEqualTo(1);
-    assertThat(out.toString())
-        .contains(
-            "rollout/shine phase exploration (running arn:aws:ecs:eu-west-1:1:task-definition/shine:11):")
-        .contains(
-            "  containers[api].image: 396608803476.dkr.ecr.us-east-1.amazonaws.com/shine-api-gateway:hybrid"
-                + " → 396608803476.dkr.ecr.us-east-1.amazonaws.com/shine-api-gateway:hybrid-v2")
-        .contains("  desiredCount: 2 → 3");
-
-    Path other = file("other.yaml", spec("other"));
-    assertThat(run("diff", "-f", other.toString())).isEqualTo(1);
-    assertThat(out.toString()).contains("rollout/other: not on the controller; apply creates it");
-  }
-
-  @Test
   void aWrongTokenIsRefused() throws Exception {
     applied("shine");
     assertThat(run("pause", "shine", "--token=wrong")).isEqualTo(1);

@@ -2,11 +2,23 @@ package dev.snailtrail.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.snailtrail.doctor.CheckResult;
+import dev.snailtrail.doctor.Checklist;
+import dev.snailtrail.doctor.Preflight;
+import dev.snailtrail.provider.Images;
+import dev.snailtrail.provider.ProviderException;
+import dev.snailtrail.provider.Providers;
+import dev.snailtrail.sim.Seed;
+import dev.snailtrail.sim.Simulator;
+import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.spec.load.SpecLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -121,6 +133,70 @@ class DoctorCommandTest {
                 + " sg-0a1b2c3d4e5f60718 --protocol tcp --port 5000 --source-group sg-")
         .contains("  [PASS] Service exists:")
         .doesNotContain("✓");
+  }
+
+  /**
+   * The checks of the story on the simulator, broken by {@code scenario} (may be null), with ECR
+   * refusing every request as AWS does credentials it does not accept.
+   */
+  private List<CheckResult> checksWithEcrDenied(String scenario) throws Exception {
+    Rollout rollout = new SpecLoader().load(storyWithRole()).get(0);
+    try (Simulator sim = new Simulator(Clock.systemUTC())) {
+      sim.seed(rollout, Seed.defaults());
+      if (scenario != null) {
+        sim.applyScenario(scenario);
+      }
+      Providers real = sim.providers();
+      Images denied =
+          (region, image) -> {
+            throw new ProviderException(
+                ProviderException.Kind.ACCESS_DENIED,
+                "ecr",
+                "DescribeImages",
+                "UnrecognizedClientException (HTTP 400): The security token included in the"
+                    + " request is invalid.");
+          };
+      Providers providers =
+          new Providers(
+              real.name(),
+              real.ecs(),
+              real.loadBalancing(),
+              real.cloudWatch(),
+              real.logs(),
+              denied,
+              real.network(),
+              real.endpoints());
+      return new Preflight(providers).checkAll(rollout);
+    }
+  }
+
+  @Test
+  void checksTheProviderCouldNotAnswerAreNeverAPass() throws Exception {
+    List<CheckResult> results = checksWithEcrDenied(null);
+
+    assertThat(results).noneMatch(CheckResult::failed);
+    assertThat(Checklist.lines(results, false))
+        .contains(
+            "  ? Image in ECR: could not check: ecr DescribeImages: ACCESS_DENIED -"
+                + " UnrecognizedClientException (HTTP 400): The security token included in the"
+                + " request is invalid.",
+            "      fix:  Check the credentials this runs with (aws sts get-caller-identity) and"
+                + " that they allow ecr:DescribeImages, then run doctor again. This says nothing"
+                + " about the check either way.");
+    assertThat(DoctorCommand.exitCode(results))
+        .isEqualTo(DoctorCommand.COULD_NOT_CHECK)
+        .isEqualTo(3);
+  }
+
+  @Test
+  void aFailedCheckKeepsItsExitCodeWhenOthersCouldNotBeMade() throws Exception {
+    List<CheckResult> results =
+        checksWithEcrDenied(
+            "remove:\n  - securityGroupRule: {group: sg-0a1b2c3d4e5f60718, port: 5000}\n");
+
+    assertThat(Preflight.unchecked(results)).isNotEmpty();
+    assertThat(results).filteredOn(CheckResult::failed).isNotEmpty();
+    assertThat(DoctorCommand.exitCode(results)).isEqualTo(1);
   }
 
   @Test

@@ -35,6 +35,7 @@ class RunCommandTest {
               "--speed",
               "600",
               "--plain",
+              "--auto-approve",
               "--trail-file",
               trail.toString());
     } finally {

@@ -306,7 +306,7 @@ class PreflightSimTest {
   }
 
   @Test
-  void anOutageIsAWarningNeverAFailure() {
+  void anOutageIsCouldNotCheckNeitherAFailureNorAPass() {
     Rollout rollout = fx.rollout();
     sim.seed(rollout, Seed.defaults());
     Providers real = sim.providers();
@@ -344,9 +344,20 @@ class PreflightSimTest {
     assertThat(results).noneMatch(CheckResult::failed);
     assertThat(line(results, Check.SecurityGroupAdmitsPort))
         .isEqualTo(
-            "! Security group admits the port: could not check: ec2 DescribeSecurityGroups:"
+            "? Security group admits the port: could not check: ec2 DescribeSecurityGroups:"
                 + " THROTTLED - Rate exceeded");
-    assertThat(result(results, Check.PublicIpRoutable).status()).isEqualTo(Status.WARN);
+    assertThat(result(results, Check.SecurityGroupAdmitsPort).fix())
+        .startsWith("AWS throttled ec2:DescribeSecurityGroups; run doctor again in a moment.");
+    assertThat(Preflight.unchecked(results))
+        .extracting(CheckResult::check)
+        .containsExactly(Check.SecurityGroupAdmitsPort, Check.PublicIpRoutable);
+    assertThat(Checklist.tally(results))
+        .isEqualTo("8 checks: 6 passed, 0 failed, 0 warnings, 0 skipped, 2 could not be checked");
+    assertThat(Checklist.lines(results, true))
+        .contains(
+            "  [NOT CHECKED] Public IP routable: could not check: ec2 DescribeSubnets: THROTTLED -"
+                + " Rate exceeded",
+            "      seen: the ec2 API did not answer (THROTTLED)");
   }
 
   @Test

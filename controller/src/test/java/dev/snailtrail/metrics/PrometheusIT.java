@@ -89,6 +89,7 @@ class PrometheusIT {
                 Integer.toString(metricsPort),
                 "--linger",
                 "20s",
+                "--auto-approve",
                 "--plain")
             .directory(root.toFile())
             .redirectErrorStream(true)
