@@ -165,7 +165,8 @@ class DoctorCommandTest {
               real.logs(),
               denied,
               real.network(),
-              real.endpoints());
+              real.endpoints(),
+              real.scaling());
       return new Preflight(providers).checkAll(rollout);
     }
   }

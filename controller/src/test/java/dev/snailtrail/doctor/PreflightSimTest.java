@@ -352,7 +352,7 @@ class PreflightSimTest {
         .extracting(CheckResult::check)
         .containsExactly(Check.SecurityGroupAdmitsPort, Check.PublicIpRoutable);
     assertThat(Checklist.tally(results))
-        .isEqualTo("8 checks: 6 passed, 0 failed, 0 warnings, 0 skipped, 2 could not be checked");
+        .isEqualTo("10 checks: 8 passed, 0 failed, 0 warnings, 0 skipped, 2 could not be checked");
     assertThat(Checklist.lines(results, true))
         .contains(
             "  [NOT CHECKED] Public IP routable: could not check: ec2 DescribeSubnets: THROTTLED -"
