@@ -6,7 +6,6 @@ import dev.snailtrail.spec.ImageRef;
 import dev.snailtrail.spec.Template;
 import dev.snailtrail.spec.Template.HealthCheck;
 import dev.snailtrail.spec.Template.Sidecar;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,8 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
-import org.snakeyaml.engine.v2.exceptions.Mark;
-import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
  * Reads {@code spec.template}. Fields left out come from the registered task definition the
@@ -80,7 +77,7 @@ final class TemplateBinder {
     }
     String baseKey = f.has("taskDefinition") ? "taskDefinition" : "fromFile";
     Value baseValue = f.get(baseKey);
-    TaskDefinitionBase base = base(f);
+    TaskDefinitionBase base = TaskDefinitionBase.bind(f, baseDir);
     TaskDefinitionSpec file = base == null ? null : base.parsed();
     boolean unreadable = base == null && baseValue != null;
 
@@ -161,65 +158,6 @@ final class TemplateBinder {
       return ImageRef.parse(main.image());
     } catch (IllegalArgumentException e) {
       baseValue.problem("container '" + container + "' in " + baseKey + ": " + e.getMessage());
-      return null;
-    }
-  }
-
-  /** The task definition the template starts from, or null (problems are recorded). */
-  private TaskDefinitionBase base(Fields f) {
-    Value fromFile = f.get("fromFile");
-    Value inline = f.get("taskDefinition");
-    if (fromFile != null && inline != null) {
-      String second = later(f, "fromFile", "taskDefinition");
-      f.owner()
-          .diagnostics()
-          .add(
-              f.keyNode(second),
-              f.child(second),
-              "give the task definition to start from once: fromFile names a file holding it,"
-                  + " taskDefinition holds it inline; remove one of them");
-      return null;
-    }
-    if (inline != null) {
-      return InlineTaskDefinition.bind(inline);
-    }
-    return fromFile == null ? null : fromFile(fromFile);
-  }
-
-  /** Of two keys, the one written further down (where a reader meets the conflict). */
-  private static String later(Fields f, String a, String b) {
-    return offset(f.keyNode(a)) > offset(f.keyNode(b)) ? a : b;
-  }
-
-  private static int offset(Node node) {
-    return node.getStartMark().map(Mark::getIndex).orElse(0);
-  }
-
-  private TaskDefinitionBase fromFile(Value value) {
-    String name = value.string();
-    if (name == null) {
-      return null;
-    }
-    if (baseDir == null) {
-      value.problem(
-          "the controller cannot read '"
-              + name
-              + "': a file is read where the spec is written, and a spec sent to the controller"
-              + " must carry its task definition. Write it inline as template.taskDefinition, or"
-              + " apply with `snailtrail apply -f FILE`, which reads fromFile and sends it inline");
-      return null;
-    }
-    Path path;
-    try {
-      path = baseDir.resolve(name).toAbsolutePath().normalize();
-    } catch (InvalidPathException e) {
-      value.problem("'" + name + "' is not a file path: " + e.getReason());
-      return null;
-    }
-    try {
-      return TaskDefinitionFile.read(path);
-    } catch (TaskDefinitionFile.Invalid e) {
-      value.problem(e.getMessage());
       return null;
     }
   }
