@@ -15,8 +15,8 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
- * Reads {@code spec.phases} in order: each phase inherits what it leaves out (image, images,
- * desired count) from the one before, and may only roll back to an earlier phase.
+ * Reads {@code spec.phases} in order: each phase inherits its images from the one before, keeps the
+ * service's task count unless it sets one, and may only roll back to an earlier phase.
  */
 final class PhaseBinder {
   static final Set<String> KEYS =
@@ -126,7 +126,7 @@ final class PhaseBinder {
         env,
         cpu,
         memory,
-        desired != null ? desired : Defaults.desiredCount(previous),
+        desired, // none: the service keeps its own count
         bound,
         bake != null ? bake : Defaults.BAKE,
         approval != null ? approval : Defaults.APPROVAL,

@@ -23,8 +23,9 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
 /**
  * Writes a rollout as YAML with every default spelled out: what {@code validate --show-defaults}
  * prints and the store keeps. The task definition a template starts from is written inline as
- * {@code taskDefinition}, so the output is self-contained. {@link SpecLoader} reads it back to an
- * equal {@link Rollout}.
+ * {@code taskDefinition}, so the output is self-contained. A phase's task count, which is the
+ * service's own unless the phase sets one, has no default and is left out when not set. {@link
+ * SpecLoader} reads it back to an equal {@link Rollout}.
  */
 public final class SpecWriter {
   // The loader reads under the YAML 1.2 core schema; the writer must quote every string that schema
@@ -159,7 +160,7 @@ public final class SpecWriter {
     if (p.memory() > 0) {
       m.put("memory", p.memory());
     }
-    m.put("desiredCount", p.desiredCount());
+    putIf(m, "desiredCount", p.desiredCount()); // none: the service keeps its own count
     List<Object> gates = new ArrayList<>();
     for (Gate g : p.gates()) {
       Map<String, Object> options = GateYaml.options(g);

@@ -59,8 +59,10 @@ class SpecExamplesTest {
     assertThat(r.spec().phases())
         .extracting(p -> p.image().tag())
         .containsExactly("simple", "hybrid", "optimized", "full");
-    // desiredCount carries over from the first phase; analysis gets its two unwritten defaults
-    assertThat(r.spec().phases()).extracting(Phase::desiredCount).containsOnly(2);
+    // the first phase sets the count, the others keep it; analysis gets two unwritten defaults
+    assertThat(r.spec().phases())
+        .extracting(Phase::desiredCount)
+        .containsExactly(2, null, null, null);
     assertThat(r.spec().analysis().inconclusiveLimit()).isEqualTo(3);
     assertThat(r.spec().analysis().consecutiveErrorLimit()).isEqualTo(5);
     assertThat(r.spec().template().healthCheck().timeoutSeconds()).isEqualTo(5);
