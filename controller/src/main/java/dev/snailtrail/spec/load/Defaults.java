@@ -21,7 +21,8 @@ final class Defaults {
   static final boolean CREATE_IF_MISSING = false;
   static final boolean ASSIGN_PUBLIC_IP = false;
 
-  // template
+  // template, when it describes its own task definition (one that starts from the live service
+  // takes what it leaves out from the live revision, so nothing is filled in here)
   static final int CPU = 256;
   static final int MEMORY = 512;
   static final String LAUNCH_TYPE = "FARGATE";

@@ -106,19 +106,6 @@ final class PhaseBinder {
     String rollbackTo = f.string("rollbackTo", null);
     String marker = f.string("marker", null);
 
-    GateBinder gates =
-        new GateBinder(new GateBinder.Context(target, template, analysis, progressDeadline, image));
-    List<Gate> bound = new ArrayList<>();
-    Value gatesValue = f.get("gates");
-    List<Value> gateItems = gatesValue == null ? null : gatesValue.items();
-    if (gateItems != null) {
-      for (Value item : gateItems) {
-        Gate gate = gates.bind(item);
-        if (gate != null) {
-          bound.add(gate);
-        }
-      }
-    }
     return new Phase(
         name == null ? "" : name,
         image,
@@ -127,12 +114,28 @@ final class PhaseBinder {
         cpu,
         memory,
         desired, // none: the service keeps its own count
-        bound,
+        gates(f.get("gates"), image),
         bake != null ? bake : Defaults.BAKE,
         approval != null ? approval : Defaults.APPROVAL,
         rollbackTo,
         marker,
-        java.util.Map.of());
+        Map.of());
+  }
+
+  private List<Gate> gates(Value value, ImageRef image) {
+    GateBinder gates =
+        new GateBinder(new GateBinder.Context(target, template, analysis, progressDeadline, image));
+    List<Gate> bound = new ArrayList<>();
+    List<Value> items = value == null ? null : value.items();
+    if (items != null) {
+      for (Value item : items) {
+        Gate gate = gates.bind(item);
+        if (gate != null) {
+          bound.add(gate);
+        }
+      }
+    }
+    return bound;
   }
 
   private ImageRef image(Fields f, Phase previous) {
@@ -146,13 +149,16 @@ final class PhaseBinder {
     if (template != null && template.fileImage() != null) {
       return template.fileImage();
     }
-    if (template != null && template.baseUnreadable()) {
-      return null; // its image is unknown; the reason is recorded at the template
+    if (template != null && (template.baseUnreadable() || template.live())) {
+      // Unknown here: the reason is recorded at the template, or it is the live revision's.
+      return null;
     }
     f.owner()
         .problem(
-            "the first phase needs an image (or a task definition to start from, template.fromFile"
-                + " or template.taskDefinition, whose main container has one)");
+            "the first phase needs an image: the template describes a task definition of its own,"
+                + " whose main container has none until a phase gives one (a template that starts"
+                + " from a task definition, template.fromFile or template.taskDefinition, or from"
+                + " the live service, has one)");
     return null;
   }
 
@@ -173,7 +179,9 @@ final class PhaseBinder {
       Value v = f.present(container);
       if (container.equals(main)) {
         v.problem("'" + container + "' is the main container; set its image with 'image'");
-      } else if (template != null && !template.containers().contains(container)) {
+      } else if (template != null
+          && !template.live()
+          && !template.containers().contains(container)) {
         v.problem(
             "the task has no container '"
                 + container

@@ -23,9 +23,9 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
 /**
  * Writes a rollout as YAML with every default spelled out: what {@code validate --show-defaults}
  * prints and the store keeps. The task definition a template starts from is written inline as
- * {@code taskDefinition}, so the output is self-contained. A phase's task count, which is the
- * service's own unless the phase sets one, has no default and is left out when not set. {@link
- * SpecLoader} reads it back to an equal {@link Rollout}.
+ * {@code taskDefinition}, so the output is self-contained. What is the live service's (a template
+ * that starts from it, a phase's task count) has no default and is left out. {@link SpecLoader}
+ * reads it back to an equal {@link Rollout}.
  */
 public final class SpecWriter {
   // The loader reads under the YAML 1.2 core schema; the writer must quote every string that schema
@@ -58,7 +58,7 @@ public final class SpecWriter {
   private static Map<String, Object> spec(RolloutSpec spec) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("target", target(spec.target()));
-    m.put("template", template(spec.template()));
+    putIf(m, "template", template(spec.template()));
     m.put("analysis", analysis(spec.analysis()));
     m.put("progressDeadline", Durations.format(spec.progressDeadline()));
     List<Object> phases = new ArrayList<>();
@@ -98,8 +98,17 @@ public final class SpecWriter {
     return m;
   }
 
+  /**
+   * The template; one that starts from the live service is written with only what it sets, and not
+   * at all when it sets nothing, as it loads back to the same.
+   */
   private static Map<String, Object> template(Template t) {
     Map<String, Object> m = new LinkedHashMap<>();
+    if (t.startsFromLiveService()) {
+      putIf(m, "container", t.container());
+      putIf(m, "env", sorted(t.env()));
+      return m;
+    }
     m.put("family", t.family());
     m.put("container", t.container());
     m.put("port", t.port());

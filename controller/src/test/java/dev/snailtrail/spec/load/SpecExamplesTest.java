@@ -84,6 +84,21 @@ class SpecExamplesTest {
   }
 
   @Test
+  void theExistingServiceIsRolledFromItsLiveTaskDefinitionAndKeepsItsCount() throws Exception {
+    Rollout r = loader.load(root().resolve("spec-examples/existing-service.yaml")).get(0);
+    assertThat(r.spec().template().startsFromLiveService()).isTrue();
+    assertThat(r.spec().template().container()).isEqualTo("app");
+    assertThat(r.spec().target().createIfMissing()).isFalse();
+    List<Phase> phases = r.spec().phases();
+    assertThat(phases).extracting(Phase::desiredCount).containsOnlyNulls();
+    assertThat(phases).extracting(p -> p.image().tag()).containsExactly("3.8.0", "3.8.0", "3.9.0");
+    assertThat(phases).extracting(Phase::cpu).containsOnly(0);
+    assertThat(phases.get(1).env()).containsOnlyKeys("PAYMENTS_MODE");
+    assertThat(SpecWriter.toYaml(r))
+        .doesNotContain("family", "port:", "cpu:", "launchType", "desiredCount");
+  }
+
+  @Test
   void theDrillDiffersOnlyInNameAndTheLastImage() throws Exception {
     Rollout story = loader.load(root().resolve("spec-examples/snail-trail.yaml")).get(0);
     Rollout drill = loader.load(root().resolve("spec-examples/drills/ml-down.yaml")).get(0);

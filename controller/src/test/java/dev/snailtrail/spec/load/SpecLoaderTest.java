@@ -75,6 +75,132 @@ class SpecLoaderTest {
     assertThat(metric.query().period()).isEqualTo(Duration.ofSeconds(60));
   }
 
+  /** Loads back from what the writer makes of it, to the same rollout and the same text. */
+  private void assertRoundTrip(Rollout r) throws Exception {
+    String written = SpecWriter.toYaml(r);
+    Rollout again = loader.parseSelfContained(written, "written.yaml").get(0);
+    assertThat(again).isEqualTo(r);
+    assertThat(SpecWriter.toYaml(again)).isEqualTo(written);
+  }
+
+  @Test
+  void aSpecWithoutATemplateRollsTheLiveTaskDefinitionAndInventsNothing() throws Exception {
+    Rollout r =
+        parse(
+            """
+              phases:
+                - name: one
+                  gates: [ecsTasks, portBinding, containerHealth, {logs: {pattern: ERROR, absentFor: 1m}}]
+                - name: two
+                  image: app:2
+                  images: {envoy: "envoy:1.30"}
+                  gates: [{containerHealth: {container: envoy}}, {ecrImage: {}}]
+            """);
+    Template t = r.spec().template();
+    assertThat(t.startsFromLiveService()).isTrue();
+    assertThat(t)
+        .extracting(
+            Template::family,
+            Template::container,
+            Template::port,
+            Template::cpu,
+            Template::memory,
+            Template::launchType,
+            Template::networkMode,
+            Template::logGroup)
+        .containsExactly(null, null, 0, 0, 0, null, null, null);
+    List<Phase> phases = r.spec().phases();
+    // the first phase keeps the live image; the controller reads port and log group at run time
+    assertThat(phases.get(0).image()).isNull();
+    assertThat(phases).extracting(Phase::desiredCount).containsOnlyNulls();
+    assertThat(phases.get(0).gates())
+        .contains(new Gate.PortBinding(0, null, Analysis.DEFAULTS))
+        .contains(new Gate.ContainerHealth(null, Analysis.DEFAULTS));
+    assertThat(((Gate.Logs) phases.get(0).gates().get(3)).logGroup()).isNull();
+    assertThat(phases.get(1).gates().get(1))
+        .isEqualTo(new Gate.EcrImage(phases.get(1).image(), null, Analysis.DEFAULTS));
+
+    String written = SpecWriter.toYaml(r);
+    assertThat(written)
+        .doesNotContain("template:", "desiredCount", "cpu:", "launchType", "port:", "logGroup");
+    assertRoundTrip(r);
+  }
+
+  @Test
+  void aTemplateOfOnlyContainerAndEnvIsTheLiveServicesToo() throws Exception {
+    Rollout r =
+        parse(
+            """
+              template:
+                container: api
+                env: {LOG_LEVEL: info}
+              phases:
+                - name: one
+                  image: api:2
+                  gates: [portBinding]
+            """);
+    Template t = r.spec().template();
+    assertThat(t.startsFromLiveService()).isTrue();
+    assertThat(t.container()).isEqualTo("api");
+    assertThat(t.port()).isZero();
+    assertThat(t.cpu()).isZero();
+    assertThat(r.spec().phases().get(0).gates())
+        .containsExactly(new Gate.PortBinding(0, "api", Analysis.DEFAULTS));
+    assertThat(SpecWriter.toYaml(r))
+        .contains(
+            """
+              template:
+                container: api
+                env:
+                  LOG_LEVEL: info
+              analysis:
+            """)
+        .doesNotContain("family");
+    assertRoundTrip(r);
+  }
+
+  @Test
+  void aTemplateWithMoreThanTheContainerDescribesItsOwnTaskDefinitionAndSaysSo() {
+    SpecException e =
+        catchThrowableOfType(
+            SpecException.class,
+            () ->
+                parse(
+                    """
+                      template: {container: app, port: 8080, cpu: 512}
+                      phases: [{name: one, image: "app:1"}]
+                    """));
+    assertThat(e.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.format())
+                  .startsWith("t.yaml:6:13: spec.template.family: missing required field 'family'");
+              assertThat(p.message())
+                  .contains("gives cpu, port", "only container and env, or leave it out");
+            });
+  }
+
+  @Test
+  void aServiceTheRolloutCreatesNeedsATemplateToBuildItsFirstRevision() {
+    SpecException e =
+        catchThrowableOfType(
+            SpecException.class,
+            () ->
+                loader.parse(
+                    HEAD.replace("url:", "createIfMissing: true, url:")
+                        + "  phases: [{name: one, image: \"app:1\"}]\n",
+                    "t.yaml",
+                    GOOD));
+    assertThat(e.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.format()).startsWith("t.yaml:5:75: spec.target.createIfMissing: ");
+              assertThat(p.message()).contains("needs spec.template", "createIfMissing: false");
+            });
+  }
+
   @Test
   void aGateAnalysisOverridesOnlyWhatItNames() throws Exception {
     Rollout r =
