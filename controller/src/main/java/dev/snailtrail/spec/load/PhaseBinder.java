@@ -32,7 +32,8 @@ final class PhaseBinder {
           "bake",
           "approval",
           "rollbackTo",
-          "marker");
+          "marker",
+          "secrets");
 
   private final Target target;
   private final TemplateBinder.Result template;
@@ -92,7 +93,10 @@ final class PhaseBinder {
 
     ImageRef image = image(f, previous);
     Map<String, ImageRef> images = images(f.get("images"), previous);
-    Map<String, String> env = f.stringMap("env");
+    ContainerVariables.Written variables = ContainerVariables.read(f);
+    if (template != null) {
+      ContainerVariables.checkPhase(variables, template.template());
+    }
     int cpu = positiveOrZero(f, "cpu");
     int memory = positiveOrZero(f, "memory");
     Integer desired = f.integer("desiredCount");
@@ -110,7 +114,7 @@ final class PhaseBinder {
         name == null ? "" : name,
         image,
         images,
-        env,
+        variables.env(),
         cpu,
         memory,
         desired, // none: the service keeps its own count
@@ -119,7 +123,7 @@ final class PhaseBinder {
         approval != null ? approval : Defaults.APPROVAL,
         rollbackTo,
         marker,
-        Map.of());
+        variables.secrets());
   }
 
   private List<Gate> gates(Value value, ImageRef image) {

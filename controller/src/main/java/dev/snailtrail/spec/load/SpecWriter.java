@@ -107,6 +107,7 @@ public final class SpecWriter {
     if (t.startsFromLiveService()) {
       putIf(m, "container", t.container());
       putIf(m, "env", sorted(t.env()));
+      putIf(m, "secrets", sorted(t.secrets()));
       return m;
     }
     m.put("family", t.family());
@@ -115,6 +116,7 @@ public final class SpecWriter {
     m.put("cpu", t.cpu());
     m.put("memory", t.memory());
     putIf(m, "env", sorted(t.env()));
+    putIf(m, "secrets", sorted(t.secrets()));
     m.put("launchType", t.launchType());
     m.put("networkMode", t.networkMode());
     putIf(m, "executionRoleArn", t.executionRoleArn());
@@ -163,6 +165,7 @@ public final class SpecWriter {
     p.images().forEach((k, v) -> images.put(k, v.toString()));
     putIf(m, "images", images);
     putIf(m, "env", sorted(p.env()));
+    putIf(m, "secrets", sorted(p.secrets()));
     if (p.cpu() > 0) {
       m.put("cpu", p.cpu());
     }

@@ -103,7 +103,7 @@ final class TargetBinder {
               templateKey,
               "spec.template",
               "createIfMissing needs a template that builds the service's first task definition,"
-                  + " but a template of only container and env starts from the live"
+                  + " but a template of only container, env and secrets starts from the live"
                   + " service's, which a service not yet created does not have:"
                   + build);
     }

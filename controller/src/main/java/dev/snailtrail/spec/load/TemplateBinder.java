@@ -16,11 +16,11 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Reads {@code spec.template}. A spec without one, or whose template gives only {@code container}
- * and {@code env}, starts from the service's live task definition: nothing is filled in, since what
- * the template leaves out is the live revision's. Otherwise fields left out come from the
- * registered task definition the template starts from, when one is given (read from {@code
- * fromFile}, or inline in {@code taskDefinition}), then from {@link Defaults}.
+ * Reads {@code spec.template}. A spec without one, or whose template gives only {@code container},
+ * {@code env} and {@code secrets}, starts from the service's live task definition: nothing is
+ * filled in, since what the template leaves out is the live revision's. Otherwise fields left out
+ * come from the registered task definition the template starts from, when one is given (read from
+ * {@code fromFile}, or inline in {@code taskDefinition}), then from {@link Defaults}.
  */
 final class TemplateBinder {
   static final Set<String> KEYS =
@@ -39,7 +39,8 @@ final class TemplateBinder {
           "healthCheck",
           "sidecars",
           "fromFile",
-          "taskDefinition");
+          "taskDefinition",
+          "secrets");
   static final Set<String> HEALTH_CHECK_KEYS =
       Set.of("command", "interval", "timeout", "retries", "startPeriod");
   static final Set<String> SIDECAR_KEYS = Set.of("name", "image", "essential");
@@ -47,7 +48,7 @@ final class TemplateBinder {
   static final Set<String> NETWORK_MODES = Set.of("awsvpc", "bridge", "host");
 
   /** The keys of a template that starts from the service's live task definition. */
-  static final Set<String> LIVE_KEYS = Set.of("container", "env");
+  static final Set<String> LIVE_KEYS = Set.of("container", "env", "secrets");
 
   /**
    * The bound template and what phases need to know of it.
@@ -99,11 +100,26 @@ final class TemplateBinder {
    */
   private static Result live(Fields f) {
     String container = f == null ? null : name(f, "container", null, true);
-    Map<String, String> env = f == null ? Map.of() : f.stringMap("env");
+    ContainerVariables.Written written =
+        f == null ? ContainerVariables.Written.NONE : ContainerVariables.read(f);
+    ContainerVariables.checkTemplate(written, written.env(), written.secrets(), null);
     Template template =
         new Template(
-            null, container, 0, 0, 0, env, null, null, null, null, null, null, List.of(), null,
-            Map.of());
+            null,
+            container,
+            0,
+            0,
+            0,
+            written.env(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            List.of(),
+            null,
+            written.secrets());
     Set<String> containers = container == null ? Set.of() : Set.of(container);
     return new Result(template, null, containers, Set.of(), false, true);
   }
@@ -123,7 +139,10 @@ final class TemplateBinder {
     int cpu = units(f, "cpu", baseKey, file == null ? null : file.cpu(), Defaults.CPU);
     int memory = units(f, "memory", baseKey, file == null ? null : file.memory(), Defaults.MEMORY);
 
-    Map<String, String> env = merged(main == null ? null : main.environment(), f.stringMap("env"));
+    ContainerVariables.Written written = ContainerVariables.read(f);
+    Map<String, String> env = merged(main == null ? null : main.environment(), written.env());
+    Map<String, String> secrets = merged(main == null ? null : main.secrets(), written.secrets());
+    ContainerVariables.checkTemplate(written, env, secrets, baseValue);
 
     String launchType = launchType(f, file);
     String networkMode = networkMode(f, file, launchType);
@@ -155,7 +174,7 @@ final class TemplateBinder {
             health,
             sidecars,
             base == null ? null : base.document(),
-            Map.of());
+            secrets);
     return new Result(template, fileImage, containers, healthChecked, unreadable, false);
   }
 
@@ -193,7 +212,7 @@ final class TemplateBinder {
                   + String.join(", ", own)
                   + " describes a task definition of its own (family, container and port); to"
                   + " roll the service's live task definition instead, give the template only"
-                  + " container and env, or leave it out");
+                  + " container, env and secrets, or leave it out");
       return null;
     }
     return name(f, "family", file == null ? null : file.family(), unreadable);

@@ -93,6 +93,8 @@ class SpecExamplesTest {
     assertThat(phases).extracting(Phase::desiredCount).containsOnlyNulls();
     assertThat(phases).extracting(p -> p.image().tag()).containsExactly("3.8.0", "3.8.0", "3.9.0");
     assertThat(phases).extracting(Phase::cpu).containsOnly(0);
+    assertThat(phases.get(0).secrets()).isEmpty();
+    assertThat(phases.get(1).secrets()).containsOnlyKeys("PAYMENTS_API_KEY");
     assertThat(phases.get(1).env()).containsOnlyKeys("PAYMENTS_MODE");
     assertThat(SpecWriter.toYaml(r))
         .doesNotContain("family", "port:", "cpu:", "launchType", "desiredCount");

@@ -127,13 +127,14 @@ class SpecLoaderTest {
   }
 
   @Test
-  void aTemplateOfOnlyContainerAndEnvIsTheLiveServicesToo() throws Exception {
+  void aTemplateOfOnlyContainerEnvAndSecretsIsTheLiveServicesToo() throws Exception {
     Rollout r =
         parse(
             """
               template:
                 container: api
                 env: {LOG_LEVEL: info}
+                secrets: {DB_PASSWORD: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"}
               phases:
                 - name: one
                   image: api:2
@@ -153,6 +154,8 @@ class SpecLoaderTest {
                 container: api
                 env:
                   LOG_LEVEL: info
+                secrets:
+                  DB_PASSWORD: arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf
               analysis:
             """)
         .doesNotContain("family");
@@ -177,8 +180,153 @@ class SpecLoaderTest {
               assertThat(p.format())
                   .startsWith("t.yaml:6:13: spec.template.family: missing required field 'family'");
               assertThat(p.message())
-                  .contains("gives cpu, port", "only container and env, or leave it out");
+                  .contains("gives cpu, port", "only container, env and secrets, or leave it out");
             });
+  }
+
+  @Test
+  void secretsMergeLikeEnvAndLoadBack() throws Exception {
+    Rollout r =
+        parse(
+            """
+              template:
+                taskDefinition:
+                  family: api
+                  containerDefinitions:
+                    - name: api
+                      image: api:1
+                      portMappings: [{containerPort: 8080}]
+                      secrets: [{name: API_KEY, valueFrom: "arn:aws:ssm:us-east-1:123456789012:parameter/api/key"}]
+                secrets:
+                  DB_PASSWORD: arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf
+              phases:
+                - name: one
+                - name: two
+                  secrets:
+                    TOKEN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:token-x1Y2z3:password::"
+                  env: {FEATURE: "on"}
+            """);
+    assertThat(r.spec().template().secrets())
+        .containsOnlyKeys("API_KEY", "DB_PASSWORD")
+        .containsEntry("API_KEY", "arn:aws:ssm:us-east-1:123456789012:parameter/api/key");
+    assertThat(r.spec().phases().get(0).secrets()).isEmpty();
+    assertThat(r.spec().phases().get(1).secrets()).containsOnlyKeys("TOKEN");
+    assertRoundTrip(r);
+  }
+
+  @Test
+  void aNameInBothEnvAndSecretsIsRefusedWhereItIsWritten() {
+    SpecException e =
+        catchThrowableOfType(
+            SpecException.class,
+            () ->
+                parse(
+                    """
+                      template:
+                        container: api
+                        env: {A: "1", B: "2"}
+                        secrets: {C: "arn:aws:ssm:us-east-1:123456789012:parameter/c"}
+                      phases:
+                        - name: one
+                          env: {C: "3"}
+                          secrets: {A: "arn:aws:ssm:us-east-1:123456789012:parameter/a"}
+                        - name: two
+                          env: {D: "4"}
+                          secrets: {D: "arn:aws:ssm:us-east-1:123456789012:parameter/d"}
+                    """));
+    assertThat(e.problems())
+        .extracting(Problem::format)
+        .containsExactly(
+            "t.yaml:12:13: spec.phases[0].env.C: 'C' is also a secret of the template's main"
+                + " container; ECS refuses a container with a name in both its environment and"
+                + " its secrets: keep it in one of them",
+            "t.yaml:13:17: spec.phases[0].secrets.A: 'A' is also a variable of the template's"
+                + " main container; ECS refuses a container with a name in both its environment"
+                + " and its secrets: keep it in one of them",
+            "t.yaml:16:17: spec.phases[1].secrets.D: 'D' is also a variable in env beside it;"
+                + " ECS refuses a container with a name in both its environment and its secrets:"
+                + " keep it in one of them");
+  }
+
+  @Test
+  void aVariableOfTheTaskDefinitionStartedFromClashesWithATemplateSecret() {
+    SpecException e =
+        catchThrowableOfType(
+            SpecException.class,
+            () ->
+                parse(
+                    """
+                      template:
+                        fromFile: task-def.json
+                        secrets: {MODE: "arn:aws:ssm:us-east-1:123456789012:parameter/mode"}
+                      phases: [{name: one}]
+                    """));
+    assertThat(e.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.format()).startsWith("t.yaml:8:15: spec.template.secrets.MODE: ");
+              assertThat(p.message())
+                  .contains("in the task definition the template starts from", "keep it in one");
+            });
+  }
+
+  @Test
+  void envAndSecretsTakeNamesByOneRule() throws Exception {
+    Rollout r =
+        parse(
+            """
+              template:
+                env: {spring.profiles.active: prod, 1ST: a, my-var: b, _X: c}
+                secrets: {db.password: "arn:aws:ssm:us-east-1:123456789012:parameter/db"}
+              phases: [{name: one}]
+            """);
+    assertThat(r.spec().template().env())
+        .containsOnlyKeys("spring.profiles.active", "1ST", "my-var", "_X");
+    SpecException e =
+        catchThrowableOfType(
+            SpecException.class,
+            () ->
+                parse(
+                    """
+                      template:
+                        env: {"A=B": x, "TAB\tNAME": y}
+                      phases:
+                        - name: one
+                          secrets: {"MY SECRET": "arn:aws:ssm:us-east-1:123456789012:parameter/s"}
+                    """));
+    assertThat(e.problems())
+        .extracting(Problem::path)
+        .containsExactly(
+            "spec.template.env.A=B",
+            "spec.template.env.TAB\tNAME",
+            "spec.phases[0].secrets.MY SECRET");
+    assertThat(e.problems())
+        .allSatisfy(p -> assertThat(p.message()).contains("is not a variable name"));
+  }
+
+  @Test
+  void aSecretValueWrittenWhereItsReferenceBelongsIsNeverRepeated() {
+    SpecException e =
+        catchThrowableOfType(
+            SpecException.class,
+            () ->
+                parse(
+                    """
+                      phases:
+                        - name: one
+                          secrets:
+                            DB_PASSWORD: hunter2-correct-horse
+                            PIN: 4711
+                            KEY: "arn:aws:kms:us-east-1:123456789012:key/abc"
+                            PARAM: /prod/db/password
+                    """));
+    assertThat(e.problems())
+        .extracting(Problem::format)
+        .allSatisfy(f -> assertThat(f).doesNotContain("hunter2", "4711", "/prod/db"))
+        .allSatisfy(f -> assertThat(f).contains("a reference, never the value itself"))
+        .anySatisfy(f -> assertThat(f).contains("'arn:aws:kms:us-east-1:123456789012:key/abc'"))
+        .hasSize(4);
   }
 
   @Test
