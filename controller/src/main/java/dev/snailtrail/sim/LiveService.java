@@ -102,7 +102,7 @@ final class LiveService {
    */
   static Template templateOf(TaskDefinitionSpec td, Template given) {
     String main =
-        given.container() != null
+        given.container() != null && td.container(given.container()) != null
             ? given.container()
             : td.containers().stream()
                 .filter(c -> !c.portMappings().isEmpty())

@@ -12,7 +12,6 @@ import dev.snailtrail.spec.load.SpecLoader;
 import dev.snailtrail.trail.EventType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.node.ObjectNode;
@@ -196,15 +195,24 @@ class LiveServiceScenarioTest {
 
   @Test
   void aTemplateNamingAContainerTheLiveServiceLacksPausesBeforeTouchingIt() throws Exception {
+    TaskDefinitionSpec live;
+    try (var probe =
+        givenSeed(spec("", "simple", "hybrid", ""), Seed.existingService("baseline"))) {
+      live = described(probe, probe.serviceState().taskDefinitionArn());
+    }
     Rollout r = spec("template: {container: nosuch}", "simple", "hybrid", "");
-    try (var s = givenSeed(r, Seed.existingService("baseline").withDesiredCount(3))) {
+    try (var s =
+        givenSeed(
+            r, Seed.existingService("baseline").withDesiredCount(3).withTaskDefinition(live))) {
       String baseline = s.serviceState().taskDefinitionArn();
+
       s.whenReconciledUntilSettled();
+
       assertThat(s.status.phase()).isEqualTo(StatusPhase.Paused);
       assertThat(s.status.message()).contains("nosuch").contains("app, log-router");
       assertThat(s.serviceState().taskDefinitionArn()).isEqualTo(baseline);
       assertThat(s.status.revisions()).isEmpty();
-      assertThat(List.copyOf(s.events(EventType.PreflightFailed))).hasSize(1);
+      assertThat(s.events(EventType.PreflightFailed)).hasSize(1);
     }
   }
 }
