@@ -72,7 +72,10 @@ public final class TaskDefinitionJson {
     for (JsonNode c : containers) {
       check(c, at, index++);
     }
-    Map<String, String> tags = tags(root.get("tags"));
+    // describe-task-definition prints tags beside the task definition; a registration input (or an
+    // export of one) carries them inside it. Either way they are the revision's.
+    Map<String, String> tags = new LinkedHashMap<>(tags(td.get("tags")));
+    tags.putAll(tags(root.get("tags")));
     return TaskDefinitionSpec.described(td, tags);
   }
 

@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoSca
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalableDimension;
 import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
@@ -98,13 +99,22 @@ class AwsLiveServiceIT {
     logs.createLogGroup(r -> r.logGroupName(MotoRolloutFixture.LOG_GROUP));
     logs.createLogStream(
         r -> r.logGroupName(MotoRolloutFixture.LOG_GROUP).logStreamName("api/api/boot"));
+    Ec2Client ec2 = moto.client(Ec2Client.class, Ec2Client::builder);
+    String vpc = ec2.createVpc(r -> r.cidrBlock("10.0.0.0/16")).vpc().vpcId();
+    String subnet =
+        ec2.createSubnet(r -> r.vpcId(vpc).cidrBlock("10.0.1.0/24")).subnet().subnetId();
+    String group =
+        ec2.createSecurityGroup(r -> r.groupName("ml-api").description("tasks").vpcId(vpc))
+            .groupId();
     ecs.createService(
         r ->
             r.cluster(CLUSTER)
                 .serviceName(SERVICE)
                 .taskDefinition(liveArn)
                 .desiredCount(3)
-                .launchType("FARGATE"));
+                .launchType("FARGATE")
+                .networkConfiguration(
+                    n -> n.awsvpcConfiguration(a -> a.subnets(subnet).securityGroups(group))));
   }
 
   private static ContainerDefinition main(String image) {
