@@ -103,6 +103,8 @@ final class ControllerCommand implements Callable<Integer> {
               + " mutations are refused).")
   Path tokenFile;
 
+  @Mixin ApiLimitOptions apiLimits;
+
   @Option(
       names = "--open-reads",
       description =
@@ -186,6 +188,7 @@ final class ControllerCommand implements Callable<Integer> {
 
   /** Options that are wrong whatever else happens. */
   private void checkOptions() throws UsageError {
+    apiLimits.limits();
     if (workers < 1) {
       throw new UsageError("--workers must be at least 1");
     }
@@ -258,7 +261,8 @@ final class ControllerCommand implements Callable<Integer> {
                   controller.controlPlane(),
                   new ApiServer.Settings(address.bind(), address.token())
                       .withOpenReads(openReads)
-                      .withMetrics(metrics::scrape))
+                      .withMetrics(metrics::scrape)
+                      .withLimits(apiLimits.limits()))
               .start();
     } catch (UncheckedIOException | IllegalStateException e) {
       throw new UsageError("cannot listen on " + listen + ": " + e.getMessage());
