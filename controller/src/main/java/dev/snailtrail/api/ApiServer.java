@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * a small status page. Serves a {@link ControlPlane}; holds no state of its own.
  *
  * <p>Mutations need {@code Authorization: Bearer TOKEN}; reads too unless {@link
- * Settings#openReads()}. The probes never need it, so an orchestrator can check the process without
- * a secret. A client's mistake is always answered with a 4xx and a message saying what to change.
+ * Settings#openReads()}, and then a reader without the token sees secrets masked ({@link
+ * Redaction}). The probes never need it, so an orchestrator can check the process without a secret.
+ * A client's mistake is always answered with a 4xx and a message saying what to change.
  *
  * <p>Served by Jetty, set so that slow or many clients cannot freeze it ({@link Limits}): headers
  * are parsed as their bytes arrive without holding a thread, each request is served on a virtual

@@ -38,13 +38,14 @@ final class RolloutRoutes {
     ex.json(200, new Resources.AppliedList(applied));
   }
 
-  void list(Exchange ex) throws IOException {
-    List<Resources.Summary> items = plane.list().stream().map(Resources.Summary::of).toList();
+  void list(Exchange ex, Redaction redaction) throws IOException {
+    List<Resources.Summary> items =
+        plane.list().stream().map(v -> Resources.Summary.of(redaction.view(v))).toList();
     ex.json(200, new Resources.SummaryList(items));
   }
 
-  void get(Exchange ex, String name) throws IOException {
-    ex.json(200, Resources.Detail.of(find(name)));
+  void get(Exchange ex, String name, Redaction redaction) throws IOException {
+    ex.json(200, Resources.Detail.of(redaction.view(find(name)), redaction.masks()));
   }
 
   void delete(Exchange ex, String name) throws IOException {
@@ -54,13 +55,14 @@ final class RolloutRoutes {
     ex.json(200, Map.of("deleted", name));
   }
 
-  void trail(Exchange ex, String name) throws IOException {
+  void trail(Exchange ex, String name, Redaction redaction) throws IOException {
     Map<String, String> q = ex.query();
     long after = number(q, "after", 0, 0, Long.MAX_VALUE);
     int limit = (int) number(q, "limit", DEFAULT_TRAIL_LIMIT, 1, MAX_TRAIL_LIMIT);
     TrailFormat format = format(q.getOrDefault("format", "json"));
     boolean plain = Boolean.parseBoolean(q.getOrDefault("plain", "false"));
-    List<TrailEvent> events = plane.trail(name, after, limit);
+    List<TrailEvent> events =
+        plane.trail(name, after, limit).stream().map(redaction::event).toList();
     switch (format) {
       case json -> ex.json(200, events);
       case text ->
@@ -69,7 +71,7 @@ final class RolloutRoutes {
               Exchange.TEXT,
               TrailRenderer.render(TrailFormat.text, null, null, events, plain));
       case md -> {
-        RolloutView v = find(name);
+        RolloutView v = redaction.view(find(name));
         ex.text(
             200,
             "text/markdown; charset=utf-8",
@@ -81,7 +83,7 @@ final class RolloutRoutes {
   void command(Exchange ex, String name, String verbName) throws IOException {
     Verb verb = verb(verbName);
     String by = by(ex.body(maxBodyBytes));
-    ex.json(200, Resources.Detail.of(plane.command(name, verb, by)));
+    ex.json(200, Resources.Detail.of(plane.command(name, verb, by), false));
   }
 
   private RolloutView find(String name) {

@@ -78,8 +78,8 @@ final class Routes {
     switch (path.size()) {
       case 0 -> {
         allow(method, "GET");
-        authorize(ex, false);
-        ex.text(200, "text/html; charset=utf-8", StatusPage.render(plane));
+        boolean whole = authorize(ex, false);
+        ex.text(200, "text/html; charset=utf-8", StatusPage.render(plane, Redaction.of(whole)));
       }
       case 1 -> probe(ex, method, path.get(0));
       default -> api(ex, method, path);
@@ -130,21 +130,21 @@ final class Routes {
       case 3 -> {
         allow(method, "GET, POST");
         boolean apply = method.equals("POST");
-        authorize(ex, apply);
+        boolean whole = authorize(ex, apply);
         if (apply) {
           rollouts.apply(ex);
         } else {
-          rollouts.list(ex);
+          rollouts.list(ex, Redaction.of(whole));
         }
       }
       case 4 -> {
         allow(method, "GET, DELETE");
         boolean delete = method.equals("DELETE");
-        authorize(ex, delete);
+        boolean whole = authorize(ex, delete);
         if (delete) {
           rollouts.delete(ex, path.get(3));
         } else {
-          rollouts.get(ex, path.get(3));
+          rollouts.get(ex, path.get(3), Redaction.of(whole));
         }
       }
       default -> {
@@ -152,8 +152,8 @@ final class Routes {
         String last = path.get(4);
         if (last.equals("trail")) {
           allow(method, "GET");
-          authorize(ex, false);
-          rollouts.trail(ex, name);
+          boolean whole = authorize(ex, false);
+          rollouts.trail(ex, name, Redaction.of(whole));
         } else {
           allow(method, "POST");
           authorize(ex, true);
@@ -166,7 +166,7 @@ final class Routes {
   /**
    * Checks the bearer token in constant time; reads pass without one when reads are open.
    *
-   * @return whether the caller showed the token
+   * @return whether the caller showed the token (and may see the spec whole)
    */
   private boolean authorize(Exchange ex, boolean mutation) {
     byte[] presented = presented(ex);

@@ -108,7 +108,8 @@ final class ControllerCommand implements Callable<Integer> {
   @Option(
       names = "--open-reads",
       description =
-          "Let API reads (get, list, trail, /metrics, the status page) in without a token.")
+          "Let API reads (get, list, trail, /metrics, the status page) in without a token; they"
+              + " see secrets in specs masked.")
   boolean openReads;
 
   @Option(
