@@ -25,7 +25,7 @@ final class Exchange {
   private final Request request;
   private final Response response;
   private final SlowClients.Watch watch;
-  private boolean bodyRead;
+  private boolean bodyConsumed;
 
   Exchange(Request request, Response response, SlowClients.Watch watch) {
     this.request = request;
@@ -73,7 +73,6 @@ final class Exchange {
       }
     }
     byte[] bytes;
-    bodyRead = true;
     watch.readingBody();
     try {
       InputStream in = Request.asInputStream(request);
@@ -84,6 +83,7 @@ final class Exchange {
     if (bytes.length > max) {
       throw tooLarge(max);
     }
+    bodyConsumed = true;
     try {
       return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
@@ -138,9 +138,10 @@ final class Exchange {
     response.getHeaders().put("Content-Type", contentType);
     response.getHeaders().put("Cache-Control", "no-store");
     response.getHeaders().put("X-Content-Type-Options", "nosniff");
-    if (!bodyRead && hasBody()) {
-      // Answered without reading what was sent (a refusal): the connection cannot carry another
-      // request, so say so rather than let the client send one into a closing socket.
+    if (!bodyConsumed && hasBody()) {
+      // Answered without reading all that was sent (a refusal, a body over the limit): the
+      // connection cannot carry another request, so say so rather than let the client send one
+      // into a closing socket.
       response.getHeaders().put("Connection", "close");
     }
     try (Blocker.Callback written = Blocker.callback()) {

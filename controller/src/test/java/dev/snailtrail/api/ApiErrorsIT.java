@@ -137,4 +137,16 @@ class ApiErrorsIT {
     }
     assertThat(a.body()).hasSizeLessThan(20_000);
   }
+
+  @Test
+  void aBodyAnsweredWithoutBeingReadClosesTheConnection() throws Exception {
+    // No token: refused before the body is read, half of which has not even been sent.
+    RawHttp.Answer a =
+        RawHttp.exchange(
+            server.port(),
+            "POST /api/v1/rollouts HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\nkind:");
+    jsonError(a, 401);
+    assertThat(a.header("Connection")).isEqualTo("close");
+    assertThat(plane.list()).isEmpty();
+  }
 }
