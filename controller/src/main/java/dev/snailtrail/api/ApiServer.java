@@ -1,22 +1,25 @@
 package dev.snailtrail.api;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.snailtrail.controller.ControlPlane;
-import dev.snailtrail.rollout.VerbRefused;
-import dev.snailtrail.spec.load.SpecException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,20 +28,25 @@ import org.slf4j.LoggerFactory;
  * a small status page. Serves a {@link ControlPlane}; holds no state of its own.
  *
  * <p>Mutations need {@code Authorization: Bearer TOKEN}; reads too unless {@link
- * Settings#openReads()}. The probes never do, so an orchestrator can check the process without a
- * secret. A client's mistake is always answered with a 4xx and a message saying what to change.
+ * Settings#openReads()}, and then a reader without the token sees secrets masked ({@link
+ * Redaction}). The probes never need it, so an orchestrator can check the process without a secret.
+ * A client's mistake is always answered with a 4xx and a message saying what to change.
+ *
+ * <p>Served by Jetty, set so that slow or many clients cannot freeze it ({@link Limits}): headers
+ * are parsed as their bytes arrive without holding a thread, each request is served on a virtual
+ * thread, a connection that takes too long over a request's header or body is closed ({@link
+ * SlowClients}), and the server holds at most {@link Limits#maxConnections()} connections.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
-  private static final int THREADS = 8;
-  private static final int QUEUE = 64;
+  private static final int HEADER_BYTES = 8 * 1024;
 
-  private final ControlPlane plane;
   private final Settings settings;
-  private final byte[] token;
-  private final RolloutRoutes rollouts;
-  private HttpServer server;
-  private ThreadPoolExecutor executor;
+  private final Routes routes;
+  private Server server;
+  private ServerConnector connector;
+  private SlowClients slowClients;
+  private ExecutorService requests;
 
   /**
    * How the server listens and whom it lets in.
@@ -51,13 +59,15 @@ public final class ApiServer implements AutoCloseable {
    *     #DEFAULT_MAX_BODY_BYTES})
    * @param metricsScrape the Prometheus text exposition, or null to answer {@code /metrics} with
    *     404
+   * @param limits how long and how many clients may hold the server
    */
   public record Settings(
       InetSocketAddress bind,
       String token,
       boolean openReads,
       int maxBodyBytes,
-      Supplier<String> metricsScrape) {
+      Supplier<String> metricsScrape,
+      Limits limits) {
     public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
 
     public Settings {
@@ -71,23 +81,30 @@ public final class ApiServer implements AutoCloseable {
       if (maxBodyBytes <= 0) {
         throw new IllegalArgumentException("maxBodyBytes must be positive, got " + maxBodyBytes);
       }
+      if (limits == null) {
+        throw new IllegalArgumentException("an API server needs limits; Limits.DEFAULT will do");
+      }
     }
 
-    /** Reads closed, a 1 MiB body limit, no metrics. */
+    /** Reads closed, a 1 MiB body limit, no metrics, the default limits. */
     public Settings(InetSocketAddress bind, String token) {
-      this(bind, token, false, DEFAULT_MAX_BODY_BYTES, null);
+      this(bind, token, false, DEFAULT_MAX_BODY_BYTES, null, Limits.DEFAULT);
     }
 
     public Settings withOpenReads(boolean open) {
-      return new Settings(bind, token, open, maxBodyBytes, metricsScrape);
+      return new Settings(bind, token, open, maxBodyBytes, metricsScrape, limits);
     }
 
     public Settings withMaxBodyBytes(int max) {
-      return new Settings(bind, token, openReads, max, metricsScrape);
+      return new Settings(bind, token, openReads, max, metricsScrape, limits);
     }
 
     public Settings withMetrics(Supplier<String> scrape) {
-      return new Settings(bind, token, openReads, maxBodyBytes, scrape);
+      return new Settings(bind, token, openReads, maxBodyBytes, scrape, limits);
+    }
+
+    public Settings withLimits(Limits l) {
+      return new Settings(bind, token, openReads, maxBodyBytes, metricsScrape, l);
     }
 
     /** Never shows the token: settings end up in logs. */
@@ -103,16 +120,43 @@ public final class ApiServer implements AutoCloseable {
           + maxBodyBytes
           + ", metrics="
           + (metricsScrape != null)
+          + ", "
+          + limits
           + "]";
     }
   }
 
+  /**
+   * How long and how many clients may hold the server.
+   *
+   * @param headerTimeout a connection must deliver the whole header of its next request within
+   *     this, counted from when it opens or its previous answer is sent; else it is closed
+   * @param bodyTimeout a request must deliver its body within this once the server reads it; else
+   *     its connection is closed
+   * @param maxConnections connections held at once; past this the server accepts no more until one
+   *     closes (they wait in the listen backlog)
+   */
+  public record Limits(Duration headerTimeout, Duration bodyTimeout, int maxConnections) {
+    public static final Limits DEFAULT =
+        new Limits(Duration.ofSeconds(10), Duration.ofSeconds(30), 512);
+
+    public Limits {
+      if (headerTimeout == null || headerTimeout.isNegative() || headerTimeout.isZero()) {
+        throw new IllegalArgumentException("the header timeout must be positive");
+      }
+      if (bodyTimeout == null || bodyTimeout.isNegative() || bodyTimeout.isZero()) {
+        throw new IllegalArgumentException("the body timeout must be positive");
+      }
+      if (maxConnections < 1) {
+        throw new IllegalArgumentException(
+            "the connection limit must be at least 1, got " + maxConnections);
+      }
+    }
+  }
+
   public ApiServer(ControlPlane plane, Settings settings) {
-    this.plane = plane;
     this.settings = settings;
-    this.token =
-        settings.token() == null ? null : settings.token().getBytes(StandardCharsets.UTF_8);
-    this.rollouts = new RolloutRoutes(plane, settings.maxBodyBytes());
+    this.routes = new Routes(plane, settings);
   }
 
   /** Binds and starts serving. */
@@ -120,31 +164,39 @@ public final class ApiServer implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("the API server is already started");
     }
+    Limits limits = settings.limits();
+    slowClients = new SlowClients(limits.headerTimeout(), limits.bodyTimeout());
+    requests =
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("snailtrail-api-", 1).factory());
+    // Platform threads only for accepting and selecting; requests run on virtual threads.
+    QueuedThreadPool threads = new QueuedThreadPool(8, 2);
+    threads.setName("snailtrail-api");
+    threads.setDaemon(true);
+    threads.setVirtualThreadsExecutor(requests);
+    server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    http.setRequestHeaderSize(HEADER_BYTES);
+    connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    connector.setHost(settings.bind().getHostString());
+    connector.setPort(settings.bind().getPort());
+    // A backstop for a client that stops reading its answer; slow senders meet SlowClients first.
+    connector.setIdleTimeout(limits.bodyTimeout().toMillis());
+    connector.addEventListener(slowClients);
+    server.addConnector(connector);
+    server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
+    server.setErrorHandler(new JsonErrors());
+    server.setHandler(new Serve());
+    // Stop at once: a graceful stop would wait for idle kept-alive connections to go away.
+    server.setStopTimeout(0);
     try {
-      server = HttpServer.create(settings.bind(), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on " + settings.bind() + ": " + e, e);
+      server.start();
+    } catch (Exception e) {
+      stopQuietly();
+      IOException io = e instanceof IOException i ? i : new IOException(e.toString(), e);
+      throw new UncheckedIOException("cannot listen on " + settings.bind() + ": " + e, io);
     }
-    AtomicInteger n = new AtomicInteger();
-    // Bounded: a flood of requests queues a little, then the accepting thread serves the next one
-    // itself, which slows accepting instead of growing memory without limit.
-    executor =
-        new ThreadPoolExecutor(
-            THREADS,
-            THREADS,
-            60,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(QUEUE),
-            r -> {
-              Thread t = new Thread(r, "snailtrail-api-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            },
-            new ThreadPoolExecutor.CallerRunsPolicy());
-    executor.allowCoreThreadTimeOut(true);
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
     return this;
   }
 
@@ -153,7 +205,7 @@ public final class ApiServer implements AutoCloseable {
     if (server == null) {
       throw new IllegalStateException("the API server is not started");
     }
-    return server.getAddress().getPort();
+    return connector.getLocalPort();
   }
 
   @Override
@@ -161,180 +213,43 @@ public final class ApiServer implements AutoCloseable {
     if (server == null) {
       return;
     }
-    server.stop(1);
-    executor.shutdown();
+    stopQuietly();
+  }
+
+  private void stopQuietly() {
     try {
-      executor.awaitTermination(2, TimeUnit.SECONDS);
+      server.stop();
+    } catch (Exception e) {
+      LOG.debug("stopping the API server: {}", e.toString());
+    }
+    slowClients.close();
+    // Requests in flight finish (a store write is never interrupted), briefly.
+    requests.shutdown();
+    try {
+      requests.awaitTermination(1, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     server = null;
   }
 
-  private void handle(HttpExchange ex) {
-    try (ex) {
+  /** Every request, once Jetty has its header. */
+  private final class Serve extends Handler.Abstract {
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      Connection connection = request.getConnectionMetaData().getConnection();
+      SlowClients.Watch watch = slowClients.watch(connection);
+      watch.handling();
       try {
-        dispatch(ex);
-      } catch (HttpError e) {
-        if (e.status() == 401) {
-          ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"snailtrail\"");
-        }
-        if (e.allow() != null) {
-          ex.getResponseHeaders().set("Allow", e.allow());
-        }
-        Exchanges.json(ex, e.status(), new Resources.ErrorBody(e.getMessage()));
-      } catch (ControlPlane.NotFound e) {
-        Exchanges.json(ex, 404, new Resources.ErrorBody(e.getMessage()));
-      } catch (VerbRefused e) {
-        Exchanges.json(ex, 409, new Resources.ErrorBody(e.getMessage()));
-      } catch (SpecException e) {
-        Exchanges.json(ex, 400, new Resources.ErrorBody("invalid rollout spec", e.problems()));
-      } catch (RuntimeException e) {
-        LOG.error("{} {} failed", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), e);
-        Exchanges.json(
-            ex, 500, new Resources.ErrorBody("internal error; the controller's log has details"));
+        routes.handle(new Exchange(request, response, watch));
+        watch.waiting();
+        callback.succeeded();
+      } catch (IOException | RuntimeException e) {
+        // The client went away mid-answer, or took too long; nothing is left to tell it.
+        LOG.debug("answer not delivered: {}", e.toString());
+        callback.failed(e);
       }
-    } catch (IOException e) {
-      // The client went away mid-answer; nothing is left to tell it.
-      LOG.debug("answer not delivered: {}", e.toString());
+      return true;
     }
-  }
-
-  private void dispatch(HttpExchange ex) throws IOException, SpecException {
-    String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
-    List<String> path = segments(ex.getRequestURI().getRawPath());
-    switch (path.size()) {
-      case 0 -> {
-        allow(method, "GET");
-        authorize(ex, false);
-        Exchanges.text(ex, 200, "text/html; charset=utf-8", StatusPage.render(plane));
-      }
-      case 1 -> probe(ex, method, path.get(0));
-      default -> api(ex, method, path);
-    }
-  }
-
-  private void probe(HttpExchange ex, String method, String name) throws IOException {
-    switch (name) {
-      case "healthz" -> {
-        allow(method, "GET");
-        Exchanges.text(ex, 200, Exchanges.TEXT, "ok\n");
-      }
-      case "readyz" -> {
-        allow(method, "GET");
-        ControlPlane.Health h;
-        try {
-          h = plane.health();
-        } catch (RuntimeException e) {
-          h = new ControlPlane.Health(false, false, "health check failed: " + e.getMessage());
-        }
-        String message = h.message() == null || h.message().isBlank() ? "" : ": " + h.message();
-        Exchanges.text(
-            ex,
-            h.ready() ? 200 : 503,
-            Exchanges.TEXT,
-            (h.ready() ? "ready" : "not ready") + message + "\n");
-      }
-      case "metrics" -> {
-        allow(method, "GET");
-        if (settings.metricsScrape() == null) {
-          throw new HttpError(404, "metrics are not enabled on this controller");
-        }
-        authorize(ex, false);
-        Exchanges.text(
-            ex, 200, "text/plain; version=0.0.4; charset=utf-8", settings.metricsScrape().get());
-      }
-      default -> throw notFound();
-    }
-  }
-
-  private void api(HttpExchange ex, String method, List<String> path)
-      throws IOException, SpecException {
-    if (path.size() < 3 || !path.get(0).equals("api") || !path.get(1).equals("v1")) {
-      throw notFound();
-    }
-    if (!path.get(2).equals("rollouts") || path.size() > 5) {
-      throw notFound();
-    }
-    switch (path.size()) {
-      case 3 -> {
-        allow(method, "GET, POST");
-        boolean apply = method.equals("POST");
-        authorize(ex, apply);
-        if (apply) {
-          rollouts.apply(ex);
-        } else {
-          rollouts.list(ex);
-        }
-      }
-      case 4 -> {
-        allow(method, "GET, DELETE");
-        boolean delete = method.equals("DELETE");
-        authorize(ex, delete);
-        if (delete) {
-          rollouts.delete(ex, path.get(3));
-        } else {
-          rollouts.get(ex, path.get(3));
-        }
-      }
-      default -> {
-        String name = path.get(3);
-        String last = path.get(4);
-        if (last.equals("trail")) {
-          allow(method, "GET");
-          authorize(ex, false);
-          rollouts.trail(ex, name);
-        } else {
-          allow(method, "POST");
-          authorize(ex, true);
-          rollouts.command(ex, name, last);
-        }
-      }
-    }
-  }
-
-  /** Checks the bearer token in constant time; reads pass without one when reads are open. */
-  private void authorize(HttpExchange ex, boolean mutation) {
-    if (!mutation && settings.openReads()) {
-      return;
-    }
-    if (token == null) {
-      throw new HttpError(
-          401,
-          "no API token is configured on this controller, so "
-              + (mutation ? "changes" : "reads")
-              + " through the API are refused; start the controller with an API token");
-    }
-    String header = ex.getRequestHeaders().getFirst("Authorization");
-    byte[] presented =
-        header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-            ? header.substring(7).strip().getBytes(StandardCharsets.UTF_8)
-            : null;
-    if (presented == null) {
-      throw new HttpError(401, "this request needs an 'Authorization: Bearer TOKEN' header");
-    }
-    if (!MessageDigest.isEqual(presented, token)) {
-      throw new HttpError(401, "the bearer token is not the controller's API token");
-    }
-  }
-
-  private static void allow(String method, String allowed) {
-    for (String m : allowed.split(", ")) {
-      if (m.equals(method)) {
-        return;
-      }
-    }
-    throw new HttpError(405, "method " + method + " is not allowed here; use " + allowed, allowed);
-  }
-
-  private static HttpError notFound() {
-    return new HttpError(404, "no such resource; the API lives under /api/v1/rollouts");
-  }
-
-  private static List<String> segments(String rawPath) {
-    if (rawPath == null) {
-      return List.of();
-    }
-    return java.util.Arrays.stream(rawPath.split("/")).filter(s -> !s.isEmpty()).toList();
   }
 }

@@ -53,6 +53,8 @@ public final class Resources {
    *
    * @param spec the effective spec as YAML, every default spelled out
    * @param phases the phase names in order, so clients need not parse the spec to draw the trail
+   * @param redacted whether secrets in the spec (and URLs in status messages) are masked, as they
+   *     are for a reader without the API token
    */
   public record Detail(
       String name,
@@ -60,16 +62,18 @@ public final class Resources {
       long resourceVersion,
       List<String> phases,
       String spec,
-      RolloutStatus status) {
+      RolloutStatus status,
+      boolean redacted) {
 
-    static Detail of(RolloutView v) {
+    static Detail of(RolloutView v, boolean redacted) {
       return new Detail(
           v.name(),
           v.generation(),
           v.resourceVersion(),
           v.spec().spec().phases().stream().map(Phase::name).toList(),
           SpecWriter.toYaml(v.spec()),
-          v.status());
+          v.status(),
+          redacted);
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.snailtrail.api;
 
-import com.sun.net.httpserver.HttpExchange;
 import dev.snailtrail.controller.ControlPlane;
 import dev.snailtrail.controller.ControlPlane.RolloutView;
 import dev.snailtrail.controller.ControlPlane.Verb;
@@ -32,48 +31,48 @@ final class RolloutRoutes {
     this.maxBodyBytes = maxBodyBytes;
   }
 
-  void apply(HttpExchange ex) throws IOException, SpecException {
-    String text = Exchanges.body(ex, maxBodyBytes);
-    String source = Exchanges.query(ex).getOrDefault("source", "request");
+  void apply(Exchange ex) throws IOException, SpecException {
+    String text = ex.body(maxBodyBytes);
+    String source = ex.query().getOrDefault("source", "request");
     List<ControlPlane.Applied> applied = plane.apply(sourceName(source), text);
-    Exchanges.json(ex, 200, new Resources.AppliedList(applied));
+    ex.json(200, new Resources.AppliedList(applied));
   }
 
-  void list(HttpExchange ex) throws IOException {
-    List<Resources.Summary> items = plane.list().stream().map(Resources.Summary::of).toList();
-    Exchanges.json(ex, 200, new Resources.SummaryList(items));
+  void list(Exchange ex, Redaction redaction) throws IOException {
+    List<Resources.Summary> items =
+        plane.list().stream().map(v -> Resources.Summary.of(redaction.view(v))).toList();
+    ex.json(200, new Resources.SummaryList(items));
   }
 
-  void get(HttpExchange ex, String name) throws IOException {
-    Exchanges.json(ex, 200, Resources.Detail.of(find(name)));
+  void get(Exchange ex, String name, Redaction redaction) throws IOException {
+    ex.json(200, Resources.Detail.of(redaction.view(find(name)), redaction.masks()));
   }
 
-  void delete(HttpExchange ex, String name) throws IOException {
+  void delete(Exchange ex, String name) throws IOException {
     if (!plane.delete(name)) {
       throw new ControlPlane.NotFound(name);
     }
-    Exchanges.json(ex, 200, Map.of("deleted", name));
+    ex.json(200, Map.of("deleted", name));
   }
 
-  void trail(HttpExchange ex, String name) throws IOException {
-    Map<String, String> q = Exchanges.query(ex);
+  void trail(Exchange ex, String name, Redaction redaction) throws IOException {
+    Map<String, String> q = ex.query();
     long after = number(q, "after", 0, 0, Long.MAX_VALUE);
     int limit = (int) number(q, "limit", DEFAULT_TRAIL_LIMIT, 1, MAX_TRAIL_LIMIT);
     TrailFormat format = format(q.getOrDefault("format", "json"));
     boolean plain = Boolean.parseBoolean(q.getOrDefault("plain", "false"));
-    List<TrailEvent> events = plane.trail(name, after, limit);
+    List<TrailEvent> events =
+        plane.trail(name, after, limit).stream().map(redaction::event).toList();
     switch (format) {
-      case json -> Exchanges.json(ex, 200, events);
+      case json -> ex.json(200, events);
       case text ->
-          Exchanges.text(
-              ex,
+          ex.text(
               200,
-              Exchanges.TEXT,
+              Exchange.TEXT,
               TrailRenderer.render(TrailFormat.text, null, null, events, plain));
       case md -> {
-        RolloutView v = find(name);
-        Exchanges.text(
-            ex,
+        RolloutView v = redaction.view(find(name));
+        ex.text(
             200,
             "text/markdown; charset=utf-8",
             TrailRenderer.render(TrailFormat.md, v.spec(), v.status(), events, plain));
@@ -81,10 +80,10 @@ final class RolloutRoutes {
     }
   }
 
-  void command(HttpExchange ex, String name, String verbName) throws IOException {
+  void command(Exchange ex, String name, String verbName) throws IOException {
     Verb verb = verb(verbName);
-    String by = by(Exchanges.body(ex, maxBodyBytes));
-    Exchanges.json(ex, 200, Resources.Detail.of(plane.command(name, verb, by)));
+    String by = by(ex.body(maxBodyBytes));
+    ex.json(200, Resources.Detail.of(plane.command(name, verb, by), false));
   }
 
   private RolloutView find(String name) {
@@ -100,7 +99,7 @@ final class RolloutRoutes {
     throw new HttpError(
         404,
         "no verb '"
-            + name
+            + Echo.of(name)
             + "'; the verbs are "
             + Arrays.stream(Verb.values()).map(Verb::name).collect(Collectors.joining(", ")));
   }
@@ -152,7 +151,7 @@ final class RolloutRoutes {
         return f;
       }
     }
-    throw new HttpError(400, "format '" + name + "' is not one of json, text, md");
+    throw new HttpError(400, "format '" + Echo.of(name) + "' is not one of json, text, md");
   }
 
   private static long number(Map<String, String> q, String key, long dflt, long min, long max) {
@@ -164,7 +163,7 @@ final class RolloutRoutes {
     try {
       v = Long.parseLong(raw);
     } catch (NumberFormatException e) {
-      throw new HttpError(400, "'" + key + "' is a whole number, got '" + raw + "'");
+      throw new HttpError(400, "'" + key + "' is a whole number, got '" + Echo.of(raw) + "'");
     }
     if (v < min || v > max) {
       throw new HttpError(400, "'" + key + "' must be between " + min + " and " + max);

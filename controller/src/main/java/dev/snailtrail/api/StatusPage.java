@@ -14,8 +14,8 @@ import java.util.List;
 final class StatusPage {
   private StatusPage() {}
 
-  static String render(ControlPlane plane) {
-    List<RolloutView> rollouts = plane.list();
+  static String render(ControlPlane plane, Redaction redaction) {
+    List<RolloutView> rollouts = plane.list().stream().map(redaction::view).toList();
     StringBuilder b = new StringBuilder(4096);
     b.append(
         """
@@ -43,7 +43,7 @@ final class StatusPage {
           "<table><thead><tr><th>Rollout</th><th>Phase</th><th>Step</th><th>Current</th>"
               + "<th>Progress</th><th>Generation</th><th>Last event</th></tr></thead><tbody>\n");
       for (RolloutView v : rollouts) {
-        row(b, v, lastEvent(plane, v.name()));
+        row(b, v, redaction.text(lastEvent(plane, v.name())));
       }
       b.append("</tbody></table>\n");
     }

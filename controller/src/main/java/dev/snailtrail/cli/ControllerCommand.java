@@ -103,10 +103,13 @@ final class ControllerCommand implements Callable<Integer> {
               + " mutations are refused).")
   Path tokenFile;
 
+  @Mixin ApiLimitOptions apiLimits;
+
   @Option(
       names = "--open-reads",
       description =
-          "Let API reads (get, list, trail, /metrics, the status page) in without a token.")
+          "Let API reads (get, list, trail, /metrics, the status page) in without a token; they"
+              + " see secrets in specs masked.")
   boolean openReads;
 
   @Option(
@@ -186,6 +189,7 @@ final class ControllerCommand implements Callable<Integer> {
 
   /** Options that are wrong whatever else happens. */
   private void checkOptions() throws UsageError {
+    apiLimits.limits();
     if (workers < 1) {
       throw new UsageError("--workers must be at least 1");
     }
@@ -258,7 +262,8 @@ final class ControllerCommand implements Callable<Integer> {
                   controller.controlPlane(),
                   new ApiServer.Settings(address.bind(), address.token())
                       .withOpenReads(openReads)
-                      .withMetrics(metrics::scrape))
+                      .withMetrics(metrics::scrape)
+                      .withLimits(apiLimits.limits()))
               .start();
     } catch (UncheckedIOException | IllegalStateException e) {
       throw new UsageError("cannot listen on " + listen + ": " + e.getMessage());

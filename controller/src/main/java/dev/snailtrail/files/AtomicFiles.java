@@ -8,13 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes that survive a crash at any instant: the new content goes to a temporary file in the same
  * directory, is forced to disk, and replaces the target by an atomic rename; the directory is then
  * forced so the rename itself is durable. A reader sees the old file or the new one, never a mix; a
- * crash leaves at most a temporary file (named {@code .NAME.tmp-*}) that readers ignore.
+ * crash leaves at most a temporary file (named {@code .NAME.tmp-*}) that readers ignore. The new
+ * file is readable by its owner only ({@link OwnerOnly}).
  */
 public final class AtomicFiles {
   /** Temporary files start with this and contain {@link #TMP_MARK}. */
@@ -33,7 +35,10 @@ public final class AtomicFiles {
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     try {
       try (FileChannel ch =
-          FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+          FileChannel.open(
+              tmp,
+              Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+              OwnerOnly.file(tmp))) {
         writeFully(ch, content);
         ch.force(true);
       }

@@ -1,6 +1,7 @@
 package dev.snailtrail.store;
 
 import dev.snailtrail.files.AtomicFiles;
+import dev.snailtrail.files.OwnerOnly;
 import dev.snailtrail.json.Json;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Rollout;
@@ -23,6 +24,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -37,9 +39,11 @@ import java.util.stream.Stream;
  * </pre>
  *
  * Files are replaced atomically ({@link AtomicFiles}); trail appends are forced to disk before
- * returning. A new rollout is assembled in a hidden directory and renamed into place, and a deleted
- * one is renamed away before it is removed, so a crash never leaves half a rollout visible. Names
- * starting with a dot are the store's own and are ignored when listing.
+ * returning. Files and directories are readable by their owner only ({@link OwnerOnly}): a spec
+ * holds environment values and gate credentials in plain text. A new rollout is assembled in a
+ * hidden directory and renamed into place, and a deleted one is renamed away before it is removed,
+ * so a crash never leaves half a rollout visible. Names starting with a dot are the store's own and
+ * are ignored when listing.
  *
  * <p>Safe for many threads of one process (each rollout has its own lock); two processes must not
  * share a root.
@@ -71,7 +75,9 @@ public final class FileStore implements Store {
     this.root = root.toAbsolutePath().normalize();
     this.clock = clock;
     try {
-      Files.createDirectories(this.root);
+      OwnerOnly.createDirectories(this.root);
+      // A store from before it was made owner-only: its specs hold secrets in plain text.
+      OwnerOnly.tighten(this.root);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create store directory " + this.root, e);
     }
@@ -110,7 +116,7 @@ public final class FileStore implements Store {
   private void create(String name, String yaml, Rollout rollout, Instant now) {
     Path staging = root.resolve(".new-" + name + "-" + Long.toHexString(System.nanoTime()));
     try {
-      Files.createDirectory(staging);
+      Files.createDirectory(staging, OwnerOnly.directory(staging));
       writeDurably(staging.resolve(SPEC), yaml.getBytes(StandardCharsets.UTF_8));
       writeDurably(staging.resolve(STATUS), json(RolloutStatus.initial()));
       writeDurably(staging.resolve(TRAIL), new byte[0]);
@@ -326,7 +332,10 @@ public final class FileStore implements Store {
 
   private static void writeDurably(Path file, byte[] content) throws IOException {
     try (FileChannel ch =
-        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        FileChannel.open(
+            file,
+            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            OwnerOnly.file(file))) {
       AtomicFiles.writeFully(ch, content);
       ch.force(true);
     }

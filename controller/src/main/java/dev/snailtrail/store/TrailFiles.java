@@ -1,6 +1,7 @@
 package dev.snailtrail.store;
 
 import dev.snailtrail.files.AtomicFiles;
+import dev.snailtrail.files.OwnerOnly;
 import dev.snailtrail.json.Json;
 import dev.snailtrail.trail.TrailEvent;
 import java.io.IOException;
@@ -64,7 +65,9 @@ final class TrailFiles {
     boolean created = !Files.exists(file);
     try (FileChannel ch =
         FileChannel.open(
-            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            file,
+            Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+            OwnerOnly.file(file))) {
       AtomicFiles.writeFully(ch, lines.toString().getBytes(StandardCharsets.UTF_8));
       ch.force(false);
     } catch (IOException e) {
