@@ -177,15 +177,25 @@ final class Facts {
     if (s.isPresent() && !s.get().loadBalancers().isEmpty()) {
       return s.get().loadBalancers();
     }
-    var template = rollout.spec().template();
     return rollout.spec().target().loadBalancers().stream()
         .map(
             lb ->
                 new LoadBalancerBinding(
                     lb.targetGroupArn(),
-                    lb.containerName() != null ? lb.containerName() : template.container(),
-                    lb.containerPort() > 0 ? lb.containerPort() : template.port()))
+                    lb.containerName() != null ? lb.containerName() : mainContainer(),
+                    lb.containerPort() > 0 ? lb.containerPort() : mainPort()))
         .toList();
+  }
+
+  /** The container the phases change, as the first phase's task definition has it. */
+  String mainContainer() {
+    return TaskDefinitions.mainContainer(rollout.spec().template(), taskDefinition(0));
+  }
+
+  /** The main container's port: the template's, else its first port mapping's. */
+  int mainPort() {
+    int declared = rollout.spec().template().port();
+    return declared > 0 ? declared : taskDefinition(0).container(mainContainer()).firstPort();
   }
 
   Optional<TargetGroup> targetGroup(String arn) {

@@ -220,7 +220,9 @@ final class DeployStep {
 
   /** " with 3 tasks", or ", keeping its 3 tasks" when the count is left alone. */
   static String tasks(Integer sent, int serviceDesired) {
-    return sent != null ? " with " + sent + " tasks" : ", keeping its " + serviceDesired + " tasks";
+    return sent != null
+        ? " with " + sent + " tasks"
+        : ", keeping its " + serviceDesired + (serviceDesired == 1 ? " task" : " tasks");
   }
 
   /** Someone else changed the service: say so, then deploy the phase again. */

@@ -80,6 +80,19 @@ public final class TaskDefinitions {
     }
     td = td.withEnvironment(main, phase.env()).withSecrets(main, phase.secrets());
     td = withUnits(td, phase.cpu(), phase.memory());
+    ContainerDefinition c = td.container(main);
+    List<String> both =
+        c.environment().keySet().stream().filter(c.secrets()::containsKey).sorted().toList();
+    if (!both.isEmpty()) {
+      throw new NotApplicable(
+          String.join(", ", both)
+              + (both.size() == 1 ? " is" : " are")
+              + " both a variable and a secret of container "
+              + main
+              + " once phase "
+              + phase.name()
+              + " is applied; ECS refuses that: keep one of them in the spec");
+    }
     Map<String, String> tags = new TreeMap<>(base.tags());
     tags.remove(TaskDefinitionSpec.HASH_TAG);
     tags.put(ROLLOUT_TAG, rollout.name());

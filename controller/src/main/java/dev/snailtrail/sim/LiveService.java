@@ -26,7 +26,7 @@ final class LiveService {
     String service = target.service();
     String region = target.region();
     String account = World.ACCOUNT;
-    ImageRef first = target.firstImage();
+    ImageRef first = target.firstImage() != null ? target.firstImage() : anyImage(target);
     String image = new ImageRef(first.registry(), first.repository(), imageTag, null).toString();
     String container =
         target.template().container() != null ? target.template().container() : "app";
@@ -79,6 +79,19 @@ final class LiveService {
         """
             .formatted(service, region, account, container, image, port, sidecarImage(first));
     return TaskDefinitionSpec.of(JSON.readTree(json)).withTags(Map.of("team", "ml"));
+  }
+
+  /** An image of any phase (the first may keep the live one), else the service's own name. */
+  private static ImageRef anyImage(Seeder.Input target) {
+    return target.images().isEmpty()
+        ? ImageRef.parse(
+            World.ACCOUNT
+                + ".dkr.ecr."
+                + target.region()
+                + ".amazonaws.com/"
+                + target.service()
+                + ":baseline")
+        : target.images().get(0);
   }
 
   /** The log router's image, in the phases' registry so it is in the simulated ECR. */
