@@ -95,12 +95,7 @@ public final class ControlPlaneService implements ControlPlane {
 
   /** The sequence number of an event: the last part of its id {@code rollout/generation/seq}. */
   static long sequence(TrailEvent e) {
-    String id = e.id();
-    try {
-      return Long.parseLong(id.substring(id.lastIndexOf('/') + 1));
-    } catch (NumberFormatException ex) {
-      return 0;
-    }
+    return e.sequence();
   }
 
   @Override
@@ -110,8 +105,8 @@ public final class ControlPlaneService implements ControlPlane {
         () -> {
           StoredRollout r = store.get(name).orElseThrow(() -> new NotFound(name));
           ReconcileResult result = run(verb, r, by);
-          access.publish(name, result.events());
-          return store.writeStatus(name, r.resourceVersion(), result.status());
+          RolloutStatus status = access.publish(name, result.events(), result.status());
+          return store.writeStatus(name, r.resourceVersion(), status);
         });
     access.queue.add(name);
     return get(name).orElseThrow(() -> new NotFound(name));

@@ -26,7 +26,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * The long-running controller: a bounded pool of workers takes rollout names from a {@link
  * WorkQueue} and runs one {@link Reconciler} pass each, against the spec and status in the {@link
  * Store}. A pass appends its trail events before it writes status, so a crash in between re-emits
- * the same event ids on the next pass and the store drops them. A periodic resync queues every
+ * the same event ids on the next pass: the store drops those that repeat what it holds and stores
+ * the others under later numbers, which the status then counts past. A periodic resync queues every
  * rollout again, so nothing depends on a wake-up having been delivered.
  *
  * <p>A pass that throws is retried with per-rollout back-off. A {@link ProviderException} (an
@@ -217,9 +218,9 @@ public final class Controller implements AutoCloseable {
     access.manage(r.spec());
     ReconcileResult result = reconciler.reconcile(r.spec(), r.generation(), r.status());
     access.hooks.afterPass(name);
-    access.publish(name, result.events());
-    if (!result.status().equals(r.status()) || !result.events().isEmpty()) {
-      store.writeStatus(name, r.resourceVersion(), result.status());
+    RolloutStatus status = access.publish(name, result.events(), result.status());
+    if (!status.equals(r.status()) || !result.events().isEmpty()) {
+      store.writeStatus(name, r.resourceVersion(), status);
     }
     passes.incrementAndGet();
     bugLogged.remove(name);

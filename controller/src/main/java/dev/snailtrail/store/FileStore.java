@@ -216,11 +216,8 @@ public final class FileStore implements Store {
   }
 
   @Override
-  public List<TrailEvent> appendTrail(String name, List<TrailEvent> events) {
+  public Appended appendTrail(String name, List<TrailEvent> events) {
     checkName(name);
-    if (events.isEmpty()) {
-      return List.of();
-    }
     synchronized (lock(name)) {
       Path dir = root.resolve(name);
       if (!Files.isDirectory(dir)) {

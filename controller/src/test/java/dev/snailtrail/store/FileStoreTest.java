@@ -191,7 +191,7 @@ class FileStoreTest {
         .extracting(TrailEvent::id)
         .containsExactly("hello-web/1/1", "hello-web/1/2");
     // The cut line is dropped before the next append, which lands on a line of its own.
-    assertThat(reopened.appendTrail("hello-web", List.of(event(3)))).hasSize(1);
+    assertThat(reopened.appendTrail("hello-web", List.of(event(3))).events()).hasSize(1);
     assertThat(reopened.trail("hello-web"))
         .extracting(TrailEvent::id)
         .containsExactly("hello-web/1/1", "hello-web/1/2", "hello-web/1/3");
@@ -204,16 +204,60 @@ class FileStoreTest {
   void trailEventsAreStoredOnceByIdAcrossReopen() throws Exception {
     FileStore store = store();
     store.apply(parse(minimalText()));
-    assertThat(store.appendTrail("hello-web", List.of(event(1), event(2), event(2))))
+    assertThat(store.appendTrail("hello-web", List.of(event(1), event(2), event(2))).events())
         .extracting(TrailEvent::id)
         .containsExactly("hello-web/1/1", "hello-web/1/2");
-    assertThat(store.appendTrail("hello-web", List.of(event(2)))).isEmpty();
+    assertThat(store.appendTrail("hello-web", List.of(event(2))).events()).isEmpty();
 
     FileStore reopened = new FileStore(root, clock);
-    assertThat(reopened.appendTrail("hello-web", List.of(event(1), event(2), event(3))))
+    assertThat(reopened.appendTrail("hello-web", List.of(event(1), event(2), event(3))).events())
         .extracting(TrailEvent::id)
         .containsExactly("hello-web/1/3");
     assertThat(reopened.trail("hello-web")).containsExactly(event(1), event(2), event(3));
+  }
+
+  @Test
+  void anEventReEmittedUnderAStoredIdIsDroppedOnlyWhenItRecordsTheSame() throws Exception {
+    FileStore store = store();
+    store.apply(parse(minimalText()));
+    store.appendTrail("hello-web", List.of(event(1), event(2)));
+    // A pass stores what it did as 3 and 4, and dies before its status counts them.
+    TrailEvent updated = event(3, EventType.ServiceUpdated, "Service rolled back to hello-web:1");
+    store.appendTrail("hello-web", List.of(updated, event(4)));
+
+    // Run again from the status before, it finds the service rolled back and says so as 3.
+    TrailEvent completed = event(3, EventType.RollbackCompleted, "Rolled back to baseline");
+    Store.Appended again = store.appendTrail("hello-web", List.of(completed));
+
+    assertThat(again.events()).containsExactly(completed.withSequence(5));
+    assertThat(again.lastSequence()).isEqualTo(5);
+    // Cut off once more and run again: the same decision is not stored twice, across a reopen.
+    FileStore reopened = new FileStore(root, clock);
+    Store.Appended third = reopened.appendTrail("hello-web", List.of(completed));
+    assertThat(third.events()).isEmpty();
+    assertThat(third.lastSequence()).isEqualTo(5);
+    // An event that repeats the stored one at its id, however late its time, is dropped.
+    TrailEvent later =
+        new TrailEvent(
+            updated.id(),
+            updated.time().plusSeconds(30),
+            updated.rollout(),
+            updated.generation(),
+            updated.phase(),
+            updated.type(),
+            updated.severity(),
+            updated.reason(),
+            updated.message(),
+            updated.data());
+    assertThat(reopened.appendTrail("hello-web", List.of(later, event(4))).events()).isEmpty();
+    assertThat(reopened.trail("hello-web"))
+        .extracting(TrailEvent::id)
+        .containsExactly(
+            "hello-web/1/1", "hello-web/1/2", "hello-web/1/3", "hello-web/1/4", "hello-web/1/5");
+    assertThat(reopened.trail("hello-web"))
+        .extracting(TrailEvent::type)
+        .containsSubsequence(EventType.ServiceUpdated, EventType.RollbackCompleted);
+    assertThat(reopened.appendTrail("hello-web", List.of()).lastSequence()).isEqualTo(5);
   }
 
   @Test
@@ -245,6 +289,20 @@ class FileStoreTest {
     assertThat(store.get(".new-x")).isEmpty();
     assertThatThrownBy(() -> store.writeStatus("../x", 1, RolloutStatus.initial()))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  static TrailEvent event(int seq, EventType type, String message) {
+    return new TrailEvent(
+        "hello-web/1/" + seq,
+        T0.plusSeconds(seq),
+        "hello-web",
+        1,
+        "v2",
+        type,
+        Severity.Warning,
+        Reason.RollbackComplete,
+        message,
+        Map.of());
   }
 
   static TrailEvent event(int seq) {
