@@ -16,6 +16,9 @@ import java.util.Map;
  * @param baseline the task definition ARN the service ran before the rollout touched it, or null
  *     when the rollout created the service
  * @param baselineDesiredCount the service's desired count before the rollout
+ * @param baselineRecorded whether {@code baseline} and {@code baselineDesiredCount} hold what the
+ *     service ran when the rollout began: false until the first pass looks, true from then on (and
+ *     in a status rebuilt from the trail, which recorded them)
  * @param revisions registered task definition ARN per phase name
  * @param gates tallies of the current phase's gates
  * @param conditions Available, Progressing, Paused
@@ -39,6 +42,7 @@ public record RolloutStatus(
     PhaseRef stablePhase,
     String baseline,
     int baselineDesiredCount,
+    boolean baselineRecorded,
     Map<String, String> revisions,
     List<GateStatus> gates,
     List<Condition> conditions,
@@ -70,6 +74,7 @@ public record RolloutStatus(
         PhaseRef.BASELINE,
         null,
         0,
+        false,
         Map.of(),
         List.of(),
         List.of(),
@@ -127,6 +132,7 @@ public record RolloutStatus(
     private PhaseRef stablePhase;
     private String baseline;
     private int baselineDesiredCount;
+    private boolean baselineRecorded;
     private Map<String, String> revisions;
     private List<GateStatus> gates;
     private List<Condition> conditions;
@@ -149,6 +155,7 @@ public record RolloutStatus(
       stablePhase = s.stablePhase;
       baseline = s.baseline;
       baselineDesiredCount = s.baselineDesiredCount;
+      baselineRecorded = s.baselineRecorded;
       revisions = s.revisions;
       gates = s.gates;
       conditions = s.conditions;
@@ -196,6 +203,11 @@ public record RolloutStatus(
 
     public Builder baselineDesiredCount(int v) {
       baselineDesiredCount = v;
+      return this;
+    }
+
+    public Builder baselineRecorded(boolean v) {
+      baselineRecorded = v;
       return this;
     }
 
@@ -273,6 +285,7 @@ public record RolloutStatus(
           stablePhase,
           baseline,
           baselineDesiredCount,
+          baselineRecorded,
           revisions,
           gates,
           conditions,

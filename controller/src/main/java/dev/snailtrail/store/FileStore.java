@@ -297,11 +297,11 @@ public final class FileStore implements Store {
     }
   }
 
-  private static RolloutStatus readStatus(Path dir) {
+  private RolloutStatus readStatus(Path dir) {
     try {
       return Json.mapper().readValue(Files.readAllBytes(dir.resolve(STATUS)), RolloutStatus.class);
     } catch (NoSuchFileException e) {
-      return RolloutStatus.initial();
+      return StatusFromTrail.rebuild(trails.read(dir.resolve(TRAIL)));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + dir.resolve(STATUS), e);
     }

@@ -34,6 +34,9 @@ final class SimController implements AutoCloseable {
   final ByteArrayOutputStream log = new ByteArrayOutputStream();
   Controller controller;
 
+  /** The world each rollout starts in: by default, everything it needs but its service. */
+  Seed seed = Seed.defaults();
+
   /** Seeds the simulator once per rollout, as the controller command does. */
   private final Controller.Hooks seeding =
       new Controller.Hooks() {
@@ -42,7 +45,7 @@ final class SimController implements AutoCloseable {
         @Override
         public void prepare(Rollout r) {
           if (seeded.add(r.name())) {
-            sim.seed(r, Seed.defaults());
+            sim.seed(r, seed);
           }
         }
       };

@@ -261,6 +261,69 @@ class FileStoreTest {
   }
 
   @Test
+  void aMissingStatusIsRebuiltFromTheTrailWithTheBaselineRecordedWhenTheRolloutBegan()
+      throws Exception {
+    FileStore store = store();
+    store.apply(parse(minimalText()));
+    String arn = "arn:aws:ecs:eu-west-1:1:task-definition/hello-web:4";
+    store.appendTrail(
+        "hello-web",
+        List.of(started(1, Map.of("baseline", arn, "baselineDesiredCount", "3")), event(2)));
+    Files.delete(root.resolve("hello-web/status.json"));
+
+    RolloutStatus s = new FileStore(root, clock).get("hello-web").orElseThrow().status();
+
+    assertThat(s.observedGeneration()).as("reconciled again from phase 1").isZero();
+    assertThat(s.baseline()).isEqualTo(arn);
+    assertThat(s.baselineDesiredCount()).isEqualTo(3);
+    assertThat(s.baselineRecorded()).isTrue();
+    assertThat(s.eventSeq()).isEqualTo(2);
+    assertThat(root.resolve("hello-web/status.json")).as("written by the next pass").doesNotExist();
+  }
+
+  @Test
+  void aTrailThatRecordedNoCountLeavesItToTheFirstPass() throws Exception {
+    FileStore store = store();
+    store.apply(parse(minimalText()));
+    String arn = "arn:aws:ecs:eu-west-1:1:task-definition/hello-web:4";
+    store.appendTrail("hello-web", List.of(started(1, Map.of("baseline", arn))));
+    Files.delete(root.resolve("hello-web/status.json"));
+
+    RolloutStatus s = store.get("hello-web").orElseThrow().status();
+
+    assertThat(s.baseline()).isEqualTo(arn);
+    assertThat(s.baselineRecorded()).isFalse();
+  }
+
+  @Test
+  void aRolloutThatCreatedItsServiceIsRebuiltWithoutABaseline() throws Exception {
+    FileStore store = store();
+    store.apply(parse(minimalText()));
+    store.appendTrail("hello-web", List.of(started(1, Map.of())));
+    Files.delete(root.resolve("hello-web/status.json"));
+
+    RolloutStatus s = store.get("hello-web").orElseThrow().status();
+
+    assertThat(s.baseline()).isNull();
+    assertThat(s.baselineRecorded()).isTrue();
+    assertThat(s.eventSeq()).isEqualTo(1);
+  }
+
+  static TrailEvent started(int seq, Map<String, String> data) {
+    return new TrailEvent(
+        "hello-web/1/" + seq,
+        T0.plusSeconds(seq),
+        "hello-web",
+        1,
+        null,
+        EventType.RolloutStarted,
+        Severity.Normal,
+        Reason.NewRollout,
+        "Rollout of hello-web started",
+        data);
+  }
+
+  @Test
   void deleteRemovesTheRolloutWithItsStatusAndTrail() throws Exception {
     FileStore store = store();
     store.apply(parse(minimalText()));
