@@ -185,7 +185,7 @@ public final class ApiServer implements AutoCloseable {
         Exchanges.json(ex, e.status(), new Resources.ErrorBody(e.getMessage()));
       } catch (ControlPlane.NotFound e) {
         Exchanges.json(ex, 404, new Resources.ErrorBody(e.getMessage()));
-      } catch (VerbRefused e) {
+      } catch (VerbRefused | ControlPlane.Damaged e) {
         Exchanges.json(ex, 409, new Resources.ErrorBody(e.getMessage()));
       } catch (SpecException e) {
         Exchanges.json(ex, 400, new Resources.ErrorBody("invalid rollout spec", e.problems()));

@@ -98,21 +98,44 @@ public record RolloutStatus(
    * @param summary the exception in one line, no stack trace
    */
   public RolloutStatus withInternalError(String summary, Instant now) {
+    return withProblem(
+        Condition.Type.InternalError,
+        Reason.InternalError,
+        "internal error (a bug, not an outage; see the controller log): " + summary,
+        now);
+  }
+
+  /**
+   * This status as shown for a rollout whose files in the store cannot be read: nothing reconciles
+   * it, nothing writes it, until a person repairs the file.
+   *
+   * @param message names the file, what is wrong with it, and what to do
+   */
+  public RolloutStatus withStoreDamaged(String message, Instant now) {
+    return withProblem(Condition.Type.StoreDamaged, Reason.StoreDamaged, message, now);
+  }
+
+  /** Whether the rollout's files in the store cannot be read (see {@link #withStoreDamaged}). */
+  public boolean storeDamaged() {
+    return conditions.stream().anyMatch(c -> c.holds(Condition.Type.StoreDamaged));
+  }
+
+  /** With a condition of {@code type} that holds, since it first did, and its message. */
+  private RolloutStatus withProblem(Condition.Type type, Reason reason, String msg, Instant now) {
     List<Condition> kept = new java.util.ArrayList<>();
     Condition previous = null;
     for (Condition c : conditions) {
-      if (c.type() == Condition.Type.InternalError) {
+      if (c.type() == type) {
         previous = c;
       } else {
         kept.add(c);
       }
     }
-    String msg = "internal error (a bug, not an outage; see the controller log): " + summary;
     kept.add(
         new Condition(
-            Condition.Type.InternalError,
+            type,
             Condition.Status.True,
-            Reason.InternalError,
+            reason,
             msg,
             previous != null ? previous.lastTransitionTime() : now));
     return toBuilder().conditions(kept).message(msg).build();

@@ -13,16 +13,27 @@ import java.util.Optional;
  *
  * <p>Every write is durable when the method returns. Status writes are guarded by the rollout's
  * {@code resourceVersion}, which moves on every write to the rollout.
+ *
+ * <p>A rollout whose stored files cannot be read is damaged: reading it, applying to it and writing
+ * its status throw {@link StoreDamaged} and change nothing, so one damaged rollout stops no other
+ * and its files stay for a person to repair. {@link #names()} still lists it and {@link #delete}
+ * still removes it.
  */
 public interface Store {
 
   /**
    * Stores a rollout's effective spec, creating the rollout with an initial status when new. The
    * generation moves only when the spec differs from the stored one.
+   *
+   * @throws StoreDamaged when the stored rollout cannot be read; nothing is written then
    */
   Applied apply(Rollout rollout);
 
-  /** A rollout with its spec, generation, status and versions, or empty. */
+  /**
+   * A rollout with its spec, generation, status and versions, or empty.
+   *
+   * @throws StoreDamaged when a file of the rollout cannot be read
+   */
   Optional<StoredRollout> get(String name);
 
   /** Names of every stored rollout, sorted. */
@@ -34,6 +45,7 @@ public interface Store {
    * @param expectedResourceVersion the version the status was computed from
    * @return the new resource version
    * @throws Conflict when the rollout changed since (or was deleted)
+   * @throws StoreDamaged when the stored rollout cannot be read; nothing is written then
    */
   long writeStatus(String name, long expectedResourceVersion, RolloutStatus status);
 
