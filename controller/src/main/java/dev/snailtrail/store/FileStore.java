@@ -43,7 +43,7 @@ import java.util.stream.Stream;
  * missing {@code status.json} is rebuilt from the trail ({@link StatusFromTrail}).
  *
  * <p>Safe for many threads of one process (each rollout has its own lock); two processes must not
- * share a root.
+ * share a root, which {@link StoreLock} sees to.
  */
 public final class FileStore implements Store {
   static final String SPEC = "spec.yaml";
