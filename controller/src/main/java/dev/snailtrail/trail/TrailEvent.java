@@ -59,8 +59,11 @@ public record TrailEvent(
   }
 
   /**
-   * Whether the other event records the same thing: all but the id and the time are equal. A pass
-   * run again after a crash re-emits what it decided before with its own time.
+   * Whether the other event records the same thing: the same rollout, generation, phase, type,
+   * severity and reason, and the same facts. The facts are the data; the message is prose written
+   * at the moment (a gate's latest value, an elapsed time), so it counts only for an event without
+   * data, whose message is all it says. A pass run again after a crash re-emits what it decided
+   * before, at its own time and in its own words.
    */
   public boolean sameAs(TrailEvent other) {
     return Objects.equals(rollout, other.rollout)
@@ -69,7 +72,7 @@ public record TrailEvent(
         && type == other.type
         && severity == other.severity
         && reason == other.reason
-        && Objects.equals(message, other.message)
-        && data.equals(other.data);
+        && data.equals(other.data)
+        && (!data.isEmpty() || Objects.equals(message, other.message));
   }
 }

@@ -261,6 +261,49 @@ class FileStoreTest {
   }
 
   @Test
+  void aReEmittedEventWithTheSameFactsInOtherWordsIsTheSameEvent() throws Exception {
+    FileStore store = store();
+    store.apply(parse(minimalText()));
+    Map<String, String> facts = Map.of("from", "v2", "to", "baseline", "reason", "GateFailed");
+    store.appendTrail(
+        "hello-web",
+        List.of(
+            withFacts(event(1, EventType.RollbackStarted, "Rolling back: 2 of 3 failed"), facts),
+            event(2, EventType.Paused, "Paused by alice")));
+
+    Store.Appended again =
+        store.appendTrail(
+            "hello-web",
+            List.of(
+                withFacts(
+                    event(1, EventType.RollbackStarted, "Rolling back: 3 of 3 failed"), facts),
+                event(2, EventType.Paused, "Paused by bob")));
+
+    // The rollback's facts are its data, said again in other words; a pause has only its message.
+    assertThat(again.events())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.message()).isEqualTo("Paused by bob");
+              assertThat(e.id()).isEqualTo("hello-web/1/3");
+            });
+  }
+
+  static TrailEvent withFacts(TrailEvent e, Map<String, String> data) {
+    return new TrailEvent(
+        e.id(),
+        e.time(),
+        e.rollout(),
+        e.generation(),
+        e.phase(),
+        e.type(),
+        e.severity(),
+        e.reason(),
+        e.message(),
+        data);
+  }
+
+  @Test
   void aMissingStatusIsRebuiltFromTheTrailWithTheBaselineRecordedWhenTheRolloutBegan()
       throws Exception {
     FileStore store = store();
