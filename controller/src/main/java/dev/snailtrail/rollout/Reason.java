@@ -37,5 +37,7 @@ public enum Reason {
   SpecChanged,
   RolloutComplete,
   /** A pass failed on a bug in the controller (not on a provider); the log has the trace. */
-  InternalError
+  InternalError,
+  /** A file of the rollout in the store cannot be read; the rollout waits for a person. */
+  StoreDamaged
 }

@@ -16,6 +16,9 @@ import java.util.Map;
  * @param baseline the task definition ARN the service ran before the rollout touched it, or null
  *     when the rollout created the service
  * @param baselineDesiredCount the service's desired count before the rollout
+ * @param baselineRecorded whether {@code baseline} and {@code baselineDesiredCount} hold what the
+ *     service ran when the rollout began: false until the first pass looks, true from then on (and
+ *     in a status rebuilt from the trail, which recorded them)
  * @param revisions registered task definition ARN per phase name
  * @param gates tallies of the current phase's gates
  * @param conditions Available, Progressing, Paused
@@ -39,6 +42,7 @@ public record RolloutStatus(
     PhaseRef stablePhase,
     String baseline,
     int baselineDesiredCount,
+    boolean baselineRecorded,
     Map<String, String> revisions,
     List<GateStatus> gates,
     List<Condition> conditions,
@@ -70,6 +74,7 @@ public record RolloutStatus(
         PhaseRef.BASELINE,
         null,
         0,
+        false,
         Map.of(),
         List.of(),
         List.of(),
@@ -93,21 +98,44 @@ public record RolloutStatus(
    * @param summary the exception in one line, no stack trace
    */
   public RolloutStatus withInternalError(String summary, Instant now) {
+    return withProblem(
+        Condition.Type.InternalError,
+        Reason.InternalError,
+        "internal error (a bug, not an outage; see the controller log): " + summary,
+        now);
+  }
+
+  /**
+   * This status as shown for a rollout whose files in the store cannot be read: nothing reconciles
+   * it, nothing writes it, until a person repairs the file.
+   *
+   * @param message names the file, what is wrong with it, and what to do
+   */
+  public RolloutStatus withStoreDamaged(String message, Instant now) {
+    return withProblem(Condition.Type.StoreDamaged, Reason.StoreDamaged, message, now);
+  }
+
+  /** Whether the rollout's files in the store cannot be read (see {@link #withStoreDamaged}). */
+  public boolean storeDamaged() {
+    return conditions.stream().anyMatch(c -> c.holds(Condition.Type.StoreDamaged));
+  }
+
+  /** With a condition of {@code type} that holds, since it first did, and its message. */
+  private RolloutStatus withProblem(Condition.Type type, Reason reason, String msg, Instant now) {
     List<Condition> kept = new java.util.ArrayList<>();
     Condition previous = null;
     for (Condition c : conditions) {
-      if (c.type() == Condition.Type.InternalError) {
+      if (c.type() == type) {
         previous = c;
       } else {
         kept.add(c);
       }
     }
-    String msg = "internal error (a bug, not an outage; see the controller log): " + summary;
     kept.add(
         new Condition(
-            Condition.Type.InternalError,
+            type,
             Condition.Status.True,
-            Reason.InternalError,
+            reason,
             msg,
             previous != null ? previous.lastTransitionTime() : now));
     return toBuilder().conditions(kept).message(msg).build();
@@ -127,6 +155,7 @@ public record RolloutStatus(
     private PhaseRef stablePhase;
     private String baseline;
     private int baselineDesiredCount;
+    private boolean baselineRecorded;
     private Map<String, String> revisions;
     private List<GateStatus> gates;
     private List<Condition> conditions;
@@ -149,6 +178,7 @@ public record RolloutStatus(
       stablePhase = s.stablePhase;
       baseline = s.baseline;
       baselineDesiredCount = s.baselineDesiredCount;
+      baselineRecorded = s.baselineRecorded;
       revisions = s.revisions;
       gates = s.gates;
       conditions = s.conditions;
@@ -196,6 +226,11 @@ public record RolloutStatus(
 
     public Builder baselineDesiredCount(int v) {
       baselineDesiredCount = v;
+      return this;
+    }
+
+    public Builder baselineRecorded(boolean v) {
+      baselineRecorded = v;
       return this;
     }
 
@@ -273,6 +308,7 @@ public record RolloutStatus(
           stablePhase,
           baseline,
           baselineDesiredCount,
+          baselineRecorded,
           revisions,
           gates,
           conditions,
