@@ -18,7 +18,11 @@ import java.util.List;
 public final class Resources {
   private Resources() {}
 
-  /** One line of {@code GET /api/v1/rollouts}. */
+  /**
+   * One line of {@code GET /api/v1/rollouts}.
+   *
+   * @param storeDamaged the rollout's files in the store cannot be read (the message says which)
+   */
   public record Summary(
       String name,
       StatusPhase phase,
@@ -28,7 +32,8 @@ public final class Resources {
       int progress,
       long generation,
       long observedGeneration,
-      String message) {
+      String message,
+      boolean storeDamaged) {
 
     static Summary of(RolloutView v) {
       RolloutStatus s = v.status();
@@ -41,7 +46,8 @@ public final class Resources {
           s.progress(),
           v.generation(),
           s.observedGeneration(),
-          s.message());
+          s.message(),
+          s.storeDamaged());
     }
   }
 
@@ -51,7 +57,8 @@ public final class Resources {
   /**
    * One rollout: {@code GET /api/v1/rollouts/NAME} and the answer to every verb.
    *
-   * @param spec the effective spec as YAML, every default spelled out
+   * @param spec the effective spec as YAML, every default spelled out (empty when the stored spec
+   *     cannot be read: the status says StoreDamaged)
    * @param phases the phase names in order, so clients need not parse the spec to draw the trail
    * @param redacted whether secrets in the spec (and URLs in status messages) are masked, as they
    *     are for a reader without the API token
@@ -70,8 +77,10 @@ public final class Resources {
           v.name(),
           v.generation(),
           v.resourceVersion(),
-          v.spec().spec().phases().stream().map(Phase::name).toList(),
-          SpecWriter.toYaml(v.spec()),
+          v.spec() == null
+              ? List.of()
+              : v.spec().spec().phases().stream().map(Phase::name).toList(),
+          v.spec() == null ? "" : SpecWriter.toYaml(v.spec()),
           v.status(),
           redacted);
     }

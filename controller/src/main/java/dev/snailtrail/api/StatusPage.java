@@ -54,12 +54,13 @@ final class StatusPage {
   private static void row(StringBuilder b, RolloutView v, String lastEvent) {
     RolloutStatus s = v.status();
     int progress = Math.max(0, Math.min(100, s.progress()));
+    String phase = s.storeDamaged() ? "StoreDamaged" : s.phase().name();
     b.append("<tr><td>")
         .append(escape(v.name()))
         .append("</td><td class=\"")
-        .append(s.phase())
+        .append(s.storeDamaged() ? "Failed" : phase)
         .append("\">")
-        .append(s.phase())
+        .append(phase)
         .append("</td><td>")
         .append(s.step())
         .append("</td><td>")

@@ -8,6 +8,7 @@ import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.metrics.MicrometerMetrics;
 import dev.snailtrail.spec.Durations;
 import dev.snailtrail.store.FileStore;
+import dev.snailtrail.store.StoreLock;
 import dev.snailtrail.trail.ConsoleTrailSink;
 import dev.snailtrail.trail.TrailSink;
 import dev.snailtrail.trail.WebhookTrailSink;
@@ -49,7 +50,9 @@ final class ControllerCommand implements Callable<Integer> {
       names = "--store-dir",
       paramLabel = "DIR",
       defaultValue = ".snailtrail/store",
-      description = "Where specs, status and trails live. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Where specs, status and trails live; one controller at a time (it holds DIR/.lock)."
+              + " Default: ${DEFAULT-VALUE}.")
   Path storeDir;
 
   @Option(
@@ -142,6 +145,13 @@ final class ControllerCommand implements Callable<Integer> {
     } catch (UsageError | IllegalArgumentException | IOException e) {
       return refuse(e.getMessage());
     }
+    StoreLock lock;
+    try {
+      // Before anything reads the store: a second controller must not even restore its world.
+      lock = StoreLock.acquire(storeDir, Clock.systemUTC().instant());
+    } catch (StoreLock.Held | UncheckedIOException e) {
+      return refuse(e.getMessage());
+    }
     FileStore store = new FileStore(storeDir, Clock.systemUTC());
     MicrometerMetrics metrics = new MicrometerMetrics();
     Ports ports;
@@ -151,6 +161,7 @@ final class ControllerCommand implements Callable<Integer> {
               where, store.root().resolve("sim-state.json"), speed, metrics.awsListener());
     } catch (UsageError e) {
       metrics.close();
+      lock.close();
       return refuse(e.getMessage());
     }
     List<TrailSink> sinks = trailSinks(ports);
@@ -163,7 +174,7 @@ final class ControllerCommand implements Callable<Integer> {
     try {
       api = serve(controller, metrics, address);
     } catch (UsageError e) {
-      new Running(null, null, controller, sinks, metrics, ports).stop(System.err);
+      new Running(null, null, controller, sinks, metrics, ports, lock).stop(System.err);
       return refuse(e.getMessage());
     }
     controller.start();
@@ -171,7 +182,7 @@ final class ControllerCommand implements Callable<Integer> {
       watcher.start(SpecDirWatcher.DEFAULT_INTERVAL);
     }
     CountDownLatch stopped =
-        stopOnShutdown(new Running(watcher, api, controller, sinks, metrics, ports));
+        stopOnShutdown(new Running(watcher, api, controller, sinks, metrics, ports, lock));
     out().println("snailtrail controller: started");
     out().flush();
     stopped.await();
@@ -278,14 +289,18 @@ final class ControllerCommand implements Callable<Integer> {
     return api;
   }
 
-  /** Everything that runs, stopped in this order. {@code watcher} and {@code api} may be null. */
+  /**
+   * Everything that runs, stopped in this order; the store's lock goes last, once all is written.
+   * {@code watcher} and {@code api} may be null.
+   */
   private record Running(
       SpecDirWatcher watcher,
       ApiServer api,
       Controller controller,
       List<TrailSink> sinks,
       MicrometerMetrics metrics,
-      Ports ports) {
+      Ports ports,
+      StoreLock lock) {
 
     /**
      * Stops taking work, lets the passes in flight finish and write their status, then closes the
@@ -313,6 +328,7 @@ final class ControllerCommand implements Callable<Integer> {
       }
       metrics.close();
       ports.close();
+      lock.close();
       return inFlight;
     }
   }

@@ -92,7 +92,8 @@ final class GetCommand extends ApiCommand {
             s.progress(),
             d.generation(),
             s.observedGeneration(),
-            s.message()));
+            s.message(),
+            s.storeDamaged()));
   }
 
   static String table(List<Resources.Summary> items, boolean wide) {
@@ -107,7 +108,7 @@ final class GetCommand extends ApiCommand {
       String current = s.currentPhase() == null ? "" : s.currentPhase().name();
       String[] row = {
         s.name(),
-        String.valueOf(s.phase()),
+        s.storeDamaged() ? "StoreDamaged" : String.valueOf(s.phase()),
         String.valueOf(s.step()),
         current.isEmpty() ? "-" : current,
         s.progress() + "%",

@@ -25,7 +25,7 @@ final class StatusView {
     b.append("rollout/")
         .append(d.name())
         .append("   ")
-        .append(s.phase())
+        .append(s.storeDamaged() ? "StoreDamaged" : s.phase())
         .append(" · ")
         .append(s.step())
         .append("   generation ")

@@ -21,11 +21,14 @@ public interface ControlPlane {
    *
    * @param sourceName where the text came from, for error locations (a file name, "request")
    * @throws SpecException with located problems; nothing is stored then
+   * @throws Damaged when a rollout of the text is stored but cannot be read; nothing is stored then
    */
   List<Applied> apply(String sourceName, String yaml) throws SpecException;
 
+  /** A rollout, damaged or not: a damaged one's status says StoreDamaged and why. */
   Optional<RolloutView> get(String name);
 
+  /** Every rollout, the damaged ones with the rest (see {@link #get}). */
   List<RolloutView> list();
 
   /**
@@ -43,6 +46,7 @@ public interface ControlPlane {
    * @param by who asked (recorded in the trail), or null
    * @throws NotFound when no such rollout exists
    * @throws dev.snailtrail.rollout.VerbRefused when the rollout's state does not allow it
+   * @throws Damaged when the rollout's stored files cannot be read
    */
   RolloutView command(String name, Verb verb, String by);
 
@@ -55,7 +59,11 @@ public interface ControlPlane {
   /** The outcome of applying one rollout document. */
   record Applied(String name, long generation, boolean changed) {}
 
-  /** A rollout as stored: its spec, generation and status. */
+  /**
+   * A rollout as stored: its spec, generation and status. For a rollout whose stored files cannot
+   * be read, what could be: the spec is null when it is the damaged file, the generation 0 when the
+   * versions are, and the status carries the StoreDamaged condition and message.
+   */
   record RolloutView(
       String name, long generation, Rollout spec, RolloutStatus status, long resourceVersion) {}
 
@@ -74,6 +82,18 @@ public interface ControlPlane {
   record Health(boolean storeReadable, boolean providerReachable, String message) {
     public boolean ready() {
       return storeReadable && providerReachable;
+    }
+  }
+
+  /**
+   * The rollout's files in the store cannot be read, so nothing was changed; the message names the
+   * file, what is wrong with it and what to do.
+   */
+  final class Damaged extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public Damaged(String message) {
+      super(message);
     }
   }
 

@@ -11,12 +11,14 @@ import dev.snailtrail.spec.Target;
 import dev.snailtrail.spec.load.SpecException;
 import dev.snailtrail.spec.load.SpecLoader;
 import dev.snailtrail.store.Store;
+import dev.snailtrail.store.StoreDamaged;
 import dev.snailtrail.store.StoredRollout;
 import dev.snailtrail.trail.TrailEvent;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The {@link ControlPlane} of a running {@link Controller}: the verbs people use through the API
@@ -54,9 +56,13 @@ public final class ControlPlaneService implements ControlPlane {
   }
 
   private List<Applied> store(List<Rollout> rollouts) {
+    for (Rollout r : rollouts) {
+      // All or none: a damaged rollout refuses the whole text before any of it is stored.
+      readable(r.name());
+    }
     List<Applied> applied = new ArrayList<>();
     for (Rollout r : rollouts) {
-      Store.Applied a = access.withLock(r.name(), () -> store.apply(r));
+      Store.Applied a = access.withLock(r.name(), () -> damagedRefused(() -> store.apply(r)));
       access.prepare(r);
       if (a.changed()) {
         access.queue.add(r.name());
@@ -68,7 +74,24 @@ public final class ControlPlaneService implements ControlPlane {
 
   @Override
   public Optional<RolloutView> get(String name) {
-    return store.get(name).map(ControlPlaneService::view);
+    try {
+      return store.get(name).map(ControlPlaneService::view);
+    } catch (StoreDamaged e) {
+      return Optional.of(view(e.readable()));
+    }
+  }
+
+  /** Throws {@link Damaged} when the rollout is stored but cannot be read. */
+  private void readable(String name) {
+    access.withLock(name, () -> damagedRefused(() -> store.get(name)));
+  }
+
+  private static <T> T damagedRefused(Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (StoreDamaged e) {
+      throw new Damaged(e.getMessage());
+    }
   }
 
   @Override
@@ -82,7 +105,7 @@ public final class ControlPlaneService implements ControlPlane {
 
   @Override
   public List<TrailEvent> trail(String name, long afterSeq, int limit) {
-    if (store.get(name).isEmpty()) {
+    if (get(name).isEmpty()) {
       throw new NotFound(name);
     }
     List<TrailEvent> events =
@@ -95,12 +118,7 @@ public final class ControlPlaneService implements ControlPlane {
 
   /** The sequence number of an event: the last part of its id {@code rollout/generation/seq}. */
   static long sequence(TrailEvent e) {
-    String id = e.id();
-    try {
-      return Long.parseLong(id.substring(id.lastIndexOf('/') + 1));
-    } catch (NumberFormatException ex) {
-      return 0;
-    }
+    return e.sequence();
   }
 
   @Override
@@ -108,10 +126,11 @@ public final class ControlPlaneService implements ControlPlane {
     access.withLock(
         name,
         () -> {
-          StoredRollout r = store.get(name).orElseThrow(() -> new NotFound(name));
+          StoredRollout r =
+              damagedRefused(() -> store.get(name)).orElseThrow(() -> new NotFound(name));
           ReconcileResult result = run(verb, r, by);
-          access.publish(name, result.events());
-          return store.writeStatus(name, r.resourceVersion(), result.status());
+          RolloutStatus status = access.publish(name, result.events(), result.status());
+          return store.writeStatus(name, r.resourceVersion(), status);
         });
     access.queue.add(name);
     return get(name).orElseThrow(() -> new NotFound(name));
@@ -166,8 +185,8 @@ public final class ControlPlaneService implements ControlPlane {
   /** The target of the first stored rollout: where to ask whether the provider answers. */
   private Optional<Target> anyTarget() {
     for (String name : store.names()) {
-      Optional<StoredRollout> r = store.get(name);
-      if (r.isPresent()) {
+      Optional<RolloutView> r = get(name);
+      if (r.isPresent() && r.get().spec() != null) {
         return Optional.of(r.get().spec().spec().target());
       }
     }

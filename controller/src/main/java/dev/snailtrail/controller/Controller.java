@@ -9,6 +9,7 @@ import dev.snailtrail.reconcile.Reconciler;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.store.Store;
+import dev.snailtrail.store.StoreDamaged;
 import dev.snailtrail.store.StoredRollout;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -26,7 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * The long-running controller: a bounded pool of workers takes rollout names from a {@link
  * WorkQueue} and runs one {@link Reconciler} pass each, against the spec and status in the {@link
  * Store}. A pass appends its trail events before it writes status, so a crash in between re-emits
- * the same event ids on the next pass and the store drops them. A periodic resync queues every
+ * the same event ids on the next pass: the store drops those that repeat what it holds and stores
+ * the others under later numbers, which the status then counts past. A periodic resync queues every
  * rollout again, so nothing depends on a wake-up having been delivered.
  *
  * <p>A pass that throws is retried with per-rollout back-off. A {@link ProviderException} (an
@@ -35,6 +37,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * message, the stack trace is logged once (not again on each retry, until a pass over the rollout
  * succeeds), and metrics count it. The next pass that succeeds recomputes the conditions and so
  * clears the mark.
+ *
+ * <p>A rollout whose files in the store cannot be read ({@link StoreDamaged}) is logged in one line
+ * and counted, and passed by until the resync finds it repaired; the others go on.
  *
  * <p>At most one thing happens to a rollout at a time: a pass, a manual verb and an apply of the
  * same rollout take the same per-rollout lock. The verbs are its {@link #controlPlane()}.
@@ -81,6 +86,7 @@ public final class Controller implements AutoCloseable {
   private final Settings settings;
   private final PrintStream log;
   private final List<Thread> workers = new ArrayList<>();
+  private final DamagedRollouts damaged;
 
   /** Rollouts whose bug has been logged with its stack trace since their last good pass. */
   private final Set<String> bugLogged = ConcurrentHashMap.newKeySet();
@@ -110,6 +116,7 @@ public final class Controller implements AutoCloseable {
     this.metrics = metrics;
     this.settings = settings;
     this.log = settings.log();
+    this.damaged = new DamagedRollouts(metrics, log);
   }
 
   /** A builder with the required parts; the rest have defaults. */
@@ -134,7 +141,11 @@ public final class Controller implements AutoCloseable {
     }
     started = true;
     for (String name : store.names()) {
-      store.get(name).ifPresent(r -> access.prepare(r.spec()));
+      try {
+        store.get(name).ifPresent(r -> access.prepare(r.spec()));
+      } catch (StoreDamaged e) {
+        damaged.found(e);
+      }
       queue.add(name);
     }
     scheduleResync();
@@ -196,10 +207,18 @@ public final class Controller implements AutoCloseable {
         access.forget(name);
         queue.forget(name);
         bugLogged.remove(name);
+        damaged.forget(name);
         return;
       }
       r = found.get();
+      if (damaged.readable(name)) {
+        access.prepare(r.spec());
+      }
       pass(r, t0);
+    } catch (StoreDamaged e) {
+      // Not retried with back-off: a person repairs the file; the resync looks again.
+      damaged.found(e);
+      queue.forget(name);
     } catch (ProviderException e) {
       backOff(name, e, t0);
       log.println(failed(name, "") + e.describe());
@@ -217,9 +236,9 @@ public final class Controller implements AutoCloseable {
     access.manage(r.spec());
     ReconcileResult result = reconciler.reconcile(r.spec(), r.generation(), r.status());
     access.hooks.afterPass(name);
-    access.publish(name, result.events());
-    if (!result.status().equals(r.status()) || !result.events().isEmpty()) {
-      store.writeStatus(name, r.resourceVersion(), result.status());
+    RolloutStatus status = access.publish(name, result.events(), result.status());
+    if (!status.equals(r.status()) || !result.events().isEmpty()) {
+      store.writeStatus(name, r.resourceVersion(), status);
     }
     passes.incrementAndGet();
     bugLogged.remove(name);

@@ -2,6 +2,7 @@ package dev.snailtrail.controller;
 
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.decorate.ManagedServices;
+import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.Target;
 import dev.snailtrail.store.Store;
@@ -73,10 +74,18 @@ final class RolloutAccess {
     managed.forget(name);
   }
 
-  /** Appends events to the rollout's trail and passes on those the store had not seen. */
-  void publish(String name, List<TrailEvent> events) {
-    for (TrailEvent e : store.appendTrail(name, events)) {
+  /**
+   * Appends a pass's events to the rollout's trail, passes on those the store had not seen, and
+   * returns the pass's status with its event sequence moved past every stored event: after a crash
+   * the store may have stored an event under a later number than the pass gave it.
+   */
+  RolloutStatus publish(String name, List<TrailEvent> events, RolloutStatus status) {
+    Store.Appended appended = store.appendTrail(name, events);
+    for (TrailEvent e : appended.events()) {
       sink.accept(e);
     }
+    return appended.lastSequence() > status.eventSeq()
+        ? status.toBuilder().eventSeq(appended.lastSequence()).build()
+        : status;
   }
 }

@@ -43,6 +43,10 @@ public final class SpecDirWatcher implements AutoCloseable {
   private final Applier applier;
   private final PrintStream out;
   private final Map<Path, String> seen = new HashMap<>();
+
+  /** Files refused because their rollout's stored files are damaged, with what was said. */
+  private final Map<Path, String> damaged = new HashMap<>();
+
   private volatile ScheduledExecutorService executor;
 
   /**
@@ -99,6 +103,7 @@ public final class SpecDirWatcher implements AutoCloseable {
       return 0;
     }
     seen.keySet().retainAll(files);
+    damaged.keySet().retainAll(files);
     int applied = 0;
     for (Path file : files) {
       byte[] bytes;
@@ -125,10 +130,18 @@ public final class SpecDirWatcher implements AutoCloseable {
                   + (a.changed() ? "" : " (unchanged)"));
         }
         applied++;
+        damaged.remove(file);
       } catch (SpecException e) {
         out.println("snailtrail controller: not applied, " + file.getFileName() + " has problems:");
         for (Problem p : e.problems()) {
           out.println("  " + p.format());
+        }
+      } catch (ControlPlane.Damaged e) {
+        // Tried again each scan, for a person may repair the store; said again only if it changes.
+        seen.remove(file);
+        if (!e.getMessage().equals(damaged.put(file, e.getMessage()))) {
+          out.println(
+              "snailtrail controller: not applied, " + file.getFileName() + ": " + e.getMessage());
         }
       } catch (RuntimeException e) {
         // Forgotten, so the next scan tries again: a store failure may pass.

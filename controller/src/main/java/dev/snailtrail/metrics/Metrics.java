@@ -33,6 +33,12 @@ public interface Metrics {
   /** One AWS API call at the resilience boundary. */
   default void awsCall(String service, String operation, String outcome, Duration took) {}
 
+  /**
+   * Whether a rollout's files in the store cannot be read (a {@code StoreDamaged} rollout, left
+   * alone until a person repairs them); said when that changes.
+   */
+  default void storeDamaged(String rollout, boolean damaged) {}
+
   /** A rollout was deleted: forget its series. */
   default void forget(String rollout) {}
 

@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The {@link Metrics} port on Micrometer with a Prometheus registry: the one place Micrometer is
@@ -39,6 +40,7 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final RolloutInfo info = new RolloutInfo();
   private final Map<String, RolloutGauges> rollouts = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> damaged = new ConcurrentHashMap<>();
   private final Map<String, Integer> workQueue = new ConcurrentHashMap<>();
 
   public MicrometerMetrics() {
@@ -144,9 +146,15 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
   }
 
   @Override
+  public void storeDamaged(String rollout, boolean isDamaged) {
+    damagedGauge(rollout).set(isDamaged ? 1 : 0);
+  }
+
+  @Override
   public void forget(String rollout) {
     info.remove(rollout);
     rollouts.remove(rollout);
+    damaged.remove(rollout);
     for (Meter m : List.copyOf(registry.getMeters())) {
       if (rollout.equals(m.getId().getTag("rollout"))) {
         registry.remove(m);
@@ -273,7 +281,22 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
         .description("Progress of the rollout, 0..1")
         .tags(tags)
         .register(registry);
+    damagedGauge(rollout);
     return g;
+  }
+
+  /** 1 while the rollout's files in the store cannot be read; registered (at 0) with the rest. */
+  private AtomicInteger damagedGauge(String rollout) {
+    return damaged.computeIfAbsent(
+        rollout,
+        r -> {
+          AtomicInteger v = new AtomicInteger();
+          Gauge.builder(PREFIX + "rollout.store.damaged", v, AtomicInteger::get)
+              .description("1 while a file of the rollout in the store cannot be read")
+              .tags(List.of(Tag.of("rollout", r)))
+              .register(registry);
+          return v;
+        });
   }
 
   /** The per-rollout gauge values, read at scrape time. */

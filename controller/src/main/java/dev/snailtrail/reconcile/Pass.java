@@ -114,7 +114,7 @@ final class Pass {
     long seq = status.eventSeq() + 1;
     events.add(
         new TrailEvent(
-            rollout.name() + "/" + generation + "/" + seq,
+            TrailEvent.id(rollout.name(), generation, seq),
             now,
             rollout.name(),
             generation,

@@ -76,11 +76,12 @@ public final class Reconciler {
   private ReconcileResult start(Pass p) {
     Rollout r = p.rollout;
     Optional<ServiceState> existing = providers.ecs().describeService(p.service);
+    // A status rebuilt from the trail (its status.json was lost) starts again, from the baseline
+    // recorded when the rollout first began: the service runs one of its phases by now.
+    boolean again = p.status.baselineRecorded() || p.status.baseline() != null;
     Transitions.begin(p, SpecChanges.fingerprints(r));
-    if (existing.isPresent()) {
-      ServiceState s = existing.get();
-      p.update(b -> b.baseline(s.taskDefinitionArn()).baselineDesiredCount(s.desiredCount()));
-    } else if (!r.spec().target().createIfMissing()) {
+    recordBaseline(p, existing);
+    if (existing.isEmpty() && !r.spec().target().createIfMissing()) {
       String msg =
           "service "
               + p.service.service()
@@ -94,23 +95,41 @@ public final class Reconciler {
       Transitions.pause(p, msg);
       return p.result(null);
     }
-    String baseline =
-        existing
-            .map(s -> "baseline " + TaskDefinition.shortName(s.taskDefinitionArn()))
-            .orElse("no existing service");
+    String baseline = p.status.baseline();
     p.emit(
         EventType.RolloutStarted,
         Severity.Normal,
         Reason.NewRollout,
         "Rollout of "
             + p.service.service()
-            + " started: "
+            + (again ? " started again (its status was rebuilt from the trail): " : " started: ")
             + r.spec().phases().size()
             + " phases, "
-            + baseline,
-        existing.isPresent() ? Map.of("baseline", existing.get().taskDefinitionArn()) : Map.of());
+            + (baseline != null
+                ? "baseline " + TaskDefinition.shortName(baseline)
+                : "no existing service"),
+        baseline != null
+            ? Map.of(
+                "baseline",
+                baseline,
+                "baselineDesiredCount",
+                Integer.toString(p.status.baselineDesiredCount()))
+            : Map.of());
     Transitions.enterPhase(p, 0);
     return p.result(Duration.ZERO);
+  }
+
+  /**
+   * What the service runs before the rollout touches it, unless recorded already. A trail from
+   * before counts were recorded gives only the task definition: the count is the service's now.
+   */
+  private static void recordBaseline(Pass p, Optional<ServiceState> existing) {
+    if (!p.status.baselineRecorded() && existing.isPresent()) {
+      ServiceState s = existing.get();
+      String arn = p.status.baseline() != null ? p.status.baseline() : s.taskDefinitionArn();
+      p.update(b -> b.baseline(arn).baselineDesiredCount(s.desiredCount()));
+    }
+    p.update(b -> b.baselineRecorded(true));
   }
 
   private ReconcileResult awaitApproval(Pass p) {

@@ -19,7 +19,12 @@ public record Condition(
     /** A person or a guard stopped the rollout until someone resumes it. */
     Paused,
     /** The last pass failed on a bug in the controller, not on a provider; see the log. */
-    InternalError
+    InternalError,
+    /**
+     * A file of the rollout in the store cannot be read: the controller leaves the rollout alone
+     * until a person repairs it; the message names the file and what to do.
+     */
+    StoreDamaged
   }
 
   /** Whether a condition holds, as Kubernetes spells it. */

@@ -41,5 +41,7 @@ public enum Reason {
   /** The spec does not fit the task definition it starts from (e.g. an unknown container). */
   SpecNotApplicable,
   /** A pass failed on a bug in the controller (not on a provider); the log has the trace. */
-  InternalError
+  InternalError,
+  /** A file of the rollout in the store cannot be read; the rollout waits for a person. */
+  StoreDamaged
 }

@@ -16,6 +16,9 @@ import java.util.Map;
  * @param baseline the task definition ARN the service ran before the rollout touched it, or null
  *     when the rollout created the service
  * @param baselineDesiredCount the service's desired count before the rollout
+ * @param baselineRecorded whether {@code baseline} and {@code baselineDesiredCount} hold what the
+ *     service ran when the rollout began: false until the first pass looks, true from then on (and
+ *     in a status rebuilt from the trail, which recorded them)
  * @param desiredCount the task count the current phase (or rollback) asked ECS for and holds the
  *     service to; null when the service keeps its own count (the phase sets none, or Application
  *     Auto Scaling owns it)
@@ -42,6 +45,7 @@ public record RolloutStatus(
     PhaseRef stablePhase,
     String baseline,
     int baselineDesiredCount,
+    boolean baselineRecorded,
     Integer desiredCount,
     Map<String, String> revisions,
     List<GateStatus> gates,
@@ -74,6 +78,7 @@ public record RolloutStatus(
         PhaseRef.BASELINE,
         null,
         0,
+        false,
         null,
         Map.of(),
         List.of(),
@@ -98,21 +103,44 @@ public record RolloutStatus(
    * @param summary the exception in one line, no stack trace
    */
   public RolloutStatus withInternalError(String summary, Instant now) {
+    return withProblem(
+        Condition.Type.InternalError,
+        Reason.InternalError,
+        "internal error (a bug, not an outage; see the controller log): " + summary,
+        now);
+  }
+
+  /**
+   * This status as shown for a rollout whose files in the store cannot be read: nothing reconciles
+   * it, nothing writes it, until a person repairs the file.
+   *
+   * @param message names the file, what is wrong with it, and what to do
+   */
+  public RolloutStatus withStoreDamaged(String message, Instant now) {
+    return withProblem(Condition.Type.StoreDamaged, Reason.StoreDamaged, message, now);
+  }
+
+  /** Whether the rollout's files in the store cannot be read (see {@link #withStoreDamaged}). */
+  public boolean storeDamaged() {
+    return conditions.stream().anyMatch(c -> c.holds(Condition.Type.StoreDamaged));
+  }
+
+  /** With a condition of {@code type} that holds, since it first did, and its message. */
+  private RolloutStatus withProblem(Condition.Type type, Reason reason, String msg, Instant now) {
     List<Condition> kept = new java.util.ArrayList<>();
     Condition previous = null;
     for (Condition c : conditions) {
-      if (c.type() == Condition.Type.InternalError) {
+      if (c.type() == type) {
         previous = c;
       } else {
         kept.add(c);
       }
     }
-    String msg = "internal error (a bug, not an outage; see the controller log): " + summary;
     kept.add(
         new Condition(
-            Condition.Type.InternalError,
+            type,
             Condition.Status.True,
-            Reason.InternalError,
+            reason,
             msg,
             previous != null ? previous.lastTransitionTime() : now));
     return toBuilder().conditions(kept).message(msg).build();
@@ -132,6 +160,7 @@ public record RolloutStatus(
     private PhaseRef stablePhase;
     private String baseline;
     private int baselineDesiredCount;
+    private boolean baselineRecorded;
     private Integer desiredCount;
     private Map<String, String> revisions;
     private List<GateStatus> gates;
@@ -155,6 +184,7 @@ public record RolloutStatus(
       stablePhase = s.stablePhase;
       baseline = s.baseline;
       baselineDesiredCount = s.baselineDesiredCount;
+      baselineRecorded = s.baselineRecorded;
       desiredCount = s.desiredCount;
       revisions = s.revisions;
       gates = s.gates;
@@ -203,6 +233,11 @@ public record RolloutStatus(
 
     public Builder baselineDesiredCount(int v) {
       baselineDesiredCount = v;
+      return this;
+    }
+
+    public Builder baselineRecorded(boolean v) {
+      baselineRecorded = v;
       return this;
     }
 
@@ -285,6 +320,7 @@ public record RolloutStatus(
           stablePhase,
           baseline,
           baselineDesiredCount,
+          baselineRecorded,
           desiredCount,
           revisions,
           gates,

@@ -5,8 +5,6 @@ import dev.snailtrail.files.OwnerOnly;
 import dev.snailtrail.json.Json;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Rollout;
-import dev.snailtrail.spec.load.SpecException;
-import dev.snailtrail.spec.load.SpecLoader;
 import dev.snailtrail.spec.load.SpecWriter;
 import dev.snailtrail.trail.TrailEvent;
 import java.io.IOException;
@@ -14,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -45,8 +42,12 @@ import java.util.stream.Stream;
  * so a crash never leaves half a rollout visible. Names starting with a dot are the store's own and
  * are ignored when listing.
  *
+ * <p>A file that cannot be read (empty, not JSON, cut short, of the wrong shape, unreadable) makes
+ * its rollout {@link StoreDamaged}: nothing of it is written until a person repairs the file. A
+ * missing {@code status.json} is rebuilt from the trail ({@link StatusFromTrail}).
+ *
  * <p>Safe for many threads of one process (each rollout has its own lock); two processes must not
- * share a root.
+ * share a root, which {@link StoreLock} sees to.
  */
 public final class FileStore implements Store {
   static final String SPEC = "spec.yaml";
@@ -64,7 +65,9 @@ public final class FileStore implements Store {
   record Meta(
       String name, long generation, long resourceVersion, Instant createdAt, Instant updatedAt) {}
 
-  private record CachedSpec(long generation, String yaml, Rollout rollout) {}
+  /** A parsed spec, good while the generation and the file (its time and size) are the same. */
+  private record CachedSpec(
+      long generation, String yaml, Rollout rollout, RolloutFiles.Stamp file) {}
 
   /**
    * Opens (creating) a store under {@code root}.
@@ -98,8 +101,16 @@ public final class FileStore implements Store {
         create(name, yaml, rollout, now);
         return new Applied(name, 1, 1, true);
       }
-      Meta meta = readMeta(dir);
-      if (yaml.equals(readString(dir.resolve(SPEC)))) {
+      // A damaged rollout is refused whole: its files stay as they are for a person.
+      StoredRollout stored = read(name, dir);
+      Meta meta =
+          new Meta(
+              name,
+              stored.generation(),
+              stored.resourceVersion(),
+              stored.createdAt(),
+              stored.updatedAt());
+      if (yaml.equals(specs.get(name).yaml())) {
         return new Applied(name, meta.generation(), meta.resourceVersion(), false);
       }
       // Meta first: a crash between the two leaves a bumped generation with the old spec, which
@@ -108,7 +119,9 @@ public final class FileStore implements Store {
           new Meta(name, meta.generation() + 1, meta.resourceVersion() + 1, meta.createdAt(), now);
       AtomicFiles.write(dir.resolve(META), json(next));
       AtomicFiles.write(dir.resolve(SPEC), yaml.getBytes(StandardCharsets.UTF_8));
-      specs.put(name, new CachedSpec(next.generation(), yaml, rollout));
+      specs.put(
+          name,
+          new CachedSpec(next.generation(), yaml, rollout, RolloutFiles.stamp(dir.resolve(SPEC))));
       return new Applied(name, next.generation(), next.resourceVersion(), true);
     }
   }
@@ -128,10 +141,17 @@ public final class FileStore implements Store {
       deleteTree(staging);
       throw new UncheckedIOException("cannot create rollout " + name + " in " + root, e);
     }
-    specs.put(name, new CachedSpec(1, yaml, rollout));
+    specs.put(
+        name,
+        new CachedSpec(1, yaml, rollout, RolloutFiles.stamp(root.resolve(name).resolve(SPEC))));
     trails.created(name);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws StoreDamaged when a file of the rollout cannot be read
+   */
   @Override
   public Optional<StoredRollout> get(String name) {
     if (!validName(name)) {
@@ -142,38 +162,67 @@ public final class FileStore implements Store {
       if (!Files.isDirectory(dir)) {
         return Optional.empty();
       }
-      Meta meta = readMeta(dir);
-      Rollout spec = spec(name, dir, meta.generation());
-      RolloutStatus status = readStatus(dir);
-      return Optional.of(
-          new StoredRollout(
-              name,
-              meta.generation(),
-              meta.resourceVersion(),
-              spec,
-              status,
-              meta.createdAt(),
-              meta.updatedAt()));
+      return Optional.of(read(name, dir));
     }
   }
 
-  private Rollout spec(String name, Path dir, long generation) {
+  /**
+   * Reads every file of a rollout, or throws {@link StoreDamaged} naming the first that cannot be
+   * read, with what the others hold. A missing status is rebuilt from the trail.
+   */
+  private StoredRollout read(String name, Path dir) {
+    Unreadable damage = null;
+    Meta meta = null;
+    Rollout spec = null;
+    RolloutStatus status = null;
+    try {
+      meta = RolloutFiles.meta(dir);
+    } catch (Unreadable e) {
+      damage = e;
+    }
+    try {
+      spec = spec(name, dir, meta == null ? -1 : meta.generation());
+    } catch (Unreadable e) {
+      damage = damage != null ? damage : e;
+    }
+    try {
+      status = RolloutFiles.status(dir, () -> StatusFromTrail.rebuild(trail(dir)));
+    } catch (Unreadable e) {
+      damage = damage != null ? damage : e;
+    }
+    StoredRollout read =
+        meta == null
+            ? new StoredRollout(name, 0, 0, spec, status, null, null)
+            : new StoredRollout(
+                name,
+                meta.generation(),
+                meta.resourceVersion(),
+                spec,
+                status,
+                meta.createdAt(),
+                meta.updatedAt());
+    if (damage == null) {
+      return read;
+    }
+    throw StoreDamaged.of(name, damage, read, clock.instant());
+  }
+
+  private List<TrailEvent> trail(Path dir) {
+    return trails.read(dir.resolve(TRAIL));
+  }
+
+  /** The stored spec, parsed once per generation ({@code generation} -1: unknown, not cached). */
+  private Rollout spec(String name, Path dir, long generation) throws Unreadable {
     CachedSpec cached = specs.get(name);
-    if (cached != null && cached.generation() == generation) {
+    RolloutFiles.Stamp file = RolloutFiles.stamp(dir.resolve(SPEC));
+    if (cached != null && cached.generation() == generation && cached.file().equals(file)) {
       return cached.rollout();
     }
-    String yaml = readString(dir.resolve(SPEC));
-    Rollout rollout;
-    try {
-      // The writer inlines every task definition; only a spec stored by an earlier version can
-      // still name one by its (absolute) fromFile path, which is read here as it was then.
-      rollout = new SpecLoader().parse(yaml, dir.resolve(SPEC).toString(), dir).get(0);
-    } catch (SpecException e) {
-      // The store only ever holds what the loader accepted and the writer wrote.
-      throw new IllegalStateException(
-          "stored spec of " + name + " does not load: " + e.getMessage(), e);
+    String yaml = RolloutFiles.specText(dir);
+    Rollout rollout = RolloutFiles.spec(dir, yaml);
+    if (generation >= 0) {
+      specs.put(name, new CachedSpec(generation, yaml, rollout, file));
     }
-    specs.put(name, new CachedSpec(generation, yaml, rollout));
     return rollout;
   }
 
@@ -181,7 +230,7 @@ public final class FileStore implements Store {
   public List<String> names() {
     try (Stream<Path> dirs = Files.list(root)) {
       return dirs.filter(d -> !AtomicFiles.isTemporary(d.getFileName().toString()))
-          .filter(d -> Files.isRegularFile(d.resolve(META)))
+          .filter(d -> Files.exists(d.resolve(META)) || Files.exists(d.resolve(SPEC)))
           .map(d -> d.getFileName().toString())
           .sorted()
           .toList();
@@ -198,13 +247,14 @@ public final class FileStore implements Store {
       if (!Files.isDirectory(dir)) {
         throw new Conflict("rollout " + name + " was deleted");
       }
-      Meta meta = readMeta(dir);
-      if (meta.resourceVersion() != expectedResourceVersion) {
+      // Read whole, so that a status is never written over files a person must look at.
+      StoredRollout stored = read(name, dir);
+      if (stored.resourceVersion() != expectedResourceVersion) {
         throw new Conflict(
             "rollout "
                 + name
                 + " changed: resourceVersion is "
-                + meta.resourceVersion()
+                + stored.resourceVersion()
                 + ", the write expected "
                 + expectedResourceVersion);
       }
@@ -212,9 +262,9 @@ public final class FileStore implements Store {
       Meta next =
           new Meta(
               name,
-              meta.generation(),
-              meta.resourceVersion() + 1,
-              meta.createdAt(),
+              stored.generation(),
+              stored.resourceVersion() + 1,
+              stored.createdAt(),
               clock.instant());
       AtomicFiles.write(dir.resolve(META), json(next));
       return next.resourceVersion();
@@ -222,11 +272,8 @@ public final class FileStore implements Store {
   }
 
   @Override
-  public List<TrailEvent> appendTrail(String name, List<TrailEvent> events) {
+  public Appended appendTrail(String name, List<TrailEvent> events) {
     checkName(name);
-    if (events.isEmpty()) {
-      return List.of();
-    }
     synchronized (lock(name)) {
       Path dir = root.resolve(name);
       if (!Files.isDirectory(dir)) {
@@ -296,34 +343,6 @@ public final class FileStore implements Store {
       throw new IllegalArgumentException("not a rollout name: " + name);
     }
     return name;
-  }
-
-  private static Meta readMeta(Path dir) {
-    try {
-      return Json.mapper().readValue(Files.readAllBytes(dir.resolve(META)), Meta.class);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + dir.resolve(META), e);
-    }
-  }
-
-  private static RolloutStatus readStatus(Path dir) {
-    try {
-      return Json.mapper().readValue(Files.readAllBytes(dir.resolve(STATUS)), RolloutStatus.class);
-    } catch (NoSuchFileException e) {
-      return RolloutStatus.initial();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + dir.resolve(STATUS), e);
-    }
-  }
-
-  private static String readString(Path file) {
-    try {
-      return Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      return "";
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
   }
 
   private static byte[] json(Object value) {

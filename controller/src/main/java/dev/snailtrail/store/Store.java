@@ -13,16 +13,27 @@ import java.util.Optional;
  *
  * <p>Every write is durable when the method returns. Status writes are guarded by the rollout's
  * {@code resourceVersion}, which moves on every write to the rollout.
+ *
+ * <p>A rollout whose stored files cannot be read is damaged: reading it, applying to it and writing
+ * its status throw {@link StoreDamaged} and change nothing, so one damaged rollout stops no other
+ * and its files stay for a person to repair. {@link #names()} still lists it and {@link #delete}
+ * still removes it.
  */
 public interface Store {
 
   /**
    * Stores a rollout's effective spec, creating the rollout with an initial status when new. The
    * generation moves only when the spec differs from the stored one.
+   *
+   * @throws StoreDamaged when the stored rollout cannot be read; nothing is written then
    */
   Applied apply(Rollout rollout);
 
-  /** A rollout with its spec, generation, status and versions, or empty. */
+  /**
+   * A rollout with its spec, generation, status and versions, or empty.
+   *
+   * @throws StoreDamaged when a file of the rollout cannot be read
+   */
   Optional<StoredRollout> get(String name);
 
   /** Names of every stored rollout, sorted. */
@@ -34,17 +45,22 @@ public interface Store {
    * @param expectedResourceVersion the version the status was computed from
    * @return the new resource version
    * @throws Conflict when the rollout changed since (or was deleted)
+   * @throws StoreDamaged when the stored rollout cannot be read; nothing is written then
    */
   long writeStatus(String name, long expectedResourceVersion, RolloutStatus status);
 
   /**
-   * Appends trail events durably. An event whose id the trail already holds is dropped, so a pass
-   * re-run after a crash appends nothing twice.
+   * Appends trail events durably. A pass appends its events before it writes its status, so a pass
+   * re-run after a crash in between emits events under sequence numbers the trail already holds:
+   * such an event is dropped when it records the same as one stored from the first of those numbers
+   * on (the same decision, re-emitted), and stored under the next free sequence number when it
+   * records something else (the re-run decided differently), so nothing is appended twice and
+   * nothing is lost. The caller moves the status's event sequence to {@link
+   * Appended#lastSequence()} before writing it.
    *
-   * @return the events actually appended, in order
    * @throws Conflict when the rollout does not exist
    */
-  List<TrailEvent> appendTrail(String name, List<TrailEvent> events);
+  Appended appendTrail(String name, List<TrailEvent> events);
 
   /** The rollout's trail, oldest first (empty when the rollout does not exist). */
   List<TrailEvent> trail(String name);
@@ -65,6 +81,14 @@ public interface Store {
    * @param changed whether the spec differed from the stored one (or the rollout is new)
    */
   record Applied(String name, long generation, long resourceVersion, boolean changed) {}
+
+  /**
+   * The outcome of {@link #appendTrail}.
+   *
+   * @param events the events stored, in order, with the ids they were stored under
+   * @param lastSequence the highest sequence number in the trail now (0: none)
+   */
+  record Appended(List<TrailEvent> events, long lastSequence) {}
 
   /** A write lost a race: someone else changed the rollout since it was read. */
   final class Conflict extends RuntimeException {

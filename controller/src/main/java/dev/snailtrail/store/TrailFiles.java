@@ -13,9 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,40 +22,84 @@ import tools.jackson.core.JacksonException;
 
 /**
  * The trail files of {@link FileStore}'s rollouts: one JSON event a line, appended and forced to
- * disk, with the ids each file holds kept in memory so that an event re-emitted after a crash is
- * appended once. Callers hold the rollout's lock.
+ * disk, with each file's highest sequence number kept in memory. Callers hold the rollout's lock.
+ *
+ * <p>A pass appends its events before it writes the status that counts them, so after a crash in
+ * between the pass runs again and emits events under sequence numbers the trail already holds. An
+ * event that says the same as one stored at or after the first of those numbers is the re-emitted
+ * one and is dropped; an event that says something else (the pass decided differently, seeing the
+ * world after its first attempt) is stored under the next free sequence number rather than lost.
  */
 final class TrailFiles {
-  private final Map<String, Set<String>> ids = new ConcurrentHashMap<>();
+  private final Map<String, Long> lastSequence = new ConcurrentHashMap<>();
 
   /** A new rollout's trail file was created empty. */
   void created(String name) {
-    ids.put(name, new HashSet<>());
+    lastSequence.put(name, 0L);
   }
 
-  /** The rollout is gone: its ids are read from its file again if it comes back. */
+  /** The rollout is gone: its trail is read from its file again if it comes back. */
   void forget(String name) {
-    ids.remove(name);
+    lastSequence.remove(name);
   }
 
-  /** Appends the events whose ids the rollout's trail does not hold yet; those it appended. */
-  List<TrailEvent> append(String name, Path file, List<TrailEvent> events) {
-    Set<String> known = ids.computeIfAbsent(name, n -> loadIds(file));
-    Map<String, TrailEvent> fresh = new LinkedHashMap<>();
+  /** Appends what the trail does not hold yet, as above. */
+  Store.Appended append(String name, Path file, List<TrailEvent> events) {
+    long last = lastSequence.computeIfAbsent(name, n -> loadLastSequence(file));
+    List<TrailEvent> fresh = new ArrayList<>();
+    List<TrailEvent> unmatched = null; // stored events a re-emitted one may repeat; read on need
     for (TrailEvent e : events) {
-      if (!known.contains(e.id())) {
-        fresh.putIfAbsent(e.id(), e);
+      if (e.sequence() > last) {
+        fresh.add(e);
+        last = e.sequence();
+        if (unmatched != null) {
+          unmatched.add(e);
+        }
+        continue;
+      }
+      if (unmatched == null) {
+        unmatched = storedFrom(file, firstSequence(events));
+        unmatched.addAll(fresh);
+      }
+      if (!removeSame(unmatched, e)) {
+        TrailEvent moved = e.withSequence(++last);
+        fresh.add(moved);
+        unmatched.add(moved);
       }
     }
-    if (fresh.isEmpty()) {
-      return List.of();
+    if (!fresh.isEmpty()) {
+      write(name, file, fresh);
     }
-    write(name, file, fresh.values());
-    known.addAll(fresh.keySet());
-    return List.copyOf(fresh.values());
+    lastSequence.put(name, last);
+    return new Store.Appended(List.copyOf(fresh), last);
   }
 
-  private void write(String name, Path file, Collection<TrailEvent> events) {
+  private static long firstSequence(List<TrailEvent> events) {
+    return events.stream().mapToLong(TrailEvent::sequence).min().orElse(0);
+  }
+
+  /** Removes the first event that says the same as {@code e}; whether there was one. */
+  private static boolean removeSame(List<TrailEvent> candidates, TrailEvent e) {
+    for (Iterator<TrailEvent> it = candidates.iterator(); it.hasNext(); ) {
+      if (it.next().sameAs(e)) {
+        it.remove();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private List<TrailEvent> storedFrom(Path file, long sequence) {
+    List<TrailEvent> from = new ArrayList<>();
+    for (TrailEvent e : read(file)) {
+      if (e.sequence() >= sequence) {
+        from.add(e);
+      }
+    }
+    return from;
+  }
+
+  private void write(String name, Path file, List<TrailEvent> events) {
     StringBuilder lines = new StringBuilder();
     for (TrailEvent e : events) {
       lines.append(Json.mapper().writeValueAsString(e)).append('\n');
@@ -71,8 +113,8 @@ final class TrailFiles {
       AtomicFiles.writeFully(ch, lines.toString().getBytes(StandardCharsets.UTF_8));
       ch.force(false);
     } catch (IOException e) {
-      // What reached the file is unknown: reload the index from it next time.
-      ids.remove(name);
+      // What reached the file is unknown: read it again next time.
+      lastSequence.remove(name);
       throw new UncheckedIOException("cannot append to the trail of " + name, e);
     }
     if (created) {
@@ -81,13 +123,12 @@ final class TrailFiles {
   }
 
   /**
-   * Reads the ids in a trail file. A last line cut short by a crash mid-append is cut off, so the
-   * next append starts on a line of its own.
+   * Reads the highest sequence number in a trail file. A last line cut short by a crash mid-append
+   * is cut off, so the next append starts on a line of its own.
    */
-  private static Set<String> loadIds(Path file) {
-    Set<String> ids = new HashSet<>();
+  private static long loadLastSequence(Path file) {
     if (!Files.exists(file)) {
-      return ids;
+      return 0;
     }
     try {
       byte[] bytes = Files.readAllBytes(file);
@@ -101,10 +142,11 @@ final class TrailFiles {
           ch.force(false);
         }
       }
+      long last = 0;
       for (TrailEvent e : parse(new String(bytes, 0, end, StandardCharsets.UTF_8))) {
-        ids.add(e.id());
+        last = Math.max(last, e.sequence());
       }
-      return ids;
+      return last;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read trail " + file, e);
     }

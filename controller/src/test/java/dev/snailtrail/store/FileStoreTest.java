@@ -191,7 +191,7 @@ class FileStoreTest {
         .extracting(TrailEvent::id)
         .containsExactly("hello-web/1/1", "hello-web/1/2");
     // The cut line is dropped before the next append, which lands on a line of its own.
-    assertThat(reopened.appendTrail("hello-web", List.of(event(3)))).hasSize(1);
+    assertThat(reopened.appendTrail("hello-web", List.of(event(3))).events()).hasSize(1);
     assertThat(reopened.trail("hello-web"))
         .extracting(TrailEvent::id)
         .containsExactly("hello-web/1/1", "hello-web/1/2", "hello-web/1/3");
@@ -204,16 +204,166 @@ class FileStoreTest {
   void trailEventsAreStoredOnceByIdAcrossReopen() throws Exception {
     FileStore store = store();
     store.apply(parse(minimalText()));
-    assertThat(store.appendTrail("hello-web", List.of(event(1), event(2), event(2))))
+    assertThat(store.appendTrail("hello-web", List.of(event(1), event(2), event(2))).events())
         .extracting(TrailEvent::id)
         .containsExactly("hello-web/1/1", "hello-web/1/2");
-    assertThat(store.appendTrail("hello-web", List.of(event(2)))).isEmpty();
+    assertThat(store.appendTrail("hello-web", List.of(event(2))).events()).isEmpty();
 
     FileStore reopened = new FileStore(root, clock);
-    assertThat(reopened.appendTrail("hello-web", List.of(event(1), event(2), event(3))))
+    assertThat(reopened.appendTrail("hello-web", List.of(event(1), event(2), event(3))).events())
         .extracting(TrailEvent::id)
         .containsExactly("hello-web/1/3");
     assertThat(reopened.trail("hello-web")).containsExactly(event(1), event(2), event(3));
+  }
+
+  @Test
+  void anEventReEmittedUnderAStoredIdIsDroppedOnlyWhenItRecordsTheSame() throws Exception {
+    FileStore store = store();
+    store.apply(parse(minimalText()));
+    store.appendTrail("hello-web", List.of(event(1), event(2)));
+    // A pass stores what it did as 3 and 4, and dies before its status counts them.
+    TrailEvent updated = event(3, EventType.ServiceUpdated, "Service rolled back to hello-web:1");
+    store.appendTrail("hello-web", List.of(updated, event(4)));
+
+    // Run again from the status before, it finds the service rolled back and says so as 3.
+    TrailEvent completed = event(3, EventType.RollbackCompleted, "Rolled back to baseline");
+    Store.Appended again = store.appendTrail("hello-web", List.of(completed));
+
+    assertThat(again.events()).containsExactly(completed.withSequence(5));
+    assertThat(again.lastSequence()).isEqualTo(5);
+    // Cut off once more and run again: the same decision is not stored twice, across a reopen.
+    FileStore reopened = new FileStore(root, clock);
+    Store.Appended third = reopened.appendTrail("hello-web", List.of(completed));
+    assertThat(third.events()).isEmpty();
+    assertThat(third.lastSequence()).isEqualTo(5);
+    // An event that repeats the stored one at its id, however late its time, is dropped.
+    TrailEvent later =
+        new TrailEvent(
+            updated.id(),
+            updated.time().plusSeconds(30),
+            updated.rollout(),
+            updated.generation(),
+            updated.phase(),
+            updated.type(),
+            updated.severity(),
+            updated.reason(),
+            updated.message(),
+            updated.data());
+    assertThat(reopened.appendTrail("hello-web", List.of(later, event(4))).events()).isEmpty();
+    assertThat(reopened.trail("hello-web"))
+        .extracting(TrailEvent::id)
+        .containsExactly(
+            "hello-web/1/1", "hello-web/1/2", "hello-web/1/3", "hello-web/1/4", "hello-web/1/5");
+    assertThat(reopened.trail("hello-web"))
+        .extracting(TrailEvent::type)
+        .containsSubsequence(EventType.ServiceUpdated, EventType.RollbackCompleted);
+    assertThat(reopened.appendTrail("hello-web", List.of()).lastSequence()).isEqualTo(5);
+  }
+
+  @Test
+  void aReEmittedEventWithTheSameFactsInOtherWordsIsTheSameEvent() throws Exception {
+    FileStore store = store();
+    store.apply(parse(minimalText()));
+    Map<String, String> facts = Map.of("from", "v2", "to", "baseline", "reason", "GateFailed");
+    store.appendTrail(
+        "hello-web",
+        List.of(
+            withFacts(event(1, EventType.RollbackStarted, "Rolling back: 2 of 3 failed"), facts),
+            event(2, EventType.Paused, "Paused by alice")));
+
+    Store.Appended again =
+        store.appendTrail(
+            "hello-web",
+            List.of(
+                withFacts(
+                    event(1, EventType.RollbackStarted, "Rolling back: 3 of 3 failed"), facts),
+                event(2, EventType.Paused, "Paused by bob")));
+
+    // The rollback's facts are its data, said again in other words; a pause has only its message.
+    assertThat(again.events())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.message()).isEqualTo("Paused by bob");
+              assertThat(e.id()).isEqualTo("hello-web/1/3");
+            });
+  }
+
+  static TrailEvent withFacts(TrailEvent e, Map<String, String> data) {
+    return new TrailEvent(
+        e.id(),
+        e.time(),
+        e.rollout(),
+        e.generation(),
+        e.phase(),
+        e.type(),
+        e.severity(),
+        e.reason(),
+        e.message(),
+        data);
+  }
+
+  @Test
+  void aMissingStatusIsRebuiltFromTheTrailWithTheBaselineRecordedWhenTheRolloutBegan()
+      throws Exception {
+    FileStore store = store();
+    store.apply(parse(minimalText()));
+    String arn = "arn:aws:ecs:eu-west-1:1:task-definition/hello-web:4";
+    store.appendTrail(
+        "hello-web",
+        List.of(started(1, Map.of("baseline", arn, "baselineDesiredCount", "3")), event(2)));
+    Files.delete(root.resolve("hello-web/status.json"));
+
+    RolloutStatus s = new FileStore(root, clock).get("hello-web").orElseThrow().status();
+
+    assertThat(s.observedGeneration()).as("reconciled again from phase 1").isZero();
+    assertThat(s.baseline()).isEqualTo(arn);
+    assertThat(s.baselineDesiredCount()).isEqualTo(3);
+    assertThat(s.baselineRecorded()).isTrue();
+    assertThat(s.eventSeq()).isEqualTo(2);
+    assertThat(root.resolve("hello-web/status.json")).as("written by the next pass").doesNotExist();
+  }
+
+  @Test
+  void aTrailThatRecordedNoCountLeavesItToTheFirstPass() throws Exception {
+    FileStore store = store();
+    store.apply(parse(minimalText()));
+    String arn = "arn:aws:ecs:eu-west-1:1:task-definition/hello-web:4";
+    store.appendTrail("hello-web", List.of(started(1, Map.of("baseline", arn))));
+    Files.delete(root.resolve("hello-web/status.json"));
+
+    RolloutStatus s = store.get("hello-web").orElseThrow().status();
+
+    assertThat(s.baseline()).isEqualTo(arn);
+    assertThat(s.baselineRecorded()).isFalse();
+  }
+
+  @Test
+  void aRolloutThatCreatedItsServiceIsRebuiltWithoutABaseline() throws Exception {
+    FileStore store = store();
+    store.apply(parse(minimalText()));
+    store.appendTrail("hello-web", List.of(started(1, Map.of())));
+    Files.delete(root.resolve("hello-web/status.json"));
+
+    RolloutStatus s = store.get("hello-web").orElseThrow().status();
+
+    assertThat(s.baseline()).isNull();
+    assertThat(s.baselineRecorded()).isTrue();
+    assertThat(s.eventSeq()).isEqualTo(1);
+  }
+
+  static TrailEvent started(int seq, Map<String, String> data) {
+    return new TrailEvent(
+        "hello-web/1/" + seq,
+        T0.plusSeconds(seq),
+        "hello-web",
+        1,
+        null,
+        EventType.RolloutStarted,
+        Severity.Normal,
+        Reason.NewRollout,
+        "Rollout of hello-web started",
+        data);
   }
 
   @Test
@@ -245,6 +395,20 @@ class FileStoreTest {
     assertThat(store.get(".new-x")).isEmpty();
     assertThatThrownBy(() -> store.writeStatus("../x", 1, RolloutStatus.initial()))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  static TrailEvent event(int seq, EventType type, String message) {
+    return new TrailEvent(
+        "hello-web/1/" + seq,
+        T0.plusSeconds(seq),
+        "hello-web",
+        1,
+        "v2",
+        type,
+        Severity.Warning,
+        Reason.RollbackComplete,
+        message,
+        Map.of());
   }
 
   static TrailEvent event(int seq) {
