@@ -129,7 +129,8 @@ final class Redaction {
         t.logGroup(),
         t.healthCheck(),
         t.sidecars(),
-        taskDefinition(t.fromFile()));
+        taskDefinition(t.fromFile()),
+        values(t.secrets()));
   }
 
   private static Phase phase(Phase p) {
@@ -145,7 +146,8 @@ final class Redaction {
         p.bake(),
         p.approval(),
         p.rollbackTo(),
-        p.marker());
+        p.marker(),
+        values(p.secrets()));
   }
 
   private static Gate gate(Gate g) {

@@ -211,7 +211,8 @@ final class AwsEcs implements Ecs {
   }
 
   @Override
-  public ServiceState updateService(ServiceRef ref, String taskDefinitionArn, int desiredCount) {
+  public ServiceState updateService(
+      ServiceRef ref, String taskDefinitionArn, Integer desiredCount) {
     EcsClient ecs = clients.ecs(ref.region(), roleArn);
     var response =
         calls.call(

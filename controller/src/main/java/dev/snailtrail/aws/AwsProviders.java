@@ -69,7 +69,8 @@ public final class AwsProviders implements AutoCloseable {
         new AwsLogs(clients, calls, roleArn),
         new AwsImages(clients, calls, roleArn),
         new AwsNetwork(clients, calls, roleArn),
-        Endpoints.AS_DECLARED);
+        Endpoints.AS_DECLARED,
+        new AwsScaling(clients, calls, roleArn));
   }
 
   /**

@@ -18,6 +18,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -77,6 +78,10 @@ final class ClientCache implements AutoCloseable {
 
   EcrClient ecr(String region, String roleArn) {
     return get("ecr", region, roleArn, EcrClient::builder);
+  }
+
+  ApplicationAutoScalingClient scaling(String region, String roleArn) {
+    return get("application-autoscaling", region, roleArn, ApplicationAutoScalingClient::builder);
   }
 
   Ec2Client ec2(String region, String roleArn) {

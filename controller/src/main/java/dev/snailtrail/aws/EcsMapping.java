@@ -6,7 +6,7 @@ import dev.snailtrail.provider.DeploymentStatus;
 import dev.snailtrail.provider.Ecs;
 import dev.snailtrail.provider.HealthStatus;
 import dev.snailtrail.provider.LaunchType;
-import dev.snailtrail.provider.NetworkMode;
+import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.ServiceStatus;
 import dev.snailtrail.provider.TaskDefinitionSpec;
@@ -16,24 +16,20 @@ import dev.snailtrail.provider.TaskStopCode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.TreeMap;
+import java.util.Set;
 import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
 import software.amazon.awssdk.services.ecs.model.Attachment;
 import software.amazon.awssdk.services.ecs.model.AwsVpcConfiguration;
 import software.amazon.awssdk.services.ecs.model.Cluster;
 import software.amazon.awssdk.services.ecs.model.Container;
-import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.Deployment;
-import software.amazon.awssdk.services.ecs.model.HealthCheck;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
 import software.amazon.awssdk.services.ecs.model.LoadBalancer;
-import software.amazon.awssdk.services.ecs.model.LogConfiguration;
 import software.amazon.awssdk.services.ecs.model.NetworkBinding;
 import software.amazon.awssdk.services.ecs.model.NetworkConfiguration;
-import software.amazon.awssdk.services.ecs.model.PortMapping;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.ServiceEvent;
@@ -127,137 +123,44 @@ final class EcsMapping {
         .build();
   }
 
-  /** The registration request of a spec, its tags (the content hash among them) included. */
+  /**
+   * The registration request of a spec, every field of it, its tags (the content hash among them)
+   * included.
+   *
+   * @throws ProviderException (INVALID) when the spec holds fields this SDK cannot send: sending
+   *     the rest would register a task definition that silently lacks them
+   */
   static RegisterTaskDefinitionRequest register(TaskDefinitionSpec spec) {
-    List<ContainerDefinition> containers = new ArrayList<>();
-    for (TaskDefinitionSpec.ContainerDefinition c : spec.containers()) {
-      containers.add(container(c));
+    Set<String> unknown = new LinkedHashSet<>();
+    RegisterTaskDefinitionRequest request =
+        SdkJson.fromJson(spec.json(), RegisterTaskDefinitionRequest::builder, unknown);
+    if (!unknown.isEmpty()) {
+      throw new ProviderException(
+          ProviderException.Kind.INVALID,
+          "ECS",
+          "RegisterTaskDefinition",
+          "task definition "
+              + spec.family()
+              + " has fields this controller's AWS SDK does not know, so it cannot register them"
+              + " without dropping them: "
+              + String.join(", ", unknown)
+              + "; remove them, or run a newer snailtrail");
     }
-    List<Tag> tags = new ArrayList<>();
-    new TreeMap<>(spec.tags()).forEach((k, v) -> tags.add(Tag.builder().key(k).value(v).build()));
-    RegisterTaskDefinitionRequest.Builder b =
-        RegisterTaskDefinitionRequest.builder()
-            .family(spec.family())
-            .containerDefinitions(containers)
-            .cpu(spec.cpu())
-            .memory(spec.memory())
-            .networkMode(Objects.toString(spec.networkMode(), null))
-            .executionRoleArn(spec.executionRoleArn())
-            .taskRoleArn(spec.taskRoleArn());
-    if (!spec.requiresCompatibilities().isEmpty()) {
-      b.requiresCompatibilitiesWithStrings(spec.requiresCompatibilities());
-    }
-    if (!tags.isEmpty()) {
-      b.tags(tags);
-    }
-    return b.build();
+    return request;
   }
 
-  private static ContainerDefinition container(TaskDefinitionSpec.ContainerDefinition c) {
-    List<PortMapping> ports = new ArrayList<>();
-    for (Ecs.PortMapping p : c.portMappings()) {
-      PortMapping.Builder pm =
-          PortMapping.builder().containerPort(p.containerPort()).protocol(p.protocol());
-      if (p.hostPort() > 0) {
-        pm.hostPort(p.hostPort());
-      }
-      ports.add(pm.build());
-    }
-    List<KeyValuePair> env = new ArrayList<>();
-    new TreeMap<>(c.environment())
-        .forEach((k, v) -> env.add(KeyValuePair.builder().name(k).value(v).build()));
-    ContainerDefinition.Builder b =
-        ContainerDefinition.builder()
-            .name(c.name())
-            .image(c.image())
-            .essential(c.essential())
-            .portMappings(ports)
-            .environment(env);
-    TaskDefinitionSpec.HealthCheck h = c.healthCheck();
-    if (h != null) {
-      HealthCheck.Builder hc = HealthCheck.builder().command(h.command());
-      if (h.interval() > 0) {
-        hc.interval(h.interval());
-      }
-      if (h.timeout() > 0) {
-        hc.timeout(h.timeout());
-      }
-      if (h.retries() > 0) {
-        hc.retries(h.retries());
-      }
-      if (h.startPeriod() > 0) {
-        hc.startPeriod(h.startPeriod());
-      }
-      b.healthCheck(hc.build());
-    }
-    if (c.logDriver() != null) {
-      b.logConfiguration(
-          LogConfiguration.builder().logDriver(c.logDriver()).options(c.logOptions()).build());
-    }
-    return b.build();
-  }
-
+  /** A registered revision, as the registration that would make it again plus what ECS knows. */
   static dev.snailtrail.provider.TaskDefinition taskDefinition(TaskDefinition td, List<Tag> tags) {
-    List<TaskDefinitionSpec.ContainerDefinition> containers = new ArrayList<>();
-    for (ContainerDefinition c : td.containerDefinitions()) {
-      containers.add(container(c));
-    }
     Map<String, String> tagMap = new LinkedHashMap<>();
     for (Tag t : tags) {
       tagMap.put(t.key(), t.value() == null ? "" : t.value());
     }
-    TaskDefinitionSpec spec =
-        new TaskDefinitionSpec(
-            td.family(),
-            containers,
-            td.cpu(),
-            td.memory(),
-            NetworkMode.of(td.networkModeAsString()),
-            td.requiresCompatibilitiesAsStrings(),
-            td.executionRoleArn(),
-            td.taskRoleArn(),
-            tagMap);
     return new dev.snailtrail.provider.TaskDefinition(
         td.taskDefinitionArn(),
         td.family(),
         orZero(td.revision()),
         TaskDefinitionStatus.of(td.statusAsString()),
-        spec);
-  }
-
-  private static TaskDefinitionSpec.ContainerDefinition container(ContainerDefinition c) {
-    List<Ecs.PortMapping> ports = new ArrayList<>();
-    for (PortMapping p : c.portMappings()) {
-      ports.add(
-          new Ecs.PortMapping(
-              orZero(p.containerPort()),
-              orZero(p.hostPort()),
-              p.protocolAsString() == null ? "tcp" : p.protocolAsString()));
-    }
-    Map<String, String> env = new LinkedHashMap<>();
-    for (KeyValuePair kv : c.environment()) {
-      env.put(kv.name(), kv.value() == null ? "" : kv.value());
-    }
-    HealthCheck h = c.healthCheck();
-    TaskDefinitionSpec.HealthCheck health =
-        h == null
-            ? null
-            : new TaskDefinitionSpec.HealthCheck(
-                h.command(),
-                orZero(h.interval()),
-                orZero(h.timeout()),
-                orZero(h.retries()),
-                orZero(h.startPeriod()));
-    LogConfiguration log = c.logConfiguration();
-    return new TaskDefinitionSpec.ContainerDefinition(
-        c.name(),
-        c.image(),
-        c.essential() == null || c.essential(),
-        ports,
-        env,
-        health,
-        log == null ? null : log.logDriverAsString(),
-        log == null ? Map.of() : log.options());
+        TaskDefinitionSpec.described(SdkJson.toJson(td), tagMap));
   }
 
   static Ecs.TaskState task(Task t, String publicIp) {

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       TrailCommand.class,
       DiffCommand.class,
+      RenderCommand.class,
       VerbCommands.Approve.class,
       VerbCommands.Promote.class,
       VerbCommands.Pause.class,

@@ -28,7 +28,7 @@ final class AwsvpcBindingsCheck implements PreflightCheck {
   @Override
   public CheckResult run(Inspection in) {
     Facts f = in.facts;
-    String name = f.rollout.spec().template().container();
+    String name = f.mainContainer();
     int port = port(in, name);
     List<TaskState> tasks = f.runningTasks();
     if (f.awsvpc()) {
@@ -123,7 +123,7 @@ final class AwsvpcBindingsCheck implements PreflightCheck {
         .filter(b -> b.containerName().equals(container))
         .mapToInt(b -> b.containerPort())
         .findFirst()
-        .orElse(in.facts.rollout.spec().template().port());
+        .orElse(in.facts.mainPort());
   }
 
   static String shortId(String arn) {

@@ -16,6 +16,10 @@ public enum Check {
   PublicIpRoutable("Public IP routable"),
   /** The awslogs log group exists or is created by the task. */
   LogGroupExists("Log group exists"),
+  /** Containers that take secrets have an execution role to fetch them with. */
+  SecretsReadable("Secrets readable"),
+  /** The phase's count fits the service's Application Auto Scaling range. */
+  ScalingRespected("Auto scaling respected"),
   /** The rollback target can run and no gate alarm is already firing. */
   RollbackReady("Rollback ready");
 

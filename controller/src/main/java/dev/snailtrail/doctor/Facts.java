@@ -15,6 +15,7 @@ import dev.snailtrail.provider.Network.Subnet;
 import dev.snailtrail.provider.NetworkMode;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.Scaling;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
@@ -87,9 +88,57 @@ final class Facts {
         });
   }
 
+  /** The service's Application Auto Scaling target, or empty. */
+  Optional<Scaling.Range> scalableTarget() {
+    return remember("scaling", () -> providers.scaling().scalableTarget(ref));
+  }
+
   /** The task definition phase {@code index} would register. */
   TaskDefinitionSpec taskDefinition(int index) {
-    return remember("td-spec:" + index, () -> TaskDefinitions.forPhase(rollout, index, base));
+    return remember("td-spec:" + index, () -> TaskDefinitions.forPhase(rollout, index, base()));
+  }
+
+  /**
+   * What phases start from: the base given, else what the rollout declares, else (a rollout on the
+   * live service) the revision the service runs now.
+   *
+   * @throws ProviderException NOT_FOUND when the rollout needs the live service and it is absent
+   */
+  TaskDefinitionSpec base() {
+    if (base != null) {
+      return base;
+    }
+    return remember(
+        "base",
+        () -> {
+          TaskDefinitionSpec declared = TaskDefinitions.declaredBase(rollout);
+          if (declared != null) {
+            return declared;
+          }
+          ServiceState s =
+              service()
+                  .orElseThrow(
+                      () ->
+                          new ProviderException(
+                              ProviderException.Kind.NOT_FOUND,
+                              "ecs",
+                              "DescribeServices",
+                              "service "
+                                  + ref.service()
+                                  + " not found; a rollout without a template rolls the live"
+                                  + " service's task definition"));
+          return providers
+              .ecs()
+              .describeTaskDefinition(region(), s.taskDefinitionArn())
+              .orElseThrow(
+                  () ->
+                      new ProviderException(
+                          ProviderException.Kind.NOT_FOUND,
+                          "ecs",
+                          "DescribeTaskDefinition",
+                          "the service's task definition " + s.taskDefinitionArn() + " not found"))
+              .spec();
+        });
   }
 
   /** awsvpc, bridge or host (awsvpc when unset, as the spec loader defaults it). */
@@ -128,15 +177,25 @@ final class Facts {
     if (s.isPresent() && !s.get().loadBalancers().isEmpty()) {
       return s.get().loadBalancers();
     }
-    var template = rollout.spec().template();
     return rollout.spec().target().loadBalancers().stream()
         .map(
             lb ->
                 new LoadBalancerBinding(
                     lb.targetGroupArn(),
-                    lb.containerName() != null ? lb.containerName() : template.container(),
-                    lb.containerPort() > 0 ? lb.containerPort() : template.port()))
+                    lb.containerName() != null ? lb.containerName() : mainContainer(),
+                    lb.containerPort() > 0 ? lb.containerPort() : mainPort()))
         .toList();
+  }
+
+  /** The container the phases change, as the first phase's task definition has it. */
+  String mainContainer() {
+    return TaskDefinitions.mainContainer(rollout.spec().template(), taskDefinition(0));
+  }
+
+  /** The main container's port: the template's, else its first port mapping's. */
+  int mainPort() {
+    int declared = rollout.spec().template().port();
+    return declared > 0 ? declared : taskDefinition(0).container(mainContainer()).firstPort();
   }
 
   Optional<TargetGroup> targetGroup(String arn) {

@@ -4,7 +4,6 @@ import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.rollout.PreflightHook;
-import dev.snailtrail.rollout.TaskDefinitions;
 import dev.snailtrail.spec.Rollout;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +32,8 @@ public final class Preflight {
           new SecurityGroupAdmitsPortCheck(),
           new PublicIpRoutableCheck(),
           new LogGroupExistsCheck(),
+          new SecretsReadableCheck(),
+          new ScalingRespectedCheck(),
           new RollbackReadyCheck());
 
   private final Providers providers;
@@ -43,16 +44,17 @@ public final class Preflight {
    * register.
    */
   public Preflight(Providers providers) {
-    this(providers, r -> TaskDefinitions.base(r.spec().template()));
+    this(providers, null);
   }
 
   /**
-   * Checks through these providers, starting task definitions from {@code baseTaskDefinition} (null
-   * for the template's fields) instead of the one the rollout carries.
+   * Checks through these providers, starting task definitions from {@code baseTaskDefinition}
+   * instead of what the rollout declares (or, without a template, the task definition the service
+   * runs now); null for those.
    */
   public Preflight(Providers providers, Function<Rollout, TaskDefinitionSpec> baseTaskDefinition) {
     this.providers = Objects.requireNonNull(providers, "providers");
-    this.baseTaskDefinition = Objects.requireNonNull(baseTaskDefinition, "baseTaskDefinition");
+    this.baseTaskDefinition = baseTaskDefinition;
   }
 
   /** Every check for deploying phase {@code phaseIndex}, with no revisions registered yet. */
@@ -137,7 +139,11 @@ public final class Preflight {
   }
 
   private Facts facts(Rollout rollout, Map<String, String> revisions) {
-    return new Facts(rollout, providers, baseTaskDefinition.apply(rollout), revisions);
+    return new Facts(
+        rollout,
+        providers,
+        baseTaskDefinition == null ? null : baseTaskDefinition.apply(rollout),
+        revisions);
   }
 
   private static CheckResult run(PreflightCheck check, Inspection in) {
@@ -181,8 +187,12 @@ public final class Preflight {
 
   /** These checks as the reconciler's hook: a failed check blocks the phase, with the summary. */
   public PreflightHook asHook() {
-    return (rollout, phaseIndex, revisions) -> {
-      List<CheckResult> results = check(rollout, phaseIndex, revisions);
+    return (rollout, phaseIndex, base, revisions) -> {
+      Facts facts = new Facts(rollout, providers, base, revisions);
+      List<CheckResult> results = new ArrayList<>();
+      for (PreflightCheck c : CHECKS) {
+        results.add(run(c, new Inspection(facts, phaseIndex)));
+      }
       return anyFailed(results)
           ? java.util.Optional.of(summary(results))
           : java.util.Optional.empty();

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 final class ContainerHealthGate {
 
   Measurement measure(Gate.ContainerHealth gate, GateContext ctx) {
-    String name = gate.container() != null ? gate.container() : ctx.template().container();
+    String name = gate.container() != null ? gate.container() : ctx.main().name();
     String revision = PhaseTasks.shortName(ctx.taskDefinitionArn());
     List<TaskState> running = PhaseTasks.running(ctx);
     if (running.isEmpty()) {

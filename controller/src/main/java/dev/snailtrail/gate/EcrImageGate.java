@@ -19,6 +19,10 @@ final class EcrImageGate {
 
   Measurement measure(Gate.EcrImage gate, GateContext ctx) {
     ImageRef image = gate.image() != null ? gate.image() : ctx.phase().image();
+    if (image == null && ctx.main() != null) {
+      // A phase that keeps the live image: the image its task definition runs.
+      image = ImageRef.parse(ctx.main().image());
+    }
     if (image == null) {
       return new Measurement.Fail(
           "the ecrImage gate has no image to check; set its image or the phase's image");

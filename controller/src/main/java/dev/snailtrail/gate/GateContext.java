@@ -2,8 +2,8 @@ package dev.snailtrail.gate;
 
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
 import dev.snailtrail.spec.Phase;
-import dev.snailtrail.spec.Template;
 import java.net.URI;
 import java.time.Instant;
 
@@ -14,7 +14,8 @@ import java.time.Instant;
  * @param service the ECS service
  * @param baseUrl {@code target.url} resolved through {@link dev.snailtrail.provider.Endpoints}
  *     (null when the spec declares none)
- * @param template the base task definition (main container name, port)
+ * @param main the phase's main container as its task definition has it (name, port mappings, log
+ *     configuration): gates that name no container, port or log group measure this one
  * @param phase the phase whose gates are measured
  * @param taskDefinitionArn the phase's registered task definition
  * @param phaseStartedAt when the phase's deployment began: stopped tasks and log lines before it
@@ -25,8 +26,19 @@ public record GateContext(
     Providers providers,
     ServiceRef service,
     URI baseUrl,
-    Template template,
+    ContainerDefinition main,
     Phase phase,
     String taskDefinitionArn,
     Instant phaseStartedAt,
-    Instant now) {}
+    Instant now) {
+
+  /** The main container's port: its first port mapping's, or 0 without one. */
+  public int mainPort() {
+    return main.firstPort();
+  }
+
+  /** The awslogs group the main container writes to, or null. */
+  public String mainLogGroup() {
+    return "awslogs".equals(main.logDriver()) ? main.logOptions().get("awslogs-group") : null;
+  }
+}

@@ -14,7 +14,19 @@ import java.util.List;
  */
 final class LogsGate {
 
-  Measurement measure(Gate.Logs gate, GateContext ctx) {
+  Measurement measure(Gate.Logs spec, GateContext ctx) {
+    Gate.Logs gate = spec;
+    if (spec.logGroup() == null) {
+      String group = ctx.mainLogGroup();
+      if (group == null) {
+        return new Measurement.Fail(
+            "container "
+                + ctx.main().name()
+                + " writes to no awslogs group; give the logs gate a logGroup");
+      }
+      gate =
+          new Gate.Logs(group, spec.pattern(), spec.present(), spec.absentFor(), spec.analysis());
+    }
     try {
       return gate.present() ? present(gate, ctx) : absent(gate, ctx);
     } catch (ProviderException e) {

@@ -18,8 +18,14 @@ import java.util.stream.Collectors;
  */
 final class PortBindingGate {
 
-  Measurement measure(Gate.PortBinding gate, GateContext ctx) {
-    String name = gate.container() != null ? gate.container() : ctx.template().container();
+  Measurement measure(Gate.PortBinding spec, GateContext ctx) {
+    // A gate without a port checks the main container's (a rollout on the live service knows it
+    // only from the task definition).
+    Gate.PortBinding gate =
+        spec.port() > 0
+            ? spec
+            : new Gate.PortBinding(ctx.mainPort(), spec.container(), spec.analysis());
+    String name = gate.container() != null ? gate.container() : ctx.main().name();
     String revision = PhaseTasks.shortName(ctx.taskDefinitionArn());
     Optional<TaskDefinition> td =
         ctx.providers()

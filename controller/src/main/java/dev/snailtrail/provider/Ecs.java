@@ -39,8 +39,13 @@ public interface Ecs {
   /** Creates the service. */
   ServiceState createService(CreateServiceRequest request);
 
-  /** Points the service at a task definition and desired count, starting a new deployment. */
-  ServiceState updateService(ServiceRef ref, String taskDefinitionArn, int desiredCount);
+  /**
+   * Points the service at a task definition, starting a new deployment.
+   *
+   * @param desiredCount the tasks to run, or null to leave the service's count as it is (what it
+   *     runs, or what Application Auto Scaling sets)
+   */
+  ServiceState updateService(ServiceRef ref, String taskDefinitionArn, Integer desiredCount);
 
   /** Tasks of the service (running, and stopped ones ECS still remembers when asked). */
   List<TaskState> listTasks(ServiceRef ref, boolean includeStopped);

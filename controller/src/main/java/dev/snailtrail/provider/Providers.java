@@ -4,6 +4,7 @@ package dev.snailtrail.provider;
  * Every port the controller uses, from one provider ({@code aws} or {@code sim}).
  *
  * @param name "aws" or "sim"
+ * @param scaling Application Auto Scaling ({@link Scaling#NONE} where there is none)
  */
 public record Providers(
     String name,
@@ -13,10 +14,12 @@ public record Providers(
     Logs logs,
     Images images,
     Network network,
-    Endpoints endpoints) {
+    Endpoints endpoints,
+    Scaling scaling) {
 
   /** These ports with another ECS: a decorator (cache, batching, counting) over this one. */
   public Providers withEcs(Ecs other) {
-    return new Providers(name, other, loadBalancing, cloudWatch, logs, images, network, endpoints);
+    return new Providers(
+        name, other, loadBalancing, cloudWatch, logs, images, network, endpoints, scaling);
   }
 }

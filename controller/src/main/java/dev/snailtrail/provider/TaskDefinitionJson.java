@@ -1,8 +1,5 @@
 package dev.snailtrail.provider;
 
-import dev.snailtrail.provider.Ecs.PortMapping;
-import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
-import dev.snailtrail.provider.TaskDefinitionSpec.HealthCheck;
 import java.io.Serial;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,11 +16,11 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class TaskDefinitionJson {
   /** ECS's timings for a health check that leaves them out. */
-  public static final int HEALTH_CHECK_INTERVAL = 30;
+  public static final int HEALTH_CHECK_INTERVAL = TaskDefinitionSpec.HealthCheck.INTERVAL;
 
-  public static final int HEALTH_CHECK_TIMEOUT = 5;
-  public static final int HEALTH_CHECK_RETRIES = 3;
-  public static final int HEALTH_CHECK_START_PERIOD = 0;
+  public static final int HEALTH_CHECK_TIMEOUT = TaskDefinitionSpec.HealthCheck.TIMEOUT;
+  public static final int HEALTH_CHECK_RETRIES = TaskDefinitionSpec.HealthCheck.RETRIES;
+  public static final int HEALTH_CHECK_START_PERIOD = TaskDefinitionSpec.HealthCheck.START_PERIOD;
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -71,80 +68,23 @@ public final class TaskDefinitionJson {
               + " one with: aws ecs describe-task-definition --task-definition FAMILY)");
     }
     at.add("containerDefinitions");
-    List<ContainerDefinition> defs = new ArrayList<>();
+    int index = 0;
     for (JsonNode c : containers) {
-      defs.add(container(c, at, defs.size()));
+      check(c, at, index++);
     }
-    return new TaskDefinitionSpec(
-        family,
-        defs,
-        text(td, "cpu"),
-        text(td, "memory"),
-        NetworkMode.of(text(td, "networkMode")),
-        strings(td.get("requiresCompatibilities")),
-        text(td, "executionRoleArn"),
-        text(td, "taskRoleArn"),
-        tags(root.get("tags")));
+    // describe-task-definition prints tags beside the task definition; a registration input (or an
+    // export of one) carries them inside it. Either way they are the revision's.
+    Map<String, String> tags = new LinkedHashMap<>(tags(td.get("tags")));
+    tags.putAll(tags(root.get("tags")));
+    return TaskDefinitionSpec.described(td, tags);
   }
 
-  private static ContainerDefinition container(JsonNode c, List<Object> at, int index)
-      throws Invalid {
-    String containerName = text(c, "name");
-    String image = text(c, "image");
-    if (!c.isObject() || containerName == null || image == null) {
+  private static void check(JsonNode c, List<Object> at, int index) throws Invalid {
+    if (!c.isObject() || text(c, "name") == null || text(c, "image") == null) {
       List<Object> here = new ArrayList<>(at);
       here.add(index);
       throw new Invalid(here, "a container needs a 'name' and an 'image'");
     }
-    List<PortMapping> ports = new ArrayList<>();
-    JsonNode mappings = c.get("portMappings");
-    if (mappings != null && mappings.isArray()) {
-      for (JsonNode m : mappings) {
-        int containerPort = m.path("containerPort").asInt(0);
-        ports.add(
-            new PortMapping(
-                containerPort,
-                m.path("hostPort").asInt(containerPort),
-                m.path("protocol").asString("tcp")));
-      }
-    }
-    Map<String, String> env = new LinkedHashMap<>();
-    JsonNode environment = c.get("environment");
-    if (environment != null && environment.isArray()) {
-      for (JsonNode e : environment) {
-        if (text(e, "name") != null) {
-          env.put(text(e, "name"), e.path("value").asString(""));
-        }
-      }
-    }
-    HealthCheck health = null;
-    JsonNode hc = c.get("healthCheck");
-    if (hc != null && hc.isObject()) {
-      health =
-          new HealthCheck(
-              strings(hc.get("command")),
-              hc.path("interval").asInt(HEALTH_CHECK_INTERVAL),
-              hc.path("timeout").asInt(HEALTH_CHECK_TIMEOUT),
-              hc.path("retries").asInt(HEALTH_CHECK_RETRIES),
-              hc.path("startPeriod").asInt(HEALTH_CHECK_START_PERIOD));
-    }
-    JsonNode log = c.path("logConfiguration");
-    Map<String, String> logOptions = new LinkedHashMap<>();
-    JsonNode options = log.path("options");
-    if (options.isObject()) {
-      for (Map.Entry<String, JsonNode> e : options.properties()) {
-        logOptions.put(e.getKey(), e.getValue().asString(""));
-      }
-    }
-    return new ContainerDefinition(
-        containerName,
-        image,
-        c.path("essential").asBoolean(true),
-        ports,
-        env,
-        health,
-        text(log, "logDriver"),
-        logOptions);
   }
 
   private static String text(JsonNode node, String field) {

@@ -8,10 +8,13 @@ import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.gate.Measurement;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
 import dev.snailtrail.rollout.GateResult;
 import dev.snailtrail.rollout.GateStatus;
 import dev.snailtrail.rollout.Reason;
 import dev.snailtrail.rollout.Step;
+import dev.snailtrail.rollout.TaskDefinitions;
 import dev.snailtrail.spec.Durations;
 import dev.snailtrail.spec.Gate;
 import dev.snailtrail.spec.Phase;
@@ -49,8 +52,8 @@ final class AnalysisStep {
     Phase phase = p.currentPhase();
     String arn = p.status.revisions().get(phase.name());
     Optional<ServiceState> service = providers.ecs().describeService(p.service);
-    if (service.isEmpty() || DeployStep.drifted(service.get(), arn, phase.desiredCount())) {
-      return deploy.reassert(p, service.orElse(null), arn, phase.desiredCount());
+    if (service.isEmpty() || DeployStep.drifted(p, service.get(), arn)) {
+      return deploy.reassert(p, service.orElse(null), arn);
     }
     List<GateStatus> gates = measure(p, phase, arn);
     p.update(b -> b.gates(gates));
@@ -158,16 +161,12 @@ final class AnalysisStep {
       prior = initialGates(phase);
     }
     URI base = providers.endpoints().resolve(p.service, p.rollout.spec().target().url());
+    TaskDefinitionSpec td = deploy.revisions().taskDefinition(p, p.status.currentPhase().index());
+    ContainerDefinition main =
+        td.container(TaskDefinitions.mainContainer(p.rollout.spec().template(), td));
     GateContext ctx =
         new GateContext(
-            providers,
-            p.service,
-            base,
-            p.rollout.spec().template(),
-            phase,
-            arn,
-            p.status.phaseStartedAt(),
-            p.now);
+            providers, p.service, base, main, phase, arn, p.status.phaseStartedAt(), p.now);
     List<GateStatus> next = new ArrayList<>();
     for (int i = 0; i < phase.gates().size(); i++) {
       Gate gate = phase.gates().get(i);

@@ -4,7 +4,6 @@ import static dev.snailtrail.provider.TaskDefinition.shortName;
 import static dev.snailtrail.reconcile.Pass.data;
 
 import dev.snailtrail.provider.DeploymentRolloutState;
-import dev.snailtrail.provider.Ecs;
 import dev.snailtrail.provider.Ecs.CreateServiceRequest;
 import dev.snailtrail.provider.Ecs.Deployment;
 import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
@@ -14,16 +13,12 @@ import dev.snailtrail.provider.Ecs.TaskState;
 import dev.snailtrail.provider.LaunchType;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.TargetHealthState;
-import dev.snailtrail.provider.TaskDefinition;
-import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.provider.TaskStatus;
-import dev.snailtrail.rollout.ContentHash;
 import dev.snailtrail.rollout.PreflightHook;
 import dev.snailtrail.rollout.Reason;
 import dev.snailtrail.rollout.TaskDefinitions;
 import dev.snailtrail.spec.Durations;
 import dev.snailtrail.spec.Phase;
-import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.Target;
 import dev.snailtrail.trail.EventType;
 import dev.snailtrail.trail.Severity;
@@ -40,52 +35,16 @@ import java.util.stream.Collectors;
 final class DeployStep {
   private final Providers providers;
   private final PreflightHook preflight;
+  private final PhaseRevisions revisions;
 
   DeployStep(Providers providers, PreflightHook preflight) {
     this.providers = providers;
     this.preflight = preflight;
+    this.revisions = new PhaseRevisions(providers);
   }
 
-  TaskDefinitionSpec taskDefinition(Rollout rollout, int index) {
-    return TaskDefinitions.forPhase(rollout, index);
-  }
-
-  /**
-   * Makes sure phase {@code index} has a registered revision. Returns true when it took an action
-   * (a registration) or recorded a found one, so the pass should end there.
-   */
-  boolean ensureRevision(Pass p, int index) {
-    Phase phase = p.phase(index);
-    if (p.status.revisions().containsKey(phase.name())) {
-      return false;
-    }
-    TaskDefinitionSpec spec = taskDefinition(p.rollout, index);
-    String hash = ContentHash.of(spec);
-    String region = p.service.region();
-    Ecs ecs = providers.ecs();
-    Optional<TaskDefinition> found = ecs.findTaskDefinitionByHash(region, spec.family(), hash);
-    TaskDefinition td;
-    if (found.isPresent()) {
-      td = found.get();
-      p.emitFor(
-          phase.name(),
-          EventType.TaskDefinitionReused,
-          Severity.Normal,
-          Reason.ContentReused,
-          "Task definition " + td.shortName() + " reused (same content)",
-          data("revision", td.shortName(), "hash", hash));
-    } else {
-      td = ecs.registerTaskDefinition(region, ContentHash.tagged(spec));
-      p.emitFor(
-          phase.name(),
-          EventType.TaskDefinitionRegistered,
-          Severity.Normal,
-          Reason.ContentRegistered,
-          "Task definition " + td.shortName() + " registered (" + mainImage(spec, p.rollout) + ")",
-          data("revision", td.shortName(), "hash", hash));
-    }
-    p.recordRevision(phase.name(), td.arn());
-    return true;
+  PhaseRevisions revisions() {
+    return revisions;
   }
 
   ReconcileResult deploy(Pass p) {
@@ -93,7 +52,12 @@ final class DeployStep {
     Phase phase = p.phase(index);
     if (!p.status.revisions().containsKey(phase.name())) {
       // Before the first action of the phase: nothing on the service has changed yet.
-      Optional<String> blocked = preflight.blocked(p.rollout, index, p.status.revisions());
+      Optional<ReconcileResult> unfit = notApplicable(p, index);
+      if (unfit.isPresent()) {
+        return unfit.get();
+      }
+      Optional<String> blocked =
+          preflight.blocked(p.rollout, index, revisions.base(p), p.status.revisions());
       if (blocked.isPresent()) {
         String msg = "preflight for " + phase.name() + " failed: " + blocked.get();
         p.emit(EventType.PreflightFailed, Severity.Error, Reason.PreflightFailed, msg);
@@ -110,7 +74,7 @@ final class DeployStep {
         return p.result(null);
       }
     }
-    if (ensureRevision(p, index)) {
+    if (revisions.ensure(p, index)) {
       return p.result(Duration.ZERO);
     }
     String arn = p.status.revisions().get(phase.name());
@@ -123,7 +87,10 @@ final class DeployStep {
         Transitions.pause(p, msg);
         return p.result(null);
       }
-      providers.ecs().createService(createRequest(p, arn, phase.desiredCount()));
+      // A new service has no count of its own to keep: a phase without one starts one task.
+      int count = phase.setsDesiredCount() ? phase.desiredCount() : 1;
+      p.update(b -> b.desiredCount(count));
+      providers.ecs().createService(createRequest(p, arn, count));
       p.emit(
           EventType.ServiceCreated,
           Severity.Normal,
@@ -133,43 +100,58 @@ final class DeployStep {
               + " created with "
               + shortName(arn)
               + ", "
-              + phase.desiredCount()
+              + count
               + " tasks",
           data("revision", shortName(arn)));
       Transitions.awaitDeployment(p, p.now, "waiting for ECS to start tasks");
       return p.result(Pass.POLL);
     }
     ServiceState s = current.get();
-    if (arn.equals(s.taskDefinitionArn()) && s.desiredCount() == phase.desiredCount()) {
+    Integer count = TaskCounts.resolve(p, providers, phase.desiredCount(), "phase " + phase.name());
+    if (arn.equals(s.taskDefinitionArn()) && (count == null || s.desiredCount() == count)) {
       // Already shows the effect (a pass that crashed after updating, or a phase with the same
       // content as the last): nothing to do but wait.
       Instant began = s.primary().map(Deployment::createdAt).orElse(p.now);
       Transitions.awaitDeployment(p, began == null ? p.now : began, "deployment under way");
       return p.result(Duration.ZERO);
     }
-    providers.ecs().updateService(p.service, arn, phase.desiredCount());
+    providers.ecs().updateService(p.service, arn, count);
     p.emit(
         EventType.ServiceUpdated,
         Severity.Normal,
         Reason.ServiceUpdated,
-        "Service updated to " + shortName(arn) + " with " + phase.desiredCount() + " tasks",
+        "Service updated to " + shortName(arn) + tasks(count, s.desiredCount()),
         data("revision", shortName(arn), "from", shortName(s.taskDefinitionArn())));
     Transitions.awaitDeployment(p, p.now, "waiting for the ECS deployment");
     return p.result(Pass.POLL);
+  }
+
+  /** The spec does not fit the task definition it starts from: pause before touching anything. */
+  private Optional<ReconcileResult> notApplicable(Pass p, int index) {
+    try {
+      revisions.taskDefinition(p, index);
+      return Optional.empty();
+    } catch (TaskDefinitions.NotApplicable e) {
+      String msg = "phase " + p.phase(index).name() + " cannot start: " + e.getMessage();
+      p.emit(EventType.PreflightFailed, Severity.Error, Reason.SpecNotApplicable, msg);
+      Transitions.pause(p, msg + "; change the spec and apply it");
+      return Optional.of(p.result(null));
+    }
   }
 
   ReconcileResult await(Pass p) {
     Phase phase = p.currentPhase();
     String arn = p.status.revisions().get(phase.name());
     Optional<ServiceState> current = providers.ecs().describeService(p.service);
-    if (current.isEmpty() || drifted(current.get(), arn, phase.desiredCount())) {
-      return reassert(p, current.orElse(null), arn, phase.desiredCount());
+    if (current.isEmpty() || drifted(p, current.get(), arn)) {
+      return reassert(p, current.orElse(null), arn);
     }
     ServiceState s = current.get();
+    int expected = TaskCounts.expected(p, s.desiredCount());
     Deployment primary = s.primary().orElse(null);
     if (primary != null
         && primary.rolloutState() == DeploymentRolloutState.COMPLETED
-        && s.runningCount() >= phase.desiredCount()) {
+        && s.runningCount() >= expected) {
       p.emit(
           EventType.DeploymentCompleted,
           Severity.Normal,
@@ -177,7 +159,7 @@ final class DeployStep {
           "Deployment completed: "
               + s.runningCount()
               + "/"
-              + phase.desiredCount()
+              + expected
               + " tasks running "
               + shortName(arn),
           data("revision", shortName(arn)));
@@ -207,7 +189,7 @@ final class DeployStep {
               + ": "
               + s.runningCount()
               + "/"
-              + phase.desiredCount()
+              + expected
               + " tasks running"
               + stoppedSummary(p, arn);
       return RollbackStep.begin(p, Reason.ProgressDeadlineExceeded, why);
@@ -218,7 +200,7 @@ final class DeployStep {
                 "waiting for the ECS deployment: "
                     + s.runningCount()
                     + "/"
-                    + phase.desiredCount()
+                    + expected
                     + " running, "
                     + s.pendingCount()
                     + " pending"
@@ -227,12 +209,25 @@ final class DeployStep {
     return p.result(untilDeadline.compareTo(Pass.POLL) < 0 ? untilDeadline : Pass.POLL);
   }
 
-  static boolean drifted(ServiceState s, String arn, int desired) {
-    return !arn.equals(s.taskDefinitionArn()) || s.desiredCount() != desired;
+  /**
+   * Whether someone else changed the service: another revision, or another count than the one the
+   * phase holds it to (a count the phase leaves alone, or auto scaling owns, is not drift).
+   */
+  static boolean drifted(Pass p, ServiceState s, String arn) {
+    Integer held = p.status.desiredCount();
+    return !arn.equals(s.taskDefinitionArn()) || (held != null && s.desiredCount() != held);
+  }
+
+  /** " with 3 tasks", or ", keeping its 3 tasks" when the count is left alone. */
+  static String tasks(Integer sent, int serviceDesired) {
+    return sent != null
+        ? " with " + sent + " tasks"
+        : ", keeping its " + serviceDesired + (serviceDesired == 1 ? " task" : " tasks");
   }
 
   /** Someone else changed the service: say so, then deploy the phase again. */
-  ReconcileResult reassert(Pass p, ServiceState s, String arn, int desired) {
+  ReconcileResult reassert(Pass p, ServiceState s, String arn) {
+    Integer desired = p.status.desiredCount();
     String seen =
         s == null
             ? "the service is gone"
@@ -249,8 +244,7 @@ final class DeployStep {
             + seen
             + ", expected "
             + shortName(arn)
-            + " with "
-            + desired
+            + (desired == null ? "" : " with " + desired)
             + "; re-asserting phase "
             + p.currentPhase().name(),
         data(
@@ -356,11 +350,6 @@ final class DeployStep {
         LaunchType.of(p.rollout.spec().template().launchType()),
         network,
         lbs);
-  }
-
-  private static String mainImage(TaskDefinitionSpec spec, Rollout rollout) {
-    var c = spec.container(rollout.spec().template().container());
-    return c == null ? spec.family() : c.image();
   }
 
   static String orElse(String value, String fallback) {

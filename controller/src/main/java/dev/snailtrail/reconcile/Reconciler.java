@@ -54,7 +54,7 @@ public final class Reconciler {
       return start(p);
     }
     if (generation != status.observedGeneration() && status.phase() != StatusPhase.RollingBack) {
-      SpecChanges.apply(p, deploy);
+      SpecChanges.apply(p);
     }
     return switch (p.status.phase()) {
       case Paused, Healthy, Degraded, Failed -> p.result(null);
@@ -79,7 +79,7 @@ public final class Reconciler {
     // A status rebuilt from the trail (its status.json was lost) starts again, from the baseline
     // recorded when the rollout first began: the service runs one of its phases by now.
     boolean again = p.status.baselineRecorded() || p.status.baseline() != null;
-    Transitions.begin(p, SpecChanges.fingerprints(r, deploy));
+    Transitions.begin(p, SpecChanges.fingerprints(r));
     recordBaseline(p, existing);
     if (existing.isEmpty() && !r.spec().target().createIfMissing()) {
       String msg =

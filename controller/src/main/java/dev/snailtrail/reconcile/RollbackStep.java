@@ -53,7 +53,7 @@ final class RollbackStep {
 
   ReconcileResult run(Pass p) {
     PhaseRef target = p.status.rollbackTarget();
-    if (!target.isBaseline() && deploy.ensureRevision(p, target.index())) {
+    if (!target.isBaseline() && deploy.revisions().ensure(p, target.index())) {
       return p.result(Duration.ZERO);
     }
     Optional<ServiceState> current = providers.ecs().describeService(p.service);
@@ -63,9 +63,9 @@ final class RollbackStep {
           p, "the service " + p.service.service() + " no longer exists; nothing to roll back to");
     }
     String arn = to.arn();
-    int desired = to.desired();
+    Integer desired = TaskCounts.resolve(p, providers, to.desired(), target.name());
     ServiceState s = current.get();
-    if (!arn.equals(s.taskDefinitionArn()) || s.desiredCount() != desired) {
+    if (!arn.equals(s.taskDefinitionArn()) || (desired != null && s.desiredCount() != desired)) {
       providers.ecs().updateService(p.service, arn, desired);
       p.emit(
           EventType.ServiceUpdated,
@@ -75,14 +75,13 @@ final class RollbackStep {
               + shortName(arn)
               + " ("
               + target.name()
-              + ") with "
-              + desired
-              + " tasks",
+              + ")"
+              + DeployStep.tasks(desired, s.desiredCount()),
           data("revision", shortName(arn), "from", shortName(s.taskDefinitionArn())));
       p.update(b -> b.phaseStartedAt(p.now));
       return p.result(Pass.POLL);
     }
-    return settle(p, target, arn, desired, s);
+    return settle(p, target, arn, TaskCounts.expected(p, s.desiredCount()), s);
   }
 
   /** The service runs the target: wait for ECS to settle it, then hold there. */
@@ -147,8 +146,8 @@ final class RollbackStep {
     return p.result(Pass.POLL);
   }
 
-  /** Where the rollback goes: the target's revision and count. */
-  private record Destination(String arn, int desired) {}
+  /** Where the rollback goes: the target's revision and count (null: the service keeps its own). */
+  private record Destination(String arn, Integer desired) {}
 
   private static Destination destination(Pass p, PhaseRef target, Optional<ServiceState> current) {
     if (target.isBaseline()) {

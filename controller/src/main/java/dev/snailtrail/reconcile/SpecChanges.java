@@ -1,6 +1,5 @@
 package dev.snailtrail.reconcile;
 
-import dev.snailtrail.rollout.ContentHash;
 import dev.snailtrail.rollout.Reason;
 import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.spec.Phase;
@@ -19,26 +18,26 @@ import java.util.Map;
 final class SpecChanges {
   private SpecChanges() {}
 
-  /** What each phase's content is, by phase name. */
-  static Map<String, String> fingerprints(Rollout rollout, DeployStep deploy) {
+  /**
+   * What each phase's content is, by phase name: the phase, the template (with the task definition
+   * it starts from) and the analysis defaults determine everything a phase registers and measures.
+   * (A rollout on the live service starts from the revision it recorded when it began, which no
+   * spec changes.)
+   */
+  static Map<String, String> fingerprints(Rollout rollout) {
     Map<String, String> out = new LinkedHashMap<>();
     List<Phase> phases = rollout.spec().phases();
     for (int i = 0; i < phases.size(); i++) {
       Phase phase = phases.get(i);
       out.put(
           phase.name(),
-          Fingerprints.of(
-              i,
-              ContentHash.of(deploy.taskDefinition(rollout, i)),
-              phase,
-              rollout.spec().template(),
-              rollout.spec().analysis()));
+          Fingerprints.of(i, phase, rollout.spec().template(), rollout.spec().analysis()));
     }
     return out;
   }
 
-  static void apply(Pass p, DeployStep deploy) {
-    Map<String, String> now = fingerprints(p.rollout, deploy);
+  static void apply(Pass p) {
+    Map<String, String> now = fingerprints(p.rollout);
     Map<String, String> before = p.status.phaseFingerprints();
     List<String> changed = new ArrayList<>();
     int earliest = -1;

@@ -1,5 +1,6 @@
 package dev.snailtrail.rollout;
 
+import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.spec.Rollout;
 import java.util.Map;
 import java.util.Optional;
@@ -12,11 +13,14 @@ import java.util.Optional;
 public interface PreflightHook {
 
   /**
+   * @param base what the rollout's phases start from: its declared task definition, or the live
+   *     revision it recorded as its baseline
    * @param revisions the task definitions registered so far, by phase name
    * @return what failed and how to fix it, or empty when the phase may deploy
    */
-  Optional<String> blocked(Rollout rollout, int phaseIndex, Map<String, String> revisions);
+  Optional<String> blocked(
+      Rollout rollout, int phaseIndex, TaskDefinitionSpec base, Map<String, String> revisions);
 
   /** Checks nothing. */
-  PreflightHook NONE = (rollout, phaseIndex, revisions) -> Optional.empty();
+  PreflightHook NONE = (rollout, phaseIndex, base, revisions) -> Optional.empty();
 }

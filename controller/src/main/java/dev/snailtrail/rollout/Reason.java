@@ -36,6 +36,10 @@ public enum Reason {
   PreflightFailed,
   SpecChanged,
   RolloutComplete,
+  /** A count was kept inside the service's Application Auto Scaling min and max. */
+  ScalingLimits,
+  /** The spec does not fit the task definition it starts from (e.g. an unknown container). */
+  SpecNotApplicable,
   /** A pass failed on a bug in the controller (not on a provider); the log has the trace. */
   InternalError,
   /** A file of the rollout in the store cannot be read; the rollout waits for a person. */

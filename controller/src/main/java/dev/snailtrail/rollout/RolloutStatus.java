@@ -19,6 +19,9 @@ import java.util.Map;
  * @param baselineRecorded whether {@code baseline} and {@code baselineDesiredCount} hold what the
  *     service ran when the rollout began: false until the first pass looks, true from then on (and
  *     in a status rebuilt from the trail, which recorded them)
+ * @param desiredCount the task count the current phase (or rollback) asked ECS for and holds the
+ *     service to; null when the service keeps its own count (the phase sets none, or Application
+ *     Auto Scaling owns it)
  * @param revisions registered task definition ARN per phase name
  * @param gates tallies of the current phase's gates
  * @param conditions Available, Progressing, Paused
@@ -43,6 +46,7 @@ public record RolloutStatus(
     String baseline,
     int baselineDesiredCount,
     boolean baselineRecorded,
+    Integer desiredCount,
     Map<String, String> revisions,
     List<GateStatus> gates,
     List<Condition> conditions,
@@ -75,6 +79,7 @@ public record RolloutStatus(
         null,
         0,
         false,
+        null,
         Map.of(),
         List.of(),
         List.of(),
@@ -156,6 +161,7 @@ public record RolloutStatus(
     private String baseline;
     private int baselineDesiredCount;
     private boolean baselineRecorded;
+    private Integer desiredCount;
     private Map<String, String> revisions;
     private List<GateStatus> gates;
     private List<Condition> conditions;
@@ -179,6 +185,7 @@ public record RolloutStatus(
       baseline = s.baseline;
       baselineDesiredCount = s.baselineDesiredCount;
       baselineRecorded = s.baselineRecorded;
+      desiredCount = s.desiredCount;
       revisions = s.revisions;
       gates = s.gates;
       conditions = s.conditions;
@@ -231,6 +238,11 @@ public record RolloutStatus(
 
     public Builder baselineRecorded(boolean v) {
       baselineRecorded = v;
+      return this;
+    }
+
+    public Builder desiredCount(Integer v) {
+      desiredCount = v;
       return this;
     }
 
@@ -309,6 +321,7 @@ public record RolloutStatus(
           baseline,
           baselineDesiredCount,
           baselineRecorded,
+          desiredCount,
           revisions,
           gates,
           conditions,

@@ -12,81 +12,161 @@ import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.RolloutSpec;
 import dev.snailtrail.spec.Template;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Builds the task definition a phase runs: the template (or the task definition it starts from)
- * with the phase applied.
+ * Builds the task definition a phase runs: the task definition the rollout starts from (the live
+ * service's revision, or the template's) with exactly what the phase names changed: the main
+ * container's image, variables and secrets, sidecar images, task CPU and memory. Everything else
+ * the base holds is kept as it is, field for field.
  */
 public final class TaskDefinitions {
+  /** The tag naming the rollout on every revision it registers. */
+  public static final String ROLLOUT_TAG = "snailtrail.dev/rollout";
+
   private TaskDefinitions() {}
 
-  /** The task definition of phase {@code index}. */
+  /**
+   * What the rollout declares phases start from: the template's fields, or the task definition it
+   * carries; null when it rolls the live service's task definition (recorded as its baseline).
+   */
+  public static TaskDefinitionSpec declaredBase(Rollout rollout) {
+    Template t = rollout.spec().template();
+    if (t.startsFromLiveService()) {
+      return null;
+    }
+    if (t.fromFile() != null) {
+      return TaskDefinitionJson.read(t.fromFile().json());
+    }
+    return fromTemplate(rollout);
+  }
+
+  /**
+   * The task definition of phase {@code index} of a rollout that declares its base.
+   *
+   * @throws IllegalStateException when it starts from the live service (use the other form)
+   */
   public static TaskDefinitionSpec forPhase(Rollout rollout, int index) {
-    return forPhase(rollout, index, base(rollout.spec().template()));
+    TaskDefinitionSpec base = declaredBase(rollout);
+    if (base == null) {
+      throw new IllegalStateException(
+          "rollout " + rollout.name() + " starts from the live service's task definition");
+    }
+    return forPhase(rollout, index, base);
   }
 
   /**
    * The task definition of phase {@code index}, started from {@code base}.
    *
-   * @param base the task definition to start from, or null to build it from the template's fields
+   * @throws NotApplicable when the phase names a container the base does not have
    */
   public static TaskDefinitionSpec forPhase(Rollout rollout, int index, TaskDefinitionSpec base) {
-    RolloutSpec spec = rollout.spec();
-    Template t = spec.template();
-    Phase phase = spec.phases().get(index);
-    TaskDefinitionSpec start = base != null ? base : fromTemplate(rollout);
-    List<ContainerDefinition> containers = new ArrayList<>();
-    for (ContainerDefinition c : start.containers()) {
-      if (c.name().equals(t.container())) {
-        Map<String, String> env = new LinkedHashMap<>(c.environment());
-        env.putAll(phase.env());
-        containers.add(
-            new ContainerDefinition(
-                c.name(),
-                phase.image() != null ? phase.image().toString() : c.image(),
-                c.essential(),
-                c.portMappings(),
-                env,
-                c.healthCheck(),
-                c.logDriver(),
-                c.logOptions()));
-      } else {
-        ImageRef image = phase.images().get(c.name());
-        containers.add(
-            image == null
-                ? c
-                : new ContainerDefinition(
-                    c.name(),
-                    image.toString(),
-                    c.essential(),
-                    c.portMappings(),
-                    c.environment(),
-                    c.healthCheck(),
-                    c.logDriver(),
-                    c.logOptions()));
-      }
+    Template t = rollout.spec().template();
+    Phase phase = rollout.spec().phases().get(index);
+    String main = mainContainer(t, base);
+    TaskDefinitionSpec td = base.withEnvironment(main, t.env()).withSecrets(main, t.secrets());
+    if (t.fromFile() != null) {
+      // The template's numbers default to the file's; an explicit one changes the task.
+      td = withUnits(td, t.cpu(), t.memory());
     }
-    return new TaskDefinitionSpec(
-        start.family(),
-        containers,
-        phase.cpu() > 0 ? Integer.toString(phase.cpu()) : start.cpu(),
-        phase.memory() > 0 ? Integer.toString(phase.memory()) : start.memory(),
-        start.networkMode(),
-        start.requiresCompatibilities(),
-        start.executionRoleArn(),
-        start.taskRoleArn(),
-        Map.of("snailtrail.dev/rollout", rollout.name()));
+    if (phase.image() != null) {
+      td = td.withImage(main, phase.image().toString());
+    }
+    for (Map.Entry<String, ImageRef> e : phase.images().entrySet()) {
+      requireContainer(td, e.getKey(), "phase " + phase.name() + " gives an image for");
+      td = td.withImage(e.getKey(), e.getValue().toString());
+    }
+    td = td.withEnvironment(main, phase.env()).withSecrets(main, phase.secrets());
+    td = withUnits(td, phase.cpu(), phase.memory());
+    ContainerDefinition c = td.container(main);
+    List<String> both =
+        c.environment().keySet().stream().filter(c.secrets()::containsKey).sorted().toList();
+    if (!both.isEmpty()) {
+      throw new NotApplicable(
+          String.join(", ", both)
+              + (both.size() == 1 ? " is" : " are")
+              + " both a variable and a secret of container "
+              + main
+              + " once phase "
+              + phase.name()
+              + " is applied; ECS refuses that: keep one of them in the spec");
+    }
+    Map<String, String> tags = new TreeMap<>(base.tags());
+    tags.remove(TaskDefinitionSpec.HASH_TAG);
+    tags.put(ROLLOUT_TAG, rollout.name());
+    return td.withTags(tags);
+  }
+
+  private static TaskDefinitionSpec withUnits(TaskDefinitionSpec td, int cpu, int memory) {
+    TaskDefinitionSpec out = td;
+    if (cpu > 0 && !Integer.toString(cpu).equals(out.cpu())) {
+      out = out.withCpu(Integer.toString(cpu));
+    }
+    if (memory > 0 && !Integer.toString(memory).equals(out.memory())) {
+      out = out.withMemory(Integer.toString(memory));
+    }
+    return out;
   }
 
   /**
-   * The registered task definition the template starts from, read from the content the spec
-   * carries; null when the template's fields describe the task alone.
+   * The container phases change: the template's {@code container}, else the only container, else
+   * the only one with a port mapping (the others being sidecars).
+   *
+   * @throws NotApplicable when the template names none and there are several, or names one the task
+   *     definition does not have
    */
-  public static TaskDefinitionSpec base(Template t) {
-    return t.fromFile() == null ? null : TaskDefinitionJson.read(t.fromFile().json());
+  public static String mainContainer(Template t, TaskDefinitionSpec base) {
+    List<String> names = base.containers().stream().map(ContainerDefinition::name).toList();
+    if (t.container() != null) {
+      requireContainer(base, t.container(), "spec.template.container names");
+      return t.container();
+    }
+    if (names.size() == 1) {
+      return names.get(0);
+    }
+    List<String> serving =
+        base.containers().stream()
+            .filter(c -> !c.portMappings().isEmpty())
+            .map(ContainerDefinition::name)
+            .toList();
+    if (serving.size() == 1) {
+      return serving.get(0); // the one that serves; the others are sidecars
+    }
+    throw new NotApplicable(
+        "task definition "
+            + base.family()
+            + " has containers "
+            + String.join(", ", names)
+            + (serving.isEmpty() ? ", none with a port" : " with ports on " + serving.size())
+            + ": set spec.template.container to the one the phases change");
+  }
+
+  private static void requireContainer(TaskDefinitionSpec td, String name, String who) {
+    if (td.container(name) == null) {
+      throw new NotApplicable(
+          who
+              + " container '"
+              + name
+              + "', which task definition "
+              + td.family()
+              + " does not have; it has: "
+              + String.join(
+                  ", ", td.containers().stream().map(ContainerDefinition::name).toList()));
+    }
+  }
+
+  /**
+   * The spec does not fit the task definition it starts from (known only once the live revision is
+   * read): a person must change the spec; nothing was registered.
+   */
+  public static final class NotApplicable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public NotApplicable(String message) {
+      super(message);
+    }
   }
 
   private static TaskDefinitionSpec fromTemplate(Rollout rollout) {
@@ -145,7 +225,7 @@ public final class TaskDefinitions {
               logDriver,
               logOptions));
     }
-    return new TaskDefinitionSpec(
+    return TaskDefinitionSpec.of(
         t.family(),
         containers,
         Integer.toString(t.cpu()),

@@ -131,7 +131,7 @@ final class EcsServices {
     return PortViews.serviceState(s);
   }
 
-  ServiceState updateService(ServiceRef ref, String taskDefinitionArn, int desiredCount) {
+  ServiceState updateService(ServiceRef ref, String taskDefinitionArn, Integer desiredCount) {
     SimService s = requireService(ref, "UpdateService");
     TaskDefinition td =
         world
@@ -144,8 +144,10 @@ final class EcsServices {
         d.updatedAt = world.now;
       }
     }
-    s.desiredCount = desiredCount;
-    s.deployments.add(0, new SimDeployment(deploymentId(), td, desiredCount, world.now));
+    if (desiredCount != null) { // as ECS: an update without a count keeps the service's
+      s.desiredCount = desiredCount;
+    }
+    s.deployments.add(0, new SimDeployment(deploymentId(), td, s.desiredCount, world.now));
     while (s.deployments.size() > 6) {
       s.deployments.remove(s.deployments.size() - 1);
     }

@@ -59,6 +59,10 @@ final class Journal {
             yield null;
           }
           case Op.CreateService s -> world.ecs.createService(s.request());
+          case Op.SetScalableTarget s -> {
+            world.scaling.set(s.ref(), s.min(), s.max());
+            yield null;
+          }
           case Op.UpdateService s ->
               world.ecs.updateService(s.ref(), s.taskDefinitionArn(), s.desiredCount());
         };

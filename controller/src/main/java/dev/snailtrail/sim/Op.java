@@ -25,7 +25,8 @@ import java.time.Instant;
   @JsonSubTypes.Type(value = Op.RegisterTaskDefinition.class, name = "registerTaskDefinition"),
   @JsonSubTypes.Type(value = Op.DeregisterTaskDefinition.class, name = "deregisterTaskDefinition"),
   @JsonSubTypes.Type(value = Op.CreateService.class, name = "createService"),
-  @JsonSubTypes.Type(value = Op.UpdateService.class, name = "updateService")
+  @JsonSubTypes.Type(value = Op.UpdateService.class, name = "updateService"),
+  @JsonSubTypes.Type(value = Op.SetScalableTarget.class, name = "scalableTarget")
 })
 sealed interface Op {
   Instant at();
@@ -54,6 +55,9 @@ sealed interface Op {
 
   record CreateService(Instant at, CreateServiceRequest request) implements Op {}
 
-  record UpdateService(Instant at, ServiceRef ref, String taskDefinitionArn, int desiredCount)
+  record UpdateService(Instant at, ServiceRef ref, String taskDefinitionArn, Integer desiredCount)
       implements Op {}
+
+  /** Application Auto Scaling on a service's desired count; null bounds remove it. */
+  record SetScalableTarget(Instant at, ServiceRef ref, Integer min, Integer max) implements Op {}
 }

@@ -90,7 +90,7 @@ final class PortViews {
   static TaskState taskState(SimTask t) {
     List<ContainerState> containers = new ArrayList<>();
     for (ContainerDefinition c : t.taskDefinition.spec().containers()) {
-      boolean main = c == t.main;
+      boolean main = c.name().equals(t.main.name());
       TaskStatus status = containerStatus(t.lastStatus);
       HealthStatus health =
           c.healthCheck() == null

@@ -55,7 +55,8 @@ final class Seeder {
       List<ImageRef> images,
       List<String> alarms,
       ImageRef firstImage,
-      int firstDesiredCount) {
+      int firstDesiredCount,
+      boolean live) {
     Input {
       loadBalancers = List.copyOf(loadBalancers);
       images = List.copyOf(images);
@@ -88,7 +89,8 @@ final class Seeder {
               t.logGroup(),
               t.healthCheck(),
               t.sidecars(),
-              null);
+              null,
+              java.util.Map.of());
       Phase first = spec.phases().get(0);
       return new Input(
           target.region(),
@@ -100,11 +102,32 @@ final class Seeder {
           List.copyOf(Seeder.images(spec)),
           List.copyOf(alarms),
           first.image(),
-          first.desiredCount());
+          first.setsDesiredCount() ? first.desiredCount() : 0,
+          t.startsFromLiveService());
+    }
+
+    Input withTemplate(Template t) {
+      return new Input(
+          region,
+          cluster,
+          service,
+          network,
+          loadBalancers,
+          t,
+          images,
+          alarms,
+          firstImage,
+          firstDesiredCount,
+          live);
     }
   }
 
-  Seeded seed(Input target, Seed options, Instant wallNow) {
+  Seeded seed(Input given, Seed options, Instant wallNow) {
+    TaskDefinitionSpec existing = existingTaskDefinition(given, options);
+    Input target =
+        given.live() && existing != null
+            ? given.withTemplate(LiveService.templateOf(existing, given.template()))
+            : given;
     String region = target.region();
     world.ecs.createCluster(region, World.clusterName(target.cluster()));
 
@@ -129,9 +152,10 @@ final class Seeder {
     target.alarms().forEach(world.alarms::get);
 
     String baseline = null;
-    if (options.existingServiceImageTag() != null) {
+    if (existing != null) {
       baseline =
-          existingService(target, options, new NetworkConfig(subnetIds, taskGroups, true), wallNow);
+          existingService(
+              target, options, existing, new NetworkConfig(subnetIds, taskGroups, true), wallNow);
     }
     return new Seeded(vpc, igw, rtb, subnetIds, taskGroups, albGroup, lbArns, baseline);
   }
@@ -220,16 +244,35 @@ final class Seeder {
     }
   }
 
+  /**
+   * What the existing service runs: the seed's, else for a rollout on the live service a rich one,
+   * else the template's fields with the baseline image; null when there is no service yet.
+   */
+  private static TaskDefinitionSpec existingTaskDefinition(Input target, Seed options) {
+    if (options.taskDefinition() != null) {
+      return options.taskDefinition();
+    }
+    String tag = options.existingServiceImageTag();
+    if (target.live()) {
+      return LiveService.taskDefinition(target, tag != null ? tag : "baseline");
+    }
+    if (tag == null) {
+      return null;
+    }
+    ImageRef first = target.firstImage();
+    ImageRef image = new ImageRef(first.registry(), first.repository(), tag, null);
+    return taskDefinition(target.template(), target.region(), image);
+  }
+
   private String existingService(
-      Input target, Seed options, NetworkConfig network, Instant wallNow) {
+      Input target, Seed options, TaskDefinitionSpec spec, NetworkConfig network, Instant wallNow) {
     Template template = target.template();
     String region = target.region();
-    ImageRef first = target.firstImage();
-    ImageRef image =
-        new ImageRef(first.registry(), first.repository(), options.existingServiceImageTag(), null);
-    world.ecr.push(region, image, world.now.minus(Duration.ofDays(7)), findings(image));
-    TaskDefinition td =
-        world.taskDefinitions.register(region, taskDefinition(template, region, image));
+    for (var c : spec.containers()) {
+      ImageRef image = ImageRef.parse(c.image());
+      world.ecr.push(region, image, world.now.minus(Duration.ofDays(7)), findings(image));
+    }
+    TaskDefinition td = world.taskDefinitions.register(region, spec);
     int desired =
         options.desiredCount() > 0
             ? options.desiredCount()

@@ -9,6 +9,7 @@ import dev.snailtrail.provider.Logs;
 import dev.snailtrail.provider.Network;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.Scaling;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
@@ -41,7 +42,15 @@ import java.util.Optional;
  * <p>Thread-safe: every call holds this object's lock (the HTTP servers' threads too).
  */
 public final class Simulator
-    implements Ecs, LoadBalancing, CloudWatch, Logs, Images, Network, Endpoints, AutoCloseable {
+    implements Ecs,
+        LoadBalancing,
+        CloudWatch,
+        Logs,
+        Images,
+        Network,
+        Endpoints,
+        Scaling,
+        AutoCloseable {
 
   private final Clock clock;
   private final World world;
@@ -74,7 +83,7 @@ public final class Simulator
 
   /** Every port of this simulator, named {@code sim}. */
   public Providers providers() {
-    return new Providers("sim", this, this, this, this, this, this, this);
+    return new Providers("sim", this, this, this, this, this, this, this, this);
   }
 
   private void tick() {
@@ -108,6 +117,21 @@ public final class Simulator
   public synchronized void applyScenario(String yaml) {
     tick();
     journal.apply(new Op.ApplyScenario(world.now, yaml));
+  }
+
+  /**
+   * Puts the service's desired count under Application Auto Scaling with these bounds (null bounds:
+   * no scalable target).
+   */
+  public synchronized void setScalableTarget(ServiceRef service, Integer min, Integer max) {
+    tick();
+    journal.apply(new Op.SetScalableTarget(world.now, service, min, max));
+  }
+
+  @Override
+  public synchronized Optional<Range> scalableTarget(ServiceRef service) {
+    tick();
+    return world.scaling.get(service);
   }
 
   /** Sets an alarm's state now ({@code OK}, {@code ALARM} or {@code INSUFFICIENT_DATA}). */
@@ -248,7 +272,7 @@ public final class Simulator
 
   @Override
   public synchronized ServiceState updateService(
-      ServiceRef ref, String taskDefinitionArn, int desiredCount) {
+      ServiceRef ref, String taskDefinitionArn, Integer desiredCount) {
     tick();
     return (ServiceState)
         journal.apply(new Op.UpdateService(world.now, ref, taskDefinitionArn, desiredCount));

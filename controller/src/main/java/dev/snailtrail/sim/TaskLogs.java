@@ -34,7 +34,7 @@ final class TaskLogs {
 
   void log(SimTask t, String message) {
     for (ContainerDefinition c : t.taskDefinition.spec().containers()) {
-      if (c != t.main) {
+      if (!c.name().equals(t.main.name())) {
         continue;
       }
       String group = groupOf(c);

@@ -54,6 +54,7 @@ final class World {
   final ServiceScheduler scheduler = new ServiceScheduler(this);
   final TaskLifecycle lifecycle = new TaskLifecycle(this);
   final Alarms alarms = new Alarms(this);
+  final SimScaling scaling = new SimScaling();
 
   World(Instant start, long seed) {
     this.start = start;

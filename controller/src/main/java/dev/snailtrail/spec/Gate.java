@@ -43,7 +43,8 @@ public sealed interface Gate {
    * The container listens on the expected port: its port mapping matches and, outside {@code
    * awsvpc}, its network bindings carry it.
    *
-   * @param port the expected container port
+   * @param port the expected container port, or 0 for the main container's port in the live task
+   *     definition (a template that starts from the live service gives none)
    * @param container the container, or null for the main container
    */
   record PortBinding(int port, String container, Analysis analysis) implements Gate {
@@ -187,7 +188,8 @@ public sealed interface Gate {
   /**
    * CloudWatch Logs: a filter pattern must be present, or absent for a window.
    *
-   * @param logGroup the log group
+   * @param logGroup the log group, or null for the main container's awslogs group in the live task
+   *     definition (a template that starts from the live service gives none)
    * @param pattern a CloudWatch Logs filter pattern
    * @param present true: at least one match since the phase began; false: no match within {@code
    *     absentFor}

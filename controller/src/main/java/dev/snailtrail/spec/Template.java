@@ -25,6 +25,8 @@ import java.util.Map;
  *     above describe the task alone. (The component keeps its first name because stored phase
  *     fingerprints are computed over the template's component names: renaming it would make every
  *     stored rollout look changed.)
+ * @param secrets secrets of the main container, name to {@code valueFrom} (a Secrets Manager or SSM
+ *     Parameter Store ARN: a reference, never the value)
  */
 public record Template(
     String family,
@@ -40,10 +42,21 @@ public record Template(
     String logGroup,
     HealthCheck healthCheck,
     List<Sidecar> sidecars,
-    TaskDefinitionDocument fromFile) {
+    TaskDefinitionDocument fromFile,
+    Map<String, String> secrets) {
   public Template {
     env = Map.copyOf(env);
     sidecars = List.copyOf(sidecars);
+    secrets = Map.copyOf(secrets);
+  }
+
+  /**
+   * Whether phases start from the service's live task definition: the template names neither a
+   * family of its own nor a task definition to start from (it may still choose the main container
+   * and add variables and secrets).
+   */
+  public boolean startsFromLiveService() {
+    return family == null && fromFile == null;
   }
 
   /**

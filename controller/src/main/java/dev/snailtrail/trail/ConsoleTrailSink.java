@@ -67,7 +67,7 @@ public final class ConsoleTrailSink implements TrailSink {
       case ApprovalRequired -> "✋";
       case Promoted, Resumed, Retried -> "👍";
       case Paused -> "⏸️";
-      case GateInconclusive, DriftDetected, SpecChanged -> "⚠️";
+      case GateInconclusive, DriftDetected, SpecChanged, DesiredCountLimited -> "⚠️";
       case GateFailed, DeploymentFailed, PreflightFailed, RollbackFailed, Aborted -> "❌";
       case RollbackStarted -> "↩️";
       case RollbackCompleted -> "🛟";
@@ -78,7 +78,7 @@ public final class ConsoleTrailSink implements TrailSink {
   static String label(EventType type) {
     return switch (type) {
       case GateFailed, DeploymentFailed, PreflightFailed, RollbackFailed, Aborted -> "[FAIL]";
-      case GateInconclusive, DriftDetected, SpecChanged, Paused -> "[WARN]";
+      case GateInconclusive, DriftDetected, SpecChanged, Paused, DesiredCountLimited -> "[WARN]";
       case RollbackStarted, RollbackCompleted -> "[BACK]";
       case PhaseCompleted, RolloutCompleted -> "[DONE]";
       case RolloutStarted,

@@ -27,5 +27,7 @@ public enum EventType {
   SpecChanged,
   RolloutCompleted,
   Aborted,
-  Retried
+  Retried,
+  /** A phase's desiredCount was outside the service's Application Auto Scaling bounds. */
+  DesiredCountLimited
 }

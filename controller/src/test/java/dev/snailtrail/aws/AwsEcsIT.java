@@ -129,7 +129,7 @@ class AwsEcsIT {
     TaskDefinition second = ecs.registerTaskDefinition(REGION, hybrid);
     // The same content again (a new spec object, other tags): found, so nobody registers it anew.
     TaskDefinitionSpec simpleAgain =
-        new TaskDefinitionSpec(
+        TaskDefinitionSpec.of(
             simple.family(),
             simple.containers(),
             simple.cpu(),
@@ -383,7 +383,7 @@ class AwsEcsIT {
   /** A spec tagged with its content hash, as the reconciler registers it. */
   static TaskDefinitionSpec spec(String family, String image, Map<String, String> env) {
     return ContentHash.tagged(
-        new TaskDefinitionSpec(
+        TaskDefinitionSpec.of(
             family,
             List.of(
                 new TaskDefinitionSpec.ContainerDefinition(

@@ -77,6 +77,8 @@ class DoctorCommandIT {
     assertThat(r.out().lines().filter(l -> l.contains("[PASS]")))
         .as("only what needs no AWS answer passes")
         .containsExactly(
+            "  [PASS] Secrets readable: no container takes secrets",
+            "  [PASS] Secrets readable: no container takes secrets",
             "  [PASS] Rollback ready: rolls back to phase first-steps (registered from the spec;"
                 + " images in ECR)");
   }
@@ -96,7 +98,7 @@ class DoctorCommandIT {
             "\\[NOT CHECKED\\] Service exists: could not check: ecs DescribeClusters:"
                 + " (TRANSIENT|UNAVAILABLE) - ")
         .contains("endpoint is reachable from here")
-        .contains("6 could not be checked")
+        .contains("8 could not be checked")
         .doesNotContain("[FAIL]");
   }
 

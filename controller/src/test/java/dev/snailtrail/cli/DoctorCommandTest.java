@@ -76,7 +76,7 @@ class DoctorCommandTest {
         .contains(
             "  ✓ Network bindings: awsvpc: empty networkBindings are normal; port 5000 lives on"
                 + " each task's network interface")
-        .contains("14 checks: 14 passed, 0 failed, 0 warnings, 0 skipped")
+        .contains("22 checks: 22 passed, 0 failed, 0 warnings, 0 skipped")
         .doesNotContain("✗");
     assertThat(err.toString()).isEmpty();
   }
@@ -165,7 +165,8 @@ class DoctorCommandTest {
               real.logs(),
               denied,
               real.network(),
-              real.endpoints());
+              real.endpoints(),
+              real.scaling());
       return new Preflight(providers).checkAll(rollout);
     }
   }

@@ -116,7 +116,7 @@ class ValidateCommandTest {
         .contains("cpu: 256")
         .contains("memory: 512")
         .contains("progressDeadline: 15m")
-        .contains("desiredCount: 1")
+        .doesNotContain("desiredCount") // the phase keeps the service's count
         .doesNotContain("valid (");
     assertThat(err.toString()).contains("valid (1 rollout)");
     assertThat(new SpecLoader().parse(yaml, "shown.yaml", dir))

@@ -59,7 +59,8 @@ final class DoctorFixtures {
               Duration.ZERO,
               Phase.Approval.NONE,
               i == tags.size() - 1 ? rollbackTo : null,
-              null));
+              null,
+              java.util.Map.of()));
     }
     Target target =
         new Target(
@@ -86,7 +87,8 @@ final class DoctorFixtures {
             logGroup,
             null,
             List.of(),
-            null);
+            null,
+            java.util.Map.of());
     return new Rollout(
         Rollout.API_VERSION,
         Rollout.KIND,

@@ -348,9 +348,9 @@ class PreflightIT {
     fx.networkMode = "bridge";
     fx.launchType = "EC2";
     Rollout bridge = fx.rollout();
-    TaskDefinitionSpec td = TaskDefinitions.forPhase(bridge, 0, null);
+    TaskDefinitionSpec td = TaskDefinitions.forPhase(bridge, 0);
     TaskDefinitionSpec noPorts =
-        new TaskDefinitionSpec(
+        TaskDefinitionSpec.of(
             td.family(),
             td.containers().stream()
                 .map(
@@ -487,11 +487,11 @@ class PreflightIT {
     String out = bytes.toString(StandardCharsets.UTF_8);
     System.out.println(
         String.format(
-            Locale.ROOT, "doctor on the moto fixtures (2 phases, 10 checks): %.2f s", seconds));
+            Locale.ROOT, "doctor on the moto fixtures (2 phases, 14 checks): %.2f s", seconds));
     assertThat(exit).as(out).isZero();
     assertThat(out)
         .contains("checked against AWS us-east-1 at " + moto.endpoint())
-        .contains("10 checks: 10 passed, 0 failed");
+        .contains("14 checks: 14 passed, 0 failed");
   }
 
   private String yaml() {

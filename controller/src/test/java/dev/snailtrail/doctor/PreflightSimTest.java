@@ -160,7 +160,7 @@ class PreflightSimTest {
         .isEqualTo("✓ Network bindings: bridge: container api publishes 5000 on the host");
 
     // A task definition (from a file) whose container maps no port.
-    TaskDefinitionSpec noPorts = withoutPorts(TaskDefinitions.forPhase(rollout, 0, null));
+    TaskDefinitionSpec noPorts = withoutPorts(TaskDefinitions.forPhase(rollout, 0));
     List<CheckResult> results = new Preflight(sim.providers(), r -> noPorts).check(rollout, 0);
     assertThat(line(results, Check.AwsvpcBindings))
         .isEqualTo("✗ Network bindings: container api maps no port 5000 under bridge");
@@ -275,8 +275,7 @@ class PreflightSimTest {
     TaskDefinition first =
         sim.providers()
             .ecs()
-            .registerTaskDefinition(
-                DoctorFixtures.REGION, TaskDefinitions.forPhase(rollout, 0, null));
+            .registerTaskDefinition(DoctorFixtures.REGION, TaskDefinitions.forPhase(rollout, 0));
     Map<String, String> revisions = Map.of("simple", first.arn());
     Preflight preflight = new Preflight(sim.providers());
     assertThat(
@@ -337,7 +336,8 @@ class PreflightSimTest {
             real.logs(),
             real.images(),
             down,
-            real.endpoints());
+            real.endpoints(),
+            real.scaling());
 
     List<CheckResult> results = new Preflight(providers).check(rollout, 0);
 
@@ -352,7 +352,7 @@ class PreflightSimTest {
         .extracting(CheckResult::check)
         .containsExactly(Check.SecurityGroupAdmitsPort, Check.PublicIpRoutable);
     assertThat(Checklist.tally(results))
-        .isEqualTo("8 checks: 6 passed, 0 failed, 0 warnings, 0 skipped, 2 could not be checked");
+        .isEqualTo("10 checks: 8 passed, 0 failed, 0 warnings, 0 skipped, 2 could not be checked");
     assertThat(Checklist.lines(results, true))
         .contains(
             "  [NOT CHECKED] Public IP routable: could not check: ec2 DescribeSubnets: THROTTLED -"
@@ -370,11 +370,12 @@ class PreflightSimTest {
 
     List<CheckResult> results = new Preflight(sim.providers()).checkAll(rollout);
 
-    assertThat(results).filteredOn(r -> r.phase().equals("simple")).hasSize(8);
+    assertThat(results).filteredOn(r -> r.phase().equals("simple")).hasSize(10);
     assertThat(results)
         .filteredOn(r -> r.phase().equals("hybrid"))
         .extracting(CheckResult::check)
-        .containsExactly(Check.ImageInEcr, Check.RollbackReady);
+        .containsExactly(
+            Check.ImageInEcr, Check.SecretsReadable, Check.ScalingRespected, Check.RollbackReady);
     String summary = Preflight.summary(results);
     assertThat(summary)
         .startsWith(
@@ -403,7 +404,7 @@ class PreflightSimTest {
                         c.logDriver(),
                         c.logOptions()))
             .toList();
-    return new TaskDefinitionSpec(
+    return TaskDefinitionSpec.of(
         td.family(),
         containers,
         td.cpu(),

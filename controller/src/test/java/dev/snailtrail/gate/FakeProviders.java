@@ -8,6 +8,7 @@ import dev.snailtrail.provider.LoadBalancing;
 import dev.snailtrail.provider.Logs;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.Scaling;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
@@ -41,7 +42,8 @@ final class FakeProviders implements Ecs, LoadBalancing, CloudWatch, Logs, Image
   RuntimeException failure;
 
   Providers providers() {
-    return new Providers("fake", this, this, this, this, this, null, Endpoints.AS_DECLARED);
+    return new Providers(
+        "fake", this, this, this, this, this, null, Endpoints.AS_DECLARED, Scaling.NONE);
   }
 
   private void maybeFail() {
@@ -94,7 +96,8 @@ final class FakeProviders implements Ecs, LoadBalancing, CloudWatch, Logs, Image
   }
 
   @Override
-  public ServiceState updateService(ServiceRef ref, String taskDefinitionArn, int desiredCount) {
+  public ServiceState updateService(
+      ServiceRef ref, String taskDefinitionArn, Integer desiredCount) {
     throw new UnsupportedOperationException("gates only read");
   }
 

@@ -58,7 +58,20 @@ final class Fixtures {
           "/ecs/shine",
           null,
           List.of(),
-          null);
+          null,
+          java.util.Map.of());
+
+  /** The main container the template describes: api on 5000, logging to /ecs/shine. */
+  static final ContainerDefinition MAIN =
+      new ContainerDefinition(
+          "api",
+          IMAGE.toString(),
+          true,
+          List.of(new PortMapping(5000, 5000, "tcp")),
+          Map.of(),
+          null,
+          "awslogs",
+          Map.of("awslogs-group", "/ecs/shine"));
 
   private Fixtures() {}
 
@@ -75,7 +88,8 @@ final class Fixtures {
         Duration.ZERO,
         Phase.Approval.NONE,
         null,
-        null);
+        null,
+        java.util.Map.of());
   }
 
   static GateContext ctx(FakeProviders fake) {
@@ -84,7 +98,7 @@ final class Fixtures {
 
   static GateContext ctx(FakeProviders fake, Instant now, URI baseUrl) {
     return new GateContext(
-        fake.providers(), SERVICE, baseUrl, TEMPLATE, phase(IMAGE), TD_ARN, PHASE_START, now);
+        fake.providers(), SERVICE, baseUrl, MAIN, phase(IMAGE), TD_ARN, PHASE_START, now);
   }
 
   static ServiceState service(int desired) {
@@ -200,7 +214,7 @@ final class Fixtures {
         new ContainerDefinition(
             "api", IMAGE.toString(), true, List.of(ports), Map.of(), healthCheck, null, Map.of());
     TaskDefinitionSpec spec =
-        new TaskDefinitionSpec(
+        TaskDefinitionSpec.of(
             "shine-api-gateway",
             List.of(api),
             "512",

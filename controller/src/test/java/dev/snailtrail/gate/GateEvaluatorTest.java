@@ -121,7 +121,7 @@ class GateEvaluatorTest {
             fake.providers(),
             Fixtures.SERVICE,
             null,
-            Fixtures.TEMPLATE,
+            Fixtures.MAIN,
             Fixtures.phase(Fixtures.IMAGE),
             null,
             Fixtures.PHASE_START,

@@ -8,6 +8,7 @@ import dev.snailtrail.provider.Logs;
 import dev.snailtrail.provider.Network;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.Scaling;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -43,7 +44,8 @@ final class RecordingProviders {
         proxy(Logs.class, real.logs(), "logs"),
         proxy(Images.class, real.images(), "ecr"),
         proxy(Network.class, real.network(), "ec2"),
-        real.endpoints());
+        real.endpoints(),
+        proxy(Scaling.class, real.scaling(), "application-autoscaling"));
   }
 
   /** Calls recorded so far, as {@code service.operation}. */

@@ -90,6 +90,10 @@ final class RolloutScenario implements AutoCloseable {
     return new RolloutScenario(rollout, Seed.existingService(baselineTag), 0);
   }
 
+  static RolloutScenario givenSeed(Rollout rollout, Seed seed) {
+    return new RolloutScenario(rollout, seed, 0);
+  }
+
   static RolloutScenario givenFlaky(Rollout rollout, double failureRate) {
     return new RolloutScenario(rollout, Seed.defaults(), failureRate);
   }

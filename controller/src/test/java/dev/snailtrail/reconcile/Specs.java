@@ -50,7 +50,8 @@ final class Specs {
             p.bake(),
             p.approval(),
             p.rollbackTo(),
-            p.marker()));
+            p.marker(),
+            java.util.Map.of()));
   }
 
   static Rollout withoutApproval(Rollout r) {
@@ -73,7 +74,8 @@ final class Specs {
                   p.bake(),
                   Phase.Approval.NONE,
                   p.rollbackTo(),
-                  p.marker()));
+                  p.marker(),
+                  java.util.Map.of()));
     }
     return out;
   }

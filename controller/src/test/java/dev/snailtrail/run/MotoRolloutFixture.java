@@ -76,6 +76,11 @@ final class MotoRolloutFixture {
     this.rollout = rollout;
   }
 
+  /** A fixture for a world the test made itself, running {@code rollout}. */
+  static MotoRolloutFixture of(MotoServer moto, Rollout rollout) {
+    return new MotoRolloutFixture(moto, rollout);
+  }
+
   /** Makes the world on a freshly reset moto and loads the spec, written into {@code dir}. */
   static MotoRolloutFixture create(MotoServer moto, Path dir) throws Exception {
     moto.client(EcsClient.class, EcsClient::builder).createCluster(r -> r.clusterName(CLUSTER));

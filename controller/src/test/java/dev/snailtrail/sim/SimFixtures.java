@@ -46,7 +46,8 @@ final class SimFixtures {
         new Template.HealthCheck(
             List.of("CMD-SHELL", "curl -f http://localhost:5000/health || exit 1"), 10, 5, 3, 10),
         List.of(),
-        null);
+        null,
+        java.util.Map.of());
   }
 
   static Rollout rollout(String... tags) {
@@ -65,7 +66,8 @@ final class SimFixtures {
               Duration.ZERO,
               Phase.Approval.NONE,
               null,
-              null));
+              null,
+              java.util.Map.of()));
     }
     Target target =
         new Target(

@@ -262,7 +262,8 @@ public final class ClusterBatchingEcs extends ForwardingEcs {
   }
 
   @Override
-  public ServiceState updateService(ServiceRef ref, String taskDefinitionArn, int desiredCount) {
+  public ServiceState updateService(
+      ServiceRef ref, String taskDefinitionArn, Integer desiredCount) {
     try {
       return real.updateService(ref, taskDefinitionArn, desiredCount);
     } finally {

@@ -53,7 +53,8 @@ public abstract class ForwardingEcs implements Ecs {
   }
 
   @Override
-  public ServiceState updateService(ServiceRef ref, String taskDefinitionArn, int desiredCount) {
+  public ServiceState updateService(
+      ServiceRef ref, String taskDefinitionArn, Integer desiredCount) {
     return real.updateService(ref, taskDefinitionArn, desiredCount);
   }
 

@@ -59,7 +59,7 @@ public final class OncePerPassEcs extends ForwardingEcs {
 
   @Override
   public synchronized ServiceState updateService(
-      ServiceRef ref, String taskDefinitionArn, int desiredCount) {
+      ServiceRef ref, String taskDefinitionArn, Integer desiredCount) {
     seen.clear();
     return real.updateService(ref, taskDefinitionArn, desiredCount);
   }

@@ -21,7 +21,8 @@ final class Defaults {
   static final boolean CREATE_IF_MISSING = false;
   static final boolean ASSIGN_PUBLIC_IP = false;
 
-  // template
+  // template, when it describes its own task definition (one that starts from the live service
+  // takes what it leaves out from the live revision, so nothing is filled in here)
   static final int CPU = 256;
   static final int MEMORY = 512;
   static final String LAUNCH_TYPE = "FARGATE";
@@ -33,8 +34,7 @@ final class Defaults {
   static final int HEALTH_CHECK_RETRIES = TaskDefinitionJson.HEALTH_CHECK_RETRIES;
   static final int HEALTH_CHECK_START_PERIOD = TaskDefinitionJson.HEALTH_CHECK_START_PERIOD;
 
-  // phases
-  static final int FIRST_DESIRED_COUNT = 1;
+  // phases (one without desiredCount has none: the service keeps its own count)
   static final Duration BAKE = Duration.ZERO;
   static final Phase.Approval APPROVAL = Phase.Approval.NONE;
 
@@ -44,11 +44,6 @@ final class Defaults {
   static final int HTTP_STATUS = 200;
   static final Duration METRIC_WINDOW = Duration.ofMinutes(5);
   static final Duration METRIC_PERIOD = Duration.ofSeconds(60);
-
-  /** A phase without {@code desiredCount} keeps the previous phase's; the first runs one task. */
-  static int desiredCount(Phase previous) {
-    return previous == null ? FIRST_DESIRED_COUNT : previous.desiredCount();
-  }
 
   static <T> T orDefault(T value, T fallback) {
     return value != null ? value : fallback;

@@ -158,18 +158,28 @@ final class GateBinder {
     return new Value(empty, item.path() + "." + kind, item.diagnostics());
   }
 
+  /**
+   * The template when its containers are known here; null when it could not be read or starts from
+   * the live service (whose containers the controller learns when it runs).
+   */
+  private TemplateBinder.Result knownTask() {
+    TemplateBinder.Result t = context.template();
+    return t == null || t.live() ? null : t;
+  }
+
+  /**
+   * The container a gate names, else the main one (null in live mode without template.container).
+   */
   private String container(Fields f) {
     String main = context.template() == null ? null : context.template().template().container();
     Value v = f.get("container");
     String name = v == null ? null : v.string();
-    if (name != null
-        && context.template() != null
-        && !context.template().containers().contains(name)) {
+    if (name != null && knownTask() != null && !knownTask().containers().contains(name)) {
       v.problem(
           "the task has no container '"
               + name
               + "'; it has: "
-              + String.join(", ", context.template().containers()));
+              + String.join(", ", knownTask().containers()));
     }
     return name != null ? name : main;
   }
@@ -177,9 +187,9 @@ final class GateBinder {
   private Gate containerHealth(Fields f, Analysis analysis) {
     String container = container(f);
     if (container != null
-        && context.template() != null
-        && context.template().containers().contains(container)
-        && !context.template().healthChecked().contains(container)) {
+        && knownTask() != null
+        && knownTask().containers().contains(container)
+        && !knownTask().healthChecked().contains(container)) {
       f.owner()
           .problem(
               "container '"
@@ -194,6 +204,7 @@ final class GateBinder {
     if (port != null && (port < 1 || port > 65535)) {
       f.problem("port", "port " + port + " is outside 1-65535");
     }
+    // 0 in live mode: the controller reads the main container's port from the live revision
     int fallback = context.template() == null ? 0 : context.template().template().port();
     return new Gate.PortBinding(port != null ? port : fallback, container(f), analysis);
   }
@@ -286,7 +297,10 @@ final class GateBinder {
   private Gate logs(Fields f, Analysis analysis) {
     String fallbackGroup =
         context.template() == null ? null : context.template().template().logGroup();
-    Value groupValue = fallbackGroup == null ? f.require("logGroup") : f.get("logGroup");
+    // In live mode the controller reads the awslogs group from the live revision.
+    boolean optional =
+        fallbackGroup != null || (context.template() != null && context.template().live());
+    Value groupValue = optional ? f.get("logGroup") : f.require("logGroup");
     String group = groupValue == null ? null : groupValue.string();
     String pattern = f.requiredString("pattern");
     Boolean present = f.bool("present");
@@ -305,7 +319,7 @@ final class GateBinder {
       absentValue.problem("absentFor must be longer than 0");
     }
     return new Gate.Logs(
-        group != null ? group : orEmpty(fallbackGroup),
+        group != null ? group : fallbackGroup,
         orEmpty(pattern),
         isPresent,
         isPresent ? null : absentFor,

@@ -18,7 +18,9 @@ final class GateYaml {
       case Gate.EcsTasks g -> {}
       case Gate.ContainerHealth g -> putIf(m, "container", g.container());
       case Gate.PortBinding g -> {
-        m.put("port", g.port());
+        if (g.port() > 0) {
+          m.put("port", g.port());
+        }
         putIf(m, "container", g.container());
       }
       case Gate.TargetHealth g -> putIf(m, "targetGroup", g.targetGroup());
@@ -36,7 +38,7 @@ final class GateYaml {
         m.put("window", Durations.format(g.window()));
       }
       case Gate.Logs g -> {
-        m.put("logGroup", g.logGroup());
+        putIf(m, "logGroup", g.logGroup());
         m.put("pattern", g.pattern());
         if (g.present()) {
           m.put("present", true);

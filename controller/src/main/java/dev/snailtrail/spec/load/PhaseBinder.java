@@ -15,8 +15,8 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
- * Reads {@code spec.phases} in order: each phase inherits what it leaves out (image, images,
- * desired count) from the one before, and may only roll back to an earlier phase.
+ * Reads {@code spec.phases} in order: each phase inherits its images from the one before, keeps the
+ * service's task count unless it sets one, and may only roll back to an earlier phase.
  */
 final class PhaseBinder {
   static final Set<String> KEYS =
@@ -32,7 +32,8 @@ final class PhaseBinder {
           "bake",
           "approval",
           "rollbackTo",
-          "marker");
+          "marker",
+          "secrets");
 
   private final Target target;
   private final TemplateBinder.Result template;
@@ -92,7 +93,10 @@ final class PhaseBinder {
 
     ImageRef image = image(f, previous);
     Map<String, ImageRef> images = images(f.get("images"), previous);
-    Map<String, String> env = f.stringMap("env");
+    ContainerVariables.Written variables = ContainerVariables.read(f);
+    if (template != null) {
+      ContainerVariables.checkPhase(variables, template.template());
+    }
     int cpu = positiveOrZero(f, "cpu");
     int memory = positiveOrZero(f, "memory");
     Integer desired = f.integer("desiredCount");
@@ -106,32 +110,36 @@ final class PhaseBinder {
     String rollbackTo = f.string("rollbackTo", null);
     String marker = f.string("marker", null);
 
+    return new Phase(
+        name == null ? "" : name,
+        image,
+        images,
+        variables.env(),
+        cpu,
+        memory,
+        desired, // none: the service keeps its own count
+        gates(f.get("gates"), image),
+        bake != null ? bake : Defaults.BAKE,
+        approval != null ? approval : Defaults.APPROVAL,
+        rollbackTo,
+        marker,
+        variables.secrets());
+  }
+
+  private List<Gate> gates(Value value, ImageRef image) {
     GateBinder gates =
         new GateBinder(new GateBinder.Context(target, template, analysis, progressDeadline, image));
     List<Gate> bound = new ArrayList<>();
-    Value gatesValue = f.get("gates");
-    List<Value> gateItems = gatesValue == null ? null : gatesValue.items();
-    if (gateItems != null) {
-      for (Value item : gateItems) {
+    List<Value> items = value == null ? null : value.items();
+    if (items != null) {
+      for (Value item : items) {
         Gate gate = gates.bind(item);
         if (gate != null) {
           bound.add(gate);
         }
       }
     }
-    return new Phase(
-        name == null ? "" : name,
-        image,
-        images,
-        env,
-        cpu,
-        memory,
-        desired != null ? desired : Defaults.desiredCount(previous),
-        bound,
-        bake != null ? bake : Defaults.BAKE,
-        approval != null ? approval : Defaults.APPROVAL,
-        rollbackTo,
-        marker);
+    return bound;
   }
 
   private ImageRef image(Fields f, Phase previous) {
@@ -145,13 +153,16 @@ final class PhaseBinder {
     if (template != null && template.fileImage() != null) {
       return template.fileImage();
     }
-    if (template != null && template.baseUnreadable()) {
-      return null; // its image is unknown; the reason is recorded at the template
+    if (template != null && (template.baseUnreadable() || template.live())) {
+      // Unknown here: the reason is recorded at the template, or it is the live revision's.
+      return null;
     }
     f.owner()
         .problem(
-            "the first phase needs an image (or a task definition to start from, template.fromFile"
-                + " or template.taskDefinition, whose main container has one)");
+            "the first phase needs an image: the template describes a task definition of its own,"
+                + " whose main container has none until a phase gives one (a template that starts"
+                + " from a task definition, template.fromFile or template.taskDefinition, or from"
+                + " the live service, has one)");
     return null;
   }
 
@@ -172,7 +183,9 @@ final class PhaseBinder {
       Value v = f.present(container);
       if (container.equals(main)) {
         v.problem("'" + container + "' is the main container; set its image with 'image'");
-      } else if (template != null && !template.containers().contains(container)) {
+      } else if (template != null
+          && !template.live()
+          && !template.containers().contains(container)) {
         v.problem(
             "the task has no container '"
                 + container

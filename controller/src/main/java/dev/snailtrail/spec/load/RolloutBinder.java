@@ -79,14 +79,15 @@ final class RolloutBinder {
     if (f == null) {
       return null;
     }
-    Value templateValue = f.require("template");
-    TemplateBinder.Result template =
-        templateValue == null ? null : new TemplateBinder(baseDir).bind(templateValue);
+    // Without a template, phases start from the service's live task definition.
+    Value templateValue = f.get("template");
+    TemplateBinder.Result template = new TemplateBinder(baseDir).bind(templateValue);
     Value targetValue = f.require("target");
     Target target =
         targetValue == null
             ? null
-            : TargetBinder.bind(targetValue, template == null ? null : template.template());
+            : TargetBinder.bind(
+                targetValue, template, templateValue == null ? null : f.keyNode("template"));
 
     Value deadlineValue = f.get("progressDeadline");
     Duration deadline = deadlineValue == null ? null : deadlineValue.duration();

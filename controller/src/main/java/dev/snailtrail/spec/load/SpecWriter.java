@@ -23,8 +23,9 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
 /**
  * Writes a rollout as YAML with every default spelled out: what {@code validate --show-defaults}
  * prints and the store keeps. The task definition a template starts from is written inline as
- * {@code taskDefinition}, so the output is self-contained. {@link SpecLoader} reads it back to an
- * equal {@link Rollout}.
+ * {@code taskDefinition}, so the output is self-contained. What is the live service's (a template
+ * that starts from it, a phase's task count) has no default and is left out. {@link SpecLoader}
+ * reads it back to an equal {@link Rollout}.
  */
 public final class SpecWriter {
   // The loader reads under the YAML 1.2 core schema; the writer must quote every string that schema
@@ -57,7 +58,7 @@ public final class SpecWriter {
   private static Map<String, Object> spec(RolloutSpec spec) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("target", target(spec.target()));
-    m.put("template", template(spec.template()));
+    putIf(m, "template", template(spec.template()));
     m.put("analysis", analysis(spec.analysis()));
     m.put("progressDeadline", Durations.format(spec.progressDeadline()));
     List<Object> phases = new ArrayList<>();
@@ -97,14 +98,25 @@ public final class SpecWriter {
     return m;
   }
 
+  /**
+   * The template; one that starts from the live service is written with only what it sets, and not
+   * at all when it sets nothing, as it loads back to the same.
+   */
   private static Map<String, Object> template(Template t) {
     Map<String, Object> m = new LinkedHashMap<>();
+    if (t.startsFromLiveService()) {
+      putIf(m, "container", t.container());
+      putIf(m, "env", sorted(t.env()));
+      putIf(m, "secrets", sorted(t.secrets()));
+      return m;
+    }
     m.put("family", t.family());
     m.put("container", t.container());
     m.put("port", t.port());
     m.put("cpu", t.cpu());
     m.put("memory", t.memory());
     putIf(m, "env", sorted(t.env()));
+    putIf(m, "secrets", sorted(t.secrets()));
     m.put("launchType", t.launchType());
     m.put("networkMode", t.networkMode());
     putIf(m, "executionRoleArn", t.executionRoleArn());
@@ -153,13 +165,14 @@ public final class SpecWriter {
     p.images().forEach((k, v) -> images.put(k, v.toString()));
     putIf(m, "images", images);
     putIf(m, "env", sorted(p.env()));
+    putIf(m, "secrets", sorted(p.secrets()));
     if (p.cpu() > 0) {
       m.put("cpu", p.cpu());
     }
     if (p.memory() > 0) {
       m.put("memory", p.memory());
     }
-    m.put("desiredCount", p.desiredCount());
+    putIf(m, "desiredCount", p.desiredCount()); // none: the service keeps its own count
     List<Object> gates = new ArrayList<>();
     for (Gate g : p.gates()) {
       Map<String, Object> options = GateYaml.options(g);

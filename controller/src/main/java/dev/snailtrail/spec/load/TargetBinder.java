@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.nodes.Node;
 
 /** Reads {@code spec.target}: the ECS service and how a created one is networked. */
 final class TargetBinder {
@@ -31,12 +32,14 @@ final class TargetBinder {
   /**
    * @param template the bound template (null when it could not be read), for the load balancers'
    *     default container and port and for checks that span both
+   * @param templateKey the {@code template} key, or null when the spec has no template
    */
-  static Target bind(Value value, Template template) {
+  static Target bind(Value value, TemplateBinder.Result template, Node templateKey) {
     Fields f = value.fields(KEYS);
     if (f == null) {
       return null;
     }
+    Template t = template == null ? null : template.template();
     String region = f.requiredString("region");
     if (region != null && !Formats.REGION.matcher(region).matches()) {
       f.problem("region", "'" + region + "' is not an AWS region, e.g. us-east-1");
@@ -51,13 +54,15 @@ final class TargetBinder {
     Value urlValue = f.get("url");
     URI url = urlValue == null ? null : urlValue.parsed(Formats::httpUrl);
     String roleArn = matching(f, "roleArn", Formats.ROLE_ARN, "an IAM role ARN");
-    Network network = network(f.get("network"), template);
-    List<LoadBalancer> lbs = loadBalancers(f.get("loadBalancers"), template);
+    Network network = network(f.get("network"), t);
+    List<LoadBalancer> lbs = loadBalancers(f.get("loadBalancers"), t);
 
     boolean createIfMissing = create != null ? create : Defaults.CREATE_IF_MISSING;
-    if (createIfMissing
-        && template != null
-        && template.networkMode().equals("awsvpc")
+    if (createIfMissing && template != null && template.live()) {
+      refuseCreatingFromLive(f, templateKey);
+    } else if (createIfMissing
+        && t != null
+        && "awsvpc".equals(t.networkMode())
         && !f.has("network")) {
       f.problem(
           "createIfMissing",
@@ -73,6 +78,35 @@ final class TargetBinder {
         roleArn,
         network,
         lbs);
+  }
+
+  /**
+   * A service the rollout creates has no live task definition to start from: its first revision is
+   * built from the template or the task definition the template names.
+   */
+  private static void refuseCreatingFromLive(Fields f, Node templateKey) {
+    String build =
+        " give the template family, container and port, or a task definition to start from"
+            + " (fromFile or taskDefinition); or set createIfMissing: false for a service that"
+            + " exists";
+    if (templateKey == null) {
+      f.problem(
+          "createIfMissing",
+          "a service the rollout creates needs spec.template to build its first task definition"
+              + " from (without a template, phases start from the live service's, which a"
+              + " service not yet created does not have):"
+              + build);
+    } else {
+      f.owner()
+          .diagnostics()
+          .add(
+              templateKey,
+              "spec.template",
+              "createIfMissing needs a template that builds the service's first task definition,"
+                  + " but a template of only container, env and secrets starts from the live"
+                  + " service's, which a service not yet created does not have:"
+                  + build);
+    }
   }
 
   private static String matching(Fields f, String key, Pattern pattern, String what) {
@@ -104,7 +138,7 @@ final class TargetBinder {
         groupsValue == null ? null : ids(groupsValue, Formats.SECURITY_GROUP, "security group id");
     Boolean publicIp = f.bool("assignPublicIp");
     boolean assign = publicIp != null ? publicIp : Defaults.ASSIGN_PUBLIC_IP;
-    if (assign && template != null && template.launchType().equals("EC2")) {
+    if (assign && template != null && "EC2".equals(template.launchType())) {
       f.problem(
           "assignPublicIp",
           "tasks on the EC2 launch type never get a public IP; use launchType FARGATE or route"

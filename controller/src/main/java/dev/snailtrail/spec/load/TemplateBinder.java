@@ -6,7 +6,6 @@ import dev.snailtrail.spec.ImageRef;
 import dev.snailtrail.spec.Template;
 import dev.snailtrail.spec.Template.HealthCheck;
 import dev.snailtrail.spec.Template.Sidecar;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,13 +14,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
-import org.snakeyaml.engine.v2.exceptions.Mark;
-import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
- * Reads {@code spec.template}. Fields left out come from the registered task definition the
- * template starts from, when one is given (read from {@code fromFile}, or inline in {@code
- * taskDefinition}), then from {@link Defaults}.
+ * Reads {@code spec.template}. A spec without one, or whose template gives only {@code container},
+ * {@code env} and {@code secrets}, starts from the service's live task definition: nothing is
+ * filled in, since what the template leaves out is the live revision's. Otherwise fields left out
+ * come from the registered task definition the template starts from, when one is given (read from
+ * {@code fromFile}, or inline in {@code taskDefinition}), then from {@link Defaults}.
  */
 final class TemplateBinder {
   static final Set<String> KEYS =
@@ -40,28 +39,36 @@ final class TemplateBinder {
           "healthCheck",
           "sidecars",
           "fromFile",
-          "taskDefinition");
+          "taskDefinition",
+          "secrets");
   static final Set<String> HEALTH_CHECK_KEYS =
       Set.of("command", "interval", "timeout", "retries", "startPeriod");
   static final Set<String> SIDECAR_KEYS = Set.of("name", "image", "essential");
   static final Set<String> LAUNCH_TYPES = Set.of("FARGATE", "EC2");
   static final Set<String> NETWORK_MODES = Set.of("awsvpc", "bridge", "host");
 
+  /** The keys of a template that starts from the service's live task definition. */
+  static final Set<String> LIVE_KEYS = Set.of("container", "env", "secrets");
+
   /**
    * The bound template and what phases need to know of it.
    *
    * @param fileImage the main container's image in the task definition started from, or null
-   * @param containers names of every container in the task, the main one first
+   * @param containers names of every container in the task, the main one first (in live mode only
+   *     the main container, when the template names it)
    * @param healthChecked containers that have a container health check
    * @param baseUnreadable a task definition to start from was given but could not be read (the
    *     problem is recorded): what it would have supplied is not demanded again
+   * @param live the template starts from the service's live task definition, which the loader never
+   *     sees: its containers, port and log group are known only when the controller runs
    */
   record Result(
       Template template,
       ImageRef fileImage,
       Set<String> containers,
       Set<String> healthChecked,
-      boolean baseUnreadable) {}
+      boolean baseUnreadable,
+      boolean live) {}
 
   private final Path baseDir;
 
@@ -73,52 +80,72 @@ final class TemplateBinder {
     this.baseDir = baseDir;
   }
 
+  /**
+   * @param value {@code spec.template}, or null when the spec has none
+   */
   Result bind(Value value) {
-    Fields f = value.fields(KEYS);
-    if (f == null) {
+    Fields f = value == null ? null : value.fields(KEYS);
+    if (value != null && f == null) {
       return null;
     }
+    if (f == null || LIVE_KEYS.containsAll(f.keys())) {
+      return live(f);
+    }
+    return own(f);
+  }
+
+  /**
+   * A template that starts from the service's live task definition: nothing is filled in here,
+   * since every field the template leaves out is the live revision's.
+   */
+  private static Result live(Fields f) {
+    String container = f == null ? null : name(f, "container", null, true);
+    ContainerVariables.Written written =
+        f == null ? ContainerVariables.Written.NONE : ContainerVariables.read(f);
+    ContainerVariables.checkTemplate(written, written.env(), written.secrets(), null);
+    Template template =
+        new Template(
+            null,
+            container,
+            0,
+            0,
+            0,
+            written.env(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            List.of(),
+            null,
+            written.secrets());
+    Set<String> containers = container == null ? Set.of() : Set.of(container);
+    return new Result(template, null, containers, Set.of(), false, true);
+  }
+
+  /** A template that describes its task definition, alone or over a registered one. */
+  private Result own(Fields f) {
     String baseKey = f.has("taskDefinition") ? "taskDefinition" : "fromFile";
     Value baseValue = f.get(baseKey);
-    TaskDefinitionBase base = base(f);
+    TaskDefinitionBase base = TaskDefinitionBase.bind(f, baseDir);
     TaskDefinitionSpec file = base == null ? null : base.parsed();
     boolean unreadable = base == null && baseValue != null;
 
     String container = name(f, "container", file == null ? null : mainContainer(file), unreadable);
-    ContainerDefinition main = file == null || container == null ? null : file.container(container);
-    if (file != null && container != null && main == null && f.has("container")) {
-      f.problem(
-          "container",
-          "the task definition in "
-              + baseKey
-              + " has no container '"
-              + container
-              + "'; it has: "
-              + String.join(
-                  ", ", file.containers().stream().map(ContainerDefinition::name).toList()));
-    }
-
-    String family = name(f, "family", file == null ? null : file.family(), unreadable);
+    ContainerDefinition main = main(f, file, container, baseKey);
+    String family = family(f, file, unreadable);
     int port = port(f, main, unreadable);
     int cpu = units(f, "cpu", baseKey, file == null ? null : file.cpu(), Defaults.CPU);
     int memory = units(f, "memory", baseKey, file == null ? null : file.memory(), Defaults.MEMORY);
 
-    Map<String, String> env = new LinkedHashMap<>();
-    if (main != null) {
-      env.putAll(main.environment());
-    }
-    env.putAll(f.stringMap("env"));
+    ContainerVariables.Written written = ContainerVariables.read(f);
+    Map<String, String> env = merged(main == null ? null : main.environment(), written.env());
+    Map<String, String> secrets = merged(main == null ? null : main.secrets(), written.secrets());
+    ContainerVariables.checkTemplate(written, env, secrets, baseValue);
 
     String launchType = launchType(f, file);
-    String networkMode =
-        oneOf(
-            f,
-            "networkMode",
-            NETWORK_MODES,
-            fileOr(file, t -> Objects.toString(t.networkMode(), null), Defaults.NETWORK_MODE));
-    if (launchType.equals("FARGATE") && !networkMode.equals("awsvpc")) {
-      f.problem("networkMode", "Fargate tasks run only under networkMode awsvpc");
-    }
+    String networkMode = networkMode(f, file, launchType);
     String executionRole =
         roleArn(f, "executionRoleArn", file == null ? null : file.executionRoleArn());
     String taskRole = roleArn(f, "taskRoleArn", file == null ? null : file.taskRoleArn());
@@ -146,8 +173,72 @@ final class TemplateBinder {
             logGroup,
             health,
             sidecars,
-            base == null ? null : base.document());
-    return new Result(template, fileImage, containers, healthChecked, unreadable);
+            base == null ? null : base.document(),
+            secrets);
+    return new Result(template, fileImage, containers, healthChecked, unreadable, false);
+  }
+
+  /** The main container in the task definition started from, or null; a wrong name is reported. */
+  private static ContainerDefinition main(
+      Fields f, TaskDefinitionSpec file, String container, String baseKey) {
+    ContainerDefinition main = file == null || container == null ? null : file.container(container);
+    if (file != null && container != null && main == null && f.has("container")) {
+      f.problem(
+          "container",
+          "the task definition in "
+              + baseKey
+              + " has no container '"
+              + container
+              + "'; it has: "
+              + String.join(
+                  ", ", file.containers().stream().map(ContainerDefinition::name).toList()));
+    }
+    return main;
+  }
+
+  /**
+   * The family. A template without one and without a task definition to start from is not the live
+   * service's only because of the other fields it gives, so the problem names them.
+   */
+  private static String family(Fields f, TaskDefinitionSpec file, boolean unreadable) {
+    if (file == null && !unreadable && !f.keys().contains("family")) {
+      List<String> own = f.keys().stream().filter(k -> !LIVE_KEYS.contains(k)).sorted().toList();
+      f.owner()
+          .diagnostics()
+          .add(
+              f.owner().node(),
+              f.child("family"),
+              "missing required field 'family': a template that gives "
+                  + String.join(", ", own)
+                  + " describes a task definition of its own (family, container and port); to"
+                  + " roll the service's live task definition instead, give the template only"
+                  + " container, env and secrets, or leave it out");
+      return null;
+    }
+    return name(f, "family", file == null ? null : file.family(), unreadable);
+  }
+
+  /** Variables of the task definition started from, with the template's over them. */
+  private static Map<String, String> merged(Map<String, String> base, Map<String, String> own) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (base != null) {
+      out.putAll(base);
+    }
+    out.putAll(own);
+    return out;
+  }
+
+  private static String networkMode(Fields f, TaskDefinitionSpec file, String launchType) {
+    String networkMode =
+        oneOf(
+            f,
+            "networkMode",
+            NETWORK_MODES,
+            fileOr(file, t -> Objects.toString(t.networkMode(), null), Defaults.NETWORK_MODE));
+    if (launchType.equals("FARGATE") && !networkMode.equals("awsvpc")) {
+      f.problem("networkMode", "Fargate tasks run only under networkMode awsvpc");
+    }
+    return networkMode;
   }
 
   /** The main container's image in the task definition started from, or null. */
@@ -160,65 +251,6 @@ final class TemplateBinder {
       return ImageRef.parse(main.image());
     } catch (IllegalArgumentException e) {
       baseValue.problem("container '" + container + "' in " + baseKey + ": " + e.getMessage());
-      return null;
-    }
-  }
-
-  /** The task definition the template starts from, or null (problems are recorded). */
-  private TaskDefinitionBase base(Fields f) {
-    Value fromFile = f.get("fromFile");
-    Value inline = f.get("taskDefinition");
-    if (fromFile != null && inline != null) {
-      String second = later(f, "fromFile", "taskDefinition");
-      f.owner()
-          .diagnostics()
-          .add(
-              f.keyNode(second),
-              f.child(second),
-              "give the task definition to start from once: fromFile names a file holding it,"
-                  + " taskDefinition holds it inline; remove one of them");
-      return null;
-    }
-    if (inline != null) {
-      return InlineTaskDefinition.bind(inline);
-    }
-    return fromFile == null ? null : fromFile(fromFile);
-  }
-
-  /** Of two keys, the one written further down (where a reader meets the conflict). */
-  private static String later(Fields f, String a, String b) {
-    return offset(f.keyNode(a)) > offset(f.keyNode(b)) ? a : b;
-  }
-
-  private static int offset(Node node) {
-    return node.getStartMark().map(Mark::getIndex).orElse(0);
-  }
-
-  private TaskDefinitionBase fromFile(Value value) {
-    String name = value.string();
-    if (name == null) {
-      return null;
-    }
-    if (baseDir == null) {
-      value.problem(
-          "the controller cannot read '"
-              + name
-              + "': a file is read where the spec is written, and a spec sent to the controller"
-              + " must carry its task definition. Write it inline as template.taskDefinition, or"
-              + " apply with `snailtrail apply -f FILE`, which reads fromFile and sends it inline");
-      return null;
-    }
-    Path path;
-    try {
-      path = baseDir.resolve(name).toAbsolutePath().normalize();
-    } catch (InvalidPathException e) {
-      value.problem("'" + name + "' is not a file path: " + e.getReason());
-      return null;
-    }
-    try {
-      return TaskDefinitionFile.read(path);
-    } catch (TaskDefinitionFile.Invalid e) {
-      value.problem(e.getMessage());
       return null;
     }
   }

@@ -305,7 +305,8 @@ class ClusterBatchingEcsTest {
     }
 
     @Override
-    public ServiceState updateService(ServiceRef ref, String taskDefinitionArn, int desiredCount) {
+    public ServiceState updateService(
+        ServiceRef ref, String taskDefinitionArn, Integer desiredCount) {
       services.put(ref.service(), taskDefinitionArn);
       return state(ref, taskDefinitionArn);
     }

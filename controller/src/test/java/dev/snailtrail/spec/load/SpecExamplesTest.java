@@ -59,8 +59,10 @@ class SpecExamplesTest {
     assertThat(r.spec().phases())
         .extracting(p -> p.image().tag())
         .containsExactly("simple", "hybrid", "optimized", "full");
-    // desiredCount carries over from the first phase; analysis gets its two unwritten defaults
-    assertThat(r.spec().phases()).extracting(Phase::desiredCount).containsOnly(2);
+    // the first phase sets the count, the others keep it; analysis gets two unwritten defaults
+    assertThat(r.spec().phases())
+        .extracting(Phase::desiredCount)
+        .containsExactly(2, null, null, null);
     assertThat(r.spec().analysis().inconclusiveLimit()).isEqualTo(3);
     assertThat(r.spec().analysis().consecutiveErrorLimit()).isEqualTo(5);
     assertThat(r.spec().template().healthCheck().timeoutSeconds()).isEqualTo(5);
@@ -79,6 +81,23 @@ class SpecExamplesTest {
     Gate.Logs loaded = (Gate.Logs) r.spec().phases().get(2).gates().get(1);
     assertThat(loaded.present()).isTrue();
     assertThat(loaded.pattern()).isEqualTo("\"model loaded\"");
+  }
+
+  @Test
+  void theExistingServiceIsRolledFromItsLiveTaskDefinitionAndKeepsItsCount() throws Exception {
+    Rollout r = loader.load(root().resolve("spec-examples/existing-service.yaml")).get(0);
+    assertThat(r.spec().template().startsFromLiveService()).isTrue();
+    assertThat(r.spec().template().container()).isEqualTo("app");
+    assertThat(r.spec().target().createIfMissing()).isFalse();
+    List<Phase> phases = r.spec().phases();
+    assertThat(phases).extracting(Phase::desiredCount).containsOnlyNulls();
+    assertThat(phases).extracting(p -> p.image().tag()).containsExactly("3.8.0", "3.8.0", "3.9.0");
+    assertThat(phases).extracting(Phase::cpu).containsOnly(0);
+    assertThat(phases.get(0).secrets()).isEmpty();
+    assertThat(phases.get(1).secrets()).containsOnlyKeys("PAYMENTS_API_KEY");
+    assertThat(phases.get(1).env()).containsOnlyKeys("PAYMENTS_MODE");
+    assertThat(SpecWriter.toYaml(r))
+        .doesNotContain("family", "port:", "cpu:", "launchType", "desiredCount");
   }
 
   @Test

@@ -29,7 +29,11 @@ import org.snakeyaml.engine.v2.common.FlowStyle;
 class SpecLoaderFuzzTest {
   private static final Path DIR = SpecExamplesTest.root().resolve("spec-examples");
   private static final List<String> EXAMPLES =
-      List.of(read("snail-trail.yaml"), read("minimal.yaml"), read("reference.yaml"));
+      List.of(
+          read("snail-trail.yaml"),
+          read("minimal.yaml"),
+          read("reference.yaml"),
+          read("existing-service.yaml"));
   private static final DumpSettings DUMP =
       DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build();
   private static final Object[] SCALARS = {
@@ -68,7 +72,7 @@ class SpecLoaderFuzzTest {
 
   @Property(tries = 5000)
   void structuralMutationsAreAnsweredWithRolloutsOrLocatedProblems(
-      @ForAll @IntRange(min = 0, max = 2) int example,
+      @ForAll @IntRange(min = 0, max = 3) int example,
       @ForAll long seed,
       @ForAll @IntRange(min = 1, max = 4) int mutations) {
     Random random = new Random(seed);
@@ -81,7 +85,7 @@ class SpecLoaderFuzzTest {
 
   @Property(tries = 5000)
   void textMutationsAreAnsweredWithRolloutsOrLocatedProblems(
-      @ForAll @IntRange(min = 0, max = 2) int example,
+      @ForAll @IntRange(min = 0, max = 3) int example,
       @ForAll long seed,
       @ForAll @IntRange(min = 1, max = 3) int mutations) {
     Random random = new Random(seed);

@@ -60,7 +60,8 @@ class SpecLoaderTest {
     assertThat(r.spec().analysis()).isEqualTo(Analysis.DEFAULTS);
     assertThat(r.spec().target().createIfMissing()).isFalse();
     List<Phase> phases = r.spec().phases();
-    assertThat(phases).extracting(Phase::desiredCount).containsExactly(1, 4, 4);
+    // a phase without desiredCount keeps whatever count the service has
+    assertThat(phases).extracting(Phase::desiredCount).containsExactly(null, 4, null);
     assertThat(phases).extracting(p -> p.image().tag()).containsExactly("1", "2", "2");
     assertThat(phases).extracting(Phase::bake).containsOnly(Duration.ZERO);
     assertThat(phases).extracting(Phase::approval).containsOnly(Phase.Approval.NONE);
@@ -72,6 +73,280 @@ class SpecLoaderTest {
     Gate.CloudWatchMetric metric = (Gate.CloudWatchMetric) phases.get(0).gates().get(2);
     assertThat(metric.window()).isEqualTo(Duration.ofMinutes(5));
     assertThat(metric.query().period()).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  /** Loads back from what the writer makes of it, to the same rollout and the same text. */
+  private void assertRoundTrip(Rollout r) throws Exception {
+    String written = SpecWriter.toYaml(r);
+    Rollout again = loader.parseSelfContained(written, "written.yaml").get(0);
+    assertThat(again).isEqualTo(r);
+    assertThat(SpecWriter.toYaml(again)).isEqualTo(written);
+  }
+
+  @Test
+  void aSpecWithoutATemplateRollsTheLiveTaskDefinitionAndInventsNothing() throws Exception {
+    Rollout r =
+        parse(
+            """
+              phases:
+                - name: one
+                  gates: [ecsTasks, portBinding, containerHealth, {logs: {pattern: ERROR, absentFor: 1m}}]
+                - name: two
+                  image: app:2
+                  images: {envoy: "envoy:1.30"}
+                  gates: [{containerHealth: {container: envoy}}, {ecrImage: {}}]
+            """);
+    Template t = r.spec().template();
+    assertThat(t.startsFromLiveService()).isTrue();
+    assertThat(t)
+        .extracting(
+            Template::family,
+            Template::container,
+            Template::port,
+            Template::cpu,
+            Template::memory,
+            Template::launchType,
+            Template::networkMode,
+            Template::logGroup)
+        .containsExactly(null, null, 0, 0, 0, null, null, null);
+    List<Phase> phases = r.spec().phases();
+    // the first phase keeps the live image; the controller reads port and log group at run time
+    assertThat(phases.get(0).image()).isNull();
+    assertThat(phases).extracting(Phase::desiredCount).containsOnlyNulls();
+    assertThat(phases.get(0).gates())
+        .contains(new Gate.PortBinding(0, null, Analysis.DEFAULTS))
+        .contains(new Gate.ContainerHealth(null, Analysis.DEFAULTS));
+    assertThat(((Gate.Logs) phases.get(0).gates().get(3)).logGroup()).isNull();
+    assertThat(phases.get(1).gates().get(1))
+        .isEqualTo(new Gate.EcrImage(phases.get(1).image(), null, Analysis.DEFAULTS));
+
+    String written = SpecWriter.toYaml(r);
+    assertThat(written)
+        .doesNotContain("template:", "desiredCount", "cpu:", "launchType", "port:", "logGroup");
+    assertRoundTrip(r);
+  }
+
+  @Test
+  void aTemplateOfOnlyContainerEnvAndSecretsIsTheLiveServicesToo() throws Exception {
+    Rollout r =
+        parse(
+            """
+              template:
+                container: api
+                env: {LOG_LEVEL: info}
+                secrets: {DB_PASSWORD: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"}
+              phases:
+                - name: one
+                  image: api:2
+                  gates: [portBinding]
+            """);
+    Template t = r.spec().template();
+    assertThat(t.startsFromLiveService()).isTrue();
+    assertThat(t.container()).isEqualTo("api");
+    assertThat(t.port()).isZero();
+    assertThat(t.cpu()).isZero();
+    assertThat(r.spec().phases().get(0).gates())
+        .containsExactly(new Gate.PortBinding(0, "api", Analysis.DEFAULTS));
+    assertThat(SpecWriter.toYaml(r))
+        .contains(
+            """
+              template:
+                container: api
+                env:
+                  LOG_LEVEL: info
+                secrets:
+                  DB_PASSWORD: arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf
+              analysis:
+            """)
+        .doesNotContain("family");
+    assertRoundTrip(r);
+  }
+
+  @Test
+  void aTemplateWithMoreThanTheContainerDescribesItsOwnTaskDefinitionAndSaysSo() {
+    SpecException e =
+        catchThrowableOfType(
+            SpecException.class,
+            () ->
+                parse(
+                    """
+                      template: {container: app, port: 8080, cpu: 512}
+                      phases: [{name: one, image: "app:1"}]
+                    """));
+    assertThat(e.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.format())
+                  .startsWith("t.yaml:6:13: spec.template.family: missing required field 'family'");
+              assertThat(p.message())
+                  .contains("gives cpu, port", "only container, env and secrets, or leave it out");
+            });
+  }
+
+  @Test
+  void secretsMergeLikeEnvAndLoadBack() throws Exception {
+    Rollout r =
+        parse(
+            """
+              template:
+                taskDefinition:
+                  family: api
+                  containerDefinitions:
+                    - name: api
+                      image: api:1
+                      portMappings: [{containerPort: 8080}]
+                      secrets: [{name: API_KEY, valueFrom: "arn:aws:ssm:us-east-1:123456789012:parameter/api/key"}]
+                secrets:
+                  DB_PASSWORD: arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf
+              phases:
+                - name: one
+                - name: two
+                  secrets:
+                    TOKEN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:token-x1Y2z3:password::"
+                  env: {FEATURE: "on"}
+            """);
+    assertThat(r.spec().template().secrets())
+        .containsOnlyKeys("API_KEY", "DB_PASSWORD")
+        .containsEntry("API_KEY", "arn:aws:ssm:us-east-1:123456789012:parameter/api/key");
+    assertThat(r.spec().phases().get(0).secrets()).isEmpty();
+    assertThat(r.spec().phases().get(1).secrets()).containsOnlyKeys("TOKEN");
+    assertRoundTrip(r);
+  }
+
+  @Test
+  void aNameInBothEnvAndSecretsIsRefusedWhereItIsWritten() {
+    SpecException e =
+        catchThrowableOfType(
+            SpecException.class,
+            () ->
+                parse(
+                    """
+                      template:
+                        container: api
+                        env: {A: "1", B: "2"}
+                        secrets: {C: "arn:aws:ssm:us-east-1:123456789012:parameter/c"}
+                      phases:
+                        - name: one
+                          env: {C: "3"}
+                          secrets: {A: "arn:aws:ssm:us-east-1:123456789012:parameter/a"}
+                        - name: two
+                          env: {D: "4"}
+                          secrets: {D: "arn:aws:ssm:us-east-1:123456789012:parameter/d"}
+                    """));
+    assertThat(e.problems())
+        .extracting(Problem::format)
+        .containsExactly(
+            "t.yaml:12:13: spec.phases[0].env.C: 'C' is also a secret of the template's main"
+                + " container; ECS refuses a container with a name in both its environment and"
+                + " its secrets: keep it in one of them",
+            "t.yaml:13:17: spec.phases[0].secrets.A: 'A' is also a variable of the template's"
+                + " main container; ECS refuses a container with a name in both its environment"
+                + " and its secrets: keep it in one of them",
+            "t.yaml:16:17: spec.phases[1].secrets.D: 'D' is also a variable in env beside it;"
+                + " ECS refuses a container with a name in both its environment and its secrets:"
+                + " keep it in one of them");
+  }
+
+  @Test
+  void aVariableOfTheTaskDefinitionStartedFromClashesWithATemplateSecret() {
+    SpecException e =
+        catchThrowableOfType(
+            SpecException.class,
+            () ->
+                parse(
+                    """
+                      template:
+                        fromFile: task-def.json
+                        secrets: {MODE: "arn:aws:ssm:us-east-1:123456789012:parameter/mode"}
+                      phases: [{name: one}]
+                    """));
+    assertThat(e.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.format()).startsWith("t.yaml:8:15: spec.template.secrets.MODE: ");
+              assertThat(p.message())
+                  .contains("in the task definition the template starts from", "keep it in one");
+            });
+  }
+
+  @Test
+  void envAndSecretsTakeNamesByOneRule() throws Exception {
+    Rollout r =
+        parse(
+            """
+              template:
+                env: {spring.profiles.active: prod, 1ST: a, my-var: b, _X: c}
+                secrets: {db.password: "arn:aws:ssm:us-east-1:123456789012:parameter/db"}
+              phases: [{name: one}]
+            """);
+    assertThat(r.spec().template().env())
+        .containsOnlyKeys("spring.profiles.active", "1ST", "my-var", "_X");
+    SpecException e =
+        catchThrowableOfType(
+            SpecException.class,
+            () ->
+                parse(
+                    """
+                      template:
+                        env: {"A=B": x, "TAB\tNAME": y}
+                      phases:
+                        - name: one
+                          secrets: {"MY SECRET": "arn:aws:ssm:us-east-1:123456789012:parameter/s"}
+                    """));
+    assertThat(e.problems())
+        .extracting(Problem::path)
+        .containsExactly(
+            "spec.template.env.A=B",
+            "spec.template.env.TAB\tNAME",
+            "spec.phases[0].secrets.MY SECRET");
+    assertThat(e.problems())
+        .allSatisfy(p -> assertThat(p.message()).contains("is not a variable name"));
+  }
+
+  @Test
+  void aSecretValueWrittenWhereItsReferenceBelongsIsNeverRepeated() {
+    SpecException e =
+        catchThrowableOfType(
+            SpecException.class,
+            () ->
+                parse(
+                    """
+                      phases:
+                        - name: one
+                          secrets:
+                            DB_PASSWORD: hunter2-correct-horse
+                            PIN: 4711
+                            KEY: "arn:aws:kms:us-east-1:123456789012:key/abc"
+                            PARAM: /prod/db/password
+                    """));
+    assertThat(e.problems())
+        .extracting(Problem::format)
+        .allSatisfy(f -> assertThat(f).doesNotContain("hunter2", "4711", "/prod/db"))
+        .allSatisfy(f -> assertThat(f).contains("a reference, never the value itself"))
+        .anySatisfy(f -> assertThat(f).contains("'arn:aws:kms:us-east-1:123456789012:key/abc'"))
+        .hasSize(4);
+  }
+
+  @Test
+  void aServiceTheRolloutCreatesNeedsATemplateToBuildItsFirstRevision() {
+    SpecException e =
+        catchThrowableOfType(
+            SpecException.class,
+            () ->
+                loader.parse(
+                    HEAD.replace("url:", "createIfMissing: true, url:")
+                        + "  phases: [{name: one, image: \"app:1\"}]\n",
+                    "t.yaml",
+                    GOOD));
+    assertThat(e.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.format()).startsWith("t.yaml:5:75: spec.target.createIfMissing: ");
+              assertThat(p.message()).contains("needs spec.template", "createIfMissing: false");
+            });
   }
 
   @Test
