@@ -10,6 +10,7 @@ import dev.snailtrail.rollout.Step;
 import dev.snailtrail.rollout.VerbRefused;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.trail.EventType;
+import dev.snailtrail.trail.NoteKind;
 import dev.snailtrail.trail.Severity;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,8 +18,9 @@ import java.util.List;
 
 /**
  * The manual verbs: approve, promote, pause, resume, abort, retry, undo. Each changes status only
- * (the next pass acts on it) and records who asked in the trail. A verb that does not apply to the
- * rollout's state is refused ({@link VerbRefused}) with a message saying why.
+ * (the next pass acts on it) and records who asked in the trail. A note records only who wrote
+ * what. A verb that does not apply to the rollout's state is refused ({@link VerbRefused}) with a
+ * message saying why.
  */
 public final class Commands {
   private final Clock clock;
@@ -154,6 +156,30 @@ public final class Commands {
     PhaseRef target = p.ref(status.stablePhase().index() - 1);
     p.update(b -> b.currentPhase(status.stablePhase()));
     return RollbackStep.begin(p, Reason.ManualUndo, "undo by " + who(by), target);
+  }
+
+  /**
+   * Records a person's note in the trail, changing nothing else. It belongs to the phase the
+   * rollout is about: the one that failed, from its rollback until a retry or a new spec moves on,
+   * else the current one (none before the first phase starts).
+   */
+  public ReconcileResult note(
+      Rollout rollout,
+      long generation,
+      RolloutStatus status,
+      NoteKind kind,
+      String text,
+      String by) {
+    Pass p = new Pass(rollout, generation, status, clock.instant());
+    PhaseRef about = status.failedPhase() != null ? status.failedPhase() : status.currentPhase();
+    p.emitFor(
+        about.name().isEmpty() ? null : about.name(),
+        EventType.Note,
+        kind == NoteKind.challenge ? Severity.Warning : Severity.Normal,
+        Reason.ManualNote,
+        kind.title() + " by " + who(by) + ": " + text,
+        Pass.data("kind", kind.name(), "by", who(by), "text", text));
+    return p.result(null);
   }
 
   private static Pass withGates(Pass p, List<GateStatus> gates) {

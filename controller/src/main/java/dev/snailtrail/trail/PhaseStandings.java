@@ -90,7 +90,9 @@ final class PhaseStandings {
           PreflightFailed,
           SpecChanged,
           RolloutCompleted,
-          Aborted -> {
+          Aborted,
+          DesiredCountLimited,
+          Note -> {
         // Logged, but a phase's standing follows only its start, completion and rollback.
       }
     }
