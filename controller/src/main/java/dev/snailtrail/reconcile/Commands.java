@@ -15,6 +15,7 @@ import dev.snailtrail.trail.Severity;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The manual verbs: approve, promote, pause, resume, abort, retry, undo. Each changes status only
@@ -138,11 +139,14 @@ public final class Commands {
       throw new VerbRefused("retry applies to a rolled-back rollout: " + describe(status));
     }
     Pass p = new Pass(rollout, generation, status, clock.instant());
-    p.emit(
+    // The retry concerns the phase that failed, not the one the rollback left current.
+    p.emitFor(
+        status.failedPhase().name(),
         EventType.Retried,
         Severity.Normal,
         Reason.ManualRetry,
-        "Retry of " + status.failedPhase().name() + " by " + who(by));
+        "Retry of " + status.failedPhase().name() + " by " + who(by),
+        Map.of());
     Transitions.retry(p);
     return p.result(Duration.ZERO);
   }
