@@ -89,7 +89,8 @@ final class TemplateIndex {
   /** What to say of a use that names no template there is. */
   String unknown(String name) {
     List<String> names = names();
-    String message = "no AnalysisTemplate named '" + name + "' " + catalog.where();
+    String where = catalog.where().isEmpty() ? "" : " " + catalog.where();
+    String message = "no AnalysisTemplate named '" + name + "'" + where;
     if (names.isEmpty()) {
       return message + ", which hold none; " + catalog.remedy();
     }
