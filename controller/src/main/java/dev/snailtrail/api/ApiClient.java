@@ -38,6 +38,9 @@ public final class ApiClient {
   private static final JsonMapper MAPPER =
       Json.mapper().rebuild().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
+  private static final String JSON = "application/json; charset=utf-8";
+  private static final String YAML = "application/yaml; charset=utf-8";
+
   private final URI server;
   private final String token;
   private final HttpClient http;
@@ -75,7 +78,7 @@ public final class ApiClient {
    */
   public List<ControlPlane.Applied> apply(String source, String yaml) {
     String path = "/api/v1/rollouts?source=" + encode(source);
-    return read(send("POST", path, yaml), Resources.AppliedList.class).applied();
+    return read(send("POST", path, yaml, YAML), Resources.AppliedList.class).applied();
   }
 
   public List<Resources.Summary> list() {
@@ -104,7 +107,8 @@ public final class ApiClient {
    */
   public Resources.Detail command(String name, Verb verb, String by) {
     String body = by == null ? "" : Json.mapper().writeValueAsString(new Resources.VerbRequest(by));
-    return read(send("POST", rollout(name) + "/" + verb.name(), body), Resources.Detail.class);
+    return read(
+        send("POST", rollout(name) + "/" + verb.name(), body, JSON), Resources.Detail.class);
   }
 
   public void delete(String name) {
@@ -134,6 +138,13 @@ public final class ApiClient {
   }
 
   private String send(String method, String path, String body) {
+    return send(method, path, body, null);
+  }
+
+  /**
+   * @param contentType the body's type; the controller refuses a body without one
+   */
+  private String send(String method, String path, String body, String contentType) {
     URI uri = URI.create(server + path);
     HttpRequest.Builder b =
         HttpRequest.newBuilder(uri)
@@ -144,8 +155,8 @@ public final class ApiClient {
                 body == null
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    if (body != null) {
-      b.header("Content-Type", "application/yaml; charset=utf-8");
+    if (body != null && contentType != null) {
+      b.header("Content-Type", contentType);
     }
     if (token != null) {
       b.header("Authorization", "Bearer " + token);

@@ -132,6 +132,8 @@ final class Routes {
         boolean apply = method.equals("POST");
         boolean whole = authorize(ex, apply);
         if (apply) {
+          CrossSite.requireBodyType(
+              ex, CrossSite.JSON_OR_YAML, "rollouts are applied as YAML or JSON");
           rollouts.apply(ex);
         } else {
           rollouts.list(ex, Redaction.of(whole));
@@ -157,6 +159,8 @@ final class Routes {
         } else {
           allow(method, "POST");
           authorize(ex, true);
+          CrossSite.requireBodyType(
+              ex, CrossSite.JSON, "a verb's body is JSON like {\"by\": \"alice\"}");
           rollouts.command(ex, name, last);
         }
       }
@@ -164,11 +168,15 @@ final class Routes {
   }
 
   /**
-   * Checks the bearer token in constant time; reads pass without one when reads are open.
+   * Checks the bearer token in constant time; reads pass without one when reads are open. A
+   * mutation a browser sent for another site is refused first ({@link CrossSite}).
    *
    * @return whether the caller showed the token (and may see the spec whole)
    */
   private boolean authorize(Exchange ex, boolean mutation) {
+    if (mutation) {
+      CrossSite.refuseOtherOrigins(ex);
+    }
     byte[] presented = presented(ex);
     boolean shown = token != null && presented != null && MessageDigest.isEqual(presented, token);
     if (shown || (!mutation && openReads)) {

@@ -53,6 +53,11 @@ class ApiServerIT {
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
+    if (body != null) {
+      b.header(
+          "Content-Type",
+          path.startsWith("/api/v1/rollouts/") ? "application/json" : "application/yaml");
+    }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
