@@ -106,9 +106,13 @@ public final class ApiClient {
    * @param by who asks, recorded in the trail; null lets the controller say "api"
    */
   public Resources.Detail command(String name, Verb verb, String by) {
-    String body = by == null ? "" : Json.mapper().writeValueAsString(new Resources.VerbRequest(by));
-    return read(
-        send("POST", rollout(name) + "/" + verb.name(), body, JSON), Resources.Detail.class);
+    boolean full = verb == Verb.promoteFull;
+    String body =
+        by == null && !full
+            ? ""
+            : Json.mapper().writeValueAsString(new Resources.VerbRequest(by, full));
+    String path = rollout(name) + "/" + (full ? Verb.promote : verb).name();
+    return read(send("POST", path, body, JSON), Resources.Detail.class);
   }
 
   public void delete(String name) {

@@ -96,6 +96,11 @@ public final class Resources {
     }
   }
 
-  /** The optional body of a verb: who asked. */
-  public record VerbRequest(String by) {}
+  /**
+   * The optional body of a verb.
+   *
+   * @param by who asked, recorded in the trail
+   * @param full with {@code promote}: promote in full, straight to the last phase
+   */
+  public record VerbRequest(String by, boolean full) {}
 }

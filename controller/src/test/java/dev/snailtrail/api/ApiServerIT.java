@@ -225,7 +225,7 @@ class ApiServerIT {
     assertThat(call("GET", "/api/v1/rollouts/nope/trail?format=md", null, TOKEN).statusCode())
         .isEqualTo(404);
     assertThat(call("DELETE", "/api/v1/rollouts/nope", null, TOKEN).statusCode()).isEqualTo(404);
-    for (ControlPlane.Verb v : ControlPlane.Verb.values()) {
+    for (ControlPlane.Verb v : RolloutRoutes.pathVerbs()) {
       HttpResponse<String> r = call("POST", "/api/v1/rollouts/nope/" + v, null, TOKEN);
       assertThat(r.statusCode()).as(v.name()).isEqualTo(404);
       assertThat(json(r).get("error").asString()).isEqualTo("no rollout named 'nope'");
@@ -354,6 +354,26 @@ class ApiServerIT {
     server.close();
     start(settings(TOKEN).withOpenReads(true));
     assertThat(call("GET", "/metrics", null, null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void aFullPromotionIsPromoteWithFullTrue() throws Exception {
+    start(settings(TOKEN));
+    applied("shine");
+    HttpResponse<String> full =
+        call("POST", "/api/v1/rollouts/shine/promote", "{\"by\":\"frank\",\"full\":true}", TOKEN);
+    assertThat(full.statusCode()).isEqualTo(409);
+    assertThat(json(full).get("error").asString())
+        .startsWith("promote --full applies to a rollout moving forward: the controller has not");
+    HttpResponse<String> other =
+        call("POST", "/api/v1/rollouts/shine/pause", "{\"full\":true}", TOKEN);
+    assertThat(other.statusCode()).isEqualTo(400);
+    assertThat(json(other).get("error").asString()).isEqualTo("'full' applies to promote only");
+    HttpResponse<String> notBoolean =
+        call("POST", "/api/v1/rollouts/shine/promote", "{\"full\":\"yes\"}", TOKEN);
+    assertThat(notBoolean.statusCode()).isEqualTo(400);
+    assertThat(call("POST", "/api/v1/rollouts/shine/promoteFull", null, TOKEN).statusCode())
+        .isEqualTo(404);
   }
 
   @Test
