@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       VersionCommand.class,
       ApplyCommand.class,
       GetCommand.class,
+      ListCommand.class,
       StatusCommand.class,
       TrailCommand.class,
       DiffCommand.class,

@@ -2,7 +2,9 @@ package dev.snailtrail.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.snailtrail.json.Json;
 import dev.snailtrail.rollout.StatusPhase;
+import dev.snailtrail.rollout.Step;
 import dev.snailtrail.trail.TrailEvent;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -10,11 +12,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The operators' verbs of the CLI against a real controller (the simulator, sped up) over its API
@@ -89,5 +95,113 @@ class OperatorCommandsIT {
         .isEqualTo(
             "Error from server (Conflict): promote --full applies to a rollout moving forward:"
                 + " the rollout is Healthy: its last phase is done\n");
+  }
+
+  @Test
+  void listAndEveryReadCommandPrintTheFormsScriptsAskFor() throws Exception {
+    start(300).applyExample("snail-trail.yaml");
+    controller.applyExample("minimal.yaml"); // its service does not exist: it pauses at once
+    controller.await(ROLLOUT, "awaiting approval", s -> s.step() == Step.AwaitingApproval, LIMIT);
+    controller.await("hello-web", "paused", s -> s.phase() == StatusPhase.Paused, LIMIT);
+
+    Run list = cli("list");
+    assertThat(list.exit()).as(list.err()).isZero();
+    assertThat(list.out().lines().toList())
+        .hasSize(3)
+        .satisfies(
+            l -> assertThat(l.get(0)).matches("NAME +PHASE +STEP +CURRENT +PROGRESS +GENERATION"))
+        .satisfies(l -> assertThat(l.get(1)).matches("hello-web +Paused +Deploying +v2 +0% +1"))
+        .satisfies(
+            l ->
+                assertThat(l.get(2))
+                    .matches(ROLLOUT + " +Progressing +AwaitingApproval +victory-lap +\\d+% +1"));
+    assertThat(cli("ls", "-o", "name").out())
+        .isEqualTo("rollout/hello-web\nrollout/" + ROLLOUT + "\n");
+    assertThat(Json.mapper().readTree(cli("list", "-o", "json").out()).get("items").size())
+        .isEqualTo(2);
+    String yaml = cli("list", "-o", "yaml").out();
+    assertThat(new Load(LoadSettings.builder().build()).loadAllFromString(yaml)).hasSize(2);
+    assertThat(cli("list", "-o", "wide").out().lines().toList().get(1))
+        .contains("service hello-web not found");
+    assertThat(cli("get", ROLLOUT, "-o", "name").out()).isEqualTo("rollout/" + ROLLOUT + "\n");
+    assertThat(cli("list", "-o", "xml").exit()).isEqualTo(2);
+
+    JsonNode status = Json.mapper().readTree(cli("status", ROLLOUT, "-o", "json").out());
+    assertThat(status.get("rollout").get("status").get("step").asString())
+        .isEqualTo("AwaitingApproval");
+    JsonNode last = status.get("events").get(status.get("events").size() - 1);
+    assertThat(last.get("type").asString()).isEqualTo("ApprovalRequired");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> statusYaml =
+        (Map<String, Object>)
+            new Load(LoadSettings.builder().build())
+                .loadFromString(cli("status", ROLLOUT, "-o", "yaml").out());
+    assertThat(statusYaml).containsKeys("rollout", "events");
+    assertThat(cli("status", ROLLOUT, "-o", "name").out()).isEqualTo("rollout/" + ROLLOUT + "\n");
+    String wide = cli("status", ROLLOUT, "-o", "wide").out();
+    String text = cli("status", ROLLOUT).out();
+    assertThat(wide.substring(wide.indexOf("Last events")).lines().count())
+        .isGreaterThan(text.substring(text.indexOf("Last events")).lines().count());
+
+    int events = controller.plane().trail(ROLLOUT, 0, 10_000).size();
+    List<String> trailWide = cli("trail", ROLLOUT, "-o", "wide").out().lines().toList();
+    assertThat(trailWide.get(0)).matches("ID +TIME +SEVERITY +TYPE +REASON +MESSAGE");
+    assertThat(trailWide).hasSize(events + 1);
+    assertThat(trailWide.get(events))
+        .matches(
+            ROLLOUT
+                + "/1/"
+                + events
+                + " +\\S+Z +Normal +ApprovalRequired +ApprovalRequired +Phase victory-lap needs approval.*");
+    assertThat(cli("trail", ROLLOUT, "-o", "name").out().lines())
+        .hasSize(events)
+        .allMatch(l -> l.startsWith("event/" + ROLLOUT + "/1/"));
+    assertThat(
+            (List<?>)
+                new Load(LoadSettings.builder().build())
+                    .loadFromString(cli("trail", ROLLOUT, "-o", "yaml").out()))
+        .hasSize(events);
+    assertThat(cli("trail", ROLLOUT, "--format", "json").out().lines()).hasSize(events);
+  }
+
+  @Test
+  void getWatchPrintsTheRolloutAgainEachTimeItChanges() throws Exception {
+    start(60).applyExample("snail-trail.yaml");
+    StringWriter out = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(new StringWriter(), true));
+    Thread watching =
+        Thread.ofPlatform()
+            .start(
+                () ->
+                    cli.execute(
+                        "get",
+                        ROLLOUT,
+                        "--watch",
+                        "--interval",
+                        "100ms",
+                        "--server=" + controller.url(),
+                        "--token=" + LiveController.TOKEN));
+    try {
+      controller.await(ROLLOUT, "awaiting approval", s -> s.step() == Step.AwaitingApproval, LIMIT);
+      long deadline = System.nanoTime() + LIMIT.toNanos();
+      while (!out.toString().contains("AwaitingApproval") && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+    } finally {
+      watching.interrupt();
+      watching.join(10_000);
+    }
+    List<String> lines = out.toString().lines().toList();
+    assertThat(lines.get(0)).matches("NAME +PHASE +STEP +CURRENT +PROGRESS +GENERATION");
+    assertThat(lines.stream().filter(l -> l.startsWith("NAME"))).hasSize(1);
+    assertThat(lines.subList(1, lines.size()))
+        .as(out.toString())
+        .allMatch(l -> l.startsWith(ROLLOUT + " "))
+        .anyMatch(l -> l.contains(" exploration "))
+        .anyMatch(l -> l.contains(" Baking "))
+        .anyMatch(l -> l.contains("AwaitingApproval"))
+        .doesNotHaveDuplicates();
   }
 }
