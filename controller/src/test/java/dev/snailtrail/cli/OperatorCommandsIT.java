@@ -8,6 +8,7 @@ import dev.snailtrail.rollout.Step;
 import dev.snailtrail.trail.TrailEvent;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -203,5 +204,53 @@ class OperatorCommandsIT {
         .anyMatch(l -> l.contains(" Baking "))
         .anyMatch(l -> l.contains("AwaitingApproval"))
         .doesNotHaveDuplicates();
+  }
+
+  @Test
+  void waitEndsWhenTheStateIsReachedWhenItTimesOutAndWhenTheRolloutSettlesElsewhere()
+      throws Exception {
+    start(300).applyExample("snail-trail.yaml");
+    controller.applyExample("minimal.yaml"); // its service does not exist: it pauses at once
+
+    Run approval = cli("wait", ROLLOUT, "--for", "awaitingapproval", "--interval", "50ms");
+    assertThat(approval.exit()).as(approval.err()).isZero();
+    assertThat(approval.out()).isEqualTo("rollout/" + ROLLOUT + " is AwaitingApproval\n");
+    assertThat(controller.status(ROLLOUT).step()).isEqualTo(Step.AwaitingApproval);
+
+    // Paused waits for a person, so a wait for Healthy goes on until its time is up.
+    Run paused = cli("wait", "hello-web", "--for", "Healthy", "--timeout", "1s");
+    assertThat(paused.exit()).as(paused.err()).isEqualTo(5);
+    assertThat(paused.err())
+        .startsWith(
+            "timed out after 1s waiting for rollout/hello-web to be Healthy: it is Paused"
+                + " (Deploying) at phase v2: service hello-web not found");
+    assertThat(cli("wait", "hello-web", "--for", "Paused").exit()).isZero();
+
+    assertThat(cli("approve", ROLLOUT, "--by", "ops").exit()).isZero();
+    Run degraded = cli("wait", ROLLOUT, "--for", "Degraded", "--interval", "50ms");
+    assertThat(degraded.exit()).as(degraded.err()).isEqualTo(6);
+    assertThat(degraded.err())
+        .startsWith(
+            "rollout/" + ROLLOUT + " settled Healthy (Done) at phase victory-lap, not Degraded: ");
+    assertThat(cli("wait", ROLLOUT, "--for", "Healthy").exit()).isZero();
+
+    // A new spec: the Healthy of the generation before does not answer the wait.
+    String story =
+        Files.readString(
+            Path.of(
+                System.getProperty("snailtrail.root", ".."), "spec-examples", "snail-trail.yaml"));
+    String changed = story.replaceFirst("(name: exploration[\\s\\S]*?)bake: 2m", "$1bake: 1m");
+    assertThat(changed).isNotEqualTo(story);
+    assertThat(controller.plane().apply("changed.yaml", changed).get(0).generation()).isEqualTo(2);
+    Run again = cli("wait", ROLLOUT, "--for", "Healthy", "--interval", "50ms");
+    assertThat(again.exit()).as(again.err()).isZero();
+    assertThat(trailMessages().stream().filter(m -> m.startsWith("Rollout complete"))).hasSize(2);
+    assertThat(controller.status(ROLLOUT).observedGeneration()).isEqualTo(2);
+
+    Run unknown = cli("wait", ROLLOUT, "--for", "Sideways");
+    assertThat(unknown.exit()).isEqualTo(2);
+    assertThat(unknown.err())
+        .contains("--for 'Sideways' is not a state; use one of Progressing, Paused, Healthy");
+    assertThat(cli("wait", "nope", "--for", "Healthy").exit()).isEqualTo(1);
   }
 }
