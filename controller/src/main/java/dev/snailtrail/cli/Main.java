@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
       VerbCommands.Retry.class,
       VerbCommands.Undo.class,
       DeleteCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
