@@ -103,4 +103,12 @@ public final class Resources {
    * @param full with {@code promote}: promote in full, straight to the last phase
    */
   public record VerbRequest(String by, boolean full) {}
+
+  /**
+   * The body of {@code POST /api/v1/rollouts/NAME/notes}; the answer is the trail event recorded.
+   *
+   * @param kind note, decision, lesson or challenge; null: note
+   * @param by who wrote it; null: "api"
+   */
+  public record NoteRequest(String text, String kind, String by) {}
 }

@@ -156,6 +156,11 @@ final class Routes {
           allow(method, "GET");
           boolean whole = authorize(ex, false);
           rollouts.trail(ex, name, Redaction.of(whole));
+        } else if (last.equals("notes")) {
+          allow(method, "POST");
+          authorize(ex, true);
+          CrossSite.requireBodyType(ex, CrossSite.JSON, "a note is JSON like {\"text\": \"...\"}");
+          rollouts.note(ex, name);
         } else {
           allow(method, "POST");
           authorize(ex, true);

@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
       VerbCommands.Abort.class,
       VerbCommands.Retry.class,
       VerbCommands.Undo.class,
+      NoteCommand.class,
       DeleteCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class

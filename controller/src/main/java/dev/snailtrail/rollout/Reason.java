@@ -45,5 +45,7 @@ public enum Reason {
   /** A pass failed on a bug in the controller (not on a provider); the log has the trace. */
   InternalError,
   /** A file of the rollout in the store cannot be read; the rollout waits for a person. */
-  StoreDamaged
+  StoreDamaged,
+  /** A person wrote a note into the trail ({@code snailtrail note}). */
+  ManualNote
 }

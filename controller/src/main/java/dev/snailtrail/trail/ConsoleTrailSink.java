@@ -72,6 +72,7 @@ public final class ConsoleTrailSink implements TrailSink {
       case RollbackStarted -> "↩️";
       case RollbackCompleted -> "🛟";
       case RolloutCompleted -> "🎉";
+      case Note -> "📝";
     };
   }
 
@@ -81,6 +82,7 @@ public final class ConsoleTrailSink implements TrailSink {
       case GateInconclusive, DriftDetected, SpecChanged, Paused, DesiredCountLimited -> "[WARN]";
       case RollbackStarted, RollbackCompleted -> "[BACK]";
       case PhaseCompleted, RolloutCompleted -> "[DONE]";
+      case Note -> "[NOTE]";
       case RolloutStarted,
           PhaseStarted,
           TaskDefinitionRegistered,

@@ -29,5 +29,7 @@ public enum EventType {
   Aborted,
   Retried,
   /** A phase's desiredCount was outside the service's Application Auto Scaling bounds. */
-  DesiredCountLimited
+  DesiredCountLimited,
+  /** A person's note: a decision, a lesson, a challenge, or a plain remark ({@link NoteKind}). */
+  Note
 }

@@ -120,6 +120,13 @@ class ApiCrossSiteIT {
       assertThat(r.statusCode()).as(type).isEqualTo(415);
       assertThat(error(r)).contains("send Content-Type: application/json");
     }
+    HttpResponse<String> note =
+        post(
+            "/api/v1/rollouts/shine/notes",
+            "{\"text\":\"from another site\"}",
+            Map.of("Content-Type", "text/plain"));
+    assertThat(note.statusCode()).isEqualTo(415);
+    assertThat(plane.trail("shine", 0, 10)).isEmpty();
     HttpResponse<String> untyped = post("/api/v1/rollouts/shine/pause", "{}", Map.of());
     assertThat(untyped.statusCode()).isEqualTo(415);
     assertThat(error(untyped)).startsWith("a body without a Content-Type is refused here");
