@@ -167,7 +167,7 @@ class OperatorCommandsIT {
 
   @Test
   void getWatchPrintsTheRolloutAgainEachTimeItChanges() throws Exception {
-    start(60).applyExample("snail-trail.yaml");
+    start(150).applyExample("snail-trail.yaml");
     StringWriter out = new StringWriter();
     CommandLine cli = Main.commandLine();
     cli.setOut(new PrintWriter(out, true));
