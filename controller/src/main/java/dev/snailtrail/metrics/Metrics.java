@@ -27,7 +27,10 @@ public interface Metrics {
   /** Keys waiting in the work queue now. */
   default void workQueueDepth(int depth) {}
 
-  /** How long a key waited in the queue between becoming due and a worker taking it. */
+  /**
+   * How long a key waited in the queue between becoming due and a worker taking it, in real time
+   * (not the controller's clock, which may be sped up).
+   */
   default void workQueueLatency(Duration waited) {}
 
   /** One AWS API call at the resilience boundary. */

@@ -55,7 +55,7 @@ final class AnalysisStep {
     if (service.isEmpty() || DeployStep.drifted(p, service.get(), arn)) {
       return deploy.reassert(p, service.orElse(null), arn);
     }
-    List<GateStatus> gates = measure(p, phase, arn);
+    List<GateStatus> gates = measure(p, phase, arn, deadlinePassed(p));
     p.update(b -> b.gates(gates));
     Optional<ReconcileResult> verdict = failedOrStuck(p, phase, gates);
     if (verdict.isPresent()) {
@@ -155,7 +155,25 @@ final class AnalysisStep {
     return p.result(min(nextWake(p, phase, gates), Duration.between(p.now, bakeEnd)));
   }
 
-  private List<GateStatus> measure(Pass p, Phase phase, String arn) {
+  /**
+   * The progress deadline, when it has passed while the phase is analyzing (bake has none), else
+   * null. A pass can arrive well after it (the controller's queue was long): the gates are then
+   * measured once more before the deadline decides, so a rollback never rests on measurements from
+   * before the deadline.
+   */
+  private static Instant deadlinePassed(Pass p) {
+    if (p.status.step() != Step.Analyzing) {
+      return null;
+    }
+    Instant deadline = p.status.phaseStartedAt().plus(p.rollout.spec().progressDeadline());
+    return p.now.isBefore(deadline) ? null : deadline;
+  }
+
+  /**
+   * Measures each gate that is due by its interval, and, past the deadline, each gate last measured
+   * before it.
+   */
+  private List<GateStatus> measure(Pass p, Phase phase, String arn, Instant deadline) {
     List<GateStatus> prior = p.status.gates();
     if (prior.size() != phase.gates().size()) {
       prior = initialGates(phase);
@@ -171,7 +189,10 @@ final class AnalysisStep {
     for (int i = 0; i < phase.gates().size(); i++) {
       Gate gate = phase.gates().get(i);
       GateStatus before = prior.get(i);
-      if (!Analyzer.due(before, gate.analysis(), p.now)) {
+      boolean stale =
+          deadline != null
+              && (before.lastMeasuredAt() == null || before.lastMeasuredAt().isBefore(deadline));
+      if (!stale && !Analyzer.due(before, gate.analysis(), p.now)) {
         next.add(before);
         continue;
       }

@@ -167,6 +167,11 @@ class MicrometerMetricsTest {
     assertThat(line(scrape, "snailtrail_aws_throttles_total{")).endsWith(" 1.0");
     assertThat(line(scrape, "snailtrail_workqueue_depth ")).endsWith(" 7.0");
     assertThat(line(scrape, "snailtrail_workqueue_latency_seconds_count ")).endsWith(" 1");
+    // A queue minutes long must show as such, not as "over 10 s".
+    assertThat(line(scrape, "snailtrail_workqueue_latency_seconds_bucket{le=\"300.0\"}"))
+        .endsWith(" 1");
+    assertThat(line(scrape, "snailtrail_workqueue_latency_seconds_bucket{le=\"0.01\"}"))
+        .endsWith(" 0");
     assertThat(line(scrape, "snailtrail_reconcile_errors_total{rollout=\"r1\"}")).endsWith(" 1.0");
     assertThat(scrape).contains("jvm_memory_used_bytes", "jvm_threads_live_threads");
   }
