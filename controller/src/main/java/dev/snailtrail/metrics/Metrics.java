@@ -21,6 +21,13 @@ public interface Metrics {
   default void passCompleted(
       Rollout rollout, RolloutStatus before, PassOutcome outcome, Duration took) {}
 
+  /**
+   * A status was written outside a pass: a pass that could not reach the provider marks the
+   * rollout's status {@code ProviderUnavailable} (passes that complete report through {@link
+   * #passCompleted}).
+   */
+  default void statusMarked(String rollout, RolloutStatus status) {}
+
   /** A pass threw (a provider error or a bug); it will be retried with backoff. */
   default void passFailed(String rollout, Throwable error, Duration took) {}
 

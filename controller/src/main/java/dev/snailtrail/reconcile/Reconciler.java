@@ -30,6 +30,7 @@ public final class Reconciler {
   private final DeployStep deploy;
   private final AnalysisStep analysis;
   private final RollbackStep rollback;
+  private final DriftWatch drift;
 
   /**
    * @param preflight checks run before each phase deploys; a failure pauses the rollout
@@ -41,6 +42,7 @@ public final class Reconciler {
     this.deploy = new DeployStep(providers, preflight);
     this.analysis = new AnalysisStep(providers, gates, deploy);
     this.rollback = new RollbackStep(providers, deploy);
+    this.drift = new DriftWatch(providers);
   }
 
   public Reconciler(Providers providers, GateEvaluator gates, Clock clock) {
@@ -57,7 +59,8 @@ public final class Reconciler {
       SpecChanges.apply(p);
     }
     return switch (p.status.phase()) {
-      case Paused, Healthy, Degraded, Failed -> p.result(null);
+      case Healthy, Degraded -> drift.observe(p);
+      case Paused, Failed -> p.result(null);
       case Progressing, RollingBack -> step(p);
     };
   }
