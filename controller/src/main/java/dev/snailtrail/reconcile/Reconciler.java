@@ -52,6 +52,8 @@ public final class Reconciler {
   /** One pass over a rollout at spec generation {@code generation}. */
   public ReconcileResult reconcile(Rollout rollout, long generation, RolloutStatus status) {
     Pass p = new Pass(rollout, generation, status, clock.instant());
+    // Said first, and kept only if this pass completes: one that throws leaves nothing.
+    Outages.recovered(p);
     if (status.observedGeneration() == 0) {
       return start(p);
     }
