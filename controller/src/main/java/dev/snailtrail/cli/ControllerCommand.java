@@ -86,6 +86,15 @@ final class ControllerCommand implements Callable<Integer> {
       description = "How often every rollout is looked at again. Default: ${DEFAULT-VALUE}.")
   Duration resync;
 
+  @Option(
+      names = "--controller-id",
+      paramLabel = "ID",
+      description =
+          "Who this controller is, as the ECS services its rollouts move are tagged"
+              + " (snailtrail.dev/controller). Default: the id kept in the store directory (made"
+              + " up on first start).")
+  String controllerId;
+
   @Option(names = "--plain", description = "Print the trail without emoji.")
   boolean plain;
 
@@ -155,7 +164,9 @@ final class ControllerCommand implements Callable<Integer> {
     FileStore store = new FileStore(storeDir, Clock.systemUTC());
     MicrometerMetrics metrics = new MicrometerMetrics();
     Ports ports;
+    String id;
     try {
+      id = ControllerId.of(store.root(), controllerId);
       ports =
           Ports.forController(
               where, store.root().resolve("sim-state.json"), speed, metrics.awsListener());
@@ -165,10 +176,10 @@ final class ControllerCommand implements Callable<Integer> {
       return refuse(e.getMessage());
     }
     List<TrailSink> sinks = trailSinks(ports);
-    Controller controller = controller(store, ports, metrics, sinks);
+    Controller controller = controller(store, ports, metrics, sinks, id);
     SpecDirWatcher watcher =
         watchDir == null ? null : SpecDirWatcher.of(watchDir, controller.controlPlane(), out());
-    printStart(store, ports);
+    printStart(store, ports, id);
     ports.resumeSimulatedTimeWithin(Duration.ofSeconds(5));
     ApiServer api;
     try {
@@ -227,8 +238,9 @@ final class ControllerCommand implements Callable<Integer> {
   }
 
   private Controller controller(
-      FileStore store, Ports ports, MicrometerMetrics metrics, List<TrailSink> sinks) {
+      FileStore store, Ports ports, MicrometerMetrics metrics, List<TrailSink> sinks, String id) {
     return Controller.builder(store, ports.providers(), GateEvaluator.withDefaults(), ports.clock())
+        .controllerId(id)
         .workers(workers)
         .resync(resync)
         .metrics(metrics)
@@ -240,7 +252,7 @@ final class ControllerCommand implements Callable<Integer> {
         .build();
   }
 
-  private void printStart(FileStore store, Ports ports) {
+  private void printStart(FileStore store, Ports ports, String id) {
     out()
         .println(
             "snailtrail controller: provider "
@@ -252,7 +264,9 @@ final class ControllerCommand implements Callable<Integer> {
                 + ", "
                 + workers
                 + " workers, resync "
-                + Durations.format(resync));
+                + Durations.format(resync)
+                + ", controller id "
+                + id);
   }
 
   /** Starts the API when it has an address; null when it is off. */
