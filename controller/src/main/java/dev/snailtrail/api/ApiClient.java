@@ -6,6 +6,7 @@ import dev.snailtrail.json.Json;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.load.Problem;
 import dev.snailtrail.spec.load.SpecWriter;
+import dev.snailtrail.trail.NoteKind;
 import dev.snailtrail.trail.TrailEvent;
 import dev.snailtrail.trail.TrailFormat;
 import java.io.IOException;
@@ -105,6 +106,18 @@ public final class ApiClient {
   public Resources.Detail command(String name, Verb verb, String by) {
     String body = by == null ? "" : Json.mapper().writeValueAsString(new Resources.VerbRequest(by));
     return read(send("POST", rollout(name) + "/" + verb.name(), body), Resources.Detail.class);
+  }
+
+  /**
+   * Writes a person's note into a rollout's trail.
+   *
+   * @param by who wrote it; null lets the controller say "api"
+   * @return the trail event the controller recorded
+   */
+  public TrailEvent note(String name, NoteKind kind, String text, String by) {
+    String body =
+        Json.mapper().writeValueAsString(new Resources.NoteRequest(text, kind.name(), by));
+    return read(send("POST", rollout(name) + "/notes", body), TrailEvent.class);
   }
 
   public void delete(String name) {

@@ -110,4 +110,12 @@ public final class Resources {
 
   /** The optional body of a verb: who asked. */
   public record VerbRequest(String by) {}
+
+  /**
+   * The body of {@code POST /api/v1/rollouts/NAME/notes}; the answer is the trail event recorded.
+   *
+   * @param kind note, decision, lesson or challenge; null: note
+   * @param by who wrote it; null: "api"
+   */
+  public record NoteRequest(String text, String kind, String by) {}
 }

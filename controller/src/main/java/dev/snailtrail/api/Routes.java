@@ -154,6 +154,10 @@ final class Routes {
           allow(method, "GET");
           boolean whole = authorize(ex, false);
           rollouts.trail(ex, name, Redaction.of(whole));
+        } else if (last.equals("notes")) {
+          allow(method, "POST");
+          authorize(ex, true);
+          rollouts.note(ex, name);
         } else {
           allow(method, "POST");
           authorize(ex, true);

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -43,6 +44,8 @@ import picocli.CommandLine.Option;
       "  snailtrail controller --provider sim --watch-dir rollouts --speed 60",
       "  snailtrail controller --provider aws --store-dir /var/lib/snailtrail \\",
       "      --watch-dir /etc/rollouts",
+      "  snailtrail controller --webhook env:SLACK_WEBHOOK_URL \\",
+      "      --webhook-events RollbackStarted,PhaseCompleted,Note --webhook-min-severity Warning",
     })
 final class ControllerCommand implements Callable<Integer> {
 
@@ -124,11 +127,11 @@ final class ControllerCommand implements Callable<Integer> {
               + " see secrets in specs masked.")
   boolean openReads;
 
-  @Option(
-      names = "--webhook",
-      paramLabel = "URL",
-      description = "Also POST every trail event as JSON (with a Slack-compatible 'text') to URL.")
-  java.net.URI webhook;
+  @ArgGroup(exclusive = false, multiplicity = "0..*", heading = "Webhooks:%n")
+  List<WebhookOptions> webhooks = new ArrayList<>();
+
+  /** The webhooks' settings, their secrets read once the options are checked. */
+  private final List<WebhookTrailSink.Settings> webhookSettings = new ArrayList<>();
 
   @Option(
       names = "--trail-log-group",
@@ -222,14 +225,18 @@ final class ControllerCommand implements Callable<Integer> {
     if (trailLogGroup != null && provider != Ports.Kind.aws) {
       throw new UsageError("--trail-log-group needs --provider aws");
     }
+    for (WebhookOptions w : webhooks) {
+      webhookSettings.add(w.settings(System::getenv));
+    }
   }
 
   /** The console, and the webhook and CloudWatch Logs when asked for. */
   private List<TrailSink> trailSinks(Ports ports) {
     List<TrailSink> sinks = new ArrayList<>();
     sinks.add(new ConsoleTrailSink(out(), plain));
-    if (webhook != null) {
-      sinks.add(new WebhookTrailSink(webhook, Ports::sleepReally, System.err));
+    for (WebhookTrailSink.Settings w : webhookSettings) {
+      sinks.add(new WebhookTrailSink(w, Ports::sleepReally, System.err));
+      out().println("snailtrail controller: trail " + w);
     }
     if (trailLogGroup != null) {
       sinks.add(ports.cloudWatchTrail(trailRegion, trailLogGroup, System.err));

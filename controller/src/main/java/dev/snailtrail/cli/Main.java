@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       VerbCommands.Abort.class,
       VerbCommands.Retry.class,
       VerbCommands.Undo.class,
+      NoteCommand.class,
       DeleteCommand.class,
       CommandLine.HelpCommand.class
     })

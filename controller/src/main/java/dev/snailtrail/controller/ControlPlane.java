@@ -3,6 +3,7 @@ package dev.snailtrail.controller;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.load.SpecException;
+import dev.snailtrail.trail.NoteKind;
 import dev.snailtrail.trail.TrailEvent;
 import java.util.List;
 import java.util.Optional;
@@ -51,6 +52,17 @@ public interface ControlPlane {
    * @throws Damaged when the rollout's stored files cannot be read
    */
   RolloutView command(String name, Verb verb, String by);
+
+  /**
+   * Writes a person's note into the rollout's trail; the rollout itself does not change.
+   *
+   * @param text the note, one line (checked by the caller)
+   * @param by who wrote it, or null
+   * @return the event recorded
+   * @throws NotFound when no such rollout exists
+   * @throws Damaged when the rollout's stored files cannot be read
+   */
+  TrailEvent note(String name, NoteKind kind, String text, String by);
 
   /** Deletes a rollout from the store (the ECS service is left as it is). */
   boolean delete(String name);

@@ -13,6 +13,7 @@ import dev.snailtrail.spec.load.SpecLoader;
 import dev.snailtrail.store.Store;
 import dev.snailtrail.store.StoreDamaged;
 import dev.snailtrail.store.StoredRollout;
+import dev.snailtrail.trail.NoteKind;
 import dev.snailtrail.trail.TrailEvent;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -144,6 +145,22 @@ public final class ControlPlaneService implements ControlPlane {
         });
     access.queue.add(name);
     return get(name).orElseThrow(() -> new NotFound(name));
+  }
+
+  @Override
+  public TrailEvent note(String name, NoteKind kind, String text, String by) {
+    return access.withLock(
+        name,
+        () -> {
+          StoredRollout r =
+              damagedRefused(() -> store.get(name)).orElseThrow(() -> new NotFound(name));
+          ReconcileResult result =
+              commands.note(r.spec(), r.generation(), r.status(), kind, text, by);
+          RolloutStatus status = access.publish(name, result.events(), result.status());
+          store.writeStatus(name, r.resourceVersion(), status);
+          // Stored under the status's last number: the store may have moved it past a crash's.
+          return result.events().get(0).withSequence(status.eventSeq());
+        });
   }
 
   private ReconcileResult run(Verb verb, StoredRollout r, String by) {

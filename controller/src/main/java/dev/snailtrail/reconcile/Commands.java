@@ -10,15 +10,18 @@ import dev.snailtrail.rollout.Step;
 import dev.snailtrail.rollout.VerbRefused;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.trail.EventType;
+import dev.snailtrail.trail.NoteKind;
 import dev.snailtrail.trail.Severity;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The manual verbs: approve, promote, pause, resume, abort, retry, undo. Each changes status only
- * (the next pass acts on it) and records who asked in the trail. A verb that does not apply to the
- * rollout's state is refused ({@link VerbRefused}) with a message saying why.
+ * (the next pass acts on it) and records who asked in the trail. A note records only who wrote
+ * what. A verb that does not apply to the rollout's state is refused ({@link VerbRefused}) with a
+ * message saying why.
  */
 public final class Commands {
   private final Clock clock;
@@ -136,11 +139,14 @@ public final class Commands {
       throw new VerbRefused("retry applies to a rolled-back rollout: " + describe(status));
     }
     Pass p = new Pass(rollout, generation, status, clock.instant());
-    p.emit(
+    // The retry concerns the phase that failed, not the one the rollback left current.
+    p.emitFor(
+        status.failedPhase().name(),
         EventType.Retried,
         Severity.Normal,
         Reason.ManualRetry,
-        "Retry of " + status.failedPhase().name() + " by " + who(by));
+        "Retry of " + status.failedPhase().name() + " by " + who(by),
+        Map.of());
     Transitions.retry(p);
     return p.result(Duration.ZERO);
   }
@@ -154,6 +160,30 @@ public final class Commands {
     PhaseRef target = p.ref(status.stablePhase().index() - 1);
     p.update(b -> b.currentPhase(status.stablePhase()));
     return RollbackStep.begin(p, Reason.ManualUndo, "undo by " + who(by), target);
+  }
+
+  /**
+   * Records a person's note in the trail, changing nothing else. It belongs to the phase the
+   * rollout is about: the one that failed, from its rollback until a retry or a new spec moves on,
+   * else the current one (none before the first phase starts).
+   */
+  public ReconcileResult note(
+      Rollout rollout,
+      long generation,
+      RolloutStatus status,
+      NoteKind kind,
+      String text,
+      String by) {
+    Pass p = new Pass(rollout, generation, status, clock.instant());
+    PhaseRef about = status.failedPhase() != null ? status.failedPhase() : status.currentPhase();
+    p.emitFor(
+        about.name().isEmpty() ? null : about.name(),
+        EventType.Note,
+        kind == NoteKind.challenge ? Severity.Warning : Severity.Normal,
+        Reason.ManualNote,
+        kind.title() + " by " + who(by) + ": " + text,
+        Pass.data("kind", kind.name(), "by", who(by), "text", text));
+    return p.result(null);
   }
 
   private static Pass withGates(Pass p, List<GateStatus> gates) {

@@ -51,5 +51,7 @@ public enum Reason {
   /** The service is tagged as another rollout's or another controller's. */
   OwnedElsewhere,
   /** The rollout took over a service tagged as another's ({@code target.adopt: true}). */
-  Adopted
+  Adopted,
+  /** A person wrote a note into the trail ({@code snailtrail note}). */
+  ManualNote
 }

@@ -79,6 +79,7 @@ public final class ConsoleTrailSink implements TrailSink {
       case RollbackStarted -> "↩️";
       case RollbackCompleted -> "🛟";
       case RolloutCompleted -> "🎉";
+      case Note -> "📝";
     };
   }
 
@@ -95,6 +96,7 @@ public final class ConsoleTrailSink implements TrailSink {
           "[WARN]";
       case RollbackStarted, RollbackCompleted -> "[BACK]";
       case PhaseCompleted, RolloutCompleted -> "[DONE]";
+      case Note -> "[NOTE]";
       case RolloutStarted,
           PhaseStarted,
           TaskDefinitionRegistered,

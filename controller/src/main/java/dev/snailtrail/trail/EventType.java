@@ -37,5 +37,7 @@ public enum EventType {
   /** The provider answers again after {@link #ProviderUnavailable}. */
   ProviderRecovered,
   /** The rollout took over a service another rollout or controller had tagged as its own. */
-  ServiceAdopted
+  ServiceAdopted,
+  /** A person's note: a decision, a lesson, a challenge, or a plain remark ({@link NoteKind}). */
+  Note
 }

@@ -74,7 +74,8 @@ class ApiServerIT {
             new String[] {"DELETE", "/api/v1/rollouts/shine", null},
             new String[] {"POST", "/api/v1/rollouts/shine/pause", null},
             new String[] {"POST", "/api/v1/rollouts/shine/approve", null},
-            new String[] {"POST", "/api/v1/rollouts/shine/undo", "{\"by\":\"mallory\"}"});
+            new String[] {"POST", "/api/v1/rollouts/shine/undo", "{\"by\":\"mallory\"}"},
+            new String[] {"POST", "/api/v1/rollouts/shine/notes", "{\"text\":\"all fine\"}"});
     for (String[] m : mutations) {
       for (String token : new String[] {null, "wrong", TOKEN + "x", ""}) {
         HttpResponse<String> r = call(m[0], m[1], m[2], token);
@@ -248,6 +249,58 @@ class ApiServerIT {
     HttpResponse<String> r = call("POST", "/api/v1/rollouts/shine/approve", null, TOKEN);
     assertThat(r.statusCode()).isEqualTo(409);
     assertThat(json(r).get("error").asString()).startsWith("nothing awaits approval");
+  }
+
+  @Test
+  void aNoteIsRecordedInTheTrailByWhoWroteItAndChangesNothingElse() throws Exception {
+    start(settings(TOKEN));
+    applied("shine");
+    HttpResponse<String> r =
+        call(
+            "POST",
+            "/api/v1/rollouts/shine/notes",
+            "{\"text\": \"Roll phase 4 in the quiet hour\", \"kind\": \"decision\","
+                + " \"by\": \"alice\"}",
+            TOKEN);
+    assertThat(r.statusCode()).isEqualTo(201);
+    assertThat(json(r).get("type").asString()).isEqualTo("Note");
+    assertThat(json(r).get("message").asString())
+        .isEqualTo("Decision by alice: Roll phase 4 in the quiet hour");
+    HttpResponse<String> plain =
+        call("POST", "/api/v1/rollouts/shine/notes", "{\"text\": \"looked fine\"}", TOKEN);
+    assertThat(json(plain).get("data").get("kind").asString()).isEqualTo("note");
+    assertThat(json(plain).get("data").get("by").asString()).isEqualTo("api");
+    assertThat(plane.trail("shine", 0, 10))
+        .extracting(e -> e.type() + " " + e.data().get("kind") + " " + e.data().get("text"))
+        .containsExactly("Note decision Roll phase 4 in the quiet hour", "Note note looked fine");
+    assertThat(plane.get("shine").orElseThrow().status().phase())
+        .isEqualTo(StatusPhase.Progressing);
+  }
+
+  @Test
+  void aNoteWithoutTextOrOfAnUnknownKindIsRefusedAndNothingIsRecorded() throws Exception {
+    start(settings(TOKEN));
+    applied("shine");
+    String[][] bad = {
+      {"", "the body of a note is JSON like"},
+      {"{}", "a note needs 'text'"},
+      {"{\"text\": \"  \"}", "a note needs 'text'"},
+      {"{\"text\": \"one\\ntwo\"}", "on one line"},
+      {"{\"text\": \"" + "x".repeat(1001) + "\"}", "at most 1000 characters"},
+      {"{\"text\": \"ok\", \"kind\": \"rant\"}", "note, decision, lesson, challenge"},
+      {"[\"text\"]", "the body of a note is JSON like"},
+    };
+    for (String[] b : bad) {
+      HttpResponse<String> r = call("POST", "/api/v1/rollouts/shine/notes", b[0], TOKEN);
+      assertThat(r.statusCode()).as(b[0]).isEqualTo(400);
+      assertThat(json(r).get("error").asString()).as(b[0]).contains(b[1]);
+    }
+    assertThat(plane.trail("shine", 0, 10)).isEmpty();
+    HttpResponse<String> missing =
+        call("POST", "/api/v1/rollouts/nope/notes", "{\"text\": \"hello\"}", TOKEN);
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(call("GET", "/api/v1/rollouts/shine/notes", null, TOKEN).statusCode())
+        .isEqualTo(405);
   }
 
   @Test

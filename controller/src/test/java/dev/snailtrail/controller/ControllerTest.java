@@ -25,6 +25,7 @@ import dev.snailtrail.spec.load.SpecException;
 import dev.snailtrail.store.FileStore;
 import dev.snailtrail.time.MutableClock;
 import dev.snailtrail.trail.EventType;
+import dev.snailtrail.trail.NoteKind;
 import dev.snailtrail.trail.TrailEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -185,6 +186,39 @@ class ControllerTest {
       }
     }
     return status(name);
+  }
+
+  @Test
+  void aNoteTakesTheNextNumberInTheTrailAndTheRolloutGoesOnNumberingAfterIt() throws Exception {
+    start();
+    controller.controlPlane().apply("ml-down.yaml", SimController.drill());
+    settleQueue();
+    ControlPlane plane = controller.controlPlane();
+    RolloutStatus before = status("shine-api-gateway-drill");
+    TrailEvent decision =
+        plane.note("shine-api-gateway-drill", NoteKind.decision, "Go with phase 1", "alice");
+    assertThat(decision.sequence()).isEqualTo(before.eventSeq() + 1);
+    assertThat(decision.phase()).isEqualTo("first-steps");
+    RolloutStatus after = status("shine-api-gateway-drill");
+    assertThat(after.eventSeq()).isEqualTo(decision.sequence());
+    assertThat(after.phase()).isEqualTo(before.phase());
+    assertThat(after.step()).isEqualTo(before.step());
+
+    RolloutStatus end = runUntilItWaitsOrSettles("shine-api-gateway-drill");
+    assertThat(end.phase()).isEqualTo(StatusPhase.Degraded);
+    TrailEvent challenge =
+        plane.note("shine-api-gateway-drill", NoteKind.challenge, "ML was down", "bob");
+    assertThat(challenge.phase())
+        .as("the failed phase, not the one rolled back to")
+        .isEqualTo("victory-lap");
+    List<TrailEvent> trail = plane.trail("shine-api-gateway-drill", 0, 0);
+    Set<String> ids = new HashSet<>();
+    assertThat(trail).allMatch(e -> ids.add(e.id()), "each event id once");
+    assertThat(trail)
+        .filteredOn(e -> e.type() == EventType.Note)
+        .containsExactly(decision, challenge);
+    assertThatThrownBy(() -> plane.note("nobody", NoteKind.note, "hi", "me"))
+        .isInstanceOf(ControlPlane.NotFound.class);
   }
 
   @Test
