@@ -188,7 +188,7 @@ final class ControllerCommand implements Callable<Integer> {
     try {
       api = serve(controller, metrics, address);
     } catch (UsageError e) {
-      new Running(null, null, controller, sinks, metrics, ports, lock).stop(System.err);
+      new RunningController(null, null, controller, sinks, metrics, ports, lock).stop(System.err);
       return refuse(e.getMessage());
     }
     controller.start();
@@ -196,7 +196,8 @@ final class ControllerCommand implements Callable<Integer> {
       watcher.start(SpecDirWatcher.DEFAULT_INTERVAL);
     }
     CountDownLatch stopped =
-        stopOnShutdown(new Running(watcher, api, controller, sinks, metrics, ports, lock));
+        stopOnShutdown(
+            new RunningController(watcher, api, controller, sinks, metrics, ports, lock));
     out().println("snailtrail controller: started");
     out().flush();
     stopped.await();
@@ -310,52 +311,8 @@ final class ControllerCommand implements Callable<Integer> {
     return api;
   }
 
-  /**
-   * Everything that runs, stopped in this order; the store's lock goes last, once all is written.
-   * {@code watcher} and {@code api} may be null.
-   */
-  private record Running(
-      SpecDirWatcher watcher,
-      ApiServer api,
-      Controller controller,
-      List<TrailSink> sinks,
-      MicrometerMetrics metrics,
-      Ports ports,
-      StoreLock lock) {
-
-    /**
-     * Stops taking work, lets the passes in flight finish and write their status, then closes the
-     * rest.
-     *
-     * @return how many passes were in flight when it began
-     */
-    int stop(PrintStream err) {
-      if (watcher != null) {
-        watcher.close();
-      }
-      if (api != null) {
-        api.close();
-      }
-      int inFlight = controller.inFlight();
-      controller.close();
-      for (TrailSink sink : sinks) {
-        if (sink instanceof AutoCloseable c) {
-          try {
-            c.close();
-          } catch (Exception e) {
-            err.println("snailtrail controller: closing a trail sink: " + e);
-          }
-        }
-      }
-      metrics.close();
-      ports.close();
-      lock.close();
-      return inFlight;
-    }
-  }
-
   /** On SIGTERM or Ctrl-C: stops everything, says so, and ends the JVM with 0. */
-  private static CountDownLatch stopOnShutdown(Running running) {
+  private static CountDownLatch stopOnShutdown(RunningController running) {
     CountDownLatch stopped = new CountDownLatch(1);
     PrintStream out = out();
     PrintStream err = System.err;
