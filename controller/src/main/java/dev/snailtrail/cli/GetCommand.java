@@ -93,7 +93,8 @@ final class GetCommand extends ApiCommand {
             d.generation(),
             s.observedGeneration(),
             s.message(),
-            s.storeDamaged()));
+            s.storeDamaged(),
+            s.warnings().stream().map(c -> c.type().name()).toList()));
   }
 
   static String table(List<Resources.Summary> items, boolean wide) {
@@ -108,7 +109,7 @@ final class GetCommand extends ApiCommand {
       String current = s.currentPhase() == null ? "" : s.currentPhase().name();
       String[] row = {
         s.name(),
-        s.storeDamaged() ? "StoreDamaged" : String.valueOf(s.phase()),
+        s.storeDamaged() ? "StoreDamaged" : phase(s),
         String.valueOf(s.step()),
         current.isEmpty() ? "-" : current,
         s.progress() + "%",
@@ -130,6 +131,12 @@ final class GetCommand extends ApiCommand {
       rows.add(row);
     }
     return Tables.format(rows);
+  }
+
+  /** The phase, and what needs attention besides: {@code Progressing (ProviderUnavailable)}. */
+  private static String phase(Resources.Summary s) {
+    String phase = String.valueOf(s.phase());
+    return s.warnings().isEmpty() ? phase : phase + " (" + String.join(", ", s.warnings()) + ")";
   }
 
   private static String pretty(Object value) {
