@@ -84,7 +84,8 @@ final class Redaction {
             template(s.template()),
             s.analysis(),
             s.progressDeadline(),
-            s.phases().stream().map(Redaction::phase).toList()));
+            s.phases().stream().map(Redaction::phase).toList(),
+            s.driftPolicy()));
   }
 
   /** A status with the URLs in its messages masked. */
@@ -106,7 +107,8 @@ final class Redaction {
         url(t.url()),
         t.roleArn(),
         t.network(),
-        t.loadBalancers());
+        t.loadBalancers(),
+        t.adopt());
   }
 
   private static Template template(Template t) {

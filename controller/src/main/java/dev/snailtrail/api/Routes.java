@@ -49,7 +49,7 @@ final class Routes {
       ex.json(e.status(), new Resources.ErrorBody(Echo.in(e.getMessage())));
     } catch (ControlPlane.NotFound e) {
       ex.json(404, new Resources.ErrorBody(Echo.in(e.getMessage())));
-    } catch (VerbRefused | ControlPlane.Damaged e) {
+    } catch (VerbRefused | ControlPlane.Damaged | ControlPlane.Conflict e) {
       ex.json(409, new Resources.ErrorBody(Echo.in(e.getMessage())));
     } catch (SpecException e) {
       ex.json(400, new Resources.ErrorBody("invalid rollout spec", clipped(e.problems())));

@@ -139,7 +139,8 @@ abstract class RolloutsCommand extends ApiCommand {
             d.generation(),
             s.observedGeneration(),
             s.message(),
-            s.storeDamaged()));
+            s.storeDamaged(),
+            s.warnings().stream().map(c -> c.type().name()).toList()));
   }
 
   private String table(List<Resources.Summary> items, boolean wide) {
@@ -160,7 +161,7 @@ abstract class RolloutsCommand extends ApiCommand {
           new ArrayList<>(
               List.of(
                   s.name(),
-                  s.storeDamaged() ? "StoreDamaged" : String.valueOf(s.phase()),
+                  s.storeDamaged() ? "StoreDamaged" : phase(s),
                   String.valueOf(s.step()),
                   current.isEmpty() ? "-" : current,
                   s.progress() + "%",
@@ -172,6 +173,12 @@ abstract class RolloutsCommand extends ApiCommand {
       rows.add(row.toArray(String[]::new));
     }
     return Tables.format(rows, widths);
+  }
+
+  /** The phase, and what needs attention besides: {@code Progressing (ProviderUnavailable)}. */
+  private static String phase(Resources.Summary s) {
+    String phase = String.valueOf(s.phase());
+    return s.warnings().isEmpty() ? phase : phase + " (" + String.join(", ", s.warnings()) + ")";
   }
 
   /** The effective spec, then its status in the same document. */

@@ -46,6 +46,15 @@ final class StatusView {
     if (s.message() != null && !s.message().isEmpty()) {
       b.append("  ").append(s.message()).append('\n');
     }
+    for (var c : s.warnings()) {
+      b.append("  ⚠ ")
+          .append(c.type())
+          .append(" since ")
+          .append(c.lastTransitionTime())
+          .append(": ")
+          .append(c.message())
+          .append('\n');
+    }
     b.append("\nPhases\n");
     int width = d.phases().stream().mapToInt(String::length).max().orElse(0);
     for (int i = 0; i < d.phases().size(); i++) {

@@ -60,7 +60,9 @@ final class Transitions {
     /** A new spec changed the current or an earlier phase: restart from the earliest change. */
     Restart,
     /** Run the phase that failed again. */
-    Retry
+    Retry,
+    /** A settled service drifted and the spec says revert: deploy (or roll back to) it again. */
+    Revert
   }
 
   private static final Set<StatusPhase> ANY_PHASE = EnumSet.allOf(StatusPhase.class);
@@ -95,6 +97,7 @@ final class Transitions {
     row(Move.Resume, EnumSet.of(StatusPhase.Paused), ANY_STEP);
     row(Move.Restart, EnumSet.complementOf(EnumSet.of(StatusPhase.RollingBack)), ANY_STEP);
     row(Move.Retry, EnumSet.of(StatusPhase.Degraded, StatusPhase.Failed), EnumSet.of(Step.Done));
+    row(Move.Revert, EnumSet.of(StatusPhase.Healthy, StatusPhase.Degraded), EnumSet.of(Step.Done));
     for (Move m : Move.values()) {
       if (!TABLE.containsKey(m)) {
         throw new ExceptionInInitializerError("no row for " + m);
@@ -353,6 +356,32 @@ final class Transitions {
     to(p, Move.Retry, StatusPhase.Progressing, Step.Deploying);
     p.update(b -> b.approvedPhase(index).rollbackTarget(null).failedPhase(null));
     enterPhase(p, index);
+  }
+
+  /**
+   * Someone changed a settled rollout's service: a Healthy one deploys its stable (last) phase
+   * again, through its gates; a Degraded one rolls back to its rollback target again.
+   */
+  static void revert(Pass p) {
+    check(p, Move.Revert);
+    if (p.status.phase() == StatusPhase.Healthy) {
+      to(p, Move.Revert, StatusPhase.Progressing, Step.Deploying);
+      p.update(
+          b ->
+              b.gates(List.of())
+                  .phaseStartedAt(null)
+                  .bakeStartedAt(null)
+                  .message("reverting drift: deploying " + p.currentPhase().name() + " again"));
+      return;
+    }
+    to(p, Move.Revert, StatusPhase.RollingBack, Step.RollingBack);
+    p.update(
+        b ->
+            b.phaseStartedAt(p.now)
+                .message(
+                    "reverting drift: rolling back to "
+                        + p.status.rollbackTarget().name()
+                        + " again"));
   }
 
   /** A settled rollout restarts through Deploying; a moving one keeps its step until entered. */

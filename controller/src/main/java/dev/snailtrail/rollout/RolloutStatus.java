@@ -125,6 +125,20 @@ public record RolloutStatus(
     return withProblem(Condition.Type.StoreDamaged, Reason.StoreDamaged, message, now);
   }
 
+  /**
+   * The conditions that hold and need a person's eye though the phase does not show them: the
+   * service drifted, the provider cannot be reached, a bug. Oldest first.
+   */
+  public List<Condition> warnings() {
+    return conditions.stream()
+        .filter(
+            c ->
+                c.holds(Condition.Type.Drifted)
+                    || c.holds(Condition.Type.ProviderUnavailable)
+                    || c.holds(Condition.Type.InternalError))
+        .toList();
+  }
+
   /** Whether the rollout's files in the store cannot be read (see {@link #withStoreDamaged}). */
   public boolean storeDamaged() {
     return conditions.stream().anyMatch(c -> c.holds(Condition.Type.StoreDamaged));
