@@ -98,11 +98,6 @@ final class Redaction {
     return masks ? masked(e, TrailEvent.class) : e;
   }
 
-  /** Free text with the URLs in it masked. */
-  String text(String s) {
-    return masks ? urlsIn(s) : s;
-  }
-
   private static Target target(Target t) {
     return new Target(
         t.region(),

@@ -108,8 +108,13 @@ public final class Resources {
     }
   }
 
-  /** The optional body of a verb: who asked. */
-  public record VerbRequest(String by) {}
+  /**
+   * The optional body of a verb.
+   *
+   * @param by who asked, recorded in the trail
+   * @param full with {@code promote}: promote in full, straight to the last phase
+   */
+  public record VerbRequest(String by, boolean full) {}
 
   /**
    * The body of {@code POST /api/v1/rollouts/NAME/notes}; the answer is the trail event recorded.

@@ -123,8 +123,8 @@ final class ControllerCommand implements Callable<Integer> {
   @Option(
       names = "--open-reads",
       description =
-          "Let API reads (get, list, trail, /metrics, the status page) in without a token; they"
-              + " see secrets in specs masked.")
+          "Let API reads (get, list, trail, /metrics) in without a token, so the status page"
+              + " shows rollouts before one is entered; they see secrets in specs masked.")
   boolean openReads;
 
   @ArgGroup(exclusive = false, multiplicity = "0..*", heading = "Webhooks:%n")

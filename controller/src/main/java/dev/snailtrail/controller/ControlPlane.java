@@ -85,6 +85,11 @@ public interface ControlPlane {
   enum Verb {
     approve,
     promote,
+    /**
+     * Promote straight to the last phase, past every approval, gate and bake (the API's {@code
+     * promote} with {@code "full": true}).
+     */
+    promoteFull,
     pause,
     resume,
     abort,

@@ -170,6 +170,7 @@ public final class ControlPlaneService implements ControlPlane {
     return switch (verb) {
       case approve -> commands.approve(spec, gen, s, by);
       case promote -> commands.promote(spec, gen, s, by);
+      case promoteFull -> commands.promoteFull(spec, gen, s, by);
       case pause -> commands.pause(spec, gen, s, by);
       case resume -> commands.resume(spec, gen, s, by);
       case abort -> commands.abort(spec, gen, s, by);

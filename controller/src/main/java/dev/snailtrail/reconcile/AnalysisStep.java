@@ -55,6 +55,10 @@ final class AnalysisStep {
     if (service.isEmpty() || DeployStep.drifted(p, service.get(), arn)) {
       return deploy.reassert(p, service.orElse(null), arn);
     }
+    if (p.status.fullPromotionBy() != null
+        && p.status.currentPhase().index() == p.phaseCount() - 1) {
+      return promotedInFull(p, phase);
+    }
     List<GateStatus> gates = measure(p, phase, arn, deadlinePassed(p), service.get());
     p.update(b -> b.gates(gates));
     Optional<ReconcileResult> verdict = failedOrStuck(p, phase, gates);
@@ -62,6 +66,17 @@ final class AnalysisStep {
       return verdict.get();
     }
     return p.status.step() == Step.Analyzing ? analyzing(p, phase, gates) : baking(p, phase, gates);
+  }
+
+  /** Promoted in full: the last phase is deployed, and completes without being measured. */
+  private static ReconcileResult promotedInFull(Pass p, Phase phase) {
+    String note = "not measured: promoted in full by " + p.status.fullPromotionBy();
+    List<GateStatus> skipped =
+        initialGates(phase).stream()
+            .map(g -> new GateStatus(g.name(), GateResult.Passed, 0, 0, 0, 0, note, null))
+            .toList();
+    p.update(b -> b.gates(skipped));
+    return PhaseCompletion.complete(p);
   }
 
   /** A failed gate rolls back; a gate inconclusive past its limit pauses. */

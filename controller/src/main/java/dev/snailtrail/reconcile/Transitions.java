@@ -179,7 +179,8 @@ final class Transitions {
   }
 
   /**
-   * Into phase {@code index}: awaiting approval when it needs one not yet given, else deploying.
+   * Into phase {@code index}: awaiting approval when it needs one not yet given (a rollout promoted
+   * in full needs none), else deploying.
    */
   static void enterPhase(Pass p, int index) {
     check(p, Move.EnterPhase);
@@ -191,7 +192,9 @@ final class Transitions {
                 .phaseStartedAt(null)
                 .bakeStartedAt(null)
                 .message("phase " + phase.name() + " starting"));
-    if (phase.approval() == Phase.Approval.MANUAL && p.status.approvedPhase() < index) {
+    if (phase.approval() == Phase.Approval.MANUAL
+        && p.status.approvedPhase() < index
+        && p.status.fullPromotionBy() == null) {
       to(p, Move.EnterPhase, StatusPhase.Progressing, Step.AwaitingApproval);
       p.update(b -> b.message("waiting for approval to start " + phase.name()));
       p.emit(
@@ -258,7 +261,10 @@ final class Transitions {
     p.update(b -> b.stablePhase(p.ref(index)).failedPhase(null).rollbackTarget(null));
     if (index + 1 >= p.phaseCount()) {
       to(p, Move.CompletePhase, StatusPhase.Healthy, Step.Done);
-      p.update(b -> b.message("all " + p.phaseCount() + " phases complete; running " + revision));
+      p.update(
+          b ->
+              b.fullPromotionBy(null)
+                  .message("all " + p.phaseCount() + " phases complete; running " + revision));
       return true;
     }
     enterPhase(p, index + 1);
@@ -286,6 +292,7 @@ final class Transitions {
     p.update(
         b ->
             b.pausedFrom(null)
+                .fullPromotionBy(null)
                 .rollbackTarget(target)
                 .failedPhase(from)
                 .phaseStartedAt(p.now)
@@ -335,6 +342,7 @@ final class Transitions {
     p.update(
         b ->
             b.pausedFrom(null)
+                .fullPromotionBy(null)
                 .stablePhase(index == 0 ? PhaseRef.BASELINE : p.ref(index - 1))
                 .rollbackTarget(null)
                 .failedPhase(null));

@@ -23,6 +23,8 @@ public enum Reason {
   BakeComplete,
   ApprovalRequired,
   ManualPromotion,
+  /** A person sent the rollout straight to its last phase, past every approval, gate and bake. */
+  FullPromotion,
   ManualApproval,
   AutoApproval,
   ManualPause,
