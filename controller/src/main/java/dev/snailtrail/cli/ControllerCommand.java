@@ -89,6 +89,15 @@ final class ControllerCommand implements Callable<Integer> {
       description = "How often every rollout is looked at again. Default: ${DEFAULT-VALUE}.")
   Duration resync;
 
+  @Option(
+      names = "--controller-id",
+      paramLabel = "ID",
+      description =
+          "Who this controller is, as the ECS services its rollouts move are tagged"
+              + " (snailtrail.dev/controller). Default: the id kept in the store directory (made"
+              + " up on first start).")
+  String controllerId;
+
   @Option(names = "--plain", description = "Print the trail without emoji.")
   boolean plain;
 
@@ -114,8 +123,8 @@ final class ControllerCommand implements Callable<Integer> {
   @Option(
       names = "--open-reads",
       description =
-          "Let API reads (get, list, trail, /metrics, the status page) in without a token; they"
-              + " see secrets in specs masked.")
+          "Let API reads (get, list, trail, /metrics) in without a token, so the status page"
+              + " shows rollouts before one is entered; they see secrets in specs masked.")
   boolean openReads;
 
   @ArgGroup(exclusive = false, multiplicity = "0..*", heading = "Webhooks:%n")
@@ -158,7 +167,9 @@ final class ControllerCommand implements Callable<Integer> {
     FileStore store = new FileStore(storeDir, Clock.systemUTC());
     MicrometerMetrics metrics = new MicrometerMetrics();
     Ports ports;
+    String id;
     try {
+      id = ControllerId.of(store.root(), controllerId);
       ports =
           Ports.forController(
               where, store.root().resolve("sim-state.json"), speed, metrics.awsListener());
@@ -168,16 +179,16 @@ final class ControllerCommand implements Callable<Integer> {
       return refuse(e.getMessage());
     }
     List<TrailSink> sinks = trailSinks(ports);
-    Controller controller = controller(store, ports, metrics, sinks);
+    Controller controller = controller(store, ports, metrics, sinks, id);
     SpecDirWatcher watcher =
         watchDir == null ? null : SpecDirWatcher.of(watchDir, controller.controlPlane(), out());
-    printStart(store, ports);
+    printStart(store, ports, id);
     ports.resumeSimulatedTimeWithin(Duration.ofSeconds(5));
     ApiServer api;
     try {
       api = serve(controller, metrics, address);
     } catch (UsageError e) {
-      new Running(null, null, controller, sinks, metrics, ports, lock).stop(System.err);
+      new RunningController(null, null, controller, sinks, metrics, ports, lock).stop(System.err);
       return refuse(e.getMessage());
     }
     controller.start();
@@ -185,7 +196,8 @@ final class ControllerCommand implements Callable<Integer> {
       watcher.start(SpecDirWatcher.DEFAULT_INTERVAL);
     }
     CountDownLatch stopped =
-        stopOnShutdown(new Running(watcher, api, controller, sinks, metrics, ports, lock));
+        stopOnShutdown(
+            new RunningController(watcher, api, controller, sinks, metrics, ports, lock));
     out().println("snailtrail controller: started");
     out().flush();
     stopped.await();
@@ -234,8 +246,9 @@ final class ControllerCommand implements Callable<Integer> {
   }
 
   private Controller controller(
-      FileStore store, Ports ports, MicrometerMetrics metrics, List<TrailSink> sinks) {
+      FileStore store, Ports ports, MicrometerMetrics metrics, List<TrailSink> sinks, String id) {
     return Controller.builder(store, ports.providers(), GateEvaluator.withDefaults(), ports.clock())
+        .controllerId(id)
         .workers(workers)
         .resync(resync)
         .metrics(metrics)
@@ -247,7 +260,7 @@ final class ControllerCommand implements Callable<Integer> {
         .build();
   }
 
-  private void printStart(FileStore store, Ports ports) {
+  private void printStart(FileStore store, Ports ports, String id) {
     out()
         .println(
             "snailtrail controller: provider "
@@ -259,7 +272,9 @@ final class ControllerCommand implements Callable<Integer> {
                 + ", "
                 + workers
                 + " workers, resync "
-                + Durations.format(resync));
+                + Durations.format(resync)
+                + ", controller id "
+                + id);
   }
 
   /** Starts the API when it has an address; null when it is off. */
@@ -296,52 +311,8 @@ final class ControllerCommand implements Callable<Integer> {
     return api;
   }
 
-  /**
-   * Everything that runs, stopped in this order; the store's lock goes last, once all is written.
-   * {@code watcher} and {@code api} may be null.
-   */
-  private record Running(
-      SpecDirWatcher watcher,
-      ApiServer api,
-      Controller controller,
-      List<TrailSink> sinks,
-      MicrometerMetrics metrics,
-      Ports ports,
-      StoreLock lock) {
-
-    /**
-     * Stops taking work, lets the passes in flight finish and write their status, then closes the
-     * rest.
-     *
-     * @return how many passes were in flight when it began
-     */
-    int stop(PrintStream err) {
-      if (watcher != null) {
-        watcher.close();
-      }
-      if (api != null) {
-        api.close();
-      }
-      int inFlight = controller.inFlight();
-      controller.close();
-      for (TrailSink sink : sinks) {
-        if (sink instanceof AutoCloseable c) {
-          try {
-            c.close();
-          } catch (Exception e) {
-            err.println("snailtrail controller: closing a trail sink: " + e);
-          }
-        }
-      }
-      metrics.close();
-      ports.close();
-      lock.close();
-      return inFlight;
-    }
-  }
-
   /** On SIGTERM or Ctrl-C: stops everything, says so, and ends the JVM with 0. */
-  private static CountDownLatch stopOnShutdown(Running running) {
+  private static CountDownLatch stopOnShutdown(RunningController running) {
     CountDownLatch stopped = new CountDownLatch(1);
     PrintStream out = out();
     PrintStream err = System.err;

@@ -87,6 +87,7 @@ public final class Controller implements AutoCloseable {
   private final PrintStream log;
   private final List<Thread> workers = new ArrayList<>();
   private final DamagedRollouts damaged;
+  private final UnreachableProvider unreachable;
 
   /** Rollouts whose bug has been logged with its stack trace since their last good pass. */
   private final Set<String> bugLogged = ConcurrentHashMap.newKeySet();
@@ -117,6 +118,7 @@ public final class Controller implements AutoCloseable {
     this.settings = settings;
     this.log = settings.log();
     this.damaged = new DamagedRollouts(metrics, log);
+    this.unreachable = new UnreachableProvider(access, metrics, log, settings.clock());
   }
 
   /** A builder with the required parts; the rest have defaults. */
@@ -220,10 +222,15 @@ public final class Controller implements AutoCloseable {
       damaged.found(e);
       queue.forget(name);
     } catch (ProviderException e) {
-      backOff(name, e, t0);
-      log.println(failed(name, "") + e.describe());
+      if (e.isOutage()) {
+        backOff(name, e, t0, UnreachableProvider.RETRY);
+        unreachable.failed(name, r, e);
+      } else {
+        backOff(name, e, t0, null);
+        log.println(failed(name, "") + e.describe());
+      }
     } catch (RuntimeException e) {
-      backOff(name, e, t0);
+      backOff(name, e, t0, null);
       internalError(name, r, e);
     } finally {
       lock.unlock();
@@ -242,6 +249,7 @@ public final class Controller implements AutoCloseable {
     }
     passes.incrementAndGet();
     bugLogged.remove(name);
+    unreachable.passed(name, r.status());
     metrics.passCompleted(r.spec(), r.status(), result, Duration.ofNanos(System.nanoTime() - t0));
     queue.forget(name);
     if (result.requeueAfter() != null) {
@@ -249,11 +257,15 @@ public final class Controller implements AutoCloseable {
     }
   }
 
-  /** Counts the failed pass and queues the rollout again after its back-off. */
-  private void backOff(String name, RuntimeException e, long t0) {
+  /** Counts the failed pass and queues the rollout again after its back-off (at most cap). */
+  private void backOff(String name, RuntimeException e, long t0, Duration cap) {
     failedPasses.incrementAndGet();
     metrics.passFailed(name, e, Duration.ofNanos(System.nanoTime() - t0));
-    queue.addRateLimited(name);
+    if (cap == null) {
+      queue.addRateLimited(name);
+    } else {
+      queue.addRateLimited(name, cap);
+    }
   }
 
   /**

@@ -44,6 +44,7 @@ public final class ControllerBuilder {
   private boolean batchDescribes = true;
   private TemplateStore templates;
   private Duration describeFreshness = ClusterBatchingEcs.DEFAULT_FRESHNESS;
+  private String controllerId = "snailtrail";
 
   ControllerBuilder(Store store, Providers providers, GateEvaluator gates, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
@@ -89,6 +90,15 @@ public final class ControllerBuilder {
   /** How long a batched snapshot of a cluster answers reads. Default 1 s of the clock. */
   public ControllerBuilder describeFreshness(Duration d) {
     describeFreshness = Objects.requireNonNull(d);
+    return this;
+  }
+
+  /**
+   * Who this controller is, as the ECS services its rollouts move are tagged: a service tagged by
+   * another controller is left alone. Keep it the same across restarts. Default {@code snailtrail}.
+   */
+  public ControllerBuilder controllerId(String id) {
+    controllerId = Objects.requireNonNull(id);
     return this;
   }
 
@@ -168,7 +178,8 @@ public final class ControllerBuilder {
     }
     ManagedServices managed = new ManagedServices();
     Providers ports = batchDescribes ? batched(managed) : providers;
-    Reconciler reconciler = new Reconciler(ports, gates, clock, preflight.apply(ports));
+    Reconciler reconciler =
+        new Reconciler(ports, gates, clock, preflight.apply(ports), controllerId);
     ScheduledExecutorService timer = scheduler == null ? timerThread() : null;
     Scheduler delays = timer == null ? scheduler : Scheduler.executor(timer, toRealTime);
     RolloutAccess access = new RolloutAccess(store, queue(delays), hooks, managed, sink);
@@ -205,7 +216,8 @@ public final class ControllerBuilder {
         new WorkQueue.Observer() {
           @Override
           public void taken(String key, Duration waited, long waitedNanos) {
-            m.workQueueLatency(waited);
+            // Real time: the controller's clock may run faster (the demo) or be a test's.
+            m.workQueueLatency(Duration.ofNanos(waitedNanos));
             also.taken(key, waited, waitedNanos);
           }
 
