@@ -3,6 +3,7 @@ package dev.snailtrail.api;
 import dev.snailtrail.controller.ControlPlane;
 import dev.snailtrail.controller.ControlPlane.Verb;
 import dev.snailtrail.json.Json;
+import dev.snailtrail.spec.AnalysisTemplate;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.load.Problem;
 import dev.snailtrail.spec.load.SpecWriter;
@@ -19,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
@@ -72,8 +74,35 @@ public final class ApiClient {
   }
 
   /**
-   * Applies rollout documents (YAML or JSON). The text must carry its task definitions: the
-   * controller refuses a {@code template.fromFile}.
+   * Applies loaded AnalysisTemplates and rollouts in one request, the templates first: each
+   * template as applied, each rollout as the controller stores it (its template uses filled in).
+   *
+   * @param source how error locations name the text, usually the file name
+   */
+  public List<ControlPlane.Applied> apply(
+      String source, List<AnalysisTemplate> templates, List<Rollout> rollouts) {
+    List<String> documents = new ArrayList<>();
+    templates.forEach(t -> documents.add(t.document()));
+    rollouts.forEach(r -> documents.add(SpecWriter.toYaml(r)));
+    return apply(source, String.join("---\n", documents));
+  }
+
+  /** Every AnalysisTemplate the controller stores. */
+  public List<Resources.TemplateItem> templates() {
+    return read(send("GET", "/api/v1/analysistemplates", null), Resources.TemplateList.class)
+        .items();
+  }
+
+  /** One AnalysisTemplate the controller stores. */
+  public Resources.TemplateItem template(String name) {
+    return read(
+        send("GET", "/api/v1/analysistemplates/" + encode(name), null),
+        Resources.TemplateItem.class);
+  }
+
+  /**
+   * Applies rollout and AnalysisTemplate documents (YAML or JSON). The text must carry its task
+   * definitions: the controller refuses a {@code template.fromFile}.
    *
    * @param source how error locations name the text, usually the file name
    */

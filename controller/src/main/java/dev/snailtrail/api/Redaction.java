@@ -10,6 +10,7 @@ import dev.snailtrail.spec.RolloutSpec;
 import dev.snailtrail.spec.Target;
 import dev.snailtrail.spec.TaskDefinitionDocument;
 import dev.snailtrail.spec.Template;
+import dev.snailtrail.spec.TemplateUse;
 import dev.snailtrail.trail.TrailEvent;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -30,6 +31,8 @@ import tools.jackson.databind.node.StringNode;
  *   <li>environment values: the template's, every phase's, and those of the containers of the task
  *       definition the template starts from (with their {@code secrets} references);
  *   <li>{@code http} gate header values;
+ *   <li>the argument values of every analysis template a phase uses (any of them may be a header
+ *       value or part of a URL's query);
  *   <li>the query string and user info of every URL: {@code target.url}, {@code http} gate URLs and
  *       paths, {@code prometheus} URLs, and URLs in status and trail messages.
  * </ul>
@@ -144,7 +147,13 @@ final class Redaction {
         p.approval(),
         p.rollbackTo(),
         p.marker(),
-        values(p.secrets()));
+        values(p.secrets()),
+        p.templateUses().stream().map(Redaction::templateUse).toList());
+  }
+
+  /** Every argument value masked: one may be a header's value or part of a URL's query. */
+  private static TemplateUse templateUse(TemplateUse u) {
+    return new TemplateUse(u.template(), u.name(), values(u.args()), u.first(), u.count());
   }
 
   private static Gate gate(Gate g) {

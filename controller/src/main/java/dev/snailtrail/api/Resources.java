@@ -6,6 +6,7 @@ import dev.snailtrail.rollout.PhaseRef;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.rollout.Step;
+import dev.snailtrail.spec.AnalysisTemplate;
 import dev.snailtrail.spec.Phase;
 import dev.snailtrail.spec.load.Problem;
 import dev.snailtrail.spec.load.SpecWriter;
@@ -97,6 +98,29 @@ public final class Resources {
           redacted);
     }
   }
+
+  /**
+   * One AnalysisTemplate: {@code GET /api/v1/analysistemplates/NAME}.
+   *
+   * @param args the arguments it declares, each with its default (null: every use gives it)
+   * @param gates the kind of each of its gates
+   * @param document the template as YAML, as applied
+   */
+  public record TemplateItem(
+      String name,
+      long generation,
+      List<AnalysisTemplate.Argument> args,
+      List<String> gates,
+      String document) {
+
+    static TemplateItem of(ControlPlane.TemplateView v) {
+      AnalysisTemplate t = v.template();
+      return new TemplateItem(t.name(), v.generation(), t.args(), t.gates(), t.document());
+    }
+  }
+
+  /** The body of {@code GET /api/v1/analysistemplates}. */
+  public record TemplateList(List<TemplateItem> items) {}
 
   /** The body of {@code POST /api/v1/rollouts}. */
   public record AppliedList(List<ControlPlane.Applied> applied) {}

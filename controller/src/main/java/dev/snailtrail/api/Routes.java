@@ -123,6 +123,10 @@ final class Routes {
     if (path.size() < 3 || !path.get(0).equals("api") || !path.get(1).equals("v1")) {
       throw notFound();
     }
+    if (path.get(2).equals("analysistemplates") && path.size() <= 4) {
+      templates(ex, method, path);
+      return;
+    }
     if (!path.get(2).equals("rollouts") || path.size() > 5) {
       throw notFound();
     }
@@ -173,12 +177,52 @@ final class Routes {
   }
 
   /**
+   * {@code /api/v1/analysistemplates[/NAME]}: read and deleted with the token only, even when reads
+   * are open, since a template's gates may hold credentials (a header) that no rollout masks.
+   */
+  private void templates(Exchange ex, String method, List<String> path) throws IOException {
+    if (path.size() == 3) {
+      allow(method, "GET");
+      authorize(ex, true, "AnalysisTemplates are read");
+      ex.json(
+          200,
+          new Resources.TemplateList(
+              plane.templates().stream().map(Resources.TemplateItem::of).toList()));
+      return;
+    }
+    String name = path.get(3);
+    allow(method, "GET, DELETE");
+    authorize(ex, true, method.equals("GET") ? "AnalysisTemplates are read" : null);
+    if (method.equals("DELETE")) {
+      if (!plane.deleteTemplate(name)) {
+        throw noTemplate(name);
+      }
+      ex.json(200, java.util.Map.of("deleted", name));
+      return;
+    }
+    ex.json(
+        200, Resources.TemplateItem.of(plane.template(name).orElseThrow(() -> noTemplate(name))));
+  }
+
+  private static HttpError noTemplate(String name) {
+    return new HttpError(404, "no AnalysisTemplate named '" + Echo.of(name) + "'");
+  }
+
+  /**
    * Checks the bearer token in constant time; reads pass without one when reads are open. A
    * mutation a browser sent for another site is refused first ({@link CrossSite}).
    *
    * @return whether the caller showed the token (and may see the spec whole)
    */
   private boolean authorize(Exchange ex, boolean mutation) {
+    return authorize(ex, mutation, null);
+  }
+
+  /**
+   * @param tokenOnlyRead what a read that needs the token even when reads are open is, to say so;
+   *     null for a change, or a read open reads let through
+   */
+  private boolean authorize(Exchange ex, boolean mutation, String tokenOnlyRead) {
     if (mutation) {
       CrossSite.refuseOtherOrigins(ex);
     }
@@ -187,11 +231,20 @@ final class Routes {
     if (shown || (!mutation && openReads)) {
       return shown;
     }
+    if (tokenOnlyRead != null && token != null && openReads) {
+      throw new HttpError(
+          401,
+          tokenOnlyRead
+              + " with the API token only, even with open reads: their gates may hold"
+              + " credentials; send 'Authorization: Bearer TOKEN'");
+    }
     if (token == null) {
       throw new HttpError(
           401,
           "no API token is configured on this controller, so "
-              + (mutation ? "changes" : "reads")
+              + (tokenOnlyRead != null
+                  ? "reads of AnalysisTemplates"
+                  : mutation ? "changes" : "reads")
               + " through the API are refused; start the controller with an API token");
     }
     if (presented == null) {
@@ -218,7 +271,9 @@ final class Routes {
   }
 
   private static HttpError notFound() {
-    return new HttpError(404, "no such resource; the API lives under /api/v1/rollouts");
+    return new HttpError(
+        404,
+        "no such resource; the API lives under /api/v1/rollouts and /api/v1/analysistemplates");
   }
 
   private static List<String> segments(String rawPath) {

@@ -1,12 +1,12 @@
 package dev.snailtrail.cli;
 
-import dev.snailtrail.spec.Rollout;
-import dev.snailtrail.spec.load.Problem;
-import dev.snailtrail.spec.load.SpecException;
+import dev.snailtrail.spec.load.Documents;
 import dev.snailtrail.spec.load.SpecLoader;
 import dev.snailtrail.spec.load.SpecWriter;
+import dev.snailtrail.spec.load.TemplateCatalog;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -22,19 +22,30 @@ import picocli.CommandLine.Parameters;
       "Check rollout spec files without applying them or calling AWS.",
       "Every problem is reported at once as FILE:LINE:COLUMN: FIELD.PATH: MESSAGE, the form"
           + " editors and CI annotate. A file with any problem is invalid as a whole.",
+      "A rollout may use the AnalysisTemplates of any file given with it: the uses are filled in"
+          + " and checked as the phase's own gates.",
     },
     footer = {
       "",
       "Examples:",
       "  snailtrail validate spec-examples/snail-trail.yaml",
       "  snailtrail validate rollouts/*.yaml",
+      "  snailtrail validate spec-examples/ml-gateway.yaml spec-examples/templates/ml-ready.yaml",
       "  snailtrail validate --show-defaults spec-examples/minimal.yaml > effective.yaml",
       "",
       "Exit status: 0 every file is valid, 1 a file is invalid or missing, 2 usage error.",
     })
 final class ValidateCommand implements Callable<Integer> {
+  /** A rollout may use the AnalysisTemplates of any file given with it. */
+  static final TemplateCatalog FILES_GIVEN =
+      TemplateCatalog.none(
+          "in the files given",
+          "give the file that defines it too: snailtrail validate ROLLOUT.yaml TEMPLATES.yaml");
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Rollout YAML files.")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "FILE",
+      description = "Rollout and AnalysisTemplate YAML files.")
   List<Path> files;
 
   @Option(
@@ -52,35 +63,45 @@ final class ValidateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter verdicts = showDefaults ? err : out;
-    SpecLoader loader = new SpecLoader();
-    boolean allValid = true;
+    Documents loaded = new SpecLoader().loadAll(files, FILES_GIVEN);
     boolean firstDocument = true;
-    for (Path file : files) {
-      try {
-        List<Rollout> rollouts = loader.load(file);
-        verdicts.println(file + ": valid (" + count(rollouts.size()) + ")");
-        if (showDefaults) {
-          for (Rollout r : rollouts) {
-            if (!firstDocument) {
-              out.println("---");
-            }
-            out.print(SpecWriter.toYaml(r));
-            firstDocument = false;
-          }
+    for (Documents.Part part : loaded.parts()) {
+      if (!loaded.valid(part.source())) {
+        loaded.problems().stream()
+            .filter(p -> p.source().equals(part.source()))
+            .forEach(p -> err.println(p.format()));
+        continue;
+      }
+      verdicts.println(part.source() + ": valid (" + count(part) + ")");
+      if (!showDefaults) {
+        continue;
+      }
+      List<String> documents = new ArrayList<>();
+      part.templates().forEach(t -> documents.add(t.document()));
+      part.rollouts().forEach(r -> documents.add(SpecWriter.toYaml(r)));
+      for (String document : documents) {
+        if (!firstDocument) {
+          out.println("---");
         }
-      } catch (SpecException e) {
-        allValid = false;
-        for (Problem p : e.problems()) {
-          err.println(p.format());
-        }
+        out.print(document);
+        firstDocument = false;
       }
     }
     out.flush();
     err.flush();
-    return allValid ? 0 : 1;
+    return loaded.problems().isEmpty() ? 0 : 1;
   }
 
-  private static String count(int n) {
-    return n == 1 ? "1 rollout" : n + " rollouts";
+  private static String count(Documents.Part part) {
+    int rollouts = part.rollouts().size();
+    int templates = part.templates().size();
+    List<String> counts = new ArrayList<>();
+    if (rollouts > 0 || templates == 0) {
+      counts.add(rollouts == 1 ? "1 rollout" : rollouts + " rollouts");
+    }
+    if (templates > 0) {
+      counts.add(templates == 1 ? "1 AnalysisTemplate" : templates + " AnalysisTemplates");
+    }
+    return String.join(", ", counts);
   }
 }

@@ -1,6 +1,7 @@
 package dev.snailtrail.controller;
 
 import dev.snailtrail.rollout.RolloutStatus;
+import dev.snailtrail.spec.AnalysisTemplate;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.load.SpecException;
 import dev.snailtrail.trail.NoteKind;
@@ -15,10 +16,11 @@ import java.util.Optional;
 public interface ControlPlane {
 
   /**
-   * Validates and stores rollout documents. The generation moves only when a rollout's spec
-   * changed; the same spec again changes nothing. The text must carry everything it needs: a {@code
-   * template.fromFile} is refused with how to inline it, since the file is where the text was
-   * written, not here.
+   * Validates and stores rollout and AnalysisTemplate documents. A rollout may use the templates of
+   * the text and those stored; it is stored with their gates filled in, and keeps them when a
+   * template changes later. The generation moves only when a document changed; the same one again
+   * changes nothing. The text must carry everything it needs: a {@code template.fromFile} is
+   * refused with how to inline it, since the file is where the text was written, not here.
    *
    * @param sourceName where the text came from, for error locations (a file name, "request")
    * @throws SpecException with located problems; nothing is stored then
@@ -70,8 +72,39 @@ public interface ControlPlane {
   /** Whether the store can be read and the provider answers. */
   Health health();
 
-  /** The outcome of applying one rollout document. */
-  record Applied(String name, long generation, boolean changed) {}
+  /** Every stored AnalysisTemplate, by name. */
+  default List<TemplateView> templates() {
+    return List.of();
+  }
+
+  /** The stored AnalysisTemplate of this name. */
+  default Optional<TemplateView> template(String name) {
+    return Optional.empty();
+  }
+
+  /**
+   * Deletes a stored AnalysisTemplate; the rollouts that used it keep its gates.
+   *
+   * @return whether it existed
+   */
+  default boolean deleteTemplate(String name) {
+    return false;
+  }
+
+  /**
+   * The outcome of applying one document.
+   *
+   * @param kind {@code Rollout} or {@code AnalysisTemplate}
+   */
+  record Applied(String name, long generation, boolean changed, String kind) {
+    /** A rollout's. */
+    public Applied(String name, long generation, boolean changed) {
+      this(name, generation, changed, Rollout.KIND);
+    }
+  }
+
+  /** A stored AnalysisTemplate. */
+  record TemplateView(AnalysisTemplate template, long generation) {}
 
   /**
    * A rollout as stored: its spec, generation and status. For a rollout whose stored files cannot

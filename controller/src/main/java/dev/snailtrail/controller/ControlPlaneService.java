@@ -6,13 +6,18 @@ import dev.snailtrail.provider.Providers;
 import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.ReconcileResult;
 import dev.snailtrail.rollout.RolloutStatus;
+import dev.snailtrail.spec.AnalysisTemplate;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.Target;
+import dev.snailtrail.spec.load.Documents;
 import dev.snailtrail.spec.load.SpecException;
 import dev.snailtrail.spec.load.SpecLoader;
+import dev.snailtrail.spec.load.TemplateCatalog;
 import dev.snailtrail.store.Store;
 import dev.snailtrail.store.StoreDamaged;
 import dev.snailtrail.store.StoredRollout;
+import dev.snailtrail.store.StoredTemplate;
+import dev.snailtrail.store.TemplateStore;
 import dev.snailtrail.trail.NoteKind;
 import dev.snailtrail.trail.TrailEvent;
 import java.nio.file.Path;
@@ -30,14 +35,20 @@ import java.util.function.Supplier;
 public final class ControlPlaneService implements ControlPlane {
   private final RolloutAccess access;
   private final Store store;
+  private final TemplateStore templates;
   private final Providers providers;
   private final Commands commands;
   private final Metrics metrics;
 
   ControlPlaneService(
-      RolloutAccess access, Providers providers, Commands commands, Metrics metrics) {
+      RolloutAccess access,
+      TemplateStore templates,
+      Providers providers,
+      Commands commands,
+      Metrics metrics) {
     this.access = access;
     this.store = access.store;
+    this.templates = templates;
     this.providers = providers;
     this.commands = commands;
     this.metrics = metrics;
@@ -45,24 +56,54 @@ public final class ControlPlaneService implements ControlPlane {
 
   @Override
   public List<Applied> apply(String sourceName, String yaml) throws SpecException {
-    return store(new SpecLoader().parseSelfContained(yaml, sourceName));
+    return store(
+        new SpecLoader()
+            .parseAll(
+                yaml,
+                sourceName,
+                null,
+                catalog(
+                    "in this request or the controller's store",
+                    "apply the AnalysisTemplate first, or in the same request"))
+            .orThrow());
   }
 
   /**
-   * Validates and stores rollout documents from files this controller can read (the watch
-   * directory), reading a {@code template.fromFile} relative to {@code baseDir} now.
+   * Validates and stores rollout and AnalysisTemplate documents from files this controller can read
+   * (the watch directory), reading a {@code template.fromFile} relative to {@code baseDir} now.
    */
   public List<Applied> apply(String sourceName, String yaml, Path baseDir) throws SpecException {
-    return store(new SpecLoader().parse(yaml, sourceName, baseDir));
+    return store(
+        new SpecLoader()
+            .parseAll(
+                yaml,
+                sourceName,
+                baseDir,
+                catalog(
+                    "in this file or the controller's store",
+                    "define it in this file or another file here (it is used once that file is"
+                        + " applied)"))
+            .orThrow());
   }
 
-  private List<Applied> store(List<Rollout> rollouts) {
+  /** The stored templates, for the uses in a text to name. */
+  private TemplateCatalog catalog(String where, String remedy) {
+    return TemplateCatalog.of(
+        templates.list().stream().map(StoredTemplate::template).toList(), where, remedy);
+  }
+
+  private List<Applied> store(Documents documents) {
+    List<Rollout> rollouts = documents.rollouts();
     for (Rollout r : rollouts) {
       // All or none: a damaged rollout refuses the whole text before any of it is stored.
       readable(r.name());
     }
     ServiceOwners.check(rollouts, this::managed);
     List<Applied> applied = new ArrayList<>();
+    for (AnalysisTemplate t : documents.templates()) {
+      TemplateStore.Applied a = templates.apply(t);
+      applied.add(new Applied(a.name(), a.generation(), a.changed(), AnalysisTemplate.KIND));
+    }
     for (Rollout r : rollouts) {
       Store.Applied a = access.withLock(r.name(), () -> damagedRefused(() -> store.apply(r)));
       access.prepare(r);
@@ -187,6 +228,25 @@ public final class ControlPlaneService implements ControlPlane {
       metrics.forget(name);
     }
     return deleted;
+  }
+
+  @Override
+  public List<TemplateView> templates() {
+    return templates.list().stream().map(ControlPlaneService::view).toList();
+  }
+
+  @Override
+  public Optional<TemplateView> template(String name) {
+    return templates.get(name).map(ControlPlaneService::view);
+  }
+
+  @Override
+  public boolean deleteTemplate(String name) {
+    return templates.delete(name);
+  }
+
+  private static TemplateView view(StoredTemplate t) {
+    return new TemplateView(t.template(), t.generation());
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.Reconciler;
 import dev.snailtrail.rollout.PreflightHook;
 import dev.snailtrail.store.Store;
+import dev.snailtrail.store.TemplateStore;
 import dev.snailtrail.trail.TrailSink;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -41,6 +42,7 @@ public final class ControllerBuilder {
   private WorkQueue.Observer observer = WorkQueue.Observer.NONE;
   private Function<Providers, PreflightHook> preflight = p -> PreflightHook.NONE;
   private boolean batchDescribes = true;
+  private TemplateStore templates;
   private Duration describeFreshness = ClusterBatchingEcs.DEFAULT_FRESHNESS;
   private String controllerId = "snailtrail";
 
@@ -73,6 +75,15 @@ public final class ControllerBuilder {
    */
   public ControllerBuilder batchDescribes(boolean on) {
     batchDescribes = on;
+    return this;
+  }
+
+  /**
+   * Where AnalysisTemplates are kept. Default: beside the store ({@link TemplateStore#beside}: in a
+   * {@code FileStore}'s directory, else in memory).
+   */
+  public ControllerBuilder templates(TemplateStore t) {
+    templates = Objects.requireNonNull(t);
     return this;
   }
 
@@ -172,8 +183,9 @@ public final class ControllerBuilder {
     ScheduledExecutorService timer = scheduler == null ? timerThread() : null;
     Scheduler delays = timer == null ? scheduler : Scheduler.executor(timer, toRealTime);
     RolloutAccess access = new RolloutAccess(store, queue(delays), hooks, managed, sink);
+    TemplateStore kept = templates != null ? templates : TemplateStore.beside(store, clock);
     ControlPlaneService verbs =
-        new ControlPlaneService(access, ports, new Commands(clock), metrics);
+        new ControlPlaneService(access, kept, ports, new Commands(clock), metrics);
     Runnable stopTimer = timer == null ? () -> {} : timer::shutdownNow;
     return new Controller(
         access,

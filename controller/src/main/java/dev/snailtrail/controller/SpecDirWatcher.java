@@ -1,5 +1,6 @@
 package dev.snailtrail.controller;
 
+import dev.snailtrail.spec.AnalysisTemplate;
 import dev.snailtrail.spec.load.Problem;
 import dev.snailtrail.spec.load.SpecException;
 import java.io.IOException;
@@ -11,20 +12,23 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Applies the rollout files of a directory: every {@code *.yaml} and {@code *.yml} file is applied
- * when first seen and whenever its content changes (by SHA-256). A file with problems is reported
- * with each problem's file, line and column and is not applied; it is looked at again when it
- * changes. Removing a file does not delete its rollout (use {@code delete}): a directory emptied by
- * mistake must not tear rollouts down.
+ * Applies the rollout and AnalysisTemplate files of a directory: every {@code *.yaml} and {@code
+ * *.yml} file is applied when first seen and whenever its content changes (by SHA-256). A file with
+ * problems is reported with each problem's file, line and column and is not applied; it is looked
+ * at again when it changes, or when a file applied changes an AnalysisTemplate (its rollouts may
+ * use one from a file applied after it). Removing a file does not delete its rollout (use {@code
+ * delete}): a directory emptied by mistake must not tear rollouts down.
  *
  * <p>Polls, because file-system events are unreliable on network and container file systems.
  */
@@ -46,6 +50,9 @@ public final class SpecDirWatcher implements AutoCloseable {
 
   /** Files refused because their rollout's stored files are damaged, with what was said. */
   private final Map<Path, String> damaged = new HashMap<>();
+
+  /** Files refused for their problems: tried again when an AnalysisTemplate changes. */
+  private final Set<Path> refused = new HashSet<>();
 
   private volatile ScheduledExecutorService executor;
 
@@ -104,7 +111,9 @@ public final class SpecDirWatcher implements AutoCloseable {
     }
     seen.keySet().retainAll(files);
     damaged.keySet().retainAll(files);
+    refused.retainAll(files);
     int applied = 0;
+    boolean templateChanged = false;
     for (Path file : files) {
       byte[] bytes;
       try {
@@ -120,10 +129,12 @@ public final class SpecDirWatcher implements AutoCloseable {
       String text = new String(bytes, StandardCharsets.UTF_8);
       try {
         for (ControlPlane.Applied a : applier.apply(file.toString(), text, dir)) {
+          boolean template = AnalysisTemplate.KIND.equals(a.kind());
+          templateChanged |= template && a.changed();
           out.println(
               "snailtrail controller: applied "
                   + file.getFileName()
-                  + ": rollout "
+                  + (template ? ": AnalysisTemplate " : ": rollout ")
                   + a.name()
                   + " generation "
                   + a.generation()
@@ -131,7 +142,9 @@ public final class SpecDirWatcher implements AutoCloseable {
         }
         applied++;
         damaged.remove(file);
+        refused.remove(file);
       } catch (SpecException e) {
+        refused.add(file);
         out.println("snailtrail controller: not applied, " + file.getFileName() + " has problems:");
         for (Problem p : e.problems()) {
           out.println("  " + p.format());
@@ -150,6 +163,12 @@ public final class SpecDirWatcher implements AutoCloseable {
         seen.remove(file);
         out.println("snailtrail controller: could not apply " + file.getFileName() + ": " + e);
       }
+    }
+    if (templateChanged && !refused.isEmpty()) {
+      // A file refused for a template it uses (named wrong, or in a file not read yet) may pass
+      // now.
+      refused.forEach(seen::remove);
+      applied += scan();
     }
     return applied;
   }

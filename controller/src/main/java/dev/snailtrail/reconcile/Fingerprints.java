@@ -37,7 +37,16 @@ final class Fingerprints {
    * Spec fields added after rollouts were first stored. Left out while empty, so a stored rollout
    * that does not use them keeps its fingerprints and a new spec does not look changed.
    */
-  private static final java.util.Set<String> ADDED_LATER = java.util.Set.of("secrets");
+  private static final java.util.Set<String> ADDED_LATER =
+      java.util.Set.of("secrets", "templateUses");
+
+  /**
+   * Left out always: which template gave a phase's gates and with which arguments. The gates they
+   * gave, and their names in status, are in the phase; so a template change (or a use's arguments)
+   * changes a phase only when it changes its gates.
+   */
+  private static final java.util.Set<String> NOT_THE_GATES =
+      java.util.Set.of("TemplateUse.template", "TemplateUse.args");
 
   private static boolean isEmpty(Object v) {
     return v == null
@@ -59,6 +68,9 @@ final class Fingerprints {
         }
         if (ADDED_LATER.contains(c.getName()) && isEmpty(v)) {
           continue; // absent from older fingerprints: leaving it out keeps them equal
+        }
+        if (NOT_THE_GATES.contains(r.getClass().getSimpleName() + "." + c.getName())) {
+          continue;
         }
         b.append(c.getName()).append('=');
         write(b, v);

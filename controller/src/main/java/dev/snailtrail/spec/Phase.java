@@ -23,6 +23,8 @@ import java.util.Map;
  * @param marker the sentence the trail prints when the phase completes, or null
  * @param secrets secrets of the main container, name to {@code valueFrom}, merged over the
  *     template's
+ * @param templateUses which of the gates came from analysis templates, in gate order (empty: every
+ *     gate is written in the phase)
  */
 public record Phase(
     String name,
@@ -37,12 +39,25 @@ public record Phase(
     Approval approval,
     String rollbackTo,
     String marker,
-    Map<String, String> secrets) {
+    Map<String, String> secrets,
+    List<TemplateUse> templateUses) {
   public Phase {
     images = Map.copyOf(images);
     env = Map.copyOf(env);
     gates = List.copyOf(gates);
     secrets = Map.copyOf(secrets);
+    templateUses = List.copyOf(templateUses);
+    int next = 0;
+    for (TemplateUse u : templateUses) {
+      if (u.first() < next || u.first() + u.count() > gates.size()) {
+        throw new IllegalArgumentException(
+            "template uses must cover gates in order, without overlap, within the phase's "
+                + gates.size()
+                + " gates: "
+                + templateUses);
+      }
+      next = u.first() + u.count();
+    }
   }
 
   /** Whether the phase sets the service's task count (without one it keeps the service's). */
@@ -56,8 +71,22 @@ public record Phase(
     MANUAL
   }
 
-  /** The name a gate of this phase goes by in status and the trail: {@code kind/index}. */
+  /**
+   * The name a gate of this phase goes by in status and the trail: {@code kind/index}, the index
+   * being the gate's place in the phase's written {@code gates} list; for a gate from a template,
+   * {@code use/kind/index}, the index its place in the template ({@code ml-ready/http/0}).
+   */
   public String gateName(int index) {
-    return gates.get(index).kind() + "/" + index;
+    String kind = gates.get(index).kind();
+    int written = index;
+    for (TemplateUse u : templateUses) {
+      if (u.covers(index)) {
+        return u.gateName(index, kind);
+      }
+      if (u.first() < index) {
+        written -= u.count() - 1; // a use is one item of the written list
+      }
+    }
+    return kind + "/" + written;
   }
 }

@@ -122,4 +122,49 @@ class ValidateCommandTest {
     assertThat(new SpecLoader().parse(yaml, "shown.yaml", dir))
         .isEqualTo(new SpecLoader().load(example("minimal.yaml")));
   }
+
+  @Test
+  void aRolloutIsCheckedWithTheTemplatesOfTheFilesGivenWithIt() {
+    Path rollout = example("templates/ml-gateway.yaml");
+    Path ready = example("templates/ml-ready.yaml");
+    Path errors = example("templates/error-rate.yaml");
+    assertThat(run("validate", rollout.toString(), ready.toString(), errors.toString())).isZero();
+    assertThat(out.toString().lines())
+        .containsExactly(
+            rollout + ": valid (1 rollout)",
+            ready + ": valid (1 AnalysisTemplate)",
+            errors + ": valid (1 AnalysisTemplate)");
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void aRolloutWithoutTheFileOfItsTemplateIsInvalidAtTheUseAndSaysWhatToGive() {
+    Path rollout = example("templates/ml-gateway.yaml");
+    assertThat(run("validate", rollout.toString(), example("templates/ml-ready.yaml").toString()))
+        .isEqualTo(1);
+    assertThat(err.toString().strip())
+        .isEqualTo(
+            rollout
+                + ":47:21: spec.phases[1].gates[2].template: no AnalysisTemplate named"
+                + " 'error-rate' in the files given; the AnalysisTemplates there: ml-ready (or give"
+                + " the file that defines it too: snailtrail validate ROLLOUT.yaml"
+                + " TEMPLATES.yaml)");
+    assertThat(out.toString()).doesNotContain("ml-gateway.yaml: valid");
+  }
+
+  @Test
+  void showDefaultsPrintsTheGatesEachUseGave() {
+    assertThat(
+            run(
+                "validate",
+                "--show-defaults",
+                example("templates/ml-gateway.yaml").toString(),
+                example("templates/ml-ready.yaml").toString(),
+                example("templates/error-rate.yaml").toString()))
+        .isZero();
+    assertThat(out.toString())
+        .contains("- template: error-rate")
+        .contains("query: sum(rate(http_requests_total{job=\"shine-ml-gateway\",code=~\"5..\"}")
+        .contains("kind: AnalysisTemplate");
+  }
 }

@@ -60,7 +60,8 @@ final class DoctorFixtures {
               Phase.Approval.NONE,
               i == tags.size() - 1 ? rollbackTo : null,
               null,
-              java.util.Map.of()));
+              java.util.Map.of(),
+              java.util.List.of()));
     }
     Target target =
         new Target(

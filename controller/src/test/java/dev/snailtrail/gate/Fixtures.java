@@ -89,7 +89,8 @@ final class Fixtures {
         Phase.Approval.NONE,
         null,
         null,
-        java.util.Map.of());
+        java.util.Map.of(),
+        java.util.List.of());
   }
 
   static GateContext ctx(FakeProviders fake) {

@@ -133,7 +133,8 @@ class FullPromotionTest {
               p.approval(),
               p.rollbackTo(),
               p.marker(),
-              p.secrets());
+              p.secrets(),
+              p.templateUses());
       s.applySpec(Specs.withPhase(STORY, 1, shorter), true).runUntil(st -> false);
       assertThat(s.status.fullPromotionBy()).isNull();
       assertThat(s.status.currentPhase().name()).isEqualTo("victory-lap");

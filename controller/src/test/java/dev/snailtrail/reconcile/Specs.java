@@ -51,7 +51,8 @@ final class Specs {
             p.approval(),
             p.rollbackTo(),
             p.marker(),
-            java.util.Map.of()));
+            java.util.Map.of(),
+            p.templateUses()));
   }
 
   static Rollout withoutApproval(Rollout r) {
@@ -75,7 +76,8 @@ final class Specs {
                   Phase.Approval.NONE,
                   p.rollbackTo(),
                   p.marker(),
-                  java.util.Map.of()));
+                  java.util.Map.of(),
+                  p.templateUses()));
     }
     return out;
   }

@@ -67,7 +67,8 @@ final class SimFixtures {
               Phase.Approval.NONE,
               null,
               null,
-              java.util.Map.of()));
+              java.util.Map.of(),
+              java.util.List.of()));
     }
     Target target =
         new Target(

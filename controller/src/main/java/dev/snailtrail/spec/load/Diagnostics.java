@@ -20,10 +20,22 @@ final class Diagnostics {
 
   private final String source;
   private final List<Problem> problems = new ArrayList<>();
+  private final Diagnostics budget;
   private int nodesVisited;
 
   Diagnostics(String source) {
     this.source = source;
+    this.budget = null;
+  }
+
+  /**
+   * Problems of {@code source} found on behalf of another text, whose node budget they spend: the
+   * gates of an AnalysisTemplate filled in for a rollout's use of it, problems located in the
+   * template.
+   */
+  Diagnostics(String source, Diagnostics budget) {
+    this.source = source;
+    this.budget = budget;
   }
 
   String source() {
@@ -42,8 +54,15 @@ final class Diagnostics {
   }
 
   void add(int line, int column, String path, String message) {
-    problems.add(new Problem(source, line, column, path, message));
+    add(new Problem(source, line, column, path, message));
+  }
+
+  /** Records a problem found elsewhere (in a use of a template) as one of this text's. */
+  void add(Problem problem) {
+    problems.add(problem);
     if (problems.size() >= MAX_PROBLEMS) {
+      int line = problem.line();
+      int column = problem.column();
       problems.add(
           new Problem(
               source,
@@ -57,6 +76,10 @@ final class Diagnostics {
 
   /** Counts one visited node; stops the whole file when the budget is spent. */
   void visit(Node node, String path) {
+    if (budget != null) {
+      budget.visit(node, path);
+      return;
+    }
     nodesVisited++;
     if (nodesVisited > MAX_NODES) {
       problems.add(
@@ -86,6 +109,11 @@ final class Diagnostics {
 
   int count() {
     return problems.size();
+  }
+
+  /** The problems in the order they were found. */
+  List<Problem> problems() {
+    return List.copyOf(problems);
   }
 
   /** The problems by position in the file (cross-field checks run late but read in order). */

@@ -35,6 +35,10 @@ final class GateBinder {
           "logs", Set.of("logGroup", "pattern", "present", "absentFor", "analysis"),
           "prometheus", Set.of("url", "query", "threshold", "analysis"),
           "ecrImage", Set.of("image", "maxSeverity", "analysis"));
+
+  /** What a gate item's key may be: a gate kind, or {@code template} for a template's gates. */
+  static final Set<String> ITEM_KEYS = itemKeys();
+
   static final Set<String> EXPECT_KEYS =
       Set.of("status", "jsonPath", "equals", "in", "matches", "maxLatency");
   static final Set<String> QUERY_KEYS =
@@ -59,45 +63,56 @@ final class GateBinder {
     this.context = context;
   }
 
-  Gate bind(Value item) {
-    String kind;
-    Value options;
+  /**
+   * A gate item's kind and its options as written (null when it has none), or null when the item is
+   * not one known gate kind (the problem is recorded).
+   */
+  record Shape(String kind, Value options) {}
+
+  static Shape shape(Value item) {
     if (item.node() instanceof ScalarNode s && s.getTag().equals(Tag.STR)) {
-      kind = s.getValue();
-      options = null;
+      String kind = s.getValue();
       if (!KINDS.containsKey(kind)) {
         item.problem("unknown gate kind '" + kind + "'" + Hints.didYouMean(kind, KINDS.keySet()));
         return null;
       }
-    } else if (item.node() instanceof MappingNode m) {
-      List<NodeTuple> entries = m.getValue();
-      if (entries.size() != 1) {
-        item.problem(shapeMessage(entries));
-        return null;
-      }
-      NodeTuple entry = entries.get(0);
-      if (!(entry.getKeyNode() instanceof ScalarNode key) || !KINDS.containsKey(key.getValue())) {
-        String name =
-            entry.getKeyNode() instanceof ScalarNode key ? key.getValue() : "a non-name key";
-        item.diagnostics()
-            .add(
-                entry.getKeyNode(),
-                item.path(),
-                "unknown gate kind '" + name + "'" + Hints.didYouMean(name, KINDS.keySet()));
-        return null;
-      }
-      kind = key.getValue();
-      options = new Value(entry.getValueNode(), item.path() + "." + kind, item.diagnostics());
-      if (options.isNull()) {
-        options = null;
-      }
-    } else {
+      return new Shape(kind, null);
+    }
+    if (!(item.node() instanceof MappingNode m)) {
       item.problem(
           "a gate is a mapping with one gate kind as its key, e.g. '- http: {path: /health}';"
               + " found "
               + Value.describe(item.node()));
       return null;
     }
+    List<NodeTuple> entries = m.getValue();
+    if (entries.size() != 1) {
+      item.problem(shapeMessage(entries));
+      return null;
+    }
+    NodeTuple entry = entries.get(0);
+    if (!(entry.getKeyNode() instanceof ScalarNode key) || !KINDS.containsKey(key.getValue())) {
+      String name =
+          entry.getKeyNode() instanceof ScalarNode key ? key.getValue() : "a non-name key";
+      item.diagnostics()
+          .add(
+              entry.getKeyNode(),
+              item.path(),
+              "unknown gate kind '" + name + "'" + Hints.didYouMean(name, ITEM_KEYS));
+      return null;
+    }
+    String kind = key.getValue();
+    Value options = new Value(entry.getValueNode(), item.path() + "." + kind, item.diagnostics());
+    return new Shape(kind, options.isNull() ? null : options);
+  }
+
+  Gate bind(Value item) {
+    Shape shape = shape(item);
+    if (shape == null) {
+      return null;
+    }
+    String kind = shape.kind();
+    Value options = shape.options();
     Value v = options != null ? options : emptyOptions(item, kind);
     Fields f = v.fields(KINDS.get(kind));
     if (f == null) {
@@ -121,6 +136,12 @@ final class GateBinder {
       case "ecrImage" -> ecrImage(f, analysis);
       default -> throw new IllegalStateException("gate kind " + kind + " has no binder");
     };
+  }
+
+  private static Set<String> itemKeys() {
+    Set<String> keys = new java.util.HashSet<>(KINDS.keySet());
+    keys.add("template");
+    return Set.copyOf(keys);
   }
 
   private static String shapeMessage(List<NodeTuple> entries) {

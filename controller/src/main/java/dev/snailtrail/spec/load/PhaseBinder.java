@@ -5,6 +5,7 @@ import dev.snailtrail.spec.Gate;
 import dev.snailtrail.spec.ImageRef;
 import dev.snailtrail.spec.Phase;
 import dev.snailtrail.spec.Target;
+import dev.snailtrail.spec.TemplateUse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,14 +40,23 @@ final class PhaseBinder {
   private final TemplateBinder.Result template;
   private final Analysis analysis;
   private final Duration progressDeadline;
+  private final TemplateIndex templates;
 
   PhaseBinder(
-      Target target, TemplateBinder.Result template, Analysis analysis, Duration progressDeadline) {
+      Target target,
+      TemplateBinder.Result template,
+      Analysis analysis,
+      Duration progressDeadline,
+      TemplateIndex templates) {
     this.target = target;
     this.template = template;
     this.analysis = analysis;
     this.progressDeadline = progressDeadline;
+    this.templates = templates;
   }
+
+  /** A phase's gates, with those that came from templates marked. */
+  private record Gates(List<Gate> gates, List<TemplateUse> uses) {}
 
   List<Phase> bind(Value value) {
     List<Value> items = value.items();
@@ -109,6 +119,7 @@ final class PhaseBinder {
     Phase.Approval approval = approval(f.get("approval"));
     String rollbackTo = f.string("rollbackTo", null);
     String marker = f.string("marker", null);
+    Gates gates = gates(f.get("gates"), image);
 
     return new Phase(
         name == null ? "" : name,
@@ -118,28 +129,58 @@ final class PhaseBinder {
         cpu,
         memory,
         desired, // none: the service keeps its own count
-        gates(f.get("gates"), image),
+        gates.gates(),
         bake != null ? bake : Defaults.BAKE,
         approval != null ? approval : Defaults.APPROVAL,
         rollbackTo,
         marker,
-        variables.secrets());
+        variables.secrets(),
+        gates.uses());
   }
 
-  private List<Gate> gates(Value value, ImageRef image) {
+  private Gates gates(Value value, ImageRef image) {
     GateBinder gates =
         new GateBinder(new GateBinder.Context(target, template, analysis, progressDeadline, image));
+    TemplateUseBinder uses = new TemplateUseBinder(templates, gates);
     List<Gate> bound = new ArrayList<>();
+    List<TemplateUse> used = new ArrayList<>();
+    Map<String, Value> useNames = new LinkedHashMap<>();
     List<Value> items = value == null ? null : value.items();
-    if (items != null) {
-      for (Value item : items) {
+    for (Value item : items == null ? List.<Value>of() : items) {
+      if (!TemplateUseBinder.isUse(item)) {
         Gate gate = gates.bind(item);
         if (gate != null) {
           bound.add(gate);
         }
+        continue;
+      }
+      TemplateUseBinder.Bound use = uses.bind(item, bound.size());
+      if (use != null && uniqueName(use.use(), item, useNames)) {
+        bound.addAll(use.gates());
+        used.add(use.use());
       }
     }
-    return bound;
+    return new Gates(bound, used);
+  }
+
+  /** Two uses of one name in a phase would give their gates the same names in status. */
+  private static boolean uniqueName(TemplateUse use, Value item, Map<String, Value> names) {
+    Value earlier = names.putIfAbsent(use.name(), item);
+    if (earlier == null) {
+      return true;
+    }
+    item.problem(
+        "this phase already uses a template under the name '"
+            + use.name()
+            + "' ("
+            + earlier.path()
+            + "), and their gates would have the same names in status ("
+            + use.name()
+            + "/KIND/N); give this use a name of its own, e.g. name: "
+            + use.template()
+            + "-"
+            + (names.size() + 1));
+    return false;
   }
 
   private ImageRef image(Fields f, Phase previous) {

@@ -1,6 +1,7 @@
 package dev.snailtrail.spec.load;
 
 import dev.snailtrail.spec.Analysis;
+import dev.snailtrail.spec.AnalysisTemplate;
 import dev.snailtrail.spec.DriftPolicy;
 import dev.snailtrail.spec.Metadata;
 import dev.snailtrail.spec.Phase;
@@ -23,14 +24,17 @@ final class RolloutBinder {
 
   private final Diagnostics diagnostics;
   private final Path baseDir;
+  private final TemplateIndex templates;
 
   /**
    * @param baseDir where a relative {@code template.fromFile} is looked for; null when files may
    *     not be read
+   * @param templates what a phase's {@code - template: NAME} may name
    */
-  RolloutBinder(Diagnostics diagnostics, Path baseDir) {
+  RolloutBinder(Diagnostics diagnostics, Path baseDir, TemplateIndex templates) {
     this.diagnostics = diagnostics;
     this.baseDir = baseDir;
+    this.templates = templates;
   }
 
   /** The rollout, or null when the document has problems (they are in the diagnostics). */
@@ -41,7 +45,12 @@ final class RolloutBinder {
       return null;
     }
     exact(root, "apiVersion", Rollout.API_VERSION);
-    exact(root, "kind", Rollout.KIND);
+    Value kind = root.require("kind");
+    String k = kind == null ? null : kind.string();
+    if (k != null && !k.equals(Rollout.KIND)) {
+      kind.problem(
+          "kind must be " + Rollout.KIND + " or " + AnalysisTemplate.KIND + ", found '" + k + "'");
+    }
     Value metadataValue = root.require("metadata");
     Metadata metadata = metadataValue == null ? null : metadata(metadataValue);
     Value specValue = root.require("spec");
@@ -53,7 +62,7 @@ final class RolloutBinder {
     return new Rollout(Rollout.API_VERSION, Rollout.KIND, metadata, spec);
   }
 
-  private static void exact(Fields f, String key, String expected) {
+  static void exact(Fields f, String key, String expected) {
     Value v = f.require(key);
     String s = v == null ? null : v.string();
     if (s != null && !s.equals(expected)) {
@@ -61,7 +70,7 @@ final class RolloutBinder {
     }
   }
 
-  private static Metadata metadata(Value value) {
+  static Metadata metadata(Value value) {
     Fields f = value.fields(METADATA_KEYS);
     if (f == null) {
       return null;
@@ -109,7 +118,7 @@ final class RolloutBinder {
     List<Phase> phases =
         phasesValue == null
             ? List.of()
-            : new PhaseBinder(target, template, analysis, deadline).bind(phasesValue);
+            : new PhaseBinder(target, template, analysis, deadline, templates).bind(phasesValue);
     if (template == null || target == null) {
       return null;
     }

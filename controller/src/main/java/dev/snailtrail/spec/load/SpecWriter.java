@@ -9,6 +9,7 @@ import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.RolloutSpec;
 import dev.snailtrail.spec.Target;
 import dev.snailtrail.spec.Template;
+import dev.snailtrail.spec.TemplateUse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,9 +24,10 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
 /**
  * Writes a rollout as YAML with every default spelled out: what {@code validate --show-defaults}
  * prints and the store keeps. The task definition a template starts from is written inline as
- * {@code taskDefinition}, so the output is self-contained. What is the live service's (a template
- * that starts from it, a phase's task count) has no default and is left out. {@link SpecLoader}
- * reads it back to an equal {@link Rollout}.
+ * {@code taskDefinition}, and the gates of every AnalysisTemplate a phase uses under the use, so
+ * the output is self-contained. What is the live service's (a template that starts from it, a
+ * phase's task count) has no default and is left out. {@link SpecLoader} reads it back to an equal
+ * {@link Rollout}.
  */
 public final class SpecWriter {
   // The loader reads under the YAML 1.2 core schema; the writer must quote every string that schema
@@ -175,22 +177,52 @@ public final class SpecWriter {
       m.put("memory", p.memory());
     }
     putIf(m, "desiredCount", p.desiredCount()); // none: the service keeps its own count
-    List<Object> gates = new ArrayList<>();
-    for (Gate g : p.gates()) {
-      Map<String, Object> options = GateYaml.options(g);
-      if (!g.analysis().equals(inherited)) {
-        options.put("analysis", analysis(g.analysis()));
-      }
-      Map<String, Object> item = new LinkedHashMap<>();
-      item.put(g.kind(), options);
-      gates.add(item);
-    }
-    m.put("gates", gates);
+    m.put("gates", gates(p, inherited));
     m.put("bake", Durations.format(p.bake()));
     m.put("approval", p.approval().name().toLowerCase(Locale.ROOT));
     putIf(m, "rollbackTo", p.rollbackTo());
     putIf(m, "marker", p.marker());
     return m;
+  }
+
+  /**
+   * The phase's gates; those from a template under the use that gave them, with every argument's
+   * value, so the spec keeps the gates it was loaded with and loads back without the template.
+   */
+  private static List<Object> gates(Phase p, Analysis inherited) {
+    List<Object> items = new ArrayList<>();
+    int i = 0;
+    for (TemplateUse u : p.templateUses()) {
+      for (; i < u.first(); i++) {
+        items.add(gate(p.gates().get(i), inherited));
+      }
+      Map<String, Object> use = new LinkedHashMap<>();
+      use.put("template", u.template());
+      if (!u.name().equals(u.template())) {
+        use.put("name", u.name());
+      }
+      putIf(use, "args", sorted(u.args()));
+      List<Object> given = new ArrayList<>();
+      for (; i < u.first() + u.count(); i++) {
+        given.add(gate(p.gates().get(i), inherited));
+      }
+      use.put("gates", given);
+      items.add(use);
+    }
+    for (; i < p.gates().size(); i++) {
+      items.add(gate(p.gates().get(i), inherited));
+    }
+    return items;
+  }
+
+  private static Map<String, Object> gate(Gate g, Analysis inherited) {
+    Map<String, Object> options = GateYaml.options(g);
+    if (!g.analysis().equals(inherited)) {
+      options.put("analysis", analysis(g.analysis()));
+    }
+    Map<String, Object> item = new LinkedHashMap<>();
+    item.put(g.kind(), options);
+    return item;
   }
 
   private static Map<String, Object> sorted(Map<String, String> map) {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -36,11 +37,26 @@ class SpecExamplesTest {
     }
   }
 
+  /**
+   * An example's documents, read with the AnalysisTemplates of spec-examples/templates, as {@code
+   * snailtrail validate spec-examples/templates/*.yaml} reads them.
+   */
+  static Documents.Part load(Path file) throws IOException {
+    List<Path> files = new ArrayList<>(List.of(file));
+    try (Stream<Path> templates = Files.list(root().resolve("spec-examples/templates"))) {
+      templates.filter(p -> !p.equals(file)).sorted().forEach(files::add);
+    }
+    Documents d = new SpecLoader().loadAll(files, TemplateCatalog.none("", ""));
+    assertThat(d.problems()).isEmpty();
+    return d.parts().get(0);
+  }
+
   @ParameterizedTest
   @MethodSource("examples")
   void everyExampleIsValidAndSurvivesTheWriter(Path file) throws Exception {
-    List<Rollout> rollouts = loader.load(file);
-    assertThat(rollouts).isNotEmpty();
+    Documents.Part part = load(file);
+    List<Rollout> rollouts = part.rollouts();
+    assertThat(rollouts.size() + part.templates().size()).isPositive();
     for (Rollout r : rollouts) {
       String yaml = SpecWriter.toYaml(r);
       List<Rollout> again = loader.parse(yaml, file + " (written)", file.getParent());
