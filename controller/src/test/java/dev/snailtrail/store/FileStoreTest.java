@@ -19,12 +19,12 @@ class FileStoreTest extends StoreContract {
   @TempDir Path root;
 
   @Override
-  FileStore store() {
+  protected FileStore store() {
     return new FileStore(root, clock);
   }
 
   @Override
-  Store reopen() {
+  protected Store reopen() {
     return new FileStore(root, clock);
   }
 

@@ -5,12 +5,12 @@ class InMemoryStoreTest extends SharedStoreContract {
   private final InMemoryTable table = new InMemoryTable();
 
   @Override
-  TableStore store() {
+  protected TableStore store() {
     return new TableStore(table, "memory", clock);
   }
 
   @Override
-  Store reopen() {
+  protected Store reopen() {
     return new TableStore(table, "memory", clock);
   }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 public abstract class SharedStoreContract extends StoreContract {
 
   @Override
-  abstract TableStore store();
+  protected abstract TableStore store();
 
   @Test
   void aLeaseIsTakenOnlyAsSeenAndItsTokenOnlyGrows() throws Exception {

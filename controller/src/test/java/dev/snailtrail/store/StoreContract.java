@@ -36,10 +36,10 @@ public abstract class StoreContract {
   protected final MutableClock clock = new MutableClock(T0);
 
   /** The store under test, empty at the start of each test. */
-  abstract Store store();
+  protected abstract Store store();
 
   /** The same store's contents, opened afresh (as after a restart). */
-  abstract Store reopen();
+  protected abstract Store reopen();
 
   @Test
   void aNewRolloutStartsAtGenerationOneWithTheInitialStatusAndAnEmptyTrail() throws Exception {
