@@ -22,6 +22,8 @@ public final class Resources {
    * One line of {@code GET /api/v1/rollouts}.
    *
    * @param storeDamaged the rollout's files in the store cannot be read (the message says which)
+   * @param holder the controller replica acting on the rollout, when the store is shared (else
+   *     absent)
    */
   public record Summary(
       String name,
@@ -33,7 +35,8 @@ public final class Resources {
       long generation,
       long observedGeneration,
       String message,
-      boolean storeDamaged) {
+      boolean storeDamaged,
+      String holder) {
 
     static Summary of(RolloutView v) {
       RolloutStatus s = v.status();
@@ -47,7 +50,8 @@ public final class Resources {
           v.generation(),
           s.observedGeneration(),
           s.message(),
-          s.storeDamaged());
+          s.storeDamaged(),
+          v.holder());
     }
   }
 
@@ -62,6 +66,7 @@ public final class Resources {
    * @param phases the phase names in order, so clients need not parse the spec to draw the trail
    * @param redacted whether secrets in the spec (and URLs in status messages) are masked, as they
    *     are for a reader without the API token
+   * @param holder the controller replica acting on the rollout, when the store is shared
    */
   public record Detail(
       String name,
@@ -70,7 +75,8 @@ public final class Resources {
       List<String> phases,
       String spec,
       RolloutStatus status,
-      boolean redacted) {
+      boolean redacted,
+      String holder) {
 
     static Detail of(RolloutView v, boolean redacted) {
       return new Detail(
@@ -82,7 +88,8 @@ public final class Resources {
               : v.spec().spec().phases().stream().map(Phase::name).toList(),
           v.spec() == null ? "" : SpecWriter.toYaml(v.spec()),
           v.status(),
-          redacted);
+          redacted,
+          v.holder());
     }
   }
 

@@ -93,7 +93,8 @@ final class GetCommand extends ApiCommand {
             d.generation(),
             s.observedGeneration(),
             s.message(),
-            s.storeDamaged()));
+            s.storeDamaged(),
+            d.holder()));
   }
 
   static String table(List<Resources.Summary> items, boolean wide) {
@@ -129,7 +130,21 @@ final class GetCommand extends ApiCommand {
       }
       rows.add(row);
     }
+    if (items.stream().anyMatch(s -> s.holder() != null)) {
+      // A store several replicas share: which replica acts on each rollout.
+      rows.set(0, withColumn(rows.get(0), "HOLDER"));
+      for (int i = 1; i < rows.size(); i++) {
+        String holder = items.get(i - 1).holder();
+        rows.set(i, withColumn(rows.get(i), holder == null ? "-" : holder));
+      }
+    }
     return Tables.format(rows);
+  }
+
+  private static String[] withColumn(String[] row, String cell) {
+    String[] longer = java.util.Arrays.copyOf(row, row.length + 1);
+    longer[row.length] = cell;
+    return longer;
   }
 
   private static String pretty(Object value) {

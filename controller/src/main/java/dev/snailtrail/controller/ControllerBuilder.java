@@ -4,10 +4,12 @@ import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.metrics.Metrics;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.decorate.ClusterBatchingEcs;
+import dev.snailtrail.provider.decorate.GuardedEcs;
 import dev.snailtrail.provider.decorate.ManagedServices;
 import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.Reconciler;
 import dev.snailtrail.rollout.PreflightHook;
+import dev.snailtrail.store.Leases;
 import dev.snailtrail.store.Store;
 import dev.snailtrail.trail.TrailSink;
 import java.io.PrintStream;
@@ -42,6 +44,7 @@ public final class ControllerBuilder {
   private Function<Providers, PreflightHook> preflight = p -> PreflightHook.NONE;
   private boolean batchDescribes = true;
   private Duration describeFreshness = ClusterBatchingEcs.DEFAULT_FRESHNESS;
+  private LeaseSettings leaseSettings;
 
   ControllerBuilder(Store store, Providers providers, GateEvaluator gates, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
@@ -78,6 +81,16 @@ public final class ControllerBuilder {
   /** How long a batched snapshot of a cluster answers reads. Default 1 s of the clock. */
   public ControllerBuilder describeFreshness(Duration d) {
     describeFreshness = Objects.requireNonNull(d);
+    return this;
+  }
+
+  /**
+   * How this replica holds its rollouts when the store is shared ({@link Store#leases()}); ignored
+   * for a store one controller holds alone. Default: {@link LeaseSettings#of} a name made of the
+   * host and the process id.
+   */
+  public ControllerBuilder leases(LeaseSettings s) {
+    leaseSettings = Objects.requireNonNull(s);
     return this;
   }
 
@@ -156,11 +169,16 @@ public final class ControllerBuilder {
       throw new IllegalArgumentException("workers must be at least 1, was " + workers);
     }
     ManagedServices managed = new ManagedServices();
-    Providers ports = batchDescribes ? batched(managed) : providers;
-    Reconciler reconciler = new Reconciler(ports, gates, clock, preflight.apply(ports));
     ScheduledExecutorService timer = scheduler == null ? timerThread() : null;
     Scheduler delays = timer == null ? scheduler : Scheduler.executor(timer, toRealTime);
     RolloutAccess access = new RolloutAccess(store, queue(delays), hooks, managed, sink);
+    Providers ports = batchDescribes ? batched(managed) : providers;
+    if (store.leases().isPresent()) {
+      // ECS has no conditional writes: each change asks first whether the lease still holds.
+      ports = ports.withEcs(new GuardedEcs(ports.ecs(), access::checkActing));
+      access.keeper(keeper(store.leases().get(), access));
+    }
+    Reconciler reconciler = new Reconciler(ports, gates, clock, preflight.apply(ports));
     ControlPlaneService verbs =
         new ControlPlaneService(access, ports, new Commands(clock), metrics);
     Runnable stopTimer = timer == null ? () -> {} : timer::shutdownNow;
@@ -172,6 +190,24 @@ public final class ControllerBuilder {
         stopTimer,
         metrics,
         new Controller.Settings(workers, resync, shutdownTimeout, log, clock));
+  }
+
+  private LeaseKeeper keeper(Leases leases, RolloutAccess access) {
+    LeaseSettings s = leaseSettings != null ? leaseSettings : LeaseSettings.of(defaultName(), null);
+    return new LeaseKeeper(leases, s, clock, access.queue::add, access::lock, log);
+  }
+
+  /** The host and the process id: unique among live replicas, and readable in {@code get}. */
+  static String defaultName() {
+    String host = System.getenv().getOrDefault("HOSTNAME", "");
+    if (host.isBlank()) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        host = "replica";
+      }
+    }
+    return host + "-" + ProcessHandle.current().pid();
   }
 
   /** The given ports, with reads of the managed services batched per cluster. */
