@@ -101,6 +101,23 @@ public final class AwsProviders implements AutoCloseable {
     return DynamoDbTables.create(clients.dynamoDb(region), calls, table);
   }
 
+  /**
+   * The region the AWS CLI would use: {@code AWS_REGION}, {@code AWS_DEFAULT_REGION}, the profile's
+   * {@code region} (the settings' profile, else {@code AWS_PROFILE}, else default), or the
+   * container's or instance's metadata; empty when none says.
+   */
+  public static java.util.Optional<String> resolvedRegion(AwsSettings settings) {
+    try {
+      var chain =
+          software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain.builder()
+              .profileName(settings.profile())
+              .build();
+      return java.util.Optional.of(chain.getRegion().id());
+    } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   /** Closes every SDK client and the connection pool; the ports fail afterwards. */
   @Override
   public void close() {

@@ -6,8 +6,8 @@ import dev.snailtrail.controller.SpecDirWatcher;
 import dev.snailtrail.doctor.Preflight;
 import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.metrics.MicrometerMetrics;
+import dev.snailtrail.provider.CallListener;
 import dev.snailtrail.spec.Durations;
-import dev.snailtrail.store.FileStore;
 import dev.snailtrail.store.StoreLock;
 import dev.snailtrail.trail.ConsoleTrailSink;
 import dev.snailtrail.trail.TrailSink;
@@ -17,7 +17,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,19 +43,13 @@ import picocli.CommandLine.Option;
       "  snailtrail controller --provider sim --watch-dir rollouts --speed 60",
       "  snailtrail controller --provider aws --store-dir /var/lib/snailtrail \\",
       "      --watch-dir /etc/rollouts",
+      "  snailtrail controller --provider aws --store dynamodb:snailtrail --listen 0.0.0.0:8080",
       "  snailtrail controller --webhook env:SLACK_WEBHOOK_URL \\",
       "      --webhook-events RollbackStarted,PhaseCompleted,Note --webhook-min-severity Warning",
     })
 final class ControllerCommand implements Callable<Integer> {
 
-  @Option(
-      names = "--store-dir",
-      paramLabel = "DIR",
-      defaultValue = ".snailtrail/store",
-      description =
-          "Where specs, status and trails live; one controller at a time (it holds DIR/.lock)."
-              + " Default: ${DEFAULT-VALUE}.")
-  Path storeDir;
+  @Mixin StoreOptions stores;
 
   @Option(
       names = "--watch-dir",
@@ -135,8 +128,7 @@ final class ControllerCommand implements Callable<Integer> {
   @Option(
       names = "--trail-region",
       paramLabel = "REGION",
-      defaultValue = "us-east-1",
-      description = "The region of --trail-log-group. Default: ${DEFAULT-VALUE}.")
+      description = "The region of --trail-log-group. Default: the resolved AWS region.")
   String trailRegion;
 
   @Override
@@ -148,27 +140,27 @@ final class ControllerCommand implements Callable<Integer> {
     } catch (UsageError | IllegalArgumentException | IOException e) {
       return refuse(e.getMessage());
     }
-    StoreLock lock;
+    StoreOptions.Opened store;
     try {
       // Before anything reads the store: a second controller must not even restore its world.
-      lock = StoreLock.acquire(storeDir, Clock.systemUTC().instant());
-    } catch (StoreLock.Held | UncheckedIOException e) {
+      store = stores.open(where, where.kind() == Ports.Kind.sim);
+    } catch (UsageError | StoreLock.Held | UncheckedIOException e) {
       return refuse(e.getMessage());
     }
-    FileStore store = new FileStore(storeDir, Clock.systemUTC());
     MicrometerMetrics metrics = new MicrometerMetrics();
     Ports ports;
+    List<TrailSink> sinks;
     try {
       ports =
           Ports.forController(
-              where, store.root().resolve("sim-state.json"), speed, metrics.awsListener());
+              where, stores.storeDir.resolve("sim-state.json"), speed, metrics.awsListener());
+      sinks = trailSinks(ports);
     } catch (UsageError e) {
       metrics.close();
-      lock.close();
+      store.close();
       return refuse(e.getMessage());
     }
-    List<TrailSink> sinks = trailSinks(ports);
-    Controller controller = controller(store, ports, metrics, sinks);
+    Controller controller = controller(store, ports, metrics, sinks, address);
     SpecDirWatcher watcher =
         watchDir == null ? null : SpecDirWatcher.of(watchDir, controller.controlPlane(), out());
     printStart(store, ports);
@@ -177,7 +169,7 @@ final class ControllerCommand implements Callable<Integer> {
     try {
       api = serve(controller, metrics, address);
     } catch (UsageError e) {
-      new Running(null, null, controller, sinks, metrics, ports, lock).stop(System.err);
+      new Running(null, null, controller, sinks, metrics, ports, store).stop(System.err);
       return refuse(e.getMessage());
     }
     controller.start();
@@ -185,7 +177,7 @@ final class ControllerCommand implements Callable<Integer> {
       watcher.start(SpecDirWatcher.DEFAULT_INTERVAL);
     }
     CountDownLatch stopped =
-        stopOnShutdown(new Running(watcher, api, controller, sinks, metrics, ports, lock));
+        stopOnShutdown(new Running(watcher, api, controller, sinks, metrics, ports, store));
     out().println("snailtrail controller: started");
     out().flush();
     stopped.await();
@@ -220,7 +212,7 @@ final class ControllerCommand implements Callable<Integer> {
   }
 
   /** The console, and the webhook and CloudWatch Logs when asked for. */
-  private List<TrailSink> trailSinks(Ports ports) {
+  private List<TrailSink> trailSinks(Ports ports) throws UsageError {
     List<TrailSink> sinks = new ArrayList<>();
     sinks.add(new ConsoleTrailSink(out(), plain));
     for (WebhookTrailSink.Settings w : webhookSettings) {
@@ -228,14 +220,22 @@ final class ControllerCommand implements Callable<Integer> {
       out().println("snailtrail controller: trail " + w);
     }
     if (trailLogGroup != null) {
-      sinks.add(ports.cloudWatchTrail(trailRegion, trailLogGroup, System.err));
+      String region = StoreOptions.region(trailRegion, Ports.awsSettings(where, CallListener.NOOP));
+      sinks.add(ports.cloudWatchTrail(region, trailLogGroup, System.err));
     }
     return sinks;
   }
 
   private Controller controller(
-      FileStore store, Ports ports, MicrometerMetrics metrics, List<TrailSink> sinks) {
-    return Controller.builder(store, ports.providers(), GateEvaluator.withDefaults(), ports.clock())
+      StoreOptions.Opened store,
+      Ports ports,
+      MicrometerMetrics metrics,
+      List<TrailSink> sinks,
+      ApiAddress address) {
+    String at = address.bind() == null ? null : address.bind().toString();
+    return Controller.builder(
+            store.store(), ports.providers(), GateEvaluator.withDefaults(), ports.clock())
+        .leases(stores.leases(at))
         .workers(workers)
         .resync(resync)
         .metrics(metrics)
@@ -247,13 +247,13 @@ final class ControllerCommand implements Callable<Integer> {
         .build();
   }
 
-  private void printStart(FileStore store, Ports ports) {
+  private void printStart(StoreOptions.Opened store, Ports ports) {
     out()
         .println(
             "snailtrail controller: provider "
                 + describe(ports)
                 + ", store "
-                + store.root()
+                + store.where()
                 + ", watch dir "
                 + (watchDir == null ? "none" : watchDir.toAbsolutePath().normalize())
                 + ", "
@@ -294,50 +294,6 @@ final class ControllerCommand implements Callable<Integer> {
                 + api.port()
                 + " (/metrics, /healthz, /readyz, status page at /)");
     return api;
-  }
-
-  /**
-   * Everything that runs, stopped in this order; the store's lock goes last, once all is written.
-   * {@code watcher} and {@code api} may be null.
-   */
-  private record Running(
-      SpecDirWatcher watcher,
-      ApiServer api,
-      Controller controller,
-      List<TrailSink> sinks,
-      MicrometerMetrics metrics,
-      Ports ports,
-      StoreLock lock) {
-
-    /**
-     * Stops taking work, lets the passes in flight finish and write their status, then closes the
-     * rest.
-     *
-     * @return how many passes were in flight when it began
-     */
-    int stop(PrintStream err) {
-      if (watcher != null) {
-        watcher.close();
-      }
-      if (api != null) {
-        api.close();
-      }
-      int inFlight = controller.inFlight();
-      controller.close();
-      for (TrailSink sink : sinks) {
-        if (sink instanceof AutoCloseable c) {
-          try {
-            c.close();
-          } catch (Exception e) {
-            err.println("snailtrail controller: closing a trail sink: " + e);
-          }
-        }
-      }
-      metrics.close();
-      ports.close();
-      lock.close();
-      return inFlight;
-    }
   }
 
   /** On SIGTERM or Ctrl-C: stops everything, says so, and ends the JVM with 0. */

@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
       VerbCommands.Undo.class,
       NoteCommand.class,
       DeleteCommand.class,
+      StoreCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

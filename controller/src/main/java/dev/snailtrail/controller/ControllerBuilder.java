@@ -193,21 +193,9 @@ public final class ControllerBuilder {
   }
 
   private LeaseKeeper keeper(Leases leases, RolloutAccess access) {
-    LeaseSettings s = leaseSettings != null ? leaseSettings : LeaseSettings.of(defaultName(), null);
+    LeaseSettings s =
+        leaseSettings != null ? leaseSettings : LeaseSettings.of(LeaseSettings.hostAndPid(), null);
     return new LeaseKeeper(leases, s, clock, access.queue::add, access::lock, log);
-  }
-
-  /** The host and the process id: unique among live replicas, and readable in {@code get}. */
-  static String defaultName() {
-    String host = System.getenv().getOrDefault("HOSTNAME", "");
-    if (host.isBlank()) {
-      try {
-        host = java.net.InetAddress.getLocalHost().getHostName();
-      } catch (java.io.IOException e) {
-        host = "replica";
-      }
-    }
-    return host + "-" + ProcessHandle.current().pid();
   }
 
   /** The given ports, with reads of the managed services batched per cluster. */

@@ -34,6 +34,19 @@ public record LeaseSettings(String replica, Duration ttl, Duration renewEvery, S
     return new LeaseSettings(replica, DEFAULT_TTL, DEFAULT_TTL.dividedBy(3), address);
   }
 
+  /** The host and the process id: unique among live replicas, and readable in {@code get}. */
+  public static String hostAndPid() {
+    String host = System.getenv().getOrDefault("HOSTNAME", "");
+    if (host.isBlank()) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        host = "replica";
+      }
+    }
+    return host + "-" + ProcessHandle.current().pid();
+  }
+
   /** How long after a beat was sent the replica still acts: 80 % of the ttl. */
   Duration actFor() {
     return ttl.multipliedBy(4).dividedBy(5);

@@ -38,6 +38,17 @@ import org.junit.jupiter.api.Timeout;
  */
 class ReplicasTest {
   static final int ROLLOUTS = Integer.getInteger("snailtrail.replicas.rollouts", 300);
+
+  /** How many rollouts the replicas share. */
+  int rollouts() {
+    return ROLLOUTS;
+  }
+
+  /** The store the replicas share: in memory here. */
+  TableStore sharedStore(java.time.Clock clock) {
+    return TableStore.inMemory(clock);
+  }
+
   static final Duration TTL = Duration.ofSeconds(15);
   static final Duration RENEW = Duration.ofSeconds(5);
   static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
@@ -101,10 +112,11 @@ class ReplicasTest {
               }
             }
           };
-      TableStore shared = TableStore.inMemory(clock);
+      int n = rollouts();
+      TableStore shared = sharedStore(clock);
       List<Replica> replicas = new ArrayList<>();
-      for (String n : List.of("a", "b", "c")) {
-        replicas.add(new Replica(n, shared, providers, seeding));
+      for (String id : List.of("a", "b", "c")) {
+        replicas.add(new Replica(id, shared, providers, seeding));
       }
       Replica a = replicas.get(0);
       Replica b = replicas.get(1);
@@ -113,7 +125,7 @@ class ReplicasTest {
       String minimal =
           Files.readString(
               Path.of(System.getProperty("snailtrail.root"), "spec-examples", "minimal.yaml"));
-      for (int i = 0; i < ROLLOUTS; i++) {
+      for (int i = 0; i < n; i++) {
         a.controller.controlPlane().apply("r" + i + ".yaml", twoPhases(minimal, i));
       }
 
@@ -123,7 +135,7 @@ class ReplicasTest {
       replicas.forEach(r -> shares.put(r.name, r.held().size()));
       assertThat(shares.values())
           .as("each replica's share %s", shares)
-          .allSatisfy(n -> assertThat(n).isBetween(ROLLOUTS / 3 - 1, ROLLOUTS / 3 + 1));
+          .allSatisfy(held -> assertThat(held).isBetween(n / 3 - 1, n / 3 + 1));
 
       // When c stops (its clock frozen) for longer than a lease lives, the others take its share
       Set<String> cHeld = c.held();
@@ -166,14 +178,15 @@ class ReplicasTest {
           a.controller.controlPlane().list().stream()
               .collect(Collectors.groupingBy(v -> v.status().phase(), Collectors.counting()));
       assertThat(phases).as("phases (log tail: %s)", tail()).containsOnlyKeys(StatusPhase.Healthy);
-      assertThat(phases.get(StatusPhase.Healthy)).isEqualTo((long) ROLLOUTS);
+      assertThat(phases.get(StatusPhase.Healthy)).isEqualTo((long) n);
       assertThat(registrations.duplicates()).as("duplicate registrations").isZero();
       assertThat(staleWrites()).as("writes under a token older than one written before").isEmpty();
       System.out.printf(
           Locale.ROOT,
-          "ReplicasTest: %d rollouts, 3 replicas, shares %s; takeover of b's %d in %s; %d"
+          getClass().getSimpleName()
+              + ": %d rollouts, 3 replicas, shares %s; takeover of b's %d in %s; %d"
               + " registrations, 0 duplicate; %d writes, %d refused for a lost lease; %d ms%n",
-          ROLLOUTS,
+          n,
           shares,
           bHeld.size(),
           takeover,
@@ -253,9 +266,9 @@ class ReplicasTest {
     return true;
   }
 
-  private static boolean allHealthy(Replica r) {
+  private boolean allHealthy(Replica r) {
     List<ControlPlane.RolloutView> all = r.controller.controlPlane().list();
-    return all.size() == ROLLOUTS
+    return all.size() == rollouts()
         && all.stream().allMatch(v -> v.status().phase() == StatusPhase.Healthy);
   }
 
