@@ -102,6 +102,14 @@ final class ControllerCommand implements Callable<Integer> {
               + " mutations are refused).")
   Path tokenFile;
 
+  @Option(
+      names = "--metrics-token-file",
+      paramLabel = "PATH",
+      description =
+          "A file holding a bearer token that opens /metrics and nothing else, for Prometheus"
+              + " (else SNAILTRAIL_METRICS_TOKEN).")
+  Path metricsTokenFile;
+
   @Mixin ApiLimitOptions apiLimits;
 
   @Option(
@@ -136,7 +144,7 @@ final class ControllerCommand implements Callable<Integer> {
     ApiAddress address;
     try {
       checkOptions();
-      address = ApiAddress.of(listen, tokenFile);
+      address = ApiAddress.of(listen, tokenFile, metricsTokenFile);
     } catch (UsageError | IllegalArgumentException | IOException e) {
       return refuse(e.getMessage());
     }
@@ -232,7 +240,10 @@ final class ControllerCommand implements Callable<Integer> {
       MicrometerMetrics metrics,
       List<TrailSink> sinks,
       ApiAddress address) {
-    String at = address.bind() == null ? null : address.bind().toString();
+    String at =
+        address.bind() == null
+            ? null
+            : address.bind().getHostString() + ":" + address.bind().getPort();
     return Controller.builder(
             store.store(), ports.providers(), GateEvaluator.withDefaults(), ports.clock())
         .leases(stores.leases(at))
@@ -281,6 +292,7 @@ final class ControllerCommand implements Callable<Integer> {
                   new ApiServer.Settings(address.bind(), address.token())
                       .withOpenReads(openReads)
                       .withMetrics(metrics::scrape)
+                      .withMetricsToken(address.metricsToken())
                       .withLimits(apiLimits.limits()))
               .start();
     } catch (UncheckedIOException | IllegalStateException e) {
