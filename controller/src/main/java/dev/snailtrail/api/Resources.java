@@ -22,6 +22,8 @@ public final class Resources {
    * One line of {@code GET /api/v1/rollouts}.
    *
    * @param storeDamaged the rollout's files in the store cannot be read (the message says which)
+   * @param warnings the conditions that hold and need attention though the phase does not show them
+   *     (Drifted, ProviderUnavailable, InternalError); empty when none
    * @param holder the controller replica acting on the rollout, when the store is shared (else
    *     absent)
    */
@@ -36,7 +38,12 @@ public final class Resources {
       long observedGeneration,
       String message,
       boolean storeDamaged,
+      List<String> warnings,
       String holder) {
+
+    public Summary {
+      warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
 
     static Summary of(RolloutView v) {
       RolloutStatus s = v.status();
@@ -51,7 +58,12 @@ public final class Resources {
           s.observedGeneration(),
           s.message(),
           s.storeDamaged(),
+          names(s),
           v.holder());
+    }
+
+    static List<String> names(RolloutStatus s) {
+      return s.warnings().stream().map(c -> c.type().name()).toList();
     }
   }
 
@@ -103,8 +115,13 @@ public final class Resources {
     }
   }
 
-  /** The optional body of a verb: who asked. */
-  public record VerbRequest(String by) {}
+  /**
+   * The optional body of a verb.
+   *
+   * @param by who asked, recorded in the trail
+   * @param full with {@code promote}: promote in full, straight to the last phase
+   */
+  public record VerbRequest(String by, boolean full) {}
 
   /**
    * The body of {@code POST /api/v1/rollouts/NAME/notes}; the answer is the trail event recorded.

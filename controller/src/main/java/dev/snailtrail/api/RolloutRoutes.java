@@ -84,8 +84,14 @@ final class RolloutRoutes {
 
   void command(Exchange ex, String name, String verbName) throws IOException {
     Verb verb = verb(verbName);
-    String by = by(ex.body(maxBodyBytes));
-    ex.json(200, Resources.Detail.of(plane.command(name, verb, by), false));
+    Resources.VerbRequest asked = asked(ex.body(maxBodyBytes));
+    if (asked.full()) {
+      if (verb != Verb.promote) {
+        throw new HttpError(400, "'full' applies to promote only");
+      }
+      verb = Verb.promoteFull;
+    }
+    ex.json(200, Resources.Detail.of(plane.command(name, verb, asked.by()), false));
   }
 
   void note(Exchange ex, String name) throws IOException {
@@ -101,8 +107,13 @@ final class RolloutRoutes {
     return plane.get(name).orElseThrow(() -> new ControlPlane.NotFound(name));
   }
 
+  /** The verbs a path names; a full promotion is {@code promote} with {@code "full": true}. */
+  static List<Verb> pathVerbs() {
+    return Arrays.stream(Verb.values()).filter(v -> v != Verb.promoteFull).toList();
+  }
+
   private static Verb verb(String name) {
-    for (Verb v : Verb.values()) {
+    for (Verb v : pathVerbs()) {
       if (v.name().equals(name)) {
         return v;
       }
@@ -112,15 +123,23 @@ final class RolloutRoutes {
         "no verb '"
             + Echo.of(name)
             + "'; the verbs are "
-            + Arrays.stream(Verb.values()).map(Verb::name).collect(Collectors.joining(", ")));
+            + pathVerbs().stream().map(Verb::name).collect(Collectors.joining(", ")));
   }
 
-  /** Who asked, from an optional {@code {"by": "alice"}}; "api" when the body says nobody. */
-  private static String by(String body) {
+  /**
+   * Who asked and how, from an optional {@code {"by": "alice", "full": true}}; by "api" when the
+   * body says nobody.
+   */
+  private static Resources.VerbRequest asked(String body) {
     if (body.isBlank()) {
-      return "api";
+      return new Resources.VerbRequest("api", false);
     }
-    return by(object(body, "the body of a verb is JSON like {\"by\": \"alice\"}, or empty"));
+    JsonNode node = object(body, "the body of a verb is JSON like {\"by\": \"alice\"}, or empty");
+    JsonNode full = node.get("full");
+    if (full != null && !full.isNull() && !full.isBoolean()) {
+      throw new HttpError(400, "'full' is true or false");
+    }
+    return new Resources.VerbRequest(by(node), full != null && full.booleanValue());
   }
 
   private static String by(JsonNode node) {

@@ -82,6 +82,15 @@ final class ControllerCommand implements Callable<Integer> {
       description = "How often every rollout is looked at again. Default: ${DEFAULT-VALUE}.")
   Duration resync;
 
+  @Option(
+      names = "--controller-id",
+      paramLabel = "ID",
+      description =
+          "Who this controller is, as the ECS services its rollouts move are tagged"
+              + " (snailtrail.dev/controller). Default: the id kept in the store directory (made"
+              + " up on first start).")
+  String controllerId;
+
   @Option(names = "--plain", description = "Print the trail without emoji.")
   boolean plain;
 
@@ -115,8 +124,8 @@ final class ControllerCommand implements Callable<Integer> {
   @Option(
       names = "--open-reads",
       description =
-          "Let API reads (get, list, trail, /metrics, the status page) in without a token; they"
-              + " see secrets in specs masked.")
+          "Let API reads (get, list, trail, /metrics) in without a token, so the status page"
+              + " shows rollouts before one is entered; they see secrets in specs masked.")
   boolean openReads;
 
   @ArgGroup(exclusive = false, multiplicity = "0..*", heading = "Webhooks:%n")
@@ -158,7 +167,13 @@ final class ControllerCommand implements Callable<Integer> {
     MicrometerMetrics metrics = new MicrometerMetrics();
     Ports ports;
     List<TrailSink> sinks;
+    String id;
     try {
+      // Replicas of one table are one controller to ECS: a takeover finds the services its own.
+      id =
+          ControllerId.of(
+              stores.storeDir,
+              controllerId == null && stores.shared() ? stores.store : controllerId);
       ports =
           Ports.forController(
               where, stores.storeDir.resolve("sim-state.json"), speed, metrics.awsListener());
@@ -168,16 +183,16 @@ final class ControllerCommand implements Callable<Integer> {
       store.close();
       return refuse(e.getMessage());
     }
-    Controller controller = controller(store, ports, metrics, sinks, address);
+    Controller controller = controller(store, ports, metrics, sinks, address, id);
     SpecDirWatcher watcher =
         watchDir == null ? null : SpecDirWatcher.of(watchDir, controller.controlPlane(), out());
-    printStart(store, ports);
+    printStart(store, ports, id);
     ports.resumeSimulatedTimeWithin(Duration.ofSeconds(5));
     ApiServer api;
     try {
       api = serve(controller, metrics, address);
     } catch (UsageError e) {
-      new Running(null, null, controller, sinks, metrics, ports, store).stop(System.err);
+      new RunningController(null, null, controller, sinks, metrics, ports, store).stop(System.err);
       return refuse(e.getMessage());
     }
     controller.start();
@@ -185,7 +200,8 @@ final class ControllerCommand implements Callable<Integer> {
       watcher.start(SpecDirWatcher.DEFAULT_INTERVAL);
     }
     CountDownLatch stopped =
-        stopOnShutdown(new Running(watcher, api, controller, sinks, metrics, ports, store));
+        stopOnShutdown(
+            new RunningController(watcher, api, controller, sinks, metrics, ports, store));
     out().println("snailtrail controller: started");
     out().flush();
     stopped.await();
@@ -239,7 +255,8 @@ final class ControllerCommand implements Callable<Integer> {
       Ports ports,
       MicrometerMetrics metrics,
       List<TrailSink> sinks,
-      ApiAddress address) {
+      ApiAddress address,
+      String id) {
     String at =
         address.bind() == null
             ? null
@@ -247,6 +264,7 @@ final class ControllerCommand implements Callable<Integer> {
     return Controller.builder(
             store.store(), ports.providers(), GateEvaluator.withDefaults(), ports.clock())
         .leases(stores.leases(at))
+        .controllerId(id)
         .workers(workers)
         .resync(resync)
         .metrics(metrics)
@@ -258,7 +276,7 @@ final class ControllerCommand implements Callable<Integer> {
         .build();
   }
 
-  private void printStart(StoreOptions.Opened store, Ports ports) {
+  private void printStart(StoreOptions.Opened store, Ports ports, String id) {
     out()
         .println(
             "snailtrail controller: provider "
@@ -270,7 +288,9 @@ final class ControllerCommand implements Callable<Integer> {
                 + ", "
                 + workers
                 + " workers, resync "
-                + Durations.format(resync));
+                + Durations.format(resync)
+                + ", controller id "
+                + id);
   }
 
   /** Starts the API when it has an address; null when it is off. */
@@ -309,7 +329,7 @@ final class ControllerCommand implements Callable<Integer> {
   }
 
   /** On SIGTERM or Ctrl-C: stops everything, says so, and ends the JVM with 0. */
-  private static CountDownLatch stopOnShutdown(Running running) {
+  private static CountDownLatch stopOnShutdown(RunningController running) {
     CountDownLatch stopped = new CountDownLatch(1);
     PrintStream out = out();
     PrintStream err = System.err;

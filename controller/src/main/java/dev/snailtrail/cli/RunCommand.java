@@ -70,6 +70,12 @@ import picocli.CommandLine.Spec;
     })
 final class RunCommand implements Callable<Integer> {
 
+  /**
+   * Who {@code run} is, as the services it moves are tagged: a run of the same rollout again takes
+   * up its own service, and a controller's rollout leaves it alone (unless it adopts it).
+   */
+  static final String RUN_CONTROLLER_ID = "snailtrail-run";
+
   /** The exit code of a run that stopped at a phase awaiting an approval nobody gave. */
   static final int AWAITING_APPROVAL = 3;
 
@@ -290,7 +296,11 @@ final class RunCommand implements Callable<Integer> {
     Sleeper sleeper = d -> Thread.sleep(ports.realTimeFor(d).toMillis());
     Reconciler reconciler =
         new Reconciler(
-            providers, GateEvaluator.withDefaults(), clock, new Preflight(providers).asHook());
+            providers,
+            GateEvaluator.withDefaults(),
+            clock,
+            new Preflight(providers).asHook(),
+            RUN_CONTROLLER_ID);
     ConsoleTrailSink console = new ConsoleTrailSink(out, plain);
     JsonlTrailSink jsonl = trailFile == null ? null : new JsonlTrailSink(trailFile);
     RolloutDriver driver =

@@ -23,6 +23,8 @@ public interface ControlPlane {
    * @param sourceName where the text came from, for error locations (a file name, "request")
    * @throws SpecException with located problems; nothing is stored then
    * @throws Damaged when a rollout of the text is stored but cannot be read; nothing is stored then
+   * @throws Conflict when a rollout of the text names a service another rollout manages; nothing is
+   *     stored then
    */
   List<Applied> apply(String sourceName, String yaml) throws SpecException;
 
@@ -97,6 +99,11 @@ public interface ControlPlane {
   enum Verb {
     approve,
     promote,
+    /**
+     * Promote straight to the last phase, past every approval, gate and bake (the API's {@code
+     * promote} with {@code "full": true}).
+     */
+    promoteFull,
     pause,
     resume,
     abort,
@@ -119,6 +126,19 @@ public interface ControlPlane {
     private static final long serialVersionUID = 1L;
 
     public Damaged(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * A rollout names an ECS service (account, region, cluster, service) that another rollout already
+   * manages: two rollouts of one service would each undo the other's changes for ever. The message
+   * names the owner and what to do; nothing was changed.
+   */
+  final class Conflict extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public Conflict(String message) {
       super(message);
     }
   }

@@ -63,6 +63,7 @@ public final class ControlPlaneService implements ControlPlane {
       // All or none: a damaged rollout refuses the whole text before any of it is stored.
       readable(r.name());
     }
+    ServiceOwners.check(rollouts, this::managed);
     List<Applied> applied = new ArrayList<>();
     for (Rollout r : rollouts) {
       Store.Applied a = access.withLock(r.name(), () -> damagedRefused(() -> store.apply(r)));
@@ -99,6 +100,15 @@ public final class ControlPlaneService implements ControlPlane {
     } catch (StoreDamaged e) {
       throw new Damaged(e.getMessage());
     }
+  }
+
+  /** Each readable stored rollout's spec (a damaged one's spec may be unknown: it is left out). */
+  private List<Rollout> managed() {
+    List<Rollout> specs = new ArrayList<>();
+    for (String name : store.names()) {
+      get(name).map(RolloutView::spec).ifPresent(specs::add);
+    }
+    return specs;
   }
 
   @Override
@@ -168,6 +178,7 @@ public final class ControlPlaneService implements ControlPlane {
     return switch (verb) {
       case approve -> commands.approve(spec, gen, s, by);
       case promote -> commands.promote(spec, gen, s, by);
+      case promoteFull -> commands.promoteFull(spec, gen, s, by);
       case pause -> commands.pause(spec, gen, s, by);
       case resume -> commands.resume(spec, gen, s, by);
       case abort -> commands.abort(spec, gen, s, by);

@@ -43,10 +43,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A rollout whose files in the store cannot be read ({@link StoreDamaged}) is logged in one line
  * and counted, and passed by until the resync finds it repaired; the others go on.
  *
- * <p>When several replicas share the store ({@link Store#leases()}), this one acts only on the
- * rollouts its {@link LeaseKeeper} holds: a pass's trail and status are one write fenced by the
- * lease's token, and every ECS change is checked against the lease first; a pass that finds the
- * lease lost ({@link LeaseLost}) stops there and leaves the rollout to its new holder.
+ * <p>With a store several replicas share, this one acts only on the rollouts its {@link
+ * LeaseKeeper} holds; each write is fenced by the lease's token, each ECS change checked against
+ * it.
  *
  * <p>At most one thing happens to a rollout at a time: a pass, a manual verb and an apply of the
  * same rollout take the same per-rollout lock. The verbs are its {@link #controlPlane()}.
@@ -94,6 +93,7 @@ public final class Controller implements AutoCloseable {
   private final PrintStream log;
   private final List<Thread> workers = new ArrayList<>();
   private final DamagedRollouts damaged;
+  private final UnreachableProvider unreachable;
 
   /** Rollouts whose bug has been logged with its stack trace since their last good pass. */
   private final Set<String> bugLogged = ConcurrentHashMap.newKeySet();
@@ -124,6 +124,7 @@ public final class Controller implements AutoCloseable {
     this.settings = settings;
     this.log = settings.log();
     this.damaged = new DamagedRollouts(metrics, log);
+    this.unreachable = new UnreachableProvider(access, metrics, log, settings.clock());
   }
 
   /** A builder with the required parts; the rest have defaults. */
@@ -227,9 +228,7 @@ public final class Controller implements AutoCloseable {
       }
       r = found.get();
       damaged.readable(name);
-      // Once per rollout: found damaged at start, or applied on (and taken over from) another
-      // replica
-      access.prepare(r.spec());
+      access.prepare(r.spec()); // once: found damaged at start, or taken over from a replica
       pass(r, t0);
     } catch (StoreDamaged e) {
       // Not retried with back-off: a person repairs the file; the resync looks again.
@@ -240,10 +239,15 @@ public final class Controller implements AutoCloseable {
       queue.forget(name);
       log.println("snailtrail controller: stopped acting on " + name + ": " + e.getMessage());
     } catch (ProviderException e) {
-      backOff(name, e, t0);
-      log.println(failed(name, "") + e.describe());
+      if (e.isOutage()) {
+        backOff(name, e, t0, UnreachableProvider.RETRY);
+        unreachable.failed(name, r, e);
+      } else {
+        backOff(name, e, t0, null);
+        log.println(failed(name, "") + e.describe());
+      }
     } catch (RuntimeException e) {
-      backOff(name, e, t0);
+      backOff(name, e, t0, null);
       internalError(name, r, e);
     } finally {
       lock.unlock();
@@ -264,6 +268,7 @@ public final class Controller implements AutoCloseable {
     }
     passes.incrementAndGet();
     bugLogged.remove(name);
+    unreachable.passed(name, r.status());
     metrics.passCompleted(r.spec(), r.status(), result, Duration.ofNanos(System.nanoTime() - t0));
     queue.forget(name);
     if (result.requeueAfter() != null) {
@@ -271,11 +276,15 @@ public final class Controller implements AutoCloseable {
     }
   }
 
-  /** Counts the failed pass and queues the rollout again after its back-off. */
-  private void backOff(String name, RuntimeException e, long t0) {
+  /** Counts the failed pass and queues the rollout again after its back-off (at most cap). */
+  private void backOff(String name, RuntimeException e, long t0, Duration cap) {
     failedPasses.incrementAndGet();
     metrics.passFailed(name, e, Duration.ofNanos(System.nanoTime() - t0));
-    queue.addRateLimited(name);
+    if (cap == null) {
+      queue.addRateLimited(name);
+    } else {
+      queue.addRateLimited(name, cap);
+    }
   }
 
   /**
@@ -357,10 +366,7 @@ public final class Controller implements AutoCloseable {
         break;
       }
     }
-    LeaseKeeper keeper = access.keeper();
-    if (keeper != null) {
-      keeper.stop(); // after the passes: others take the rollouts over at once
-    }
+    Optional.ofNullable(access.keeper()).ifPresent(LeaseKeeper::stop); // others take over now
     access.hooks.flush();
     stopTimer.run();
   }

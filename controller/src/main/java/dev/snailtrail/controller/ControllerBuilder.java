@@ -45,6 +45,7 @@ public final class ControllerBuilder {
   private boolean batchDescribes = true;
   private Duration describeFreshness = ClusterBatchingEcs.DEFAULT_FRESHNESS;
   private LeaseSettings leaseSettings;
+  private String controllerId = "snailtrail";
 
   ControllerBuilder(Store store, Providers providers, GateEvaluator gates, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
@@ -91,6 +92,15 @@ public final class ControllerBuilder {
    */
   public ControllerBuilder leases(LeaseSettings s) {
     leaseSettings = Objects.requireNonNull(s);
+    return this;
+  }
+
+  /**
+   * Who this controller is, as the ECS services its rollouts move are tagged: a service tagged by
+   * another controller is left alone. Keep it the same across restarts. Default {@code snailtrail}.
+   */
+  public ControllerBuilder controllerId(String id) {
+    controllerId = Objects.requireNonNull(id);
     return this;
   }
 
@@ -178,7 +188,8 @@ public final class ControllerBuilder {
       ports = ports.withEcs(new GuardedEcs(ports.ecs(), access::checkActing));
       access.keeper(keeper(store.leases().get(), access));
     }
-    Reconciler reconciler = new Reconciler(ports, gates, clock, preflight.apply(ports));
+    Reconciler reconciler =
+        new Reconciler(ports, gates, clock, preflight.apply(ports), controllerId);
     ControlPlaneService verbs =
         new ControlPlaneService(access, ports, new Commands(clock), metrics);
     Runnable stopTimer = timer == null ? () -> {} : timer::shutdownNow;
@@ -217,7 +228,8 @@ public final class ControllerBuilder {
         new WorkQueue.Observer() {
           @Override
           public void taken(String key, Duration waited, long waitedNanos) {
-            m.workQueueLatency(waited);
+            // Real time: the controller's clock may run faster (the demo) or be a test's.
+            m.workQueueLatency(Duration.ofNanos(waitedNanos));
             also.taken(key, waited, waitedNanos);
           }
 

@@ -1,6 +1,7 @@
 package dev.snailtrail.metrics;
 
 import dev.snailtrail.provider.CallListener;
+import dev.snailtrail.rollout.Condition;
 import dev.snailtrail.rollout.GateStatus;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Rollout;
@@ -85,6 +86,7 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
     RolloutGauges g = rollouts.computeIfAbsent(name, this::gaugesFor);
     g.phaseIndex = after.currentPhase().index();
     g.progress = Math.max(0, Math.min(100, after.progress())) / 100.0;
+    g.conditions(after);
     countGateMeasurements(name, before, after);
     for (TrailEvent e : outcome.events()) {
       counter("trail.events", "Trail events emitted", "type", e.type().name()).increment();
@@ -108,6 +110,11 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
   }
 
   @Override
+  public void statusMarked(String rollout, RolloutStatus status) {
+    rollouts.computeIfAbsent(rollout, this::gaugesFor).conditions(status);
+  }
+
+  @Override
   public void passFailed(String rollout, Throwable error, Duration took) {
     timer("reconcile.duration", "How long reconcile passes take", true, "outcome", "error")
         .record(took);
@@ -121,8 +128,7 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
 
   @Override
   public void workQueueLatency(Duration waited) {
-    timer("workqueue.latency", "How long a due key waited for a worker", true, new String[0])
-        .record(waited);
+    latencyTimer().record(waited);
   }
 
   @Override
@@ -265,8 +271,25 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
     return b.register(registry);
   }
 
+  /**
+   * Buckets up to 5 minutes: a queue that long is what makes passes late for their deadlines, and
+   * it must show as such rather than as "over 10 s".
+   */
   private Timer latencyTimer() {
-    return timer("workqueue.latency", "How long a due key waited for a worker", true);
+    return Timer.builder(PREFIX + "workqueue.latency")
+        .description("How long a due key waited for a worker, in real seconds")
+        .serviceLevelObjectives(
+            Duration.ofMillis(10),
+            Duration.ofMillis(100),
+            Duration.ofMillis(500),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(1),
+            Duration.ofMinutes(2),
+            Duration.ofMinutes(5))
+        .register(registry);
   }
 
   private RolloutGauges gaugesFor(String rollout) {
@@ -279,6 +302,14 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
         .register(registry);
     Gauge.builder(PREFIX + "rollout.progress.ratio", g, x -> x.progress)
         .description("Progress of the rollout, 0..1")
+        .tags(tags)
+        .register(registry);
+    Gauge.builder(PREFIX + "rollout.drifted", g, x -> x.drifted)
+        .description("1 while a settled rollout's service differs from what it left it running")
+        .tags(tags)
+        .register(registry);
+    Gauge.builder(PREFIX + "rollout.provider.unavailable", g, x -> x.providerUnavailable)
+        .description("1 while the provider (AWS) cannot be asked for the rollout's passes")
         .tags(tags)
         .register(registry);
     damagedGauge(rollout);
@@ -303,5 +334,16 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
   private static final class RolloutGauges {
     volatile double phaseIndex;
     volatile double progress;
+    volatile double drifted;
+    volatile double providerUnavailable;
+
+    void conditions(RolloutStatus s) {
+      drifted = holds(s, Condition.Type.Drifted);
+      providerUnavailable = holds(s, Condition.Type.ProviderUnavailable);
+    }
+
+    private static double holds(RolloutStatus s, Condition.Type type) {
+      return s.conditions().stream().anyMatch(c -> c.holds(type)) ? 1 : 0;
+    }
   }
 }

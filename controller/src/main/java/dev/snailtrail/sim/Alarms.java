@@ -23,6 +23,15 @@ final class Alarms {
                 name, "OK", "Threshold Crossed: no datapoints were breaching", world.now));
   }
 
+  /** DescribeAlarms of these names, in the order asked. */
+  Map<String, AlarmState> describe(java.util.List<String> names) {
+    Map<String, AlarmState> found = new java.util.LinkedHashMap<>();
+    for (String name : names) {
+      found.put(name, get(name));
+    }
+    return found;
+  }
+
   void set(String name, String state, String reason) {
     String s = state.toUpperCase(Locale.ROOT);
     if (!s.equals("OK") && !s.equals("ALARM") && !s.equals("INSUFFICIENT_DATA")) {

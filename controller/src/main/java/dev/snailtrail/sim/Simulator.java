@@ -7,7 +7,6 @@ import dev.snailtrail.provider.Images;
 import dev.snailtrail.provider.LoadBalancing;
 import dev.snailtrail.provider.Logs;
 import dev.snailtrail.provider.Network;
-import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.Scaling;
 import dev.snailtrail.provider.ServiceRef;
@@ -23,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -279,6 +277,18 @@ public final class Simulator
   }
 
   @Override
+  public synchronized Map<String, String> serviceTags(String region, String serviceArn) {
+    tick();
+    return world.ecs.serviceTags(serviceArn);
+  }
+
+  @Override
+  public synchronized void tagService(String region, String serviceArn, Map<String, String> tags) {
+    tick();
+    journal.apply(new Op.TagService(world.now, region, serviceArn, Map.copyOf(tags)));
+  }
+
+  @Override
   public synchronized List<TaskState> listTasks(ServiceRef ref, boolean includeStopped) {
     tick();
     return PortViews.tasks(world.ecs.service(ref), includeStopped, world.now);
@@ -304,15 +314,7 @@ public final class Simulator
   public synchronized List<String> loadBalancerSecurityGroups(
       String region, String loadBalancerArn) {
     tick();
-    List<String> groups = world.loadBalancers.get(loadBalancerArn);
-    if (groups == null) {
-      throw new ProviderException(
-          ProviderException.Kind.NOT_FOUND,
-          "elbv2",
-          "DescribeLoadBalancers",
-          "LoadBalancerNotFound: One or more load balancers not found: " + loadBalancerArn);
-    }
-    return groups;
+    return PortViews.loadBalancerSecurityGroups(world.loadBalancers, loadBalancerArn);
   }
 
   // ------------------------------------------------------------------ CloudWatch
@@ -320,11 +322,7 @@ public final class Simulator
   @Override
   public synchronized Map<String, AlarmState> describeAlarms(String region, List<String> names) {
     tick();
-    Map<String, AlarmState> found = new LinkedHashMap<>();
-    for (String name : names) {
-      found.put(name, world.alarms.get(name));
-    }
-    return found;
+    return world.alarms.describe(names);
   }
 
   @Override

@@ -100,6 +100,7 @@ public final class FakeControlPlane implements ControlPlane {
         switch (verb) {
           case approve -> commands.approve(e.spec(), e.generation(), e.status(), by);
           case promote -> commands.promote(e.spec(), e.generation(), e.status(), by);
+          case promoteFull -> commands.promoteFull(e.spec(), e.generation(), e.status(), by);
           case pause -> commands.pause(e.spec(), e.generation(), e.status(), by);
           case resume -> commands.resume(e.spec(), e.generation(), e.status(), by);
           case abort -> commands.abort(e.spec(), e.generation(), e.status(), by);

@@ -352,10 +352,12 @@ class CliIT {
   void everyCommandHasHelpWithExamples() {
     for (String c :
         List.of(
-            "apply", "get", "status", "trail", "diff", "delete", "approve", "promote", "pause",
-            "resume", "abort", "retry", "undo", "note")) {
+            "apply", "get", "list", "status", "trail", "wait", "diff", "delete", "approve",
+            "promote", "pause", "resume", "abort", "retry", "undo", "note")) {
       assertThat(runRaw(c, "--help")).as(c).isZero();
       assertThat(out.toString()).as(c).contains("Examples:").contains("--server");
     }
+    assertThat(runRaw("completion", "--help")).isZero();
+    assertThat(out.toString()).contains("Examples:").contains("source <(snailtrail completion");
   }
 }

@@ -321,9 +321,12 @@ class ControllerTest {
     assertThat(controller.controlPlane().list()).isEmpty();
   }
 
+  List<EventType> trailTypes(String name) {
+    return controller.controlPlane().trail(name, 0, 0).stream().map(TrailEvent::type).toList();
+  }
+
   @Test
-  void providerErrorsBackOffWithoutTouchingStatusAndTheRolloutGoesOnWhenTheyStop()
-      throws Exception {
+  void anOutageIsMarkedOnceAndTheRolloutGoesOnWhenItEnds() throws Exception {
     start();
     controller.controlPlane().apply("snail-trail.yaml", example("snail-trail.yaml"));
     settleQueue();
@@ -332,20 +335,61 @@ class ControllerTest {
     long rv = controller.controlPlane().get("shine-api-gateway").orElseThrow().resourceVersion();
 
     ecsDown.set(true);
+    Instant down = clock.instant();
     for (int i = 0; i < 6; i++) {
       step();
     }
     assertThat(controller.failedPasses()).isGreaterThanOrEqualTo(3);
+    // Marked once: one status write, one trail event, whatever the retries.
     assertThat(controller.controlPlane().get("shine-api-gateway").orElseThrow().resourceVersion())
-        .isEqualTo(rv);
-    assertThat(status("shine-api-gateway")).isEqualTo(before);
+        .isEqualTo(rv + 1);
+    RolloutStatus marked = status("shine-api-gateway");
+    assertThat(marked.phase()).isEqualTo(before.phase());
+    assertThat(marked.step()).isEqualTo(before.step());
+    assertThat(marked.conditions())
+        .filteredOn(c -> c.holds(Condition.Type.ProviderUnavailable))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.message()).contains("cannot reach the provider since", "down");
+              assertThat(c.lastTransitionTime()).isAfterOrEqualTo(down);
+            });
+    assertThat(trailTypes("shine-api-gateway"))
+        .filteredOn(t -> t == EventType.ProviderUnavailable)
+        .hasSize(1);
     assertThat(controller.queue().requeues("shine-api-gateway")).isGreaterThanOrEqualTo(3);
-    assertThat(log.toString(StandardCharsets.UTF_8)).contains("failed (retry", "down");
+    // Retried every 2 s at most, however long it lasts.
+    assertThat(controller.queue().readyAt("shine-api-gateway"))
+        .get()
+        .satisfies(at -> assertThat(at).isBeforeOrEqualTo(clock.instant().plusSeconds(2)));
+    assertThat(log.toString(StandardCharsets.UTF_8))
+        .containsOnlyOnce("cannot reach the provider")
+        .contains("down");
     assertThat(controller.controlPlane().health().providerReachable()).isFalse();
 
+    // Hours into an outage, the back-off of other failures would be at its 5 minutes.
+    for (int i = 0; i < 20; i++) {
+      step();
+    }
     ecsDown.set(false);
+    Instant up = clock.instant();
     RolloutStatus waiting = runUntilItWaitsOrSettles("shine-api-gateway");
     assertThat(waiting.step()).isEqualTo(Step.AwaitingApproval);
+    assertThat(waiting.conditions()).noneMatch(c -> c.type() == Condition.Type.ProviderUnavailable);
+    List<TrailEvent> recovered =
+        controller.controlPlane().trail("shine-api-gateway", 0, 0).stream()
+            .filter(e -> e.type() == EventType.ProviderRecovered)
+            .toList();
+    assertThat(recovered)
+        .singleElement()
+        .satisfies(
+            e -> {
+              // The next attempt after the provider answers again, 2 s (and jitter) at most.
+              assertThat(Duration.between(up, e.time()))
+                  .isLessThanOrEqualTo(Duration.ofMillis(2200));
+              assertThat(e.message()).contains("answers again, after");
+            });
+    assertThat(log.toString(StandardCharsets.UTF_8)).contains("reaches the provider again");
     assertThat(controller.queue().requeues("shine-api-gateway")).isZero();
   }
 

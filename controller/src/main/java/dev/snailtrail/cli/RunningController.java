@@ -12,7 +12,7 @@ import java.util.List;
  * Everything that runs, stopped in this order; the store goes last (a directory's lock with it),
  * once all is written. {@code watcher} and {@code api} may be null.
  */
-record Running(
+record RunningController(
     SpecDirWatcher watcher,
     ApiServer api,
     Controller controller,
