@@ -60,6 +60,8 @@ public final class ApiServer implements AutoCloseable {
    * @param metricsScrape the Prometheus text exposition, or null to answer {@code /metrics} with
    *     404
    * @param limits how long and how many clients may hold the server
+   * @param metricsToken a bearer token that lets a scraper read {@code /metrics} and nothing else,
+   *     or null (then {@code /metrics} takes the API token, or none with open reads)
    */
   public record Settings(
       InetSocketAddress bind,
@@ -67,7 +69,8 @@ public final class ApiServer implements AutoCloseable {
       boolean openReads,
       int maxBodyBytes,
       Supplier<String> metricsScrape,
-      Limits limits) {
+      Limits limits,
+      String metricsToken) {
     public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
 
     public Settings {
@@ -81,9 +84,23 @@ public final class ApiServer implements AutoCloseable {
       if (maxBodyBytes <= 0) {
         throw new IllegalArgumentException("maxBodyBytes must be positive, got " + maxBodyBytes);
       }
+      if (metricsToken != null && metricsToken.isBlank()) {
+        throw new IllegalArgumentException("the metrics token is empty; give a token or none");
+      }
       if (limits == null) {
         throw new IllegalArgumentException("an API server needs limits; Limits.DEFAULT will do");
       }
+    }
+
+    /** Without a metrics token of its own. */
+    public Settings(
+        InetSocketAddress bind,
+        String token,
+        boolean openReads,
+        int maxBodyBytes,
+        Supplier<String> metricsScrape,
+        Limits limits) {
+      this(bind, token, openReads, maxBodyBytes, metricsScrape, limits, null);
     }
 
     /** Reads closed, a 1 MiB body limit, no metrics, the default limits. */
@@ -92,19 +109,24 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public Settings withOpenReads(boolean open) {
-      return new Settings(bind, token, open, maxBodyBytes, metricsScrape, limits);
+      return new Settings(bind, token, open, maxBodyBytes, metricsScrape, limits, metricsToken);
     }
 
     public Settings withMaxBodyBytes(int max) {
-      return new Settings(bind, token, openReads, max, metricsScrape, limits);
+      return new Settings(bind, token, openReads, max, metricsScrape, limits, metricsToken);
     }
 
     public Settings withMetrics(Supplier<String> scrape) {
-      return new Settings(bind, token, openReads, maxBodyBytes, scrape, limits);
+      return new Settings(bind, token, openReads, maxBodyBytes, scrape, limits, metricsToken);
+    }
+
+    /** A token that lets a scraper read {@code /metrics} alone; null: none. */
+    public Settings withMetricsToken(String t) {
+      return new Settings(bind, token, openReads, maxBodyBytes, metricsScrape, limits, t);
     }
 
     public Settings withLimits(Limits l) {
-      return new Settings(bind, token, openReads, maxBodyBytes, metricsScrape, l);
+      return new Settings(bind, token, openReads, maxBodyBytes, metricsScrape, l, metricsToken);
     }
 
     /** Never shows the token: settings end up in logs. */

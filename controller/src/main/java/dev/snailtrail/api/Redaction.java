@@ -70,7 +70,12 @@ final class Redaction {
       return v;
     }
     return new RolloutView(
-        v.name(), v.generation(), spec(v.spec()), status(v.status()), v.resourceVersion());
+        v.name(),
+        v.generation(),
+        spec(v.spec()),
+        status(v.status()),
+        v.resourceVersion(),
+        v.holder());
   }
 
   Rollout spec(Rollout r) {

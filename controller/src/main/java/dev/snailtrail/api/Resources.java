@@ -25,6 +25,8 @@ public final class Resources {
    * @param storeDamaged the rollout's files in the store cannot be read (the message says which)
    * @param warnings the conditions that hold and need attention though the phase does not show them
    *     (Drifted, ProviderUnavailable, InternalError); empty when none
+   * @param holder the controller replica acting on the rollout, when the store is shared (else
+   *     absent)
    */
   public record Summary(
       String name,
@@ -37,7 +39,8 @@ public final class Resources {
       long observedGeneration,
       String message,
       boolean storeDamaged,
-      List<String> warnings) {
+      List<String> warnings,
+      String holder) {
 
     public Summary {
       warnings = warnings == null ? List.of() : List.copyOf(warnings);
@@ -56,7 +59,8 @@ public final class Resources {
           s.observedGeneration(),
           s.message(),
           s.storeDamaged(),
-          names(s));
+          names(s),
+          v.holder());
     }
 
     static List<String> names(RolloutStatus s) {
@@ -75,6 +79,7 @@ public final class Resources {
    * @param phases the phase names in order, so clients need not parse the spec to draw the trail
    * @param redacted whether secrets in the spec (and URLs in status messages) are masked, as they
    *     are for a reader without the API token
+   * @param holder the controller replica acting on the rollout, when the store is shared
    */
   public record Detail(
       String name,
@@ -83,7 +88,8 @@ public final class Resources {
       List<String> phases,
       String spec,
       RolloutStatus status,
-      boolean redacted) {
+      boolean redacted,
+      String holder) {
 
     static Detail of(RolloutView v, boolean redacted) {
       return new Detail(
@@ -95,7 +101,8 @@ public final class Resources {
               : v.spec().spec().phases().stream().map(Phase::name).toList(),
           v.spec() == null ? "" : SpecWriter.toYaml(v.spec()),
           v.status(),
-          redacted);
+          redacted,
+          v.holder());
     }
   }
 

@@ -24,6 +24,7 @@ final class Routes {
   private final byte[] token;
   private final boolean openReads;
   private final Supplier<String> metricsScrape;
+  private final byte[] metricsToken;
   private final RolloutRoutes rollouts;
 
   Routes(ControlPlane plane, ApiServer.Settings settings) {
@@ -32,6 +33,10 @@ final class Routes {
         settings.token() == null ? null : settings.token().getBytes(StandardCharsets.UTF_8);
     this.openReads = settings.openReads();
     this.metricsScrape = settings.metricsScrape();
+    this.metricsToken =
+        settings.metricsToken() == null
+            ? null
+            : settings.metricsToken().getBytes(StandardCharsets.UTF_8);
     this.rollouts = new RolloutRoutes(plane, settings.maxBodyBytes());
   }
 
@@ -111,7 +116,9 @@ final class Routes {
         if (metricsScrape == null) {
           throw new HttpError(404, "metrics are not enabled on this controller");
         }
-        authorize(ex, false);
+        if (!scraper(ex)) {
+          authorize(ex, false);
+        }
         ex.text(200, "text/plain; version=0.0.4; charset=utf-8", metricsScrape.get());
       }
       default -> throw notFound();
@@ -251,6 +258,14 @@ final class Routes {
       throw new HttpError(401, "this request needs an 'Authorization: Bearer TOKEN' header");
     }
     throw new HttpError(401, "the bearer token is not the controller's API token");
+  }
+
+  /** Whether the caller showed the metrics token, which opens {@code /metrics} alone. */
+  private boolean scraper(Exchange ex) {
+    byte[] presented = presented(ex);
+    return metricsToken != null
+        && presented != null
+        && MessageDigest.isEqual(presented, metricsToken);
   }
 
   private static byte[] presented(Exchange ex) {

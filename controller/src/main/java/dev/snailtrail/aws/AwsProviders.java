@@ -2,6 +2,7 @@ package dev.snailtrail.aws;
 
 import dev.snailtrail.provider.Endpoints;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.store.RolloutTable;
 import dev.snailtrail.time.Sleeper;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -80,6 +81,41 @@ public final class AwsProviders implements AutoCloseable {
   public CloudWatchLogsTrailSink trailSink(
       String region, String logGroup, Sleeper sleeper, java.io.PrintStream warnings) {
     return new CloudWatchLogsTrailSink(clients.logs(region, null), logGroup, sleeper, warnings);
+  }
+
+  /**
+   * The shared store's table in DynamoDB, with the configured credentials.
+   *
+   * @param table the table's name ({@link #createStoreTable} makes it)
+   */
+  public RolloutTable storeTable(String region, String table) {
+    return new DynamoDbTable(clients.dynamoDb(region), calls, table);
+  }
+
+  /**
+   * Creates the shared store's table (on-demand capacity) and waits until it is active.
+   *
+   * @return false when it exists already (nothing is changed then)
+   */
+  public boolean createStoreTable(String region, String table) {
+    return DynamoDbTables.create(clients.dynamoDb(region), calls, table);
+  }
+
+  /**
+   * The region the AWS CLI would use: {@code AWS_REGION}, {@code AWS_DEFAULT_REGION}, the profile's
+   * {@code region} (the settings' profile, else {@code AWS_PROFILE}, else default), or the
+   * container's or instance's metadata; empty when none says.
+   */
+  public static java.util.Optional<String> resolvedRegion(AwsSettings settings) {
+    try {
+      var chain =
+          software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain.builder()
+              .profileName(settings.profile())
+              .build();
+      return java.util.Optional.of(chain.getRegion().id());
+    } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   /** Closes every SDK client and the connection pool; the ports fail afterwards. */

@@ -21,6 +21,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -82,6 +83,10 @@ final class ClientCache implements AutoCloseable {
 
   ApplicationAutoScalingClient scaling(String region, String roleArn) {
     return get("application-autoscaling", region, roleArn, ApplicationAutoScalingClient::builder);
+  }
+
+  DynamoDbClient dynamoDb(String region) {
+    return get("dynamodb", region, null, DynamoDbClient::builder);
   }
 
   Ec2Client ec2(String region, String roleArn) {

@@ -10,8 +10,9 @@ import java.nio.file.Path;
  *
  * @param bind the address, or null when the API is off
  * @param token the bearer token, or null when there is none (mutations are then refused)
+ * @param metricsToken the token that opens /metrics alone (a scraper's), or null
  */
-record ApiAddress(InetSocketAddress bind, String token) {
+record ApiAddress(InetSocketAddress bind, String token, String metricsToken) {
 
   /**
    * From {@code --listen} and {@code --token-file} (else {@code SNAILTRAIL_TOKEN}).
@@ -19,7 +20,15 @@ record ApiAddress(InetSocketAddress bind, String token) {
    * @throws IllegalArgumentException when either cannot be used, saying why
    */
   static ApiAddress of(String listen, Path tokenFile) throws IOException {
-    return new ApiAddress(listenAddress(listen), token(tokenFile));
+    return of(listen, tokenFile, null);
+  }
+
+  /** As above, with {@code --metrics-token-file} (else {@code SNAILTRAIL_METRICS_TOKEN}). */
+  static ApiAddress of(String listen, Path tokenFile, Path metricsTokenFile) throws IOException {
+    return new ApiAddress(
+        listenAddress(listen),
+        token(tokenFile, "--token-file", "SNAILTRAIL_TOKEN"),
+        token(metricsTokenFile, "--metrics-token-file", "SNAILTRAIL_METRICS_TOKEN"));
   }
 
   /** {@code host:port}, or null for {@code none}. */
@@ -45,18 +54,18 @@ record ApiAddress(InetSocketAddress bind, String token) {
   }
 
   /** The API token from the file, else the environment, else null. Never printed. */
-  private static String token(Path file) throws IOException {
+  private static String token(Path file, String option, String variable) throws IOException {
     if (file != null) {
       if (!Files.isReadable(file)) {
-        throw new IllegalArgumentException("--token-file " + file + " cannot be read");
+        throw new IllegalArgumentException(option + " " + file + " cannot be read");
       }
       String t = Files.readString(file).strip();
       if (t.isEmpty()) {
-        throw new IllegalArgumentException("--token-file " + file + " is empty");
+        throw new IllegalArgumentException(option + " " + file + " is empty");
       }
       return t;
     }
-    String env = System.getenv("SNAILTRAIL_TOKEN");
+    String env = System.getenv(variable);
     return env == null || env.isBlank() ? null : env.strip();
   }
 }

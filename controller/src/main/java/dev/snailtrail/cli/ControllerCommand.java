@@ -6,8 +6,8 @@ import dev.snailtrail.controller.SpecDirWatcher;
 import dev.snailtrail.doctor.Preflight;
 import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.metrics.MicrometerMetrics;
+import dev.snailtrail.provider.CallListener;
 import dev.snailtrail.spec.Durations;
-import dev.snailtrail.store.FileStore;
 import dev.snailtrail.store.StoreLock;
 import dev.snailtrail.trail.ConsoleTrailSink;
 import dev.snailtrail.trail.TrailSink;
@@ -17,7 +17,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,19 +43,13 @@ import picocli.CommandLine.Option;
       "  snailtrail controller --provider sim --watch-dir rollouts --speed 60",
       "  snailtrail controller --provider aws --store-dir /var/lib/snailtrail \\",
       "      --watch-dir /etc/rollouts",
+      "  snailtrail controller --provider aws --store dynamodb:snailtrail --listen 0.0.0.0:8080",
       "  snailtrail controller --webhook env:SLACK_WEBHOOK_URL \\",
       "      --webhook-events RollbackStarted,PhaseCompleted,Note --webhook-min-severity Warning",
     })
 final class ControllerCommand implements Callable<Integer> {
 
-  @Option(
-      names = "--store-dir",
-      paramLabel = "DIR",
-      defaultValue = ".snailtrail/store",
-      description =
-          "Where specs, status and trails live; one controller at a time (it holds DIR/.lock)."
-              + " Default: ${DEFAULT-VALUE}.")
-  Path storeDir;
+  @Mixin StoreOptions stores;
 
   @Option(
       names = "--watch-dir",
@@ -118,6 +111,14 @@ final class ControllerCommand implements Callable<Integer> {
               + " mutations are refused).")
   Path tokenFile;
 
+  @Option(
+      names = "--metrics-token-file",
+      paramLabel = "PATH",
+      description =
+          "A file holding a bearer token that opens /metrics and nothing else, for Prometheus"
+              + " (else SNAILTRAIL_METRICS_TOKEN).")
+  Path metricsTokenFile;
+
   @Mixin ApiLimitOptions apiLimits;
 
   @Option(
@@ -144,8 +145,7 @@ final class ControllerCommand implements Callable<Integer> {
   @Option(
       names = "--trail-region",
       paramLabel = "REGION",
-      defaultValue = "us-east-1",
-      description = "The region of --trail-log-group. Default: ${DEFAULT-VALUE}.")
+      description = "The region of --trail-log-group. Default: the resolved AWS region.")
   String trailRegion;
 
   @Override
@@ -153,33 +153,37 @@ final class ControllerCommand implements Callable<Integer> {
     ApiAddress address;
     try {
       checkOptions();
-      address = ApiAddress.of(listen, tokenFile);
+      address = ApiAddress.of(listen, tokenFile, metricsTokenFile);
     } catch (UsageError | IllegalArgumentException | IOException e) {
       return refuse(e.getMessage());
     }
-    StoreLock lock;
+    StoreOptions.Opened store;
     try {
       // Before anything reads the store: a second controller must not even restore its world.
-      lock = StoreLock.acquire(storeDir, Clock.systemUTC().instant());
-    } catch (StoreLock.Held | UncheckedIOException e) {
+      store = stores.open(where, where.kind() == Ports.Kind.sim);
+    } catch (UsageError | StoreLock.Held | UncheckedIOException e) {
       return refuse(e.getMessage());
     }
-    FileStore store = new FileStore(storeDir, Clock.systemUTC());
     MicrometerMetrics metrics = new MicrometerMetrics();
     Ports ports;
+    List<TrailSink> sinks;
     String id;
     try {
-      id = ControllerId.of(store.root(), controllerId);
+      // Replicas of one table are one controller to ECS: a takeover finds the services its own.
+      id =
+          ControllerId.of(
+              stores.storeDir,
+              controllerId == null && stores.shared() ? stores.store : controllerId);
       ports =
           Ports.forController(
-              where, store.root().resolve("sim-state.json"), speed, metrics.awsListener());
+              where, stores.storeDir.resolve("sim-state.json"), speed, metrics.awsListener());
+      sinks = trailSinks(ports);
     } catch (UsageError e) {
       metrics.close();
-      lock.close();
+      store.close();
       return refuse(e.getMessage());
     }
-    List<TrailSink> sinks = trailSinks(ports);
-    Controller controller = controller(store, ports, metrics, sinks, id);
+    Controller controller = controller(store, ports, metrics, sinks, address, id);
     SpecDirWatcher watcher =
         watchDir == null ? null : SpecDirWatcher.of(watchDir, controller.controlPlane(), out());
     printStart(store, ports, id);
@@ -188,7 +192,7 @@ final class ControllerCommand implements Callable<Integer> {
     try {
       api = serve(controller, metrics, address);
     } catch (UsageError e) {
-      new RunningController(null, null, controller, sinks, metrics, ports, lock).stop(System.err);
+      new RunningController(null, null, controller, sinks, metrics, ports, store).stop(System.err);
       return refuse(e.getMessage());
     }
     controller.start();
@@ -197,7 +201,7 @@ final class ControllerCommand implements Callable<Integer> {
     }
     CountDownLatch stopped =
         stopOnShutdown(
-            new RunningController(watcher, api, controller, sinks, metrics, ports, lock));
+            new RunningController(watcher, api, controller, sinks, metrics, ports, store));
     out().println("snailtrail controller: started");
     out().flush();
     stopped.await();
@@ -232,7 +236,7 @@ final class ControllerCommand implements Callable<Integer> {
   }
 
   /** The console, and the webhook and CloudWatch Logs when asked for. */
-  private List<TrailSink> trailSinks(Ports ports) {
+  private List<TrailSink> trailSinks(Ports ports) throws UsageError {
     List<TrailSink> sinks = new ArrayList<>();
     sinks.add(new ConsoleTrailSink(out(), plain));
     for (WebhookTrailSink.Settings w : webhookSettings) {
@@ -240,14 +244,26 @@ final class ControllerCommand implements Callable<Integer> {
       out().println("snailtrail controller: trail " + w);
     }
     if (trailLogGroup != null) {
-      sinks.add(ports.cloudWatchTrail(trailRegion, trailLogGroup, System.err));
+      String region = StoreOptions.region(trailRegion, Ports.awsSettings(where, CallListener.NOOP));
+      sinks.add(ports.cloudWatchTrail(region, trailLogGroup, System.err));
     }
     return sinks;
   }
 
   private Controller controller(
-      FileStore store, Ports ports, MicrometerMetrics metrics, List<TrailSink> sinks, String id) {
-    return Controller.builder(store, ports.providers(), GateEvaluator.withDefaults(), ports.clock())
+      StoreOptions.Opened store,
+      Ports ports,
+      MicrometerMetrics metrics,
+      List<TrailSink> sinks,
+      ApiAddress address,
+      String id) {
+    String at =
+        address.bind() == null
+            ? null
+            : address.bind().getHostString() + ":" + address.bind().getPort();
+    return Controller.builder(
+            store.store(), ports.providers(), GateEvaluator.withDefaults(), ports.clock())
+        .leases(stores.leases(at))
         .controllerId(id)
         .workers(workers)
         .resync(resync)
@@ -260,13 +276,13 @@ final class ControllerCommand implements Callable<Integer> {
         .build();
   }
 
-  private void printStart(FileStore store, Ports ports, String id) {
+  private void printStart(StoreOptions.Opened store, Ports ports, String id) {
     out()
         .println(
             "snailtrail controller: provider "
                 + describe(ports)
                 + ", store "
-                + store.root()
+                + store.where()
                 + ", watch dir "
                 + (watchDir == null ? "none" : watchDir.toAbsolutePath().normalize())
                 + ", "
@@ -296,6 +312,7 @@ final class ControllerCommand implements Callable<Integer> {
                   new ApiServer.Settings(address.bind(), address.token())
                       .withOpenReads(openReads)
                       .withMetrics(metrics::scrape)
+                      .withMetricsToken(address.metricsToken())
                       .withLimits(apiLimits.limits()))
               .start();
     } catch (UncheckedIOException | IllegalStateException e) {

@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
       VerbCommands.Undo.class,
       NoteCommand.class,
       DeleteCommand.class,
+      StoreCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
     })

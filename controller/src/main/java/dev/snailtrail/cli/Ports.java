@@ -182,10 +182,15 @@ final class Ports implements AutoCloseable {
     return new Ports(Kind.sim, sim.providers(), c, c::realTimeFor, sim::close, null, null, null);
   }
 
-  private static AwsSettings awsSettings(ProviderOptions options, CallListener listener)
-      throws UsageError {
+  /**
+   * The AWS settings of the environment and the options ({@code --endpoint}, {@code --profile}).
+   */
+  static AwsSettings awsSettings(ProviderOptions options, CallListener listener) throws UsageError {
     try {
-      AwsSettings settings = AwsSettings.fromEnvironment(Clock.systemUTC()).withListener(listener);
+      AwsSettings settings =
+          AwsSettings.fromEnvironment(Clock.systemUTC())
+              .withListener(listener)
+              .withProfile(options.profile);
       return options.endpoint == null ? settings : settings.withEndpointOverride(options.endpoint);
     } catch (IllegalArgumentException e) {
       throw new UsageError(e.getMessage());

@@ -27,6 +27,15 @@ final class ProviderOptions {
               + " Default: AWS_ENDPOINT_URL when set, else AWS itself.")
   URI endpoint;
 
+  @Option(
+      names = "--profile",
+      paramLabel = "NAME",
+      description =
+          "aws: the named profile of ~/.aws/config and ~/.aws/credentials (SSO, assume-role and"
+              + " credential_process profiles included). Default: AWS_PROFILE when set, else the"
+              + " default credential chain.")
+  String profile;
+
   /** The chosen provider. */
   Ports.Kind kind() throws UsageError {
     for (Ports.Kind k : Ports.Kind.values()) {

@@ -140,7 +140,8 @@ abstract class RolloutsCommand extends ApiCommand {
             s.observedGeneration(),
             s.message(),
             s.storeDamaged(),
-            s.warnings().stream().map(c -> c.type().name()).toList()));
+            s.warnings().stream().map(c -> c.type().name()).toList(),
+            d.holder()));
   }
 
   private String table(List<Resources.Summary> items, boolean wide) {
@@ -155,6 +156,15 @@ abstract class RolloutsCommand extends ApiCommand {
               "NAME", "PHASE", "STEP", "CURRENT", "PROGRESS", "GENERATION", "STABLE", "MESSAGE"
             }
             : new String[] {"NAME", "PHASE", "STEP", "CURRENT", "PROGRESS", "GENERATION"});
+    // A store several replicas share: which replica acts on each rollout.
+    boolean shared = items.stream().anyMatch(s -> s.holder() != null);
+    if (shared) {
+      rows.set(
+          0,
+          java.util.stream.Stream.concat(
+                  java.util.Arrays.stream(rows.get(0)), java.util.stream.Stream.of("HOLDER"))
+              .toArray(String[]::new));
+    }
     for (Resources.Summary s : items) {
       String current = s.currentPhase() == null ? "" : s.currentPhase().name();
       List<String> row =
@@ -169,6 +179,9 @@ abstract class RolloutsCommand extends ApiCommand {
       if (wide) {
         row.add(s.stablePhase() == null ? "-" : s.stablePhase().name());
         row.add(s.message() == null ? "" : s.message());
+      }
+      if (shared) {
+        row.add(s.holder() == null ? "-" : s.holder());
       }
       rows.add(row.toArray(String[]::new));
     }

@@ -4,14 +4,13 @@ import dev.snailtrail.api.ApiServer;
 import dev.snailtrail.controller.Controller;
 import dev.snailtrail.controller.SpecDirWatcher;
 import dev.snailtrail.metrics.MicrometerMetrics;
-import dev.snailtrail.store.StoreLock;
 import dev.snailtrail.trail.TrailSink;
 import java.io.PrintStream;
 import java.util.List;
 
 /**
- * Everything that runs, stopped in this order; the store's lock goes last, once all is written.
- * {@code watcher} and {@code api} may be null.
+ * Everything that runs, stopped in this order; the store goes last (a directory's lock with it),
+ * once all is written. {@code watcher} and {@code api} may be null.
  */
 record RunningController(
     SpecDirWatcher watcher,
@@ -20,7 +19,7 @@ record RunningController(
     List<TrailSink> sinks,
     MicrometerMetrics metrics,
     Ports ports,
-    StoreLock lock) {
+    StoreOptions.Opened store) {
 
   /**
    * Stops taking work, lets the passes in flight finish and write their status, then closes the
@@ -48,7 +47,7 @@ record RunningController(
     }
     metrics.close();
     ports.close();
-    lock.close();
+    store.close();
     return inFlight;
   }
 }

@@ -110,9 +110,23 @@ public interface ControlPlane {
    * A rollout as stored: its spec, generation and status. For a rollout whose stored files cannot
    * be read, what could be: the spec is null when it is the damaged file, the generation 0 when the
    * versions are, and the status carries the StoreDamaged condition and message.
+   *
+   * @param holder the replica acting on the rollout when the store is shared, else null
    */
   record RolloutView(
-      String name, long generation, Rollout spec, RolloutStatus status, long resourceVersion) {}
+      String name,
+      long generation,
+      Rollout spec,
+      RolloutStatus status,
+      long resourceVersion,
+      String holder) {
+
+    /** A rollout that no replica holds: the store is one controller's alone. */
+    public RolloutView(
+        String name, long generation, Rollout spec, RolloutStatus status, long resourceVersion) {
+      this(name, generation, spec, status, resourceVersion, null);
+    }
+  }
 
   /** The manual verbs. */
   enum Verb {

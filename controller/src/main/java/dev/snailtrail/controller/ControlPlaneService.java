@@ -13,6 +13,7 @@ import dev.snailtrail.spec.load.Documents;
 import dev.snailtrail.spec.load.SpecException;
 import dev.snailtrail.spec.load.SpecLoader;
 import dev.snailtrail.spec.load.TemplateCatalog;
+import dev.snailtrail.store.Fence;
 import dev.snailtrail.store.Store;
 import dev.snailtrail.store.StoreDamaged;
 import dev.snailtrail.store.StoredRollout;
@@ -23,6 +24,7 @@ import dev.snailtrail.trail.TrailEvent;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -117,10 +119,14 @@ public final class ControlPlaneService implements ControlPlane {
 
   @Override
   public Optional<RolloutView> get(String name) {
+    return get(name, access.holders());
+  }
+
+  private Optional<RolloutView> get(String name, Map<String, String> holders) {
     try {
-      return store.get(name).map(ControlPlaneService::view);
+      return store.get(name).map(r -> view(r, holders.get(name)));
     } catch (StoreDamaged e) {
-      return Optional.of(view(e.readable()));
+      return Optional.of(view(e.readable(), holders.get(name)));
     }
   }
 
@@ -149,8 +155,9 @@ public final class ControlPlaneService implements ControlPlane {
   @Override
   public List<RolloutView> list() {
     List<RolloutView> views = new ArrayList<>();
+    Map<String, String> holders = access.holders();
     for (String name : store.names()) {
-      get(name).ifPresent(views::add);
+      get(name, holders).ifPresent(views::add);
     }
     return views;
   }
@@ -181,8 +188,8 @@ public final class ControlPlaneService implements ControlPlane {
           StoredRollout r =
               damagedRefused(() -> store.get(name)).orElseThrow(() -> new NotFound(name));
           ReconcileResult result = run(verb, r, by);
-          RolloutStatus status = access.publish(name, result.events(), result.status());
-          return store.writeStatus(name, r.resourceVersion(), status);
+          return access.commit(
+              name, r.resourceVersion(), result.events(), result.status(), Fence.NONE);
         });
     access.queue.add(name);
     return get(name).orElseThrow(() -> new NotFound(name));
@@ -197,10 +204,11 @@ public final class ControlPlaneService implements ControlPlane {
               damagedRefused(() -> store.get(name)).orElseThrow(() -> new NotFound(name));
           ReconcileResult result =
               commands.note(r.spec(), r.generation(), r.status(), kind, text, by);
-          RolloutStatus status = access.publish(name, result.events(), result.status());
-          store.writeStatus(name, r.resourceVersion(), status);
+          Store.Committed c =
+              access.commit(
+                  name, r.resourceVersion(), result.events(), result.status(), Fence.NONE);
           // Stored under the status's last number: the store may have moved it past a crash's.
-          return result.events().get(0).withSequence(status.eventSeq());
+          return result.events().get(0).withSequence(c.status().eventSeq());
         });
   }
 
@@ -281,7 +289,8 @@ public final class ControlPlaneService implements ControlPlane {
     return Optional.empty();
   }
 
-  private static RolloutView view(StoredRollout r) {
-    return new RolloutView(r.name(), r.generation(), r.spec(), r.status(), r.resourceVersion());
+  private static RolloutView view(StoredRollout r, String holder) {
+    return new RolloutView(
+        r.name(), r.generation(), r.spec(), r.status(), r.resourceVersion(), holder);
   }
 }

@@ -8,6 +8,8 @@ import dev.snailtrail.reconcile.ReconcileResult;
 import dev.snailtrail.reconcile.Reconciler;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.store.Fence;
+import dev.snailtrail.store.LeaseLost;
 import dev.snailtrail.store.Store;
 import dev.snailtrail.store.StoreDamaged;
 import dev.snailtrail.store.StoredRollout;
@@ -40,6 +42,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>A rollout whose files in the store cannot be read ({@link StoreDamaged}) is logged in one line
  * and counted, and passed by until the resync finds it repaired; the others go on.
+ *
+ * <p>With a store several replicas share, this one acts only on the rollouts its {@link
+ * LeaseKeeper} holds; each write is fenced by the lease's token, each ECS change checked against
+ * it.
  *
  * <p>At most one thing happens to a rollout at a time: a pass, a manual verb and an apply of the
  * same rollout take the same per-rollout lock. The verbs are its {@link #controlPlane()}.
@@ -142,6 +148,10 @@ public final class Controller implements AutoCloseable {
       throw new IllegalStateException("a controller starts once");
     }
     started = true;
+    LeaseKeeper keeper = access.keeper();
+    if (keeper != null) {
+      keeper.start(scheduler, queue::isShuttingDown);
+    }
     for (String name : store.names()) {
       try {
         store.get(name).ifPresent(r -> access.prepare(r.spec()));
@@ -204,6 +214,10 @@ public final class Controller implements AutoCloseable {
     lock.lock();
     StoredRollout r = null;
     try {
+      if (!access.mayAct(name)) {
+        queue.forget(name); // another replica's; its lease wakes it here when taken
+        return;
+      }
       Optional<StoredRollout> found = store.get(name);
       if (found.isEmpty()) {
         access.forget(name);
@@ -213,14 +227,17 @@ public final class Controller implements AutoCloseable {
         return;
       }
       r = found.get();
-      if (damaged.readable(name)) {
-        access.prepare(r.spec());
-      }
+      damaged.readable(name);
+      access.prepare(r.spec()); // once: found damaged at start, or taken over from a replica
       pass(r, t0);
     } catch (StoreDamaged e) {
       // Not retried with back-off: a person repairs the file; the resync looks again.
       damaged.found(e);
       queue.forget(name);
+    } catch (LeaseLost e) {
+      access.lost(name);
+      queue.forget(name);
+      log.println("snailtrail controller: stopped acting on " + name + ": " + e.getMessage());
     } catch (ProviderException e) {
       if (e.isOutage()) {
         backOff(name, e, t0, UnreachableProvider.RETRY);
@@ -241,11 +258,13 @@ public final class Controller implements AutoCloseable {
   private void pass(StoredRollout r, long t0) {
     String name = r.name();
     access.manage(r.spec());
-    ReconcileResult result = reconciler.reconcile(r.spec(), r.generation(), r.status());
+    Fence fence = access.fence(name);
+    ReconcileResult result =
+        access.acting(
+            name, fence, () -> reconciler.reconcile(r.spec(), r.generation(), r.status()));
     access.hooks.afterPass(name);
-    RolloutStatus status = access.publish(name, result.events(), result.status());
-    if (!status.equals(r.status()) || !result.events().isEmpty()) {
-      store.writeStatus(name, r.resourceVersion(), status);
+    if (!result.status().equals(r.status()) || !result.events().isEmpty()) {
+      access.commit(name, r.resourceVersion(), result.events(), result.status(), fence);
     }
     passes.incrementAndGet();
     bugLogged.remove(name);
@@ -295,7 +314,9 @@ public final class Controller implements AutoCloseable {
       return;
     }
     try {
-      store.writeStatus(r.name(), r.resourceVersion(), marked);
+      if (access.mayAct(r.name())) {
+        access.commit(r.name(), r.resourceVersion(), List.of(), marked, access.fence(r.name()));
+      }
     } catch (RuntimeException e) {
       log.println(
           "snailtrail controller: could not mark the status of " + r.name() + " as failing: " + e);
@@ -345,6 +366,7 @@ public final class Controller implements AutoCloseable {
         break;
       }
     }
+    Optional.ofNullable(access.keeper()).ifPresent(LeaseKeeper::stop); // others take over now
     access.hooks.flush();
     stopTimer.run();
   }
@@ -362,6 +384,11 @@ public final class Controller implements AutoCloseable {
   /** Passes running now. */
   public int inFlight() {
     return inFlight.get();
+  }
+
+  /** What the workers and the verbs share, for tests that look at the leases. */
+  RolloutAccess access() {
+    return access;
   }
 
   /** The work queue, for tests and benchmarks that drive time by hand. */

@@ -4,10 +4,12 @@ import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.metrics.Metrics;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.decorate.ClusterBatchingEcs;
+import dev.snailtrail.provider.decorate.GuardedEcs;
 import dev.snailtrail.provider.decorate.ManagedServices;
 import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.Reconciler;
 import dev.snailtrail.rollout.PreflightHook;
+import dev.snailtrail.store.Leases;
 import dev.snailtrail.store.Store;
 import dev.snailtrail.store.TemplateStore;
 import dev.snailtrail.trail.TrailSink;
@@ -44,6 +46,7 @@ public final class ControllerBuilder {
   private boolean batchDescribes = true;
   private TemplateStore templates;
   private Duration describeFreshness = ClusterBatchingEcs.DEFAULT_FRESHNESS;
+  private LeaseSettings leaseSettings;
   private String controllerId = "snailtrail";
 
   ControllerBuilder(Store store, Providers providers, GateEvaluator gates, Clock clock) {
@@ -90,6 +93,16 @@ public final class ControllerBuilder {
   /** How long a batched snapshot of a cluster answers reads. Default 1 s of the clock. */
   public ControllerBuilder describeFreshness(Duration d) {
     describeFreshness = Objects.requireNonNull(d);
+    return this;
+  }
+
+  /**
+   * How this replica holds its rollouts when the store is shared ({@link Store#leases()}); ignored
+   * for a store one controller holds alone. Default: {@link LeaseSettings#of} a name made of the
+   * host and the process id.
+   */
+  public ControllerBuilder leases(LeaseSettings s) {
+    leaseSettings = Objects.requireNonNull(s);
     return this;
   }
 
@@ -177,12 +190,17 @@ public final class ControllerBuilder {
       throw new IllegalArgumentException("workers must be at least 1, was " + workers);
     }
     ManagedServices managed = new ManagedServices();
-    Providers ports = batchDescribes ? batched(managed) : providers;
-    Reconciler reconciler =
-        new Reconciler(ports, gates, clock, preflight.apply(ports), controllerId);
     ScheduledExecutorService timer = scheduler == null ? timerThread() : null;
     Scheduler delays = timer == null ? scheduler : Scheduler.executor(timer, toRealTime);
     RolloutAccess access = new RolloutAccess(store, queue(delays), hooks, managed, sink);
+    Providers ports = batchDescribes ? batched(managed) : providers;
+    if (store.leases().isPresent()) {
+      // ECS has no conditional writes: each change asks first whether the lease still holds.
+      ports = ports.withEcs(new GuardedEcs(ports.ecs(), access::checkActing));
+      access.keeper(keeper(store.leases().get(), access));
+    }
+    Reconciler reconciler =
+        new Reconciler(ports, gates, clock, preflight.apply(ports), controllerId);
     TemplateStore kept = templates != null ? templates : TemplateStore.beside(store, clock);
     ControlPlaneService verbs =
         new ControlPlaneService(access, kept, ports, new Commands(clock), metrics);
@@ -195,6 +213,12 @@ public final class ControllerBuilder {
         stopTimer,
         metrics,
         new Controller.Settings(workers, resync, shutdownTimeout, log, clock));
+  }
+
+  private LeaseKeeper keeper(Leases leases, RolloutAccess access) {
+    LeaseSettings s =
+        leaseSettings != null ? leaseSettings : LeaseSettings.of(LeaseSettings.hostAndPid(), null);
+    return new LeaseKeeper(leases, s, clock, access.queue::add, access::lock, log);
   }
 
   /** The given ports, with reads of the managed services batched per cluster. */

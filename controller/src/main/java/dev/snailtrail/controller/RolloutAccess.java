@@ -5,6 +5,7 @@ import dev.snailtrail.provider.decorate.ManagedServices;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.Target;
+import dev.snailtrail.store.Fence;
 import dev.snailtrail.store.Store;
 import dev.snailtrail.trail.TrailEvent;
 import dev.snailtrail.trail.TrailSink;
@@ -27,6 +28,8 @@ final class RolloutAccess {
   private final ManagedServices managed;
   private final TrailSink sink;
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+  private final java.util.Set<String> prepared = ConcurrentHashMap.newKeySet();
+  private volatile LeaseKeeper keeper;
 
   RolloutAccess(
       Store store,
@@ -39,6 +42,62 @@ final class RolloutAccess {
     this.hooks = hooks;
     this.managed = managed;
     this.sink = sink;
+  }
+
+  /** The rollout a pass on this thread acts on, with its fence; absent outside a pass. */
+  private final ThreadLocal<Acting> acting = new ThreadLocal<>();
+
+  private record Acting(String rollout, Fence fence) {}
+
+  /** The replica's leases, when the store is shared. */
+  void keeper(LeaseKeeper k) {
+    keeper = k;
+  }
+
+  /** This replica's leases, or null when the store is one controller's alone. */
+  LeaseKeeper keeper() {
+    return keeper;
+  }
+
+  /**
+   * Whether this replica may act on the rollout: it holds its lease, or no one shares the store.
+   */
+  boolean mayAct(String name) {
+    return keeper == null || keeper.holds(name);
+  }
+
+  /** What this replica's writes of the rollout are conditional on ({@link Fence#NONE}: alone). */
+  Fence fence(String name) {
+    return keeper == null ? Fence.NONE : keeper.fence(name);
+  }
+
+  /** A write or an AWS change found the lease gone: this replica stops acting on the rollout. */
+  void lost(String name) {
+    if (keeper != null) {
+      keeper.lost(name);
+    }
+  }
+
+  /** Runs a pass over the rollout under {@code fence}: the AWS changes it makes are checked. */
+  <T> T acting(String name, Fence fence, Supplier<T> pass) {
+    acting.set(new Acting(name, fence));
+    try {
+      return pass.get();
+    } finally {
+      acting.remove();
+    }
+  }
+
+  /**
+   * Before an AWS change (see {@link dev.snailtrail.provider.decorate.GuardedEcs}): throws {@link
+   * dev.snailtrail.store.LeaseLost} unless the pass on this thread still holds its rollout's lease.
+   */
+  void checkActing() {
+    Acting a = acting.get();
+    LeaseKeeper k = keeper;
+    if (a != null && k != null && a.fence().fences()) {
+      k.check(a.rollout(), a.fence());
+    }
   }
 
   ReentrantLock lock(String name) {
@@ -56,11 +115,14 @@ final class RolloutAccess {
   }
 
   /**
-   * Readies the world for a rollout, then counts its service among the managed ones (after, so that
-   * a simulated service exists before a batched describe asks for it).
+   * Readies the world for a rollout, once per rollout (the first of: found at start, applied, or a
+   * first pass here), then counts its service among the managed ones (after, so that a simulated
+   * service exists before a batched describe asks for it).
    */
   void prepare(Rollout rollout) {
-    hooks.prepare(rollout);
+    if (prepared.add(rollout.name())) {
+      hooks.prepare(rollout);
+    }
     manage(rollout);
   }
 
@@ -71,21 +133,27 @@ final class RolloutAccess {
 
   /** The rollout is gone: its service is no longer described with the others. */
   void forget(String name) {
+    prepared.remove(name);
     managed.forget(name);
   }
 
   /**
-   * Appends a pass's events to the rollout's trail, passes on those the store had not seen, and
-   * returns the pass's status with its event sequence moved past every stored event: after a crash
-   * the store may have stored an event under a later number than the pass gave it.
+   * Stores a pass's (or a verb's) events and status ({@link Store#commit}, fenced by {@code fence})
+   * and passes on the events the store had not seen. The status written has its event sequence
+   * moved past every stored event: after a crash the store may have stored an event under a later
+   * number than the pass gave it.
    */
-  RolloutStatus publish(String name, List<TrailEvent> events, RolloutStatus status) {
-    Store.Appended appended = store.appendTrail(name, events);
-    for (TrailEvent e : appended.events()) {
+  Store.Committed commit(
+      String name, long version, List<TrailEvent> events, RolloutStatus status, Fence fence) {
+    Store.Committed committed = store.commit(name, version, events, status, fence);
+    for (TrailEvent e : committed.events()) {
       sink.accept(e);
     }
-    return appended.lastSequence() > status.eventSeq()
-        ? status.toBuilder().eventSeq(appended.lastSequence()).build()
-        : status;
+    return committed;
+  }
+
+  /** Who holds each rollout of a shared store (rollouts no one holds are absent); empty else. */
+  Map<String, String> holders() {
+    return keeper == null ? Map.of() : keeper.holders();
   }
 }

@@ -51,8 +51,14 @@ final class UnreachableProvider {
       return; // marked already: said when it started
     }
     try {
-      RolloutStatus status = access.publish(name, marked.events(), marked.status());
-      access.store.writeStatus(name, r.resourceVersion(), status);
+      if (!access.mayAct(name)) {
+        return; // another replica's now: its holder marks it
+      }
+      RolloutStatus status =
+          access
+              .commit(
+                  name, r.resourceVersion(), marked.events(), marked.status(), access.fence(name))
+              .status();
       metrics.statusMarked(name, status);
     } catch (RuntimeException written) {
       log.println(

@@ -8,8 +8,9 @@ import java.util.Optional;
 
 /**
  * Where rollouts live between passes: the effective spec with its generation, the status, and the
- * append-only trail. {@link FileStore} keeps them in a directory; a shared store (DynamoDB) can
- * implement the same contract for several controller replicas.
+ * append-only trail. {@link FileStore} keeps them in a directory for one controller; {@link
+ * TableStore} keeps them in a table (DynamoDB, or memory) that several controller replicas share,
+ * with {@link Leases} saying which replica acts on which rollout.
  *
  * <p>Every write is durable when the method returns. Status writes are guarded by the rollout's
  * {@code resourceVersion}, which moves on every write to the rollout.
@@ -62,6 +63,43 @@ public interface Store {
    */
   Appended appendTrail(String name, List<TrailEvent> events);
 
+  /**
+   * Appends a pass's (or a verb's) trail events and writes its status, as {@link #appendTrail} then
+   * {@link #writeStatus} do, with the status's event sequence moved past every stored event. A
+   * store that several replicas share does both in one write, all or nothing, and only while {@code
+   * fence} holds: a replica that lost the rollout's lease writes nothing.
+   *
+   * <p>The default appends, then writes: a store that one controller holds alone has nothing to
+   * fence, and a crash in between is what {@link #appendTrail} is made for.
+   *
+   * @throws Conflict when the rollout changed since {@code expectedResourceVersion} (or was
+   *     deleted)
+   * @throws LeaseLost when {@code fence} no longer holds; nothing is written then
+   * @throws StoreDamaged when the stored rollout cannot be read; nothing is written then
+   */
+  default Committed commit(
+      String name,
+      long expectedResourceVersion,
+      List<TrailEvent> events,
+      RolloutStatus status,
+      Fence fence) {
+    Appended appended = appendTrail(name, events);
+    RolloutStatus counted =
+        appended.lastSequence() > status.eventSeq()
+            ? status.toBuilder().eventSeq(appended.lastSequence()).build()
+            : status;
+    long version = writeStatus(name, expectedResourceVersion, counted);
+    return new Committed(appended.events(), counted, version);
+  }
+
+  /**
+   * The leases of a store that several controller replicas share; empty for a store one controller
+   * holds alone (which then acts on every rollout).
+   */
+  default Optional<Leases> leases() {
+    return Optional.empty();
+  }
+
   /** The rollout's trail, oldest first (empty when the rollout does not exist). */
   List<TrailEvent> trail(String name);
 
@@ -89,6 +127,15 @@ public interface Store {
    * @param lastSequence the highest sequence number in the trail now (0: none)
    */
   record Appended(List<TrailEvent> events, long lastSequence) {}
+
+  /**
+   * The outcome of {@link #commit}.
+   *
+   * @param events the events stored, with the ids they were stored under
+   * @param status the status as written, its event sequence past every stored event
+   * @param resourceVersion the rollout's version now
+   */
+  record Committed(List<TrailEvent> events, RolloutStatus status, long resourceVersion) {}
 
   /** A write lost a race: someone else changed the rollout since it was read. */
   final class Conflict extends RuntimeException {

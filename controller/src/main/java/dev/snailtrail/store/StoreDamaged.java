@@ -45,6 +45,38 @@ public final class StoreDamaged extends RuntimeException {
     return new StoreDamaged(name, damage.file(), damage.problem(), message, readable);
   }
 
+  /**
+   * A rollout whose row in a shared table cannot be read ({@link TableStore}); {@link #file()} is
+   * null then.
+   *
+   * @param where the table, the rollout and the part that cannot be read
+   */
+  static StoreDamaged ofRow(
+      String name, String where, String problem, StoredRollout read, Instant now) {
+    String advice =
+        "Start the rollout over: `snailtrail delete " + name + "`, then apply its spec again.";
+    String message =
+        "rollout "
+            + name
+            + " is damaged: "
+            + where
+            + " cannot be read: "
+            + problem
+            + ". The controller leaves it as it is and goes on with the other rollouts. "
+            + advice;
+    RolloutStatus status = read.status() != null ? read.status() : RolloutStatus.initial();
+    StoredRollout readable =
+        new StoredRollout(
+            name,
+            read.generation(),
+            read.resourceVersion(),
+            read.spec(),
+            status.withStoreDamaged(message, now),
+            read.createdAt(),
+            read.updatedAt());
+    return new StoreDamaged(name, null, problem, message, readable);
+  }
+
   /** One line: the rollout, the file, what is wrong with it, and what to do. */
   static String message(String rollout, Path file, String problem, String advice) {
     return "rollout "
@@ -61,7 +93,7 @@ public final class StoreDamaged extends RuntimeException {
     return rollout;
   }
 
-  /** The first file of the rollout that cannot be read. */
+  /** The first file of the rollout that cannot be read; null for a store without files. */
   public Path file() {
     return file;
   }

@@ -13,7 +13,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,50 +42,15 @@ final class TrailFiles {
     lastSequence.remove(name);
   }
 
-  /** Appends what the trail does not hold yet, as above. */
+  /** Appends what the trail does not hold yet, as above ({@link TrailDedup}). */
   Store.Appended append(String name, Path file, List<TrailEvent> events) {
     long last = lastSequence.computeIfAbsent(name, n -> loadLastSequence(file));
-    List<TrailEvent> fresh = new ArrayList<>();
-    List<TrailEvent> unmatched = null; // stored events a re-emitted one may repeat; read on need
-    for (TrailEvent e : events) {
-      if (e.sequence() > last) {
-        fresh.add(e);
-        last = e.sequence();
-        if (unmatched != null) {
-          unmatched.add(e);
-        }
-        continue;
-      }
-      if (unmatched == null) {
-        unmatched = storedFrom(file, firstSequence(events));
-        unmatched.addAll(fresh);
-      }
-      if (!removeSame(unmatched, e)) {
-        TrailEvent moved = e.withSequence(++last);
-        fresh.add(moved);
-        unmatched.add(moved);
-      }
+    TrailDedup.Fresh fresh = TrailDedup.of(events, last, from -> storedFrom(file, from));
+    if (!fresh.fresh().isEmpty()) {
+      write(name, file, fresh.fresh());
     }
-    if (!fresh.isEmpty()) {
-      write(name, file, fresh);
-    }
-    lastSequence.put(name, last);
-    return new Store.Appended(List.copyOf(fresh), last);
-  }
-
-  private static long firstSequence(List<TrailEvent> events) {
-    return events.stream().mapToLong(TrailEvent::sequence).min().orElse(0);
-  }
-
-  /** Removes the first event that says the same as {@code e}; whether there was one. */
-  private static boolean removeSame(List<TrailEvent> candidates, TrailEvent e) {
-    for (Iterator<TrailEvent> it = candidates.iterator(); it.hasNext(); ) {
-      if (it.next().sameAs(e)) {
-        it.remove();
-        return true;
-      }
-    }
-    return false;
+    lastSequence.put(name, fresh.last());
+    return new Store.Appended(fresh.fresh(), fresh.last());
   }
 
   private List<TrailEvent> storedFrom(Path file, long sequence) {

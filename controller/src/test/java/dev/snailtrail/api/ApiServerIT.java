@@ -410,6 +410,17 @@ class ApiServerIT {
   }
 
   @Test
+  void theMetricsTokenOpensMetricsAndNothingElse() throws Exception {
+    start(settings(TOKEN).withMetrics(() -> "up 1\n").withMetricsToken("scrape-only"));
+    assertThat(call("GET", "/metrics", null, null).statusCode()).isEqualTo(401);
+    assertThat(call("GET", "/metrics", null, "scrape-only").statusCode()).isEqualTo(200);
+    assertThat(call("GET", "/metrics", null, TOKEN).statusCode()).isEqualTo(200);
+    assertThat(call("GET", "/api/v1/rollouts", null, "scrape-only").statusCode()).isEqualTo(401);
+    assertThat(call("DELETE", "/api/v1/rollouts/x", null, "scrape-only").statusCode())
+        .isEqualTo(401);
+  }
+
+  @Test
   void aFullPromotionIsPromoteWithFullTrue() throws Exception {
     start(settings(TOKEN));
     applied("shine");

@@ -49,6 +49,21 @@ class ControllerCommandTest {
   }
 
   @Test
+  void refusesAStoreThatIsNotADynamoDbTable() {
+    int code =
+        Main.run(
+            "controller", "--store", "mysql:rollouts", "--store-dir", tmp.resolve("s").toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--store takes dynamodb:TABLE");
+  }
+
+  @Test
+  void storeInitRefusesAStoreThatIsNotADynamoDbTable() {
+    assertThat(Main.run("store", "init", "rollouts")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--store takes dynamodb:TABLE");
+  }
+
+  @Test
   void refusesAResyncThatIsNotADuration() {
     int code = Main.run("controller", "--resync", "soon");
     assertThat(code).isEqualTo(2);

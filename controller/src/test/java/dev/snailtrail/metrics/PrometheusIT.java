@@ -175,7 +175,12 @@ class PrometheusIT {
   @Test
   void promtoolAcceptsTheShippedConfigAndRules() throws Exception {
     Path deploy = PrometheusServer.root().resolve("deploy/prometheus");
-    assertThat(promtool("check", "config", deploy.resolve("prometheus.yml").toString()))
+    // As deployed: beside the config, the metrics token file it names (never shipped).
+    Path dir = java.nio.file.Files.createTempDirectory("prometheus-config");
+    java.nio.file.Files.copy(deploy.resolve("prometheus.yml"), dir.resolve("prometheus.yml"));
+    java.nio.file.Files.copy(deploy.resolve("alerts.yml"), dir.resolve("alerts.yml"));
+    java.nio.file.Files.writeString(dir.resolve("snailtrail-metrics-token"), "t0ken\n");
+    assertThat(promtool("check", "config", dir.resolve("prometheus.yml").toString()))
         .contains("SUCCESS");
     assertThat(promtool("check", "rules", deploy.resolve("alerts.yml").toString()))
         .contains("SUCCESS: 7 rules found");
