@@ -172,7 +172,7 @@ final class AnalysisStep {
       Gate gate = phase.gates().get(i);
       GateStatus before = prior.get(i);
       if (!Analyzer.due(before, gate.analysis(), p.now)) {
-        next.add(before);
+        next.add(lookBetweenIntervals(p, phase, gate, before, ctx));
         continue;
       }
       Measurement m = evaluator.measure(gate, ctx);
@@ -181,6 +181,19 @@ final class AnalysisStep {
       next.add(after);
     }
     return next;
+  }
+
+  /** A gate watched on every pass that fails now fails at once; any other is left as it was. */
+  private GateStatus lookBetweenIntervals(
+      Pass p, Phase phase, Gate gate, GateStatus before, GateContext ctx) {
+    if (!GateEvaluator.watchedEveryPass(gate)) {
+      return before;
+    }
+    Optional<GateStatus> failed =
+        Analyzer.recordBetweenIntervals(
+            before, evaluator.measure(gate, ctx), gate.analysis(), p.now);
+    failed.ifPresent(after -> announce(p, phase, before, after));
+    return failed.orElse(before);
   }
 
   private static void announce(Pass p, Phase phase, GateStatus before, GateStatus after) {
