@@ -6,6 +6,7 @@ import dev.snailtrail.controller.SpecDirWatcher;
 import dev.snailtrail.doctor.Preflight;
 import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.metrics.MicrometerMetrics;
+import dev.snailtrail.provider.ChangeFeed;
 import dev.snailtrail.spec.Durations;
 import dev.snailtrail.store.FileStore;
 import dev.snailtrail.store.StoreLock;
@@ -62,6 +63,8 @@ final class ControllerCommand implements Callable<Integer> {
   Path watchDir;
 
   @Mixin ProviderOptions where;
+
+  @Mixin EventOptions events;
 
   @Option(
       names = "--speed",
@@ -164,8 +167,17 @@ final class ControllerCommand implements Callable<Integer> {
       lock.close();
       return refuse(e.getMessage());
     }
+    ChangeFeed feed;
+    try {
+      feed = events.events == null ? null : ports.changeFeed(events.events);
+    } catch (UsageError e) {
+      metrics.close();
+      ports.close();
+      lock.close();
+      return refuse(e.getMessage());
+    }
     List<TrailSink> sinks = trailSinks(ports);
-    Controller controller = controller(store, ports, metrics, sinks);
+    Controller controller = controller(store, ports, metrics, sinks, feed);
     SpecDirWatcher watcher =
         watchDir == null ? null : SpecDirWatcher.of(watchDir, controller.controlPlane(), out());
     printStart(store, ports);
@@ -227,8 +239,13 @@ final class ControllerCommand implements Callable<Integer> {
   }
 
   private Controller controller(
-      FileStore store, Ports ports, MicrometerMetrics metrics, List<TrailSink> sinks) {
+      FileStore store,
+      Ports ports,
+      MicrometerMetrics metrics,
+      List<TrailSink> sinks,
+      ChangeFeed feed) {
     return Controller.builder(store, ports.providers(), GateEvaluator.withDefaults(), ports.clock())
+        .changes(feed)
         .workers(workers)
         .resync(resync)
         .metrics(metrics)
@@ -252,7 +269,8 @@ final class ControllerCommand implements Callable<Integer> {
                 + ", "
                 + workers
                 + " workers, resync "
-                + Durations.format(resync));
+                + Durations.format(resync)
+                + (events.events == null ? "" : ", woken by the events of " + events.events));
   }
 
   /** Starts the API when it has an address; null when it is off. */

@@ -89,6 +89,8 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin ProviderOptions where;
 
+  @Mixin EventOptions events;
+
   @Option(
       names = "--speed",
       defaultValue = "60",
@@ -287,7 +289,11 @@ final class RunCommand implements Callable<Integer> {
       passes = PassListener.beforeEach(ecs::newPass).andThen(tally);
     }
     Clock clock = ports.clock();
-    Sleeper sleeper = d -> Thread.sleep(ports.realTimeFor(d).toMillis());
+    ChangeSleeper woken =
+        events.events == null
+            ? null
+            : new ChangeSleeper(ports.changeFeed(events.events), rollout, ports::realTimeFor, err);
+    Sleeper sleeper = woken != null ? woken : d -> Thread.sleep(ports.realTimeFor(d).toMillis());
     Reconciler reconciler =
         new Reconciler(
             providers, GateEvaluator.withDefaults(), clock, new Preflight(providers).asHook());
@@ -307,7 +313,14 @@ final class RunCommand implements Callable<Integer> {
             .passes(passes)
             .metrics(metrics)
             .build();
-    RolloutStatus end = driver.run(rollout, 1, RolloutStatus.initial());
+    RolloutStatus end;
+    try {
+      end = driver.run(rollout, 1, RolloutStatus.initial());
+    } finally {
+      if (woken != null) {
+        woken.close();
+      }
+    }
     if (jsonl != null) {
       jsonl.close();
     }

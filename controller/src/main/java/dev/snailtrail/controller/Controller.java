@@ -87,6 +87,7 @@ public final class Controller implements AutoCloseable {
   private final PrintStream log;
   private final List<Thread> workers = new ArrayList<>();
   private final DamagedRollouts damaged;
+  private final ChangeWakeups wakeups;
 
   /** Rollouts whose bug has been logged with its stack trace since their last good pass. */
   private final Set<String> bugLogged = ConcurrentHashMap.newKeySet();
@@ -105,7 +106,8 @@ public final class Controller implements AutoCloseable {
       Scheduler scheduler,
       Runnable stopTimer,
       Metrics metrics,
-      Settings settings) {
+      Settings settings,
+      ChangeWakeups wakeups) {
     this.access = access;
     this.store = access.store;
     this.queue = access.queue;
@@ -117,6 +119,7 @@ public final class Controller implements AutoCloseable {
     this.settings = settings;
     this.log = settings.log();
     this.damaged = new DamagedRollouts(metrics, log);
+    this.wakeups = wakeups;
   }
 
   /** A builder with the required parts; the rest have defaults. */
@@ -149,6 +152,9 @@ public final class Controller implements AutoCloseable {
       queue.add(name);
     }
     scheduleResync();
+    if (wakeups != null) {
+      wakeups.start();
+    }
     for (int i = 0; i < settings.workers(); i++) {
       workers.add(Thread.ofVirtual().name("snailtrail-worker-" + i).start(this::work));
     }
@@ -321,6 +327,9 @@ public final class Controller implements AutoCloseable {
     }
     queue.shutDown();
     cancelResync.run();
+    if (wakeups != null) {
+      wakeups.close();
+    }
     long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
     for (Thread t : workers) {
       try {

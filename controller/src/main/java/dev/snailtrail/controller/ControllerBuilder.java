@@ -2,13 +2,17 @@ package dev.snailtrail.controller;
 
 import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.metrics.Metrics;
+import dev.snailtrail.provider.Change;
+import dev.snailtrail.provider.ChangeFeed;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.decorate.ClusterBatchingEcs;
+import dev.snailtrail.provider.decorate.ManagedAlarms;
 import dev.snailtrail.provider.decorate.ManagedServices;
 import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.Reconciler;
 import dev.snailtrail.rollout.PreflightHook;
 import dev.snailtrail.store.Store;
+import dev.snailtrail.time.Sleeper;
 import dev.snailtrail.trail.TrailSink;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -42,6 +46,8 @@ public final class ControllerBuilder {
   private Function<Providers, PreflightHook> preflight = p -> PreflightHook.NONE;
   private boolean batchDescribes = true;
   private Duration describeFreshness = ClusterBatchingEcs.DEFAULT_FRESHNESS;
+  private ChangeFeed changes;
+  private Sleeper feedBackoff = d -> Thread.sleep(d);
 
   ControllerBuilder(Store store, Providers providers, GateEvaluator gates, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
@@ -78,6 +84,22 @@ public final class ControllerBuilder {
   /** How long a batched snapshot of a cluster answers reads. Default 1 s of the clock. */
   public ControllerBuilder describeFreshness(Duration d) {
     describeFreshness = Objects.requireNonNull(d);
+    return this;
+  }
+
+  /**
+   * Wakes the rollouts a change concerns as soon as it arrives on this feed (an SQS queue an
+   * EventBridge rule feeds, or the simulator's events); polling and the resync go on as without it.
+   * Default: none. The controller closes the feed.
+   */
+  public ControllerBuilder changes(ChangeFeed feed) {
+    changes = feed;
+    return this;
+  }
+
+  /** How a back-off after a failed read of the change feed passes. Default: real time. */
+  public ControllerBuilder changeFeedBackoff(Sleeper s) {
+    feedBackoff = Objects.requireNonNull(s);
     return this;
   }
 
@@ -156,11 +178,16 @@ public final class ControllerBuilder {
       throw new IllegalArgumentException("workers must be at least 1, was " + workers);
     }
     ManagedServices managed = new ManagedServices();
-    Providers ports = batchDescribes ? batched(managed) : providers;
+    ManagedAlarms alarms = new ManagedAlarms();
+    ClusterBatchingEcs batching =
+        batchDescribes
+            ? new ClusterBatchingEcs(providers.ecs(), managed, clock, describeFreshness)
+            : null;
+    Providers ports = batching != null ? providers.withEcs(batching) : providers;
     Reconciler reconciler = new Reconciler(ports, gates, clock, preflight.apply(ports));
     ScheduledExecutorService timer = scheduler == null ? timerThread() : null;
     Scheduler delays = timer == null ? scheduler : Scheduler.executor(timer, toRealTime);
-    RolloutAccess access = new RolloutAccess(store, queue(delays), hooks, managed, sink);
+    RolloutAccess access = new RolloutAccess(store, queue(delays), hooks, managed, alarms, sink);
     ControlPlaneService verbs =
         new ControlPlaneService(access, ports, new Commands(clock), metrics);
     Runnable stopTimer = timer == null ? () -> {} : timer::shutdownNow;
@@ -171,13 +198,27 @@ public final class ControllerBuilder {
         delays,
         stopTimer,
         metrics,
-        new Controller.Settings(workers, resync, shutdownTimeout, log, clock));
+        new Controller.Settings(workers, resync, shutdownTimeout, log, clock),
+        wakeups(access, batching));
   }
 
-  /** The given ports, with reads of the managed services batched per cluster. */
-  private Providers batched(ManagedServices managed) {
-    return providers.withEcs(
-        new ClusterBatchingEcs(providers.ecs(), managed, clock, describeFreshness));
+  /** The thread that wakes rollouts on the change feed, or null without one. */
+  private ChangeWakeups wakeups(RolloutAccess access, ClusterBatchingEcs batching) {
+    if (changes == null) {
+      return null;
+    }
+    return new ChangeWakeups(
+        changes,
+        access::rolloutsOf,
+        change -> {
+          if (batching != null && change instanceof Change.ServiceChanged s) {
+            batching.changed(s.region(), s.cluster(), s.service());
+          }
+        },
+        access.queue,
+        metrics,
+        feedBackoff,
+        log);
   }
 
   private static ScheduledExecutorService timerThread() {

@@ -1,6 +1,8 @@
 package dev.snailtrail.controller;
 
+import dev.snailtrail.provider.Change;
 import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.decorate.ManagedAlarms;
 import dev.snailtrail.provider.decorate.ManagedServices;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Rollout;
@@ -10,6 +12,7 @@ import dev.snailtrail.trail.TrailEvent;
 import dev.snailtrail.trail.TrailSink;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -25,6 +28,7 @@ final class RolloutAccess {
   final WorkQueue queue;
   final Controller.Hooks hooks;
   private final ManagedServices managed;
+  private final ManagedAlarms alarms;
   private final TrailSink sink;
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
@@ -33,11 +37,13 @@ final class RolloutAccess {
       WorkQueue queue,
       Controller.Hooks hooks,
       ManagedServices managed,
+      ManagedAlarms alarms,
       TrailSink sink) {
     this.store = store;
     this.queue = queue;
     this.hooks = hooks;
     this.managed = managed;
+    this.alarms = alarms;
     this.sink = sink;
   }
 
@@ -67,11 +73,21 @@ final class RolloutAccess {
   void manage(Rollout rollout) {
     Target t = rollout.spec().target();
     managed.manage(rollout.name(), new ServiceRef(t.region(), t.cluster(), t.service()));
+    alarms.manage(rollout.name(), t.region(), ManagedAlarms.namesIn(rollout));
+  }
+
+  /** The rollouts a change concerns: those moving the changed service, or gated on the alarm. */
+  Set<String> rolloutsOf(Change change) {
+    return switch (change) {
+      case Change.ServiceChanged s -> managed.rolloutsOf(s.region(), s.cluster(), s.service());
+      case Change.AlarmChanged a -> alarms.rolloutsOf(a.alarm());
+    };
   }
 
   /** The rollout is gone: its service is no longer described with the others. */
   void forget(String name) {
     managed.forget(name);
+    alarms.forget(name);
   }
 
   /**

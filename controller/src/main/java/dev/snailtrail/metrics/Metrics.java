@@ -30,6 +30,14 @@ public interface Metrics {
   /** How long a key waited in the queue between becoming due and a worker taking it. */
   default void workQueueLatency(Duration waited) {}
 
+  /**
+   * A change arrived on the event feed.
+   *
+   * @param kind {@code service} or {@code alarm}
+   * @param matched whether it concerned any rollout (and woke it)
+   */
+  default void changeReceived(String kind, boolean matched) {}
+
   /** One AWS API call at the resilience boundary. */
   default void awsCall(String service, String operation, String outcome, Duration took) {}
 

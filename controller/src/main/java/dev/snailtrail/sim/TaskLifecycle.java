@@ -145,6 +145,7 @@ final class TaskLifecycle {
     t.stopCode = TaskStopCode.TASK_FAILED_TO_START;
     t.stoppedReason = reason;
     t.containerReason = reason;
+    world.taskChanged(t);
     world.scheduler.taskFailed(t);
   }
 
@@ -163,6 +164,7 @@ final class TaskLifecycle {
     }
     t.lastStatus = TaskStatus.RUNNING;
     t.startedAt = world.now;
+    world.taskChanged(t);
     logs.log(t, "Starting " + t.main.image());
     targets.register(t);
     HealthCheck hc = t.main.healthCheck();
@@ -297,5 +299,6 @@ final class TaskLifecycle {
     }
     t.lastStatus = TaskStatus.STOPPED;
     t.stoppedAt = world.now;
+    world.taskChanged(t);
   }
 }

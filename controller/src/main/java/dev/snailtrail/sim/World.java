@@ -55,6 +55,7 @@ final class World {
   final TaskLifecycle lifecycle = new TaskLifecycle(this);
   final Alarms alarms = new Alarms(this);
   final SimScaling scaling = new SimScaling();
+  final SimEvents events = new SimEvents();
 
   World(Instant start, long seed) {
     this.start = start;
@@ -125,6 +126,18 @@ final class World {
       b.append(random.nextInt(10));
     }
     return b.toString();
+  }
+
+  /** The ARN of the service's cluster, as ECS events carry it. */
+  String clusterArn(SimService s) {
+    return clusters.getOrDefault(
+        key(s.ref.region(), s.ref.cluster()),
+        "arn:aws:ecs:" + s.ref.region() + ":" + ACCOUNT + ":cluster/" + s.ref.cluster());
+  }
+
+  /** Sends the task's state to EventBridge (ECS Task State Change). */
+  void taskChanged(SimTask t) {
+    events.task(t, clusterArn(t.service), now);
   }
 
   /** Records a service event, numbered as ECS numbers them. */

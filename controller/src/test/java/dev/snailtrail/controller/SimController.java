@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.metrics.Metrics;
+import dev.snailtrail.provider.ChangeFeed;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.Step;
 import dev.snailtrail.sim.Seed;
@@ -37,6 +38,9 @@ final class SimController implements AutoCloseable {
   /** The world each rollout starts in: by default, everything it needs but its service. */
   Seed seed = Seed.defaults();
 
+  /** Where the controller hears of changes, or null for none (polling and resync only). */
+  ChangeFeed changes;
+
   /** Seeds the simulator once per rollout, as the controller command does. */
   private final Controller.Hooks seeding =
       new Controller.Hooks() {
@@ -69,6 +73,7 @@ final class SimController implements AutoCloseable {
             .resync(Duration.ofSeconds(30))
             .hooks(seeding)
             .log(new PrintStream(log, true, StandardCharsets.UTF_8))
+            .changes(changes)
             .build();
     controller.start();
     return controller;

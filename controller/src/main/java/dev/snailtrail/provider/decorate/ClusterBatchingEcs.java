@@ -234,19 +234,40 @@ public final class ClusterBatchingEcs extends ForwardingEcs {
   }
 
   /**
+   * News that a managed service changed (an ECS event): what was seen of it is forgotten, so the
+   * pass the news wakes reads it afresh. With {@code cluster} null (the news names none) the
+   * service of that name is forgotten on every cluster of the region.
+   */
+  public void changed(String region, String cluster, String service) {
+    String clusterName = cluster == null ? null : cluster.substring(cluster.lastIndexOf('/') + 1);
+    caches.forEach(
+        (key, cache) -> {
+          String keyCluster = key.cluster().substring(key.cluster().lastIndexOf('/') + 1);
+          if (key.region().equals(region)
+              && (clusterName == null || keyCluster.equals(clusterName))) {
+            invalidate(key, service);
+          }
+        });
+  }
+
+  /**
    * Forgets what was seen of the written service, and stops new readers from joining a fetch that
    * may have begun before the write.
    */
   private void invalidate(ServiceRef ref) {
-    Cache cache = caches.get(new ClusterKey(ref.region(), ref.cluster()));
+    invalidate(new ClusterKey(ref.region(), ref.cluster()), ref.service());
+  }
+
+  private void invalidate(ClusterKey key, String service) {
+    Cache cache = caches.get(key);
     if (cache == null) {
       return;
     }
     synchronized (cache) {
       cache.writes++;
-      cache.lastWrite.put(ref.service(), cache.writes);
+      cache.lastWrite.put(service, cache.writes);
       if (cache.snapshot != null) {
-        cache.snapshot = cache.snapshot.without(Set.of(ref.service()));
+        cache.snapshot = cache.snapshot.without(Set.of(service));
       }
       cache.fetching = null;
     }

@@ -26,6 +26,25 @@ public final class ManagedServices {
   }
 
   /**
+   * The rollouts that move a service of this name in the region, on {@code cluster} (a name or
+   * ARN), or on any cluster when it is null (an event that names no cluster).
+   */
+  public Set<String> rolloutsOf(String region, String cluster, String service) {
+    String clusterName = cluster == null ? null : cluster.substring(cluster.lastIndexOf('/') + 1);
+    Set<String> rollouts = new TreeSet<>();
+    byRollout.forEach(
+        (rollout, ref) -> {
+          String refCluster = ref.cluster().substring(ref.cluster().lastIndexOf('/') + 1);
+          if (ref.region().equals(region)
+              && ref.service().equals(service)
+              && (clusterName == null || refCluster.equals(clusterName))) {
+            rollouts.add(rollout);
+          }
+        });
+    return rollouts;
+  }
+
+  /**
    * The names of the managed services of one cluster, sorted (so that batches are the same from
    * pass to pass).
    */
