@@ -46,6 +46,7 @@ final class AwsEcs implements Ecs {
   private final ClientCache clients;
   private final AwsCalls calls;
   private final String roleArn;
+  private final KnownRevisions known = new KnownRevisions();
 
   AwsEcs(ClientCache clients, AwsCalls calls, String roleArn) {
     this.clients = clients;
@@ -92,7 +93,7 @@ final class AwsEcs implements Ecs {
     var request = EcsMapping.register(spec);
     RegisterTaskDefinitionResponse response =
         calls.call(ECS, "RegisterTaskDefinition", () -> ecs.registerTaskDefinition(request));
-    return EcsMapping.taskDefinition(response.taskDefinition(), response.tags());
+    return known.remember(EcsMapping.taskDefinition(response.taskDefinition(), response.tags()));
   }
 
   @Override
@@ -118,7 +119,8 @@ final class AwsEcs implements Ecs {
                 throw e;
               }
             });
-    return response.map(r -> EcsMapping.taskDefinition(r.taskDefinition(), r.tags()));
+    return response.map(
+        r -> known.remember(EcsMapping.taskDefinition(r.taskDefinition(), r.tags())));
   }
 
   private static boolean isMissingTaskDefinition(ClientException e) {
@@ -130,6 +132,14 @@ final class AwsEcs implements Ecs {
   public Optional<TaskDefinition> findTaskDefinitionByHash(
       String region, String family, String contentHash) {
     for (String arn : newestRevisions(region, family)) {
+      // Listed ACTIVE just now; its content and tags are what they were when seen.
+      Optional<TaskDefinition> seen = known.get(arn);
+      if (seen.isPresent()) {
+        if (contentHash.equals(seen.get().spec().tags().get(TaskDefinitionSpec.HASH_TAG))) {
+          return seen;
+        }
+        continue;
+      }
       Optional<TaskDefinition> td = describeTaskDefinition(region, arn);
       if (td.isPresent()
           && td.get().status() == dev.snailtrail.provider.TaskDefinitionStatus.ACTIVE

@@ -48,7 +48,7 @@ final class ChangeSleeper implements Sleeper, AutoCloseable {
     while (!closed) {
       try {
         for (Change c : feed.next(Duration.ofSeconds(20))) {
-          if (concerns(c)) {
+          if (c.wakes() && concerns(c)) {
             woken.release();
           }
         }

@@ -9,6 +9,7 @@ import dev.snailtrail.provider.CallListener;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.decorate.OncePerPassEcs;
 import dev.snailtrail.reconcile.Commands;
+import dev.snailtrail.reconcile.Polling;
 import dev.snailtrail.reconcile.Reconciler;
 import dev.snailtrail.rollout.Condition;
 import dev.snailtrail.rollout.RolloutStatus;
@@ -296,7 +297,11 @@ final class RunCommand implements Callable<Integer> {
     Sleeper sleeper = woken != null ? woken : d -> Thread.sleep(ports.realTimeFor(d).toMillis());
     Reconciler reconciler =
         new Reconciler(
-            providers, GateEvaluator.withDefaults(), clock, new Preflight(providers).asHook());
+            providers,
+            GateEvaluator.withDefaults(),
+            clock,
+            new Preflight(providers).asHook(),
+            woken == null ? Polling.ECS_PACED : Polling.woken(Duration.ofSeconds(30)));
     ConsoleTrailSink console = new ConsoleTrailSink(out, plain);
     JsonlTrailSink jsonl = trailFile == null ? null : new JsonlTrailSink(trailFile);
     RolloutDriver driver =

@@ -96,9 +96,18 @@ final class ChangeWakeups implements AutoCloseable {
     }
   }
 
-  /** Forgets what the change names, and queues the rollouts it concerns. */
+  /**
+   * Forgets what the change outdates, and queues the rollouts it concerns, unless the change is not
+   * worth a look ({@link Change#wakes}).
+   */
   void wake(Change c) {
-    forget.accept(c);
+    if (!c.wakes()) {
+      metrics.changeReceived(kind(c), false);
+      return;
+    }
+    if (c.outdates()) {
+      forget.accept(c);
+    }
     Set<String> rollouts = rolloutsOf.apply(c);
     rollouts.forEach(queue::add);
     metrics.changeReceived(kind(c), !rollouts.isEmpty());

@@ -241,6 +241,7 @@ public final class Controller implements AutoCloseable {
     String name = r.name();
     access.manage(r.spec());
     ReconcileResult result = reconciler.reconcile(r.spec(), r.generation(), r.status());
+    access.passed(name, result.status());
     access.hooks.afterPass(name);
     RolloutStatus status = access.publish(name, result.events(), result.status());
     if (!status.equals(r.status()) || !result.events().isEmpty()) {

@@ -5,10 +5,12 @@ import dev.snailtrail.metrics.Metrics;
 import dev.snailtrail.provider.Change;
 import dev.snailtrail.provider.ChangeFeed;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.decorate.AlarmBatchingCloudWatch;
 import dev.snailtrail.provider.decorate.ClusterBatchingEcs;
 import dev.snailtrail.provider.decorate.ManagedAlarms;
 import dev.snailtrail.provider.decorate.ManagedServices;
 import dev.snailtrail.reconcile.Commands;
+import dev.snailtrail.reconcile.Polling;
 import dev.snailtrail.reconcile.Reconciler;
 import dev.snailtrail.rollout.PreflightHook;
 import dev.snailtrail.store.Store;
@@ -46,6 +48,7 @@ public final class ControllerBuilder {
   private Function<Providers, PreflightHook> preflight = p -> PreflightHook.NONE;
   private boolean batchDescribes = true;
   private Duration describeFreshness = ClusterBatchingEcs.DEFAULT_FRESHNESS;
+  private Duration settledFreshness;
   private ChangeFeed changes;
   private Sleeper feedBackoff = d -> Thread.sleep(d);
 
@@ -81,10 +84,35 @@ public final class ControllerBuilder {
     return this;
   }
 
-  /** How long a batched snapshot of a cluster answers reads. Default 1 s of the clock. */
+  /**
+   * How long what a batched describe saw of a service in flux (its rollout deploying, waiting for
+   * ECS or rolling back) answers reads. Default 1 s of the clock.
+   */
   public ControllerBuilder describeFreshness(Duration d) {
     describeFreshness = Objects.requireNonNull(d);
     return this;
+  }
+
+  /**
+   * The same for a settled service (its rollout analysing, baking, awaiting approval or done).
+   * Default: nine tenths of the resync (at least the in-flux freshness), so one describe of a
+   * cluster per resync serves every pass of its settled rollouts; news of a change (an ECS event)
+   * and the rollout's own writes make it read again sooner.
+   */
+  public ControllerBuilder settledDescribeFreshness(Duration d) {
+    settledFreshness = Objects.requireNonNull(d);
+    return this;
+  }
+
+  private Duration settledFreshness() {
+    if (settledFreshness != null) {
+      return settledFreshness;
+    }
+    if (resync == null || !resync.isPositive()) {
+      return describeFreshness;
+    }
+    Duration d = resync.minus(resync.dividedBy(10));
+    return d.compareTo(describeFreshness) > 0 ? d : describeFreshness;
   }
 
   /**
@@ -181,10 +209,20 @@ public final class ControllerBuilder {
     ManagedAlarms alarms = new ManagedAlarms();
     ClusterBatchingEcs batching =
         batchDescribes
-            ? new ClusterBatchingEcs(providers.ecs(), managed, clock, describeFreshness)
+            ? new ClusterBatchingEcs(
+                providers.ecs(), managed, clock, describeFreshness, settledFreshness())
             : null;
-    Providers ports = batching != null ? providers.withEcs(batching) : providers;
-    Reconciler reconciler = new Reconciler(ports, gates, clock, preflight.apply(ports));
+    AlarmBatchingCloudWatch alarmReads =
+        batchDescribes
+            ? new AlarmBatchingCloudWatch(
+                providers.cloudWatch(),
+                alarms,
+                clock,
+                changes != null ? settledFreshness() : describeFreshness)
+            : null;
+    Providers ports =
+        batching != null ? providers.withEcs(batching).withCloudWatch(alarmReads) : providers;
+    Reconciler reconciler = new Reconciler(ports, gates, clock, preflight.apply(ports), polling());
     ScheduledExecutorService timer = scheduler == null ? timerThread() : null;
     Scheduler delays = timer == null ? scheduler : Scheduler.executor(timer, toRealTime);
     RolloutAccess access = new RolloutAccess(store, queue(delays), hooks, managed, alarms, sink);
@@ -199,11 +237,27 @@ public final class ControllerBuilder {
         stopTimer,
         metrics,
         new Controller.Settings(workers, resync, shutdownTimeout, log, clock),
-        wakeups(access, batching));
+        wakeups(access, batching, alarmReads));
   }
 
+  /**
+   * How rollouts wait while ECS works: at ECS's pace, or, when events wake them, every 30 s (or the
+   * resync, when shorter) in case an event was lost.
+   */
+  private Polling polling() {
+    if (changes == null) {
+      return Polling.ECS_PACED;
+    }
+    boolean shorter = resync != null && resync.isPositive() && resync.compareTo(FALLBACK_POLL) < 0;
+    return Polling.woken(shorter ? resync : FALLBACK_POLL);
+  }
+
+  /** With events: how often a rollout waiting for ECS looks anyway, in case an event was lost. */
+  static final Duration FALLBACK_POLL = Duration.ofSeconds(30);
+
   /** The thread that wakes rollouts on the change feed, or null without one. */
-  private ChangeWakeups wakeups(RolloutAccess access, ClusterBatchingEcs batching) {
+  private ChangeWakeups wakeups(
+      RolloutAccess access, ClusterBatchingEcs batching, AlarmBatchingCloudWatch alarmReads) {
     if (changes == null) {
       return null;
     }
@@ -213,6 +267,9 @@ public final class ControllerBuilder {
         change -> {
           if (batching != null && change instanceof Change.ServiceChanged s) {
             batching.changed(s.region(), s.cluster(), s.service());
+          }
+          if (alarmReads != null && change instanceof Change.AlarmChanged a) {
+            alarmReads.changed(a.alarm());
           }
         },
         access.queue,

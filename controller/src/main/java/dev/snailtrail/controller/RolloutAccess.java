@@ -5,6 +5,8 @@ import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.decorate.ManagedAlarms;
 import dev.snailtrail.provider.decorate.ManagedServices;
 import dev.snailtrail.rollout.RolloutStatus;
+import dev.snailtrail.rollout.StatusPhase;
+import dev.snailtrail.rollout.Step;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.Target;
 import dev.snailtrail.store.Store;
@@ -74,6 +76,20 @@ final class RolloutAccess {
     Target t = rollout.spec().target();
     managed.manage(rollout.name(), new ServiceRef(t.region(), t.cluster(), t.service()));
     alarms.manage(rollout.name(), t.region(), ManagedAlarms.namesIn(rollout));
+  }
+
+  /**
+   * What a pass left: the rollout's service is in flux while ECS works for it (deploying, waiting
+   * for the deployment, rolling back), and its reads must then be fresh; otherwise it is settled.
+   */
+  void passed(String name, RolloutStatus status) {
+    managed.inFlux(name, inFlux(status));
+  }
+
+  static boolean inFlux(RolloutStatus s) {
+    boolean moving = s.phase() == StatusPhase.Progressing || s.phase() == StatusPhase.RollingBack;
+    return moving
+        && (s.step() == Step.Deploying || s.step() == Step.Waiting || s.step() == Step.RollingBack);
   }
 
   /** The rollouts a change concerns: those moving the changed service, or gated on the alarm. */

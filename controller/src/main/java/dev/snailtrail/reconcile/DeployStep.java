@@ -36,15 +36,25 @@ final class DeployStep {
   private final Providers providers;
   private final PreflightHook preflight;
   private final PhaseRevisions revisions;
+  private final Polling polling;
 
-  DeployStep(Providers providers, PreflightHook preflight) {
+  DeployStep(Providers providers, PreflightHook preflight, Polling polling) {
     this.providers = providers;
     this.preflight = preflight;
+    this.polling = polling;
     this.revisions = new PhaseRevisions(providers);
   }
 
   PhaseRevisions revisions() {
     return revisions;
+  }
+
+  /**
+   * The wait before the next look at what ECS does for the phase, which began at phaseStartedAt.
+   */
+  Duration poll(Pass p) {
+    Instant began = p.status.phaseStartedAt();
+    return polling.next(began == null ? Duration.ZERO : Duration.between(began, p.now));
   }
 
   ReconcileResult deploy(Pass p) {
@@ -104,7 +114,7 @@ final class DeployStep {
               + " tasks",
           data("revision", shortName(arn)));
       Transitions.awaitDeployment(p, p.now, "waiting for ECS to start tasks");
-      return p.result(Pass.POLL);
+      return p.result(poll(p));
     }
     ServiceState s = current.get();
     Integer count = TaskCounts.resolve(p, providers, phase.desiredCount(), "phase " + phase.name());
@@ -123,7 +133,7 @@ final class DeployStep {
         "Service updated to " + shortName(arn) + tasks(count, s.desiredCount()),
         data("revision", shortName(arn), "from", shortName(s.taskDefinitionArn())));
     Transitions.awaitDeployment(p, p.now, "waiting for the ECS deployment");
-    return p.result(Pass.POLL);
+    return p.result(poll(p));
   }
 
   /** The spec does not fit the task definition it starts from: pause before touching anything. */
@@ -206,7 +216,8 @@ final class DeployStep {
                     + " pending"
                     + targetSummary(p)));
     Duration untilDeadline = Duration.between(p.now, deadline);
-    return p.result(untilDeadline.compareTo(Pass.POLL) < 0 ? untilDeadline : Pass.POLL);
+    Duration poll = poll(p);
+    return p.result(untilDeadline.compareTo(poll) < 0 ? untilDeadline : poll);
   }
 
   /**

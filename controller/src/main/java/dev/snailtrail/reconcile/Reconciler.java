@@ -36,9 +36,22 @@ public final class Reconciler {
    */
   public Reconciler(
       Providers providers, GateEvaluator gates, Clock clock, PreflightHook preflight) {
+    this(providers, gates, clock, preflight, Polling.ECS_PACED);
+  }
+
+  /**
+   * @param polling how long to wait between looks while ECS works: {@link Polling#ECS_PACED}
+   *     without events, {@link Polling#woken} when events wake the rollout
+   */
+  public Reconciler(
+      Providers providers,
+      GateEvaluator gates,
+      Clock clock,
+      PreflightHook preflight,
+      Polling polling) {
     this.providers = providers;
     this.clock = clock;
-    this.deploy = new DeployStep(providers, preflight);
+    this.deploy = new DeployStep(providers, preflight, polling);
     this.analysis = new AnalysisStep(providers, gates, deploy);
     this.rollback = new RollbackStep(providers, deploy);
   }

@@ -174,6 +174,11 @@ class EventWakeupIT {
     }
     Map<String, Long> rolledBackAt = new ConcurrentHashMap<>();
     List<TrailEvent> trail = Collections.synchronizedList(new ArrayList<>());
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < ROLLOUTS; i++) {
+      names.add(String.format(Locale.ROOT, "api-%02d", i));
+    }
+    MotoEcsEvents ecsEvents = new MotoEcsEvents(moto, CLUSTER, names);
     try (AwsProviders aws = AwsProviders.open(moto.settings())) {
       Controller controller =
           Controller.builder(
@@ -196,7 +201,9 @@ class EventWakeupIT {
       for (int i = 0; i < ROLLOUTS; i++) {
         controller.controlPlane().apply("api-" + i + ".yaml", spec(i));
       }
-      awaitTrail(trail, e -> e.type() == EventType.BakeStarted, ROLLOUTS, Duration.ofSeconds(60));
+      // With events a rollout waiting for ECS looks only every 30 s; the deployments' completion
+      // events wake them long before.
+      awaitTrail(trail, e -> e.type() == EventType.BakeStarted, ROLLOUTS, Duration.ofSeconds(25));
 
       List<Long> latencies = new ArrayList<>();
       List<String> parts = new ArrayList<>();
@@ -238,6 +245,8 @@ class EventWakeupIT {
                 .get(0);
         assertThat(s.taskDefinition()).endsWith(name + ":1");
       }
+    } finally {
+      ecsEvents.stop();
     }
   }
 

@@ -2,6 +2,7 @@ package dev.snailtrail.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The events AWS documents for each detail-type, as EventBridge delivers them to SQS. */
@@ -87,5 +88,22 @@ class ChangeEventsTest {
     assertThat(ChangeEvents.parse("[1,2]")).isEmpty();
     assertThat(ChangeEvents.parse("{\"detail-type\":\"ECS Service Action\",\"region\":\"x\"}"))
         .isEmpty();
+  }
+
+  @Test
+  void onlyChangesAPassActsOnWakeAndOnlyThoseThatOutdateAReadForgetIt() {
+    var started = new Change.ServiceChanged("r", "c", "s", "SERVICE_DEPLOYMENT_IN_PROGRESS");
+    var running = new Change.ServiceChanged("r", "c", "s", "RUNNING");
+    var completed = new Change.ServiceChanged("r", "c", "s", "SERVICE_DEPLOYMENT_COMPLETED");
+    var stopped = new Change.ServiceChanged("r", "c", "s", "STOPPED");
+    var steady = new Change.ServiceChanged("r", "c", "s", "SERVICE_STEADY_STATE");
+    var impaired = new Change.ServiceChanged("r", "c", "s", "SERVICE_TASK_START_IMPAIRED");
+    var alarm = new Change.AlarmChanged("r", "a", "ALARM");
+
+    assertThat(started.wakes()).isFalse();
+    assertThat(running.wakes()).isFalse();
+    assertThat(List.of(completed, stopped, steady, impaired, alarm)).allMatch(Change::wakes);
+    assertThat(List.of(completed, stopped, impaired, alarm)).allMatch(Change::outdates);
+    assertThat(steady.outdates()).isFalse();
   }
 }
