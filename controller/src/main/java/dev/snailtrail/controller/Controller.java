@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
 
 /**
  * The long-running controller: a bounded pool of workers takes rollout names from a {@link
@@ -69,11 +70,17 @@ public final class Controller implements AutoCloseable {
   }
 
   /**
-   * How many workers, how often to resync, how long to wait at shutdown, where to log, and the
-   * clock that dates an internal error.
+   * How many workers, how often to resync, how long to wait at shutdown, where to log, the clock
+   * that dates an internal error, and how a wait a pass asks for (on the rollouts' clock) maps to
+   * the timers' time.
    */
   record Settings(
-      int workers, Duration resync, Duration shutdownTimeout, PrintStream log, Clock clock) {}
+      int workers,
+      Duration resync,
+      Duration shutdownTimeout,
+      PrintStream log,
+      Clock clock,
+      UnaryOperator<Duration> toTimers) {}
 
   private final RolloutAccess access;
   private final Store store;
@@ -252,7 +259,7 @@ public final class Controller implements AutoCloseable {
     metrics.passCompleted(r.spec(), r.status(), result, Duration.ofNanos(System.nanoTime() - t0));
     queue.forget(name);
     if (result.requeueAfter() != null) {
-      queue.addAfter(name, result.requeueAfter());
+      queue.addAfter(name, settings.toTimers().apply(result.requeueAfter()));
     }
   }
 

@@ -44,6 +44,7 @@ public final class ControllerBuilder {
   private PrintStream log = System.err;
   private Scheduler scheduler;
   private UnaryOperator<Duration> toRealTime = d -> d;
+  private boolean timersOnRealTime;
   private WorkQueue.Observer observer = WorkQueue.Observer.NONE;
   private Function<Providers, PreflightHook> preflight = p -> PreflightHook.NONE;
   private boolean batchDescribes = true;
@@ -182,11 +183,15 @@ public final class ControllerBuilder {
   }
 
   /**
-   * How a delay on the controller's clock maps to real time for the own timer thread (for a sped-up
-   * clock, {@code ScaledClock::realTimeFor}). Default: the same.
+   * The rollouts' clock is a sped-up simulation: {@code f} says how long a wait of it takes in real
+   * time (for a sped-up clock, {@code ScaledClock::realTimeFor}). The controller's own timers (the
+   * work queue, its back-off, the resync) then run on real time, as they would against AWS, and
+   * only the waits a pass asks for (a requeue after a gate's interval, a poll, a deadline) are
+   * turned into real time. Default: the rollouts' clock is the timers' clock.
    */
   public ControllerBuilder realTime(UnaryOperator<Duration> f) {
     toRealTime = Objects.requireNonNull(f);
+    timersOnRealTime = true;
     return this;
   }
 
@@ -224,8 +229,10 @@ public final class ControllerBuilder {
         batching != null ? providers.withEcs(batching).withCloudWatch(alarmReads) : providers;
     Reconciler reconciler = new Reconciler(ports, gates, clock, preflight.apply(ports), polling());
     ScheduledExecutorService timer = scheduler == null ? timerThread() : null;
-    Scheduler delays = timer == null ? scheduler : Scheduler.executor(timer, toRealTime);
-    RolloutAccess access = new RolloutAccess(store, queue(delays), hooks, managed, alarms, sink);
+    Clock timers = timersOnRealTime ? Clock.systemUTC() : clock;
+    Scheduler delays = timer == null ? scheduler : Scheduler.executor(timer, d -> d);
+    RolloutAccess access =
+        new RolloutAccess(store, queue(timers, delays), hooks, managed, alarms, sink);
     ControlPlaneService verbs =
         new ControlPlaneService(access, ports, new Commands(clock), metrics);
     Runnable stopTimer = timer == null ? () -> {} : timer::shutdownNow;
@@ -236,7 +243,7 @@ public final class ControllerBuilder {
         delays,
         stopTimer,
         metrics,
-        new Controller.Settings(workers, resync, shutdownTimeout, log, clock),
+        new Controller.Settings(workers, resync, shutdownTimeout, log, clock, toRealTime),
         wakeups(access, batching, alarmReads));
   }
 
@@ -284,14 +291,14 @@ public final class ControllerBuilder {
   }
 
   /** The work queue, telling the metrics (and the observer) its depth and latency. */
-  private WorkQueue queue(Scheduler delays) {
+  private WorkQueue queue(Clock timers, Scheduler delays) {
     Metrics m = metrics;
     WorkQueue.Observer also = observer;
     WorkQueue.Observer observed =
         new WorkQueue.Observer() {
           @Override
           public void taken(String key, Duration waited, long waitedNanos) {
-            m.workQueueLatency(waited);
+            m.workQueueLatency(Duration.ofNanos(waitedNanos)); // real time, whatever the clocks
             also.taken(key, waited, waitedNanos);
           }
 
@@ -302,7 +309,7 @@ public final class ControllerBuilder {
           }
         };
     return new WorkQueue(
-        clock,
+        timers,
         delays,
         System::nanoTime,
         WorkQueue.BASE_DELAY,
