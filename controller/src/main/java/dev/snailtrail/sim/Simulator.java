@@ -89,8 +89,6 @@ public final class Simulator
     world.advance(clock.instant());
   }
 
-  // ------------------------------------------------------------------ setup
-
   /**
    * Prepares a consistent world for a rollout: cluster, VPC, subnets, security groups, target
    * groups and load balancers, log group, ECR images of every phase (except tags containing {@code
@@ -199,7 +197,11 @@ public final class Simulator
    * @throws IllegalArgumentException when the text is not a snapshot
    */
   public static Simulator restore(Clock clock, String snapshot) {
-    Journal.Snapshot s = Journal.read(snapshot);
+    return restore(clock, Journal.read(snapshot));
+  }
+
+  /** A simulator with the world of a snapshot's seed, start and changes. */
+  static Simulator restore(Clock clock, Journal.Snapshot s) {
     Simulator sim = new Simulator(clock, s.seed(), s.start());
     synchronized (sim) {
       for (Op op : s.ops()) {
@@ -210,6 +212,11 @@ public final class Simulator
       sim.world.events.drain(); // sent before the restart: a feed starts with what comes next
     }
     return sim;
+  }
+
+  /** The changes made from outside since the {@code from}-th, for incremental saves. */
+  synchronized List<Op> changesSince(int from) {
+    return journal.since(from);
   }
 
   /** The world brought up to the clock's time, and the EventBridge events it sent meanwhile. */
@@ -233,8 +240,6 @@ public final class Simulator
     tick();
     return ServiceApp.answer(world, world.ecs.service(service), path);
   }
-
-  // ------------------------------------------------------------------ Ecs
 
   @Override
   public synchronized Optional<ClusterState> describeCluster(String region, String cluster) {
@@ -290,8 +295,6 @@ public final class Simulator
     return PortViews.tasks(world.ecs.service(ref), includeStopped, world.now);
   }
 
-  // ------------------------------------------------------------------ LoadBalancing
-
   @Override
   public synchronized List<TargetHealth> describeTargetHealth(
       String region, String targetGroupArn) {
@@ -321,8 +324,6 @@ public final class Simulator
     return groups;
   }
 
-  // ------------------------------------------------------------------ CloudWatch
-
   @Override
   public synchronized Map<String, AlarmState> describeAlarms(String region, List<String> names) {
     tick();
@@ -335,8 +336,6 @@ public final class Simulator
     tick();
     return metrics.query(region, query, start, end);
   }
-
-  // ------------------------------------------------------------------ Logs
 
   @Override
   public synchronized List<LogEvent> filterLogEvents(
@@ -351,15 +350,11 @@ public final class Simulator
     return world.logGroups.exists(region, logGroup);
   }
 
-  // ------------------------------------------------------------------ Images
-
   @Override
   public synchronized Optional<ImageInfo> describeImage(String region, ImageRef image) {
     tick();
     return world.ecr.describe(region, image);
   }
-
-  // ------------------------------------------------------------------ Network
 
   @Override
   public synchronized List<Subnet> describeSubnets(String region, List<String> subnetIds) {
@@ -379,8 +374,6 @@ public final class Simulator
     tick();
     return groupIds.stream().map(world.securityGroups::get).filter(g -> g != null).toList();
   }
-
-  // ------------------------------------------------------------------ Endpoints
 
   /**
    * {@code http://127.0.0.1:<port>} of the service's loopback server, keeping the declared URL's
