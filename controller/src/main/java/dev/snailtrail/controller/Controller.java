@@ -180,12 +180,25 @@ public final class Controller implements AutoCloseable {
                 return;
               }
               try {
-                store.names().forEach(queue::add);
+                spread(store.names(), resync);
               } catch (RuntimeException e) {
                 log.println("snailtrail controller: resync could not list the store: " + e);
               }
               scheduleResync();
             });
+  }
+
+  /**
+   * Queues every rollout once over the coming resync period, evenly spread, rather than all at
+   * once: each is looked at once per resync either way, but a burst of thousands would keep the
+   * ones truly due (a gate's interval, a deadline) waiting behind it, and send its reads in a
+   * burst.
+   */
+  private void spread(List<String> names, Duration period) {
+    int n = names.size();
+    for (int i = 0; i < n; i++) {
+      queue.addAfter(names.get(i), period.multipliedBy(i).dividedBy(n));
+    }
   }
 
   private void work() {

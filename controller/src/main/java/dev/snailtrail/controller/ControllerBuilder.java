@@ -96,9 +96,9 @@ public final class ControllerBuilder {
 
   /**
    * The same for a settled service (its rollout analysing, baking, awaiting approval or done).
-   * Default: nine tenths of the resync (at least the in-flux freshness), so one describe of a
-   * cluster per resync serves every pass of its settled rollouts; news of a change (an ECS event)
-   * and the rollout's own writes make it read again sooner.
+   * Default: the resync and a tenth (at least the in-flux freshness), so one describe of a cluster
+   * per resync serves every pass of its settled rollouts; news of a change (an ECS event) and the
+   * rollout's own writes make it read again sooner.
    */
   public ControllerBuilder settledDescribeFreshness(Duration d) {
     settledFreshness = Objects.requireNonNull(d);
@@ -112,8 +112,21 @@ public final class ControllerBuilder {
     if (resync == null || !resync.isPositive()) {
       return describeFreshness;
     }
-    Duration d = resync.minus(resync.dividedBy(10));
+    // The resync runs on the timers' clock, freshness on the rollouts': a sped-up one passes a
+    // real resync in that many times more of its own time. A tenth more than the resync: the
+    // pass a resync brings finds the last one's snapshot still fresh more often than not, so a
+    // cluster is described about once per resync, not twice.
+    Duration d = onRolloutClock(resync.plus(resync.dividedBy(10)));
     return d.compareTo(describeFreshness) > 0 ? d : describeFreshness;
+  }
+
+  /** A duration of the timers' clock in the rollouts' clock (the same unless sped up). */
+  private Duration onRolloutClock(Duration timers) {
+    long realNanosPerSecond = toRealTime.apply(Duration.ofSeconds(1)).toNanos();
+    if (realNanosPerSecond <= 0) {
+      return timers;
+    }
+    return Duration.ofNanos((long) (timers.toNanos() * (1e9 / realNanosPerSecond)));
   }
 
   /**
@@ -219,11 +232,7 @@ public final class ControllerBuilder {
             : null;
     AlarmBatchingCloudWatch alarmReads =
         batchDescribes
-            ? new AlarmBatchingCloudWatch(
-                providers.cloudWatch(),
-                alarms,
-                clock,
-                changes != null ? settledFreshness() : describeFreshness)
+            ? new AlarmBatchingCloudWatch(providers.cloudWatch(), alarms, clock, describeFreshness)
             : null;
     Providers ports =
         batching != null ? providers.withEcs(batching).withCloudWatch(alarmReads) : providers;

@@ -22,10 +22,24 @@ final class MotoEcsEvents {
   private final String cluster;
   private final List<String> services;
   private final Map<String, String> announced = new HashMap<>();
+  private final boolean announce;
+
+  /** When (System.nanoTime) each service's latest deployment was first seen COMPLETED. */
+  final Map<String, Long> completedAt = new java.util.concurrent.ConcurrentHashMap<>();
+
   private final Thread thread;
   private volatile boolean closed;
 
   MotoEcsEvents(MotoServer moto, String cluster, List<String> services) {
+    this(moto, cluster, services, true);
+  }
+
+  /**
+   * @param announce whether to put the events into EventBridge, or only note when deployments
+   *     complete (a run without events that measures how soon the controller notices)
+   */
+  MotoEcsEvents(MotoServer moto, String cluster, List<String> services, boolean announce) {
+    this.announce = announce;
     this.moto = moto;
     this.cluster = cluster;
     this.services = List.copyOf(services);
@@ -43,7 +57,10 @@ final class MotoEcsEvents {
                 && "COMPLETED".equals(d.rolloutStateAsString())
                 && !d.id().equals(announced.get(s.serviceName()))) {
               announced.put(s.serviceName(), d.id());
-              completed(s, d);
+              completedAt.put(s.serviceName(), System.nanoTime());
+              if (announce) {
+                completed(s, d);
+              }
             }
           }
         }
