@@ -6,6 +6,7 @@ import dev.snailtrail.json.Json;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.load.Problem;
 import dev.snailtrail.spec.load.SpecWriter;
+import dev.snailtrail.trail.NoteKind;
 import dev.snailtrail.trail.TrailEvent;
 import dev.snailtrail.trail.TrailFormat;
 import java.io.IOException;
@@ -37,6 +38,9 @@ public final class ApiClient {
   // Newer controllers may add fields; an older CLI reads what it knows.
   private static final JsonMapper MAPPER =
       Json.mapper().rebuild().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+  private static final String JSON = "application/json; charset=utf-8";
+  private static final String YAML = "application/yaml; charset=utf-8";
 
   private final URI server;
   private final String token;
@@ -75,7 +79,7 @@ public final class ApiClient {
    */
   public List<ControlPlane.Applied> apply(String source, String yaml) {
     String path = "/api/v1/rollouts?source=" + encode(source);
-    return read(send("POST", path, yaml), Resources.AppliedList.class).applied();
+    return read(send("POST", path, yaml, YAML), Resources.AppliedList.class).applied();
   }
 
   public List<Resources.Summary> list() {
@@ -103,8 +107,25 @@ public final class ApiClient {
    * @param by who asks, recorded in the trail; null lets the controller say "api"
    */
   public Resources.Detail command(String name, Verb verb, String by) {
-    String body = by == null ? "" : Json.mapper().writeValueAsString(new Resources.VerbRequest(by));
-    return read(send("POST", rollout(name) + "/" + verb.name(), body), Resources.Detail.class);
+    boolean full = verb == Verb.promoteFull;
+    String body =
+        by == null && !full
+            ? ""
+            : Json.mapper().writeValueAsString(new Resources.VerbRequest(by, full));
+    String path = rollout(name) + "/" + (full ? Verb.promote : verb).name();
+    return read(send("POST", path, body, JSON), Resources.Detail.class);
+  }
+
+  /**
+   * Writes a person's note into a rollout's trail.
+   *
+   * @param by who wrote it; null lets the controller say "api"
+   * @return the trail event the controller recorded
+   */
+  public TrailEvent note(String name, NoteKind kind, String text, String by) {
+    String body =
+        Json.mapper().writeValueAsString(new Resources.NoteRequest(text, kind.name(), by));
+    return read(send("POST", rollout(name) + "/notes", body, JSON), TrailEvent.class);
   }
 
   public void delete(String name) {
@@ -134,6 +155,13 @@ public final class ApiClient {
   }
 
   private String send(String method, String path, String body) {
+    return send(method, path, body, null);
+  }
+
+  /**
+   * @param contentType the body's type; the controller refuses a body without one
+   */
+  private String send(String method, String path, String body, String contentType) {
     URI uri = URI.create(server + path);
     HttpRequest.Builder b =
         HttpRequest.newBuilder(uri)
@@ -144,8 +172,8 @@ public final class ApiClient {
                 body == null
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    if (body != null) {
-      b.header("Content-Type", "application/yaml; charset=utf-8");
+    if (body != null && contentType != null) {
+      b.header("Content-Type", contentType);
     }
     if (token != null) {
       b.header("Authorization", "Bearer " + token);

@@ -91,7 +91,8 @@ final class Exchange {
     }
   }
 
-  private boolean hasBody() {
+  /** Whether the request says it carries a body. */
+  boolean hasBody() {
     String length = header("Content-Length");
     return header("Transfer-Encoding") != null || (length != null && !length.strip().equals("0"));
   }

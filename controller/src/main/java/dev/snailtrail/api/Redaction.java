@@ -84,7 +84,8 @@ final class Redaction {
             template(s.template()),
             s.analysis(),
             s.progressDeadline(),
-            s.phases().stream().map(Redaction::phase).toList()));
+            s.phases().stream().map(Redaction::phase).toList(),
+            s.driftPolicy()));
   }
 
   /** A status with the URLs in its messages masked. */
@@ -97,11 +98,6 @@ final class Redaction {
     return masks ? masked(e, TrailEvent.class) : e;
   }
 
-  /** Free text with the URLs in it masked. */
-  String text(String s) {
-    return masks ? urlsIn(s) : s;
-  }
-
   private static Target target(Target t) {
     return new Target(
         t.region(),
@@ -111,7 +107,8 @@ final class Redaction {
         url(t.url()),
         t.roleArn(),
         t.network(),
-        t.loadBalancers());
+        t.loadBalancers(),
+        t.adopt());
   }
 
   private static Template template(Template t) {

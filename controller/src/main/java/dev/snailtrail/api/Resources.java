@@ -22,6 +22,8 @@ public final class Resources {
    * One line of {@code GET /api/v1/rollouts}.
    *
    * @param storeDamaged the rollout's files in the store cannot be read (the message says which)
+   * @param warnings the conditions that hold and need attention though the phase does not show them
+   *     (Drifted, ProviderUnavailable, InternalError); empty when none
    */
   public record Summary(
       String name,
@@ -33,7 +35,12 @@ public final class Resources {
       long generation,
       long observedGeneration,
       String message,
-      boolean storeDamaged) {
+      boolean storeDamaged,
+      List<String> warnings) {
+
+    public Summary {
+      warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
 
     static Summary of(RolloutView v) {
       RolloutStatus s = v.status();
@@ -47,7 +54,12 @@ public final class Resources {
           v.generation(),
           s.observedGeneration(),
           s.message(),
-          s.storeDamaged());
+          s.storeDamaged(),
+          names(s));
+    }
+
+    static List<String> names(RolloutStatus s) {
+      return s.warnings().stream().map(c -> c.type().name()).toList();
     }
   }
 
@@ -96,6 +108,19 @@ public final class Resources {
     }
   }
 
-  /** The optional body of a verb: who asked. */
-  public record VerbRequest(String by) {}
+  /**
+   * The optional body of a verb.
+   *
+   * @param by who asked, recorded in the trail
+   * @param full with {@code promote}: promote in full, straight to the last phase
+   */
+  public record VerbRequest(String by, boolean full) {}
+
+  /**
+   * The body of {@code POST /api/v1/rollouts/NAME/notes}; the answer is the trail event recorded.
+   *
+   * @param kind note, decision, lesson or challenge; null: note
+   * @param by who wrote it; null: "api"
+   */
+  public record NoteRequest(String text, String kind, String by) {}
 }

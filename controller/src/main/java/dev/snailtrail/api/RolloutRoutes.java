@@ -5,6 +5,7 @@ import dev.snailtrail.controller.ControlPlane.RolloutView;
 import dev.snailtrail.controller.ControlPlane.Verb;
 import dev.snailtrail.json.Json;
 import dev.snailtrail.spec.load.SpecException;
+import dev.snailtrail.trail.NoteKind;
 import dev.snailtrail.trail.TrailEvent;
 import dev.snailtrail.trail.TrailFormat;
 import dev.snailtrail.trail.TrailRenderer;
@@ -22,6 +23,7 @@ final class RolloutRoutes {
   static final int MAX_TRAIL_LIMIT = 10_000;
   private static final int MAX_BY_LENGTH = 100;
   private static final int MAX_SOURCE_LENGTH = 200;
+  static final int MAX_NOTE_LENGTH = 1000;
 
   private final ControlPlane plane;
   private final int maxBodyBytes;
@@ -82,16 +84,36 @@ final class RolloutRoutes {
 
   void command(Exchange ex, String name, String verbName) throws IOException {
     Verb verb = verb(verbName);
-    String by = by(ex.body(maxBodyBytes));
-    ex.json(200, Resources.Detail.of(plane.command(name, verb, by), false));
+    Resources.VerbRequest asked = asked(ex.body(maxBodyBytes));
+    if (asked.full()) {
+      if (verb != Verb.promote) {
+        throw new HttpError(400, "'full' applies to promote only");
+      }
+      verb = Verb.promoteFull;
+    }
+    ex.json(200, Resources.Detail.of(plane.command(name, verb, asked.by()), false));
+  }
+
+  void note(Exchange ex, String name) throws IOException {
+    JsonNode body =
+        object(
+            ex.body(maxBodyBytes),
+            "the body of a note is JSON like {\"text\": \"...\", \"kind\": \"decision\","
+                + " \"by\": \"alice\"}");
+    ex.json(201, plane.note(name, noteKind(body), noteText(body), by(body)));
   }
 
   private RolloutView find(String name) {
     return plane.get(name).orElseThrow(() -> new ControlPlane.NotFound(name));
   }
 
+  /** The verbs a path names; a full promotion is {@code promote} with {@code "full": true}. */
+  static List<Verb> pathVerbs() {
+    return Arrays.stream(Verb.values()).filter(v -> v != Verb.promoteFull).toList();
+  }
+
   private static Verb verb(String name) {
-    for (Verb v : Verb.values()) {
+    for (Verb v : pathVerbs()) {
       if (v.name().equals(name)) {
         return v;
       }
@@ -101,23 +123,26 @@ final class RolloutRoutes {
         "no verb '"
             + Echo.of(name)
             + "'; the verbs are "
-            + Arrays.stream(Verb.values()).map(Verb::name).collect(Collectors.joining(", ")));
+            + pathVerbs().stream().map(Verb::name).collect(Collectors.joining(", ")));
   }
 
-  /** Who asked, from an optional {@code {"by": "alice"}}; "api" when the body says nobody. */
-  private static String by(String body) {
+  /**
+   * Who asked and how, from an optional {@code {"by": "alice", "full": true}}; by "api" when the
+   * body says nobody.
+   */
+  private static Resources.VerbRequest asked(String body) {
     if (body.isBlank()) {
-      return "api";
+      return new Resources.VerbRequest("api", false);
     }
-    JsonNode node;
-    try {
-      node = Json.mapper().readTree(body);
-    } catch (JacksonException e) {
-      throw new HttpError(400, "the body of a verb is JSON like {\"by\": \"alice\"}, or empty");
+    JsonNode node = object(body, "the body of a verb is JSON like {\"by\": \"alice\"}, or empty");
+    JsonNode full = node.get("full");
+    if (full != null && !full.isNull() && !full.isBoolean()) {
+      throw new HttpError(400, "'full' is true or false");
     }
-    if (node == null || !node.isObject()) {
-      throw new HttpError(400, "the body of a verb is a JSON object like {\"by\": \"alice\"}");
-    }
+    return new Resources.VerbRequest(by(node), full != null && full.booleanValue());
+  }
+
+  private static String by(JsonNode node) {
     JsonNode by = node.get("by");
     if (by == null || by.isNull()) {
       return "api";
@@ -134,6 +159,52 @@ final class RolloutRoutes {
           400, "'by' is a name of at most " + MAX_BY_LENGTH + " characters on one line");
     }
     return who;
+  }
+
+  /** The body as a JSON object; a 400 with {@code shape} otherwise. */
+  private static JsonNode object(String body, String shape) {
+    JsonNode node;
+    try {
+      node = Json.mapper().readTree(body);
+    } catch (JacksonException e) {
+      throw new HttpError(400, shape);
+    }
+    if (node == null || !node.isObject()) {
+      throw new HttpError(400, shape);
+    }
+    return node;
+  }
+
+  /** A note's text: one line of at most {@link #MAX_NOTE_LENGTH} characters, not blank. */
+  private static String noteText(JsonNode node) {
+    JsonNode text = node.get("text");
+    if (text == null || !text.isString() || text.asString().isBlank()) {
+      throw new HttpError(400, "a note needs 'text', a JSON string that is not blank");
+    }
+    String t = text.asString().strip();
+    if (t.length() > MAX_NOTE_LENGTH || t.chars().anyMatch(Character::isISOControl)) {
+      throw new HttpError(
+          400, "a note's 'text' is at most " + MAX_NOTE_LENGTH + " characters on one line");
+    }
+    return t;
+  }
+
+  private static NoteKind noteKind(JsonNode node) {
+    JsonNode kind = node.get("kind");
+    if (kind == null || kind.isNull()) {
+      return NoteKind.note;
+    }
+    for (NoteKind k : NoteKind.values()) {
+      if (kind.isString() && k.name().equals(kind.asString())) {
+        return k;
+      }
+    }
+    throw new HttpError(
+        400,
+        "a note's 'kind' is one of "
+            + Arrays.stream(NoteKind.values())
+                .map(NoteKind::name)
+                .collect(Collectors.joining(", ")));
   }
 
   /** A name for error locations; a client's file name, kept short and on one line. */

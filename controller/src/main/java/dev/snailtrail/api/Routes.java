@@ -49,7 +49,7 @@ final class Routes {
       ex.json(e.status(), new Resources.ErrorBody(Echo.in(e.getMessage())));
     } catch (ControlPlane.NotFound e) {
       ex.json(404, new Resources.ErrorBody(Echo.in(e.getMessage())));
-    } catch (VerbRefused | ControlPlane.Damaged e) {
+    } catch (VerbRefused | ControlPlane.Damaged | ControlPlane.Conflict e) {
       ex.json(409, new Resources.ErrorBody(Echo.in(e.getMessage())));
     } catch (SpecException e) {
       ex.json(400, new Resources.ErrorBody("invalid rollout spec", clipped(e.problems())));
@@ -78,8 +78,8 @@ final class Routes {
     switch (path.size()) {
       case 0 -> {
         allow(method, "GET");
-        boolean whole = authorize(ex, false);
-        ex.text(200, "text/html; charset=utf-8", StatusPage.render(plane, Redaction.of(whole)));
+        // No data in it, so no token: the page reads the API with the token a person enters.
+        StatusPage.serve(ex);
       }
       case 1 -> probe(ex, method, path.get(0));
       default -> api(ex, method, path);
@@ -132,6 +132,8 @@ final class Routes {
         boolean apply = method.equals("POST");
         boolean whole = authorize(ex, apply);
         if (apply) {
+          CrossSite.requireBodyType(
+              ex, CrossSite.JSON_OR_YAML, "rollouts are applied as YAML or JSON");
           rollouts.apply(ex);
         } else {
           rollouts.list(ex, Redaction.of(whole));
@@ -154,9 +156,16 @@ final class Routes {
           allow(method, "GET");
           boolean whole = authorize(ex, false);
           rollouts.trail(ex, name, Redaction.of(whole));
+        } else if (last.equals("notes")) {
+          allow(method, "POST");
+          authorize(ex, true);
+          CrossSite.requireBodyType(ex, CrossSite.JSON, "a note is JSON like {\"text\": \"...\"}");
+          rollouts.note(ex, name);
         } else {
           allow(method, "POST");
           authorize(ex, true);
+          CrossSite.requireBodyType(
+              ex, CrossSite.JSON, "a verb's body is JSON like {\"by\": \"alice\"}");
           rollouts.command(ex, name, last);
         }
       }
@@ -164,11 +173,15 @@ final class Routes {
   }
 
   /**
-   * Checks the bearer token in constant time; reads pass without one when reads are open.
+   * Checks the bearer token in constant time; reads pass without one when reads are open. A
+   * mutation a browser sent for another site is refused first ({@link CrossSite}).
    *
    * @return whether the caller showed the token (and may see the spec whole)
    */
   private boolean authorize(Exchange ex, boolean mutation) {
+    if (mutation) {
+      CrossSite.refuseOtherOrigins(ex);
+    }
     byte[] presented = presented(ex);
     boolean shown = token != null && presented != null && MessageDigest.isEqual(presented, token);
     if (shown || (!mutation && openReads)) {

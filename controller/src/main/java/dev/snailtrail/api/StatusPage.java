@@ -1,107 +1,73 @@
 package dev.snailtrail.api;
 
-import dev.snailtrail.controller.ControlPlane;
-import dev.snailtrail.controller.ControlPlane.RolloutView;
-import dev.snailtrail.rollout.RolloutStatus;
-import dev.snailtrail.trail.ConsoleTrailSink;
-import dev.snailtrail.trail.TrailEvent;
-import java.util.List;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The page at {@code /}: every rollout with its phase, step, progress and last event. One
- * self-contained document (no scripts, no external assets) that refreshes itself every 5 seconds.
+ * The page at {@code /}: one static document (its script and style inline, nothing from elsewhere)
+ * that reads the JSON API with the token a person enters and redraws itself every 2 seconds. It
+ * holds no data, so serving it needs no token; everything it shows comes through the API, masked
+ * there for a reader without the token.
+ *
+ * <p>Its Content-Security-Policy lets only its own script and style run (by their hashes), lets it
+ * talk to this controller alone, and keeps it out of frames, so a rollout's text can never run as
+ * code and another site cannot overlay its buttons.
  */
 final class StatusPage {
+  private static final String RESOURCE = "status-page.html";
+  private static final Pattern SCRIPT = Pattern.compile("<script>(.*?)</script>", Pattern.DOTALL);
+  private static final Pattern STYLE = Pattern.compile("<style>(.*?)</style>", Pattern.DOTALL);
+
+  static final byte[] HTML = load();
+  static final String POLICY = policy(new String(HTML, StandardCharsets.UTF_8));
+
   private StatusPage() {}
 
-  static String render(ControlPlane plane, Redaction redaction) {
-    List<RolloutView> rollouts = plane.list().stream().map(redaction::view).toList();
-    StringBuilder b = new StringBuilder(4096);
-    b.append(
-        """
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8">
-        <meta http-equiv="refresh" content="5">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Snail Trail</title>
-        <style>
-        body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
-        table{border-collapse:collapse;width:100%}
-        th,td{text-align:left;padding:.4em .6em;border-bottom:1px solid #ddd;vertical-align:top}
-        th{background:#f4f4f4}
-        .bar{width:10em;height:.8em;background:#eee;border-radius:.4em;overflow:hidden}
-        .bar span{display:block;height:100%;background:#3a7}
-        .Degraded,.Failed{color:#b22}.RollingBack,.Paused{color:#b70}.Healthy{color:#282}
-        .event{font-family:ui-monospace,monospace;font-size:12px;color:#555}
-        </style></head><body>
-        <h1>🐌 Snail Trail</h1>
-        """);
-    if (rollouts.isEmpty()) {
-      b.append("<p>No rollouts yet. Apply one with <code>snailtrail apply -f FILE</code>.</p>\n");
-    } else {
-      b.append(
-          "<table><thead><tr><th>Rollout</th><th>Phase</th><th>Step</th><th>Current</th>"
-              + "<th>Progress</th><th>Generation</th><th>Last event</th></tr></thead><tbody>\n");
-      for (RolloutView v : rollouts) {
-        row(b, v, redaction.text(lastEvent(plane, v.name())));
+  static void serve(Exchange ex) throws IOException {
+    ex.answerHeader("Content-Security-Policy", POLICY);
+    ex.answerHeader("X-Frame-Options", "DENY");
+    ex.answerHeader("Referrer-Policy", "no-referrer");
+    ex.send(200, "text/html; charset=utf-8", HTML);
+  }
+
+  private static byte[] load() {
+    try (InputStream in = StatusPage.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(RESOURCE + " is missing from the controller's jar");
       }
-      b.append("</tbody></table>\n");
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + RESOURCE, e);
     }
-    b.append("<p class=\"event\">Refreshes every 5 seconds.</p>\n</body></html>\n");
-    return b.toString();
   }
 
-  private static void row(StringBuilder b, RolloutView v, String lastEvent) {
-    RolloutStatus s = v.status();
-    int progress = Math.max(0, Math.min(100, s.progress()));
-    String phase = s.storeDamaged() ? "StoreDamaged" : s.phase().name();
-    b.append("<tr><td>")
-        .append(escape(v.name()))
-        .append("</td><td class=\"")
-        .append(s.storeDamaged() ? "Failed" : phase)
-        .append("\">")
-        .append(phase)
-        .append("</td><td>")
-        .append(s.step())
-        .append("</td><td>")
-        .append(escape(s.currentPhase().name()))
-        .append("</td><td><div class=\"bar\" title=\"")
-        .append(progress)
-        .append("%\"><span style=\"width:")
-        .append(progress)
-        .append("%\"></span></div>")
-        .append(progress)
-        .append("%</td><td>")
-        .append(v.generation())
-        .append("</td><td class=\"event\">")
-        .append(escape(lastEvent))
-        .append("</td></tr>\n");
+  static String policy(String html) {
+    return "default-src 'none'; script-src "
+        + hash(SCRIPT, html)
+        + "; style-src "
+        + hash(STYLE, html)
+        + "; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none';"
+        + " frame-ancestors 'none'";
   }
 
-  private static String lastEvent(ControlPlane plane, String name) {
+  private static String hash(Pattern element, String html) {
+    Matcher m = element.matcher(html);
+    if (!m.find()) {
+      throw new IllegalStateException(RESOURCE + " has no " + element.pattern());
+    }
     try {
-      List<TrailEvent> events = plane.trail(name, 0, 1);
-      return events.isEmpty() ? "" : ConsoleTrailSink.format(events.get(events.size() - 1), true);
-    } catch (ControlPlane.NotFound e) {
-      return ""; // deleted while the page was drawn
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(m.group(1).getBytes(StandardCharsets.UTF_8));
+      return "'sha256-" + Base64.getEncoder().encodeToString(digest) + "'";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
     }
-  }
-
-  static String escape(String s) {
-    if (s == null) {
-      return "";
-    }
-    StringBuilder b = new StringBuilder(s.length());
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '<' -> b.append("&lt;");
-        case '>' -> b.append("&gt;");
-        case '&' -> b.append("&amp;");
-        case '"' -> b.append("&quot;");
-        case '\'' -> b.append("&#39;");
-        default -> b.append(c);
-      }
-    }
-    return b.toString();
   }
 }

@@ -240,6 +240,35 @@ final class AwsEcs implements Ecs {
   }
 
   @Override
+  public Map<String, String> serviceTags(String region, String serviceArn) {
+    EcsClient ecs = clients.ecs(region, roleArn);
+    var response =
+        calls.call(
+            ECS,
+            "ListTagsForResource",
+            () -> ecs.listTagsForResource(r -> r.resourceArn(serviceArn)));
+    Map<String, String> tags = new LinkedHashMap<>();
+    response.tags().forEach(t -> tags.put(t.key(), t.value()));
+    return tags;
+  }
+
+  @Override
+  public void tagService(String region, String serviceArn, Map<String, String> tags) {
+    EcsClient ecs = clients.ecs(region, roleArn);
+    List<software.amazon.awssdk.services.ecs.model.Tag> sdkTags =
+        tags.entrySet().stream()
+            .map(
+                e ->
+                    software.amazon.awssdk.services.ecs.model.Tag.builder()
+                        .key(e.getKey())
+                        .value(e.getValue())
+                        .build())
+            .toList();
+    calls.call(
+        ECS, "TagResource", () -> ecs.tagResource(r -> r.resourceArn(serviceArn).tags(sdkTags)));
+  }
+
+  @Override
   public List<TaskState> listTasks(ServiceRef ref, boolean includeStopped) {
     List<String> arns = new ArrayList<>(taskArns(ref, DesiredStatus.RUNNING));
     if (includeStopped) {

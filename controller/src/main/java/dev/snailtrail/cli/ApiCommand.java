@@ -67,6 +67,7 @@ abstract class ApiCommand implements Callable<Integer> {
       case 405 -> "MethodNotAllowed";
       case 409 -> "Conflict";
       case 413 -> "TooLarge";
+      case 415 -> "UnsupportedMediaType";
       case 503 -> "Unavailable";
       default -> Integer.toString(status);
     };

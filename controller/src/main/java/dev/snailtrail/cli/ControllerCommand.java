@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -44,6 +45,8 @@ import picocli.CommandLine.Option;
       "  snailtrail controller --provider sim --watch-dir rollouts --speed 60",
       "  snailtrail controller --provider aws --store-dir /var/lib/snailtrail \\",
       "      --watch-dir /etc/rollouts",
+      "  snailtrail controller --webhook env:SLACK_WEBHOOK_URL \\",
+      "      --webhook-events RollbackStarted,PhaseCompleted,Note --webhook-min-severity Warning",
     })
 final class ControllerCommand implements Callable<Integer> {
 
@@ -89,6 +92,15 @@ final class ControllerCommand implements Callable<Integer> {
       description = "How often every rollout is looked at again. Default: ${DEFAULT-VALUE}.")
   Duration resync;
 
+  @Option(
+      names = "--controller-id",
+      paramLabel = "ID",
+      description =
+          "Who this controller is, as the ECS services its rollouts move are tagged"
+              + " (snailtrail.dev/controller). Default: the id kept in the store directory (made"
+              + " up on first start).")
+  String controllerId;
+
   @Option(names = "--plain", description = "Print the trail without emoji.")
   boolean plain;
 
@@ -114,15 +126,15 @@ final class ControllerCommand implements Callable<Integer> {
   @Option(
       names = "--open-reads",
       description =
-          "Let API reads (get, list, trail, /metrics, the status page) in without a token; they"
-              + " see secrets in specs masked.")
+          "Let API reads (get, list, trail, /metrics) in without a token, so the status page"
+              + " shows rollouts before one is entered; they see secrets in specs masked.")
   boolean openReads;
 
-  @Option(
-      names = "--webhook",
-      paramLabel = "URL",
-      description = "Also POST every trail event as JSON (with a Slack-compatible 'text') to URL.")
-  java.net.URI webhook;
+  @ArgGroup(exclusive = false, multiplicity = "0..*", heading = "Webhooks:%n")
+  List<WebhookOptions> webhooks = new ArrayList<>();
+
+  /** The webhooks' settings, their secrets read once the options are checked. */
+  private final List<WebhookTrailSink.Settings> webhookSettings = new ArrayList<>();
 
   @Option(
       names = "--trail-log-group",
@@ -158,7 +170,9 @@ final class ControllerCommand implements Callable<Integer> {
     FileStore store = new FileStore(storeDir, Clock.systemUTC());
     MicrometerMetrics metrics = new MicrometerMetrics();
     Ports ports;
+    String id;
     try {
+      id = ControllerId.of(store.root(), controllerId);
       ports =
           Ports.forController(
               where, store.root().resolve("sim-state.json"), speed, metrics.awsListener());
@@ -177,16 +191,16 @@ final class ControllerCommand implements Callable<Integer> {
       return refuse(e.getMessage());
     }
     List<TrailSink> sinks = trailSinks(ports);
-    Controller controller = controller(store, ports, metrics, sinks, feed);
+    Controller controller = controller(store, ports, metrics, sinks, feed, id);
     SpecDirWatcher watcher =
         watchDir == null ? null : SpecDirWatcher.of(watchDir, controller.controlPlane(), out());
-    printStart(store, ports);
+    printStart(store, ports, id);
     ports.resumeSimulatedTimeWithin(Duration.ofSeconds(5));
     ApiServer api;
     try {
       api = serve(controller, metrics, address);
     } catch (UsageError e) {
-      new Running(null, null, controller, sinks, metrics, ports, lock).stop(System.err);
+      new RunningController(null, null, controller, sinks, metrics, ports, lock).stop(System.err);
       return refuse(e.getMessage());
     }
     controller.start();
@@ -194,7 +208,8 @@ final class ControllerCommand implements Callable<Integer> {
       watcher.start(SpecDirWatcher.DEFAULT_INTERVAL);
     }
     CountDownLatch stopped =
-        stopOnShutdown(new Running(watcher, api, controller, sinks, metrics, ports, lock));
+        stopOnShutdown(
+            new RunningController(watcher, api, controller, sinks, metrics, ports, lock));
     out().println("snailtrail controller: started");
     out().flush();
     stopped.await();
@@ -223,14 +238,18 @@ final class ControllerCommand implements Callable<Integer> {
     if (trailLogGroup != null && provider != Ports.Kind.aws) {
       throw new UsageError("--trail-log-group needs --provider aws");
     }
+    for (WebhookOptions w : webhooks) {
+      webhookSettings.add(w.settings(System::getenv));
+    }
   }
 
   /** The console, and the webhook and CloudWatch Logs when asked for. */
   private List<TrailSink> trailSinks(Ports ports) {
     List<TrailSink> sinks = new ArrayList<>();
     sinks.add(new ConsoleTrailSink(out(), plain));
-    if (webhook != null) {
-      sinks.add(new WebhookTrailSink(webhook, Ports::sleepReally, System.err));
+    for (WebhookTrailSink.Settings w : webhookSettings) {
+      sinks.add(new WebhookTrailSink(w, Ports::sleepReally, System.err));
+      out().println("snailtrail controller: trail " + w);
     }
     if (trailLogGroup != null) {
       sinks.add(ports.cloudWatchTrail(trailRegion, trailLogGroup, System.err));
@@ -243,9 +262,11 @@ final class ControllerCommand implements Callable<Integer> {
       Ports ports,
       MicrometerMetrics metrics,
       List<TrailSink> sinks,
-      ChangeFeed feed) {
+      ChangeFeed feed,
+      String id) {
     return Controller.builder(store, ports.providers(), GateEvaluator.withDefaults(), ports.clock())
         .changes(feed)
+        .controllerId(id)
         .workers(workers)
         .resync(resync)
         .metrics(metrics)
@@ -257,7 +278,7 @@ final class ControllerCommand implements Callable<Integer> {
         .build();
   }
 
-  private void printStart(FileStore store, Ports ports) {
+  private void printStart(FileStore store, Ports ports, String id) {
     out()
         .println(
             "snailtrail controller: provider "
@@ -270,6 +291,8 @@ final class ControllerCommand implements Callable<Integer> {
                 + workers
                 + " workers, resync "
                 + Durations.format(resync)
+                + ", controller id "
+                + id
                 + (events.events == null ? "" : ", woken by the events of " + events.events));
   }
 
@@ -307,52 +330,8 @@ final class ControllerCommand implements Callable<Integer> {
     return api;
   }
 
-  /**
-   * Everything that runs, stopped in this order; the store's lock goes last, once all is written.
-   * {@code watcher} and {@code api} may be null.
-   */
-  private record Running(
-      SpecDirWatcher watcher,
-      ApiServer api,
-      Controller controller,
-      List<TrailSink> sinks,
-      MicrometerMetrics metrics,
-      Ports ports,
-      StoreLock lock) {
-
-    /**
-     * Stops taking work, lets the passes in flight finish and write their status, then closes the
-     * rest.
-     *
-     * @return how many passes were in flight when it began
-     */
-    int stop(PrintStream err) {
-      if (watcher != null) {
-        watcher.close();
-      }
-      if (api != null) {
-        api.close();
-      }
-      int inFlight = controller.inFlight();
-      controller.close();
-      for (TrailSink sink : sinks) {
-        if (sink instanceof AutoCloseable c) {
-          try {
-            c.close();
-          } catch (Exception e) {
-            err.println("snailtrail controller: closing a trail sink: " + e);
-          }
-        }
-      }
-      metrics.close();
-      ports.close();
-      lock.close();
-      return inFlight;
-    }
-  }
-
   /** On SIGTERM or Ctrl-C: stops everything, says so, and ends the JVM with 0. */
-  private static CountDownLatch stopOnShutdown(Running running) {
+  private static CountDownLatch stopOnShutdown(RunningController running) {
     CountDownLatch stopped = new CountDownLatch(1);
     PrintStream out = out();
     PrintStream err = System.err;

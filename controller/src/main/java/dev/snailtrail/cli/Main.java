@@ -18,8 +18,10 @@ import picocli.CommandLine.Command;
       VersionCommand.class,
       ApplyCommand.class,
       GetCommand.class,
+      ListCommand.class,
       StatusCommand.class,
       TrailCommand.class,
+      WaitCommand.class,
       DiffCommand.class,
       RenderCommand.class,
       VerbCommands.Approve.class,
@@ -29,7 +31,9 @@ import picocli.CommandLine.Command;
       VerbCommands.Abort.class,
       VerbCommands.Retry.class,
       VerbCommands.Undo.class,
+      NoteCommand.class,
       DeleteCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -44,7 +48,8 @@ public final class Main implements Runnable {
    * Runs the CLI and returns its exit code: 0 success, 1 the command's failure (or the controller
    * said no; {@code diff}: a difference), 2 usage, 3 the controller cannot be reached ({@code run}:
    * stopped at a phase awaiting approval; {@code doctor}: a check could not be made; {@code diff}:
-   * could not compare), 4 {@code run} stopped by a bug.
+   * could not compare), 4 {@code run} stopped by a bug, 5 {@code wait} timed out, 6 {@code wait}:
+   * the rollout settled elsewhere. docs/operations.md has them all in one table.
    */
   public static int run(String... args) {
     return commandLine().execute(args);

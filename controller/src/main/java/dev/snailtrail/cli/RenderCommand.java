@@ -110,33 +110,7 @@ final class RenderCommand implements Callable<Integer> {
       return declared;
     }
     var t = rollout.spec().target();
-    ServiceRef ref = new ServiceRef(t.region(), t.cluster(), t.service());
-    var service =
-        providers
-            .ecs()
-            .describeService(ref)
-            .orElseThrow(
-                () ->
-                    new ProviderException(
-                        ProviderException.Kind.NOT_FOUND,
-                        "ecs",
-                        "DescribeServices",
-                        "service "
-                            + t.service()
-                            + " not found in cluster "
-                            + t.cluster()
-                            + "; a rollout without a template starts from the live service's"
-                            + " task definition"));
-    return providers
-        .ecs()
-        .describeTaskDefinition(t.region(), service.taskDefinitionArn())
-        .orElseThrow(
-            () ->
-                new ProviderException(
-                    ProviderException.Kind.NOT_FOUND,
-                    "ecs",
-                    "DescribeTaskDefinition",
-                    "task definition " + service.taskDefinitionArn() + " not found"))
-        .spec();
+    return TaskDefinitions.runningNow(
+        providers.ecs(), new ServiceRef(t.region(), t.cluster(), t.service()));
   }
 }

@@ -71,6 +71,12 @@ import picocli.CommandLine.Spec;
     })
 final class RunCommand implements Callable<Integer> {
 
+  /**
+   * Who {@code run} is, as the services it moves are tagged: a run of the same rollout again takes
+   * up its own service, and a controller's rollout leaves it alone (unless it adopts it).
+   */
+  static final String RUN_CONTROLLER_ID = "snailtrail-run";
+
   /** The exit code of a run that stopped at a phase awaiting an approval nobody gave. */
   static final int AWAITING_APPROVAL = 3;
 
@@ -301,7 +307,8 @@ final class RunCommand implements Callable<Integer> {
             GateEvaluator.withDefaults(),
             clock,
             new Preflight(providers).asHook(),
-            woken == null ? Polling.ECS_PACED : Polling.woken(Duration.ofSeconds(30)));
+            woken == null ? Polling.ECS_PACED : Polling.woken(Duration.ofSeconds(30)),
+            RUN_CONTROLLER_ID);
     ConsoleTrailSink console = new ConsoleTrailSink(out, plain);
     JsonlTrailSink jsonl = trailFile == null ? null : new JsonlTrailSink(trailFile);
     RolloutDriver driver =

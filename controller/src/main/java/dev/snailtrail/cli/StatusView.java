@@ -7,6 +7,7 @@ import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.trail.ConsoleTrailSink;
 import dev.snailtrail.trail.TrailEvent;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +20,10 @@ final class StatusView {
 
   private StatusView() {}
 
-  static String render(Resources.Detail d, List<TrailEvent> lastEvents) {
+  /**
+   * @param wide every gate tally (inconclusive, errors in a row) and when it was last measured
+   */
+  static String render(Resources.Detail d, List<TrailEvent> lastEvents, boolean wide) {
     RolloutStatus s = d.status();
     StringBuilder b = new StringBuilder();
     b.append("rollout/")
@@ -42,6 +46,15 @@ final class StatusView {
     if (s.message() != null && !s.message().isEmpty()) {
       b.append("  ").append(s.message()).append('\n');
     }
+    for (var c : s.warnings()) {
+      b.append("  ⚠ ")
+          .append(c.type())
+          .append(" since ")
+          .append(c.lastTransitionTime())
+          .append(": ")
+          .append(c.message())
+          .append('\n');
+    }
     b.append("\nPhases\n");
     int width = d.phases().stream().mapToInt(String::length).max().orElse(0);
     for (int i = 0; i < d.phases().size(); i++) {
@@ -62,13 +75,15 @@ final class StatusView {
       b.append("\nGates of ").append(s.currentPhase().name()).append('\n');
       List<String[]> rows = new ArrayList<>();
       for (GateStatus g : s.gates()) {
+        String tally = g.passes() + " passed, " + g.failures() + " failed";
+        if (wide) {
+          tally += ", " + g.inconclusives() + " inconclusive, " + g.consecutiveErrors() + " errors";
+        }
+        String message = g.message() == null ? "" : g.message();
         rows.add(
-            new String[] {
-              "  " + g.name(),
-              g.result().name(),
-              g.passes() + " passed, " + g.failures() + " failed",
-              g.message() == null ? "" : g.message()
-            });
+            wide
+                ? new String[] {"  " + g.name(), g.result().name(), tally, measuredAt(g), message}
+                : new String[] {"  " + g.name(), g.result().name(), tally, message});
       }
       b.append(Tables.format(rows));
     }
@@ -79,6 +94,12 @@ final class StatusView {
       }
     }
     return b.toString();
+  }
+
+  private static String measuredAt(GateStatus g) {
+    return g.lastMeasuredAt() == null
+        ? "not measured"
+        : "at " + g.lastMeasuredAt().truncatedTo(ChronoUnit.SECONDS);
   }
 
   /** ✓ done, ▶ current, · pending, ✗ the phase whose failure caused a rollback. */

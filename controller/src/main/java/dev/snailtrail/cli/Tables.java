@@ -7,8 +7,13 @@ final class Tables {
   private Tables() {}
 
   static String format(List<String[]> rows) {
+    return format(rows, new int[0]);
+  }
+
+  /** As {@link #format(List)}, each column at least as wide as {@code minimum} says. */
+  static String format(List<String[]> rows, int[] minimum) {
     int columns = rows.get(0).length;
-    int[] width = new int[columns];
+    int[] width = java.util.Arrays.copyOf(minimum, columns);
     for (String[] row : rows) {
       for (int c = 0; c < columns; c++) {
         width[c] = Math.max(width[c], row[c].codePointCount(0, row[c].length()));

@@ -1,9 +1,11 @@
 package dev.snailtrail.cli;
 
 import dev.snailtrail.api.ApiClient;
-import dev.snailtrail.json.Json;
 import dev.snailtrail.trail.TrailEvent;
 import dev.snailtrail.trail.TrailFormat;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -14,15 +16,17 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Print a rollout's trail: every step the controller took, oldest first.",
-      "--format md renders the progress log people used to keep by hand; json prints one event"
-          + " per line for scripts.",
+      "-o md renders the progress log people used to keep by hand; json prints one event per"
+          + " line for scripts, yaml a list of them; wide adds each event's id, severity and"
+          + " reason; name prints event/ID, one a line. --format is the same option.",
     },
     footer = {
       "",
       "Examples:",
       "  snailtrail trail shine-api-gateway",
-      "  snailtrail trail shine-api-gateway --format md > PROGRESS.md",
-      "  snailtrail trail shine-api-gateway --format json --after 120 | jq .message",
+      "  snailtrail trail shine-api-gateway -o md > PROGRESS.md",
+      "  snailtrail trail shine-api-gateway -o json --after 120 | jq .message",
+      "  snailtrail trail shine-api-gateway -o wide --limit 20",
       "",
       ApiCommand.EXIT_CODES,
     })
@@ -30,11 +34,22 @@ final class TrailCommand extends ApiCommand {
   @Parameters(index = "0", paramLabel = "NAME", description = "The rollout.")
   String name;
 
+  /** The forms of {@code -o}. */
+  enum Output {
+    text,
+    md,
+    json,
+    yaml,
+    wide,
+    name
+  }
+
   @Option(
-      names = "--format",
+      names = {"-o", "--output", "--format"},
+      paramLabel = "FORMAT",
       defaultValue = "text",
-      description = "text, md or json. Default: ${DEFAULT-VALUE}.")
-  TrailFormat format;
+      description = "text, md, json, yaml, wide or name. Default: ${DEFAULT-VALUE}.")
+  Output output;
 
   @Option(names = "--plain", description = "Without emoji.")
   boolean plain;
@@ -55,14 +70,32 @@ final class TrailCommand extends ApiCommand {
 
   @Override
   int run(ApiClient client) {
-    switch (format) {
-      case json -> {
-        for (TrailEvent e : client.trail(name, after, limit)) {
-          out.println(Json.mapper().writeValueAsString(e));
-        }
-      }
-      case text, md -> out.print(client.trailText(name, format, plain, after, limit));
+    switch (output) {
+      case text -> out.print(client.trailText(name, TrailFormat.text, plain, after, limit));
+      case md -> out.print(client.trailText(name, TrailFormat.md, plain, after, limit));
+      case json ->
+          client.trail(name, after, limit).forEach(e -> out.println(Documents.jsonLine(e)));
+      case yaml -> out.print(Documents.yaml(client.trail(name, after, limit)));
+      case wide -> out.print(wide(client.trail(name, after, limit)));
+      case name -> client.trail(name, after, limit).forEach(e -> out.println("event/" + e.id()));
     }
     return OK;
+  }
+
+  private static String wide(List<TrailEvent> events) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"ID", "TIME", "SEVERITY", "TYPE", "REASON", "MESSAGE"});
+    for (TrailEvent e : events) {
+      rows.add(
+          new String[] {
+            e.id(),
+            e.time().truncatedTo(ChronoUnit.SECONDS).toString(),
+            e.severity().name(),
+            e.type().name(),
+            e.reason() == null ? "-" : e.reason().name(),
+            e.message()
+          });
+    }
+    return Tables.format(rows);
   }
 }

@@ -81,23 +81,35 @@ final class VerbCommands {
       description = {
         "Approve a waiting phase, or skip the rest of the current phase's analysis and bake.",
         "Skipping is recorded as a Warning in the trail: the gates did not get their say.",
+        "With --full, skip the rest of the rollout: it goes straight to its last phase, which"
+            + " deploys without waiting for approval and completes once ECS has deployed it,"
+            + " without analysis or bake. The phases between are not deployed. Refused for a"
+            + " rollout that is not moving forward (paused, rolling back, rolled back, Healthy).",
       },
       footer = {
         "",
         "Examples:",
         "  snailtrail promote shine-api-gateway --by alice",
+        "  snailtrail promote shine-api-gateway --full   # hotfix: straight to the last phase",
         "",
         ApiCommand.EXIT_CODES
       })
   static final class Promote extends VerbCommand {
+    @Option(
+        names = "--full",
+        description =
+            "Straight to the last phase: no more approvals, analysis or bake (as Argo Rollouts'"
+                + " promote --full).")
+    boolean full;
+
     @Override
     Verb verb() {
-      return Verb.promote;
+      return full ? Verb.promoteFull : Verb.promote;
     }
 
     @Override
     String done() {
-      return "promoted";
+      return full ? "promoted in full" : "promoted";
     }
   }
 

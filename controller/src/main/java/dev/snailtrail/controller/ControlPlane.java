@@ -3,6 +3,7 @@ package dev.snailtrail.controller;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.load.SpecException;
+import dev.snailtrail.trail.NoteKind;
 import dev.snailtrail.trail.TrailEvent;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +23,8 @@ public interface ControlPlane {
    * @param sourceName where the text came from, for error locations (a file name, "request")
    * @throws SpecException with located problems; nothing is stored then
    * @throws Damaged when a rollout of the text is stored but cannot be read; nothing is stored then
+   * @throws Conflict when a rollout of the text names a service another rollout manages; nothing is
+   *     stored then
    */
   List<Applied> apply(String sourceName, String yaml) throws SpecException;
 
@@ -50,6 +53,17 @@ public interface ControlPlane {
    */
   RolloutView command(String name, Verb verb, String by);
 
+  /**
+   * Writes a person's note into the rollout's trail; the rollout itself does not change.
+   *
+   * @param text the note, one line (checked by the caller)
+   * @param by who wrote it, or null
+   * @return the event recorded
+   * @throws NotFound when no such rollout exists
+   * @throws Damaged when the rollout's stored files cannot be read
+   */
+  TrailEvent note(String name, NoteKind kind, String text, String by);
+
   /** Deletes a rollout from the store (the ECS service is left as it is). */
   boolean delete(String name);
 
@@ -71,6 +85,11 @@ public interface ControlPlane {
   enum Verb {
     approve,
     promote,
+    /**
+     * Promote straight to the last phase, past every approval, gate and bake (the API's {@code
+     * promote} with {@code "full": true}).
+     */
+    promoteFull,
     pause,
     resume,
     abort,
@@ -93,6 +112,19 @@ public interface ControlPlane {
     private static final long serialVersionUID = 1L;
 
     public Damaged(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * A rollout names an ECS service (account, region, cluster, service) that another rollout already
+   * manages: two rollouts of one service would each undo the other's changes for ever. The message
+   * names the owner and what to do; nothing was changed.
+   */
+  final class Conflict extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public Conflict(String message) {
       super(message);
     }
   }

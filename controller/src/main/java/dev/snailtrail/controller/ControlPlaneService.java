@@ -13,6 +13,7 @@ import dev.snailtrail.spec.load.SpecLoader;
 import dev.snailtrail.store.Store;
 import dev.snailtrail.store.StoreDamaged;
 import dev.snailtrail.store.StoredRollout;
+import dev.snailtrail.trail.NoteKind;
 import dev.snailtrail.trail.TrailEvent;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,6 +61,7 @@ public final class ControlPlaneService implements ControlPlane {
       // All or none: a damaged rollout refuses the whole text before any of it is stored.
       readable(r.name());
     }
+    ServiceOwners.check(rollouts, this::managed);
     List<Applied> applied = new ArrayList<>();
     for (Rollout r : rollouts) {
       Store.Applied a = access.withLock(r.name(), () -> damagedRefused(() -> store.apply(r)));
@@ -92,6 +94,15 @@ public final class ControlPlaneService implements ControlPlane {
     } catch (StoreDamaged e) {
       throw new Damaged(e.getMessage());
     }
+  }
+
+  /** Each readable stored rollout's spec (a damaged one's spec may be unknown: it is left out). */
+  private List<Rollout> managed() {
+    List<Rollout> specs = new ArrayList<>();
+    for (String name : store.names()) {
+      get(name).map(RolloutView::spec).ifPresent(specs::add);
+    }
+    return specs;
   }
 
   @Override
@@ -136,6 +147,22 @@ public final class ControlPlaneService implements ControlPlane {
     return get(name).orElseThrow(() -> new NotFound(name));
   }
 
+  @Override
+  public TrailEvent note(String name, NoteKind kind, String text, String by) {
+    return access.withLock(
+        name,
+        () -> {
+          StoredRollout r =
+              damagedRefused(() -> store.get(name)).orElseThrow(() -> new NotFound(name));
+          ReconcileResult result =
+              commands.note(r.spec(), r.generation(), r.status(), kind, text, by);
+          RolloutStatus status = access.publish(name, result.events(), result.status());
+          store.writeStatus(name, r.resourceVersion(), status);
+          // Stored under the status's last number: the store may have moved it past a crash's.
+          return result.events().get(0).withSequence(status.eventSeq());
+        });
+  }
+
   private ReconcileResult run(Verb verb, StoredRollout r, String by) {
     Rollout spec = r.spec();
     long gen = r.generation();
@@ -143,6 +170,7 @@ public final class ControlPlaneService implements ControlPlane {
     return switch (verb) {
       case approve -> commands.approve(spec, gen, s, by);
       case promote -> commands.promote(spec, gen, s, by);
+      case promoteFull -> commands.promoteFull(spec, gen, s, by);
       case pause -> commands.pause(spec, gen, s, by);
       case resume -> commands.resume(spec, gen, s, by);
       case abort -> commands.abort(spec, gen, s, by);

@@ -95,6 +95,7 @@ public final class Controller implements AutoCloseable {
   private final List<Thread> workers = new ArrayList<>();
   private final DamagedRollouts damaged;
   private final ChangeWakeups wakeups;
+  private final UnreachableProvider unreachable;
 
   /** Rollouts whose bug has been logged with its stack trace since their last good pass. */
   private final Set<String> bugLogged = ConcurrentHashMap.newKeySet();
@@ -127,6 +128,7 @@ public final class Controller implements AutoCloseable {
     this.log = settings.log();
     this.damaged = new DamagedRollouts(metrics, log);
     this.wakeups = wakeups;
+    this.unreachable = new UnreachableProvider(access, metrics, log, settings.clock());
   }
 
   /** A builder with the required parts; the rest have defaults. */
@@ -246,10 +248,15 @@ public final class Controller implements AutoCloseable {
       damaged.found(e);
       queue.forget(name);
     } catch (ProviderException e) {
-      backOff(name, e, t0);
-      log.println(failed(name, "") + e.describe());
+      if (e.isOutage()) {
+        backOff(name, e, t0, UnreachableProvider.RETRY);
+        unreachable.failed(name, r, e);
+      } else {
+        backOff(name, e, t0, null);
+        log.println(failed(name, "") + e.describe());
+      }
     } catch (RuntimeException e) {
-      backOff(name, e, t0);
+      backOff(name, e, t0, null);
       internalError(name, r, e);
     } finally {
       lock.unlock();
@@ -269,6 +276,7 @@ public final class Controller implements AutoCloseable {
     }
     passes.incrementAndGet();
     bugLogged.remove(name);
+    unreachable.passed(name, r.status());
     metrics.passCompleted(r.spec(), r.status(), result, Duration.ofNanos(System.nanoTime() - t0));
     queue.forget(name);
     if (result.requeueAfter() != null) {
@@ -276,11 +284,15 @@ public final class Controller implements AutoCloseable {
     }
   }
 
-  /** Counts the failed pass and queues the rollout again after its back-off. */
-  private void backOff(String name, RuntimeException e, long t0) {
+  /** Counts the failed pass and queues the rollout again after its back-off (at most cap). */
+  private void backOff(String name, RuntimeException e, long t0, Duration cap) {
     failedPasses.incrementAndGet();
     metrics.passFailed(name, e, Duration.ofNanos(System.nanoTime() - t0));
-    queue.addRateLimited(name);
+    if (cap == null) {
+      queue.addRateLimited(name);
+    } else {
+      queue.addRateLimited(name, cap);
+    }
   }
 
   /**

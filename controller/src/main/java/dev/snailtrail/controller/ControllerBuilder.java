@@ -52,6 +52,7 @@ public final class ControllerBuilder {
   private Duration settledFreshness;
   private ChangeFeed changes;
   private Sleeper feedBackoff = d -> Thread.sleep(d);
+  private String controllerId = "snailtrail";
 
   ControllerBuilder(Store store, Providers providers, GateEvaluator gates, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
@@ -142,6 +143,15 @@ public final class ControllerBuilder {
   /** How a back-off after a failed read of the change feed passes. Default: real time. */
   public ControllerBuilder changeFeedBackoff(Sleeper s) {
     feedBackoff = Objects.requireNonNull(s);
+    return this;
+  }
+
+  /**
+   * Who this controller is, as the ECS services its rollouts move are tagged: a service tagged by
+   * another controller is left alone. Keep it the same across restarts. Default {@code snailtrail}.
+   */
+  public ControllerBuilder controllerId(String id) {
+    controllerId = Objects.requireNonNull(id);
     return this;
   }
 
@@ -236,7 +246,8 @@ public final class ControllerBuilder {
             : null;
     Providers ports =
         batching != null ? providers.withEcs(batching).withCloudWatch(alarmReads) : providers;
-    Reconciler reconciler = new Reconciler(ports, gates, clock, preflight.apply(ports), polling());
+    Reconciler reconciler =
+        new Reconciler(ports, gates, clock, preflight.apply(ports), polling(), controllerId);
     ScheduledExecutorService timer = scheduler == null ? timerThread() : null;
     Clock timers = timersOnRealTime ? Clock.systemUTC() : clock;
     Scheduler delays = timer == null ? scheduler : Scheduler.executor(timer, d -> d);
@@ -307,7 +318,8 @@ public final class ControllerBuilder {
         new WorkQueue.Observer() {
           @Override
           public void taken(String key, Duration waited, long waitedNanos) {
-            m.workQueueLatency(Duration.ofNanos(waitedNanos)); // real time, whatever the clocks
+            // Real time: the controller's clock may run faster (the demo) or be a test's.
+            m.workQueueLatency(Duration.ofNanos(waitedNanos));
             also.taken(key, waited, waitedNanos);
           }
 

@@ -136,8 +136,10 @@ public final class SpecDirWatcher implements AutoCloseable {
         for (Problem p : e.problems()) {
           out.println("  " + p.format());
         }
-      } catch (ControlPlane.Damaged e) {
-        // Tried again each scan, for a person may repair the store; said again only if it changes.
+      } catch (ControlPlane.Damaged | ControlPlane.Conflict e) {
+        // Tried again each scan, for a person may repair the store (or delete the rollout that
+        // holds
+        // the service); said again only if it changes.
         seen.remove(file);
         if (!e.getMessage().equals(damaged.put(file, e.getMessage()))) {
           out.println(

@@ -187,6 +187,16 @@ public final class WorkQueue {
     addAfter(key, nextBackoff(key));
   }
 
+  /**
+   * Queues a key after its back-off, counted as {@link #addRateLimited(String)} counts it, but
+   * never later than {@code cap}: for failures that end by themselves and must be noticed soon when
+   * they do (a provider that answers again).
+   */
+  public void addRateLimited(String key, Duration cap) {
+    Duration d = nextBackoff(key);
+    addAfter(key, d.compareTo(cap) > 0 ? cap : d);
+  }
+
   private Duration nextBackoff(String key) {
     lock.lock();
     try {

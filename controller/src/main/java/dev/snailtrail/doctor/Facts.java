@@ -112,32 +112,7 @@ final class Facts {
         "base",
         () -> {
           TaskDefinitionSpec declared = TaskDefinitions.declaredBase(rollout);
-          if (declared != null) {
-            return declared;
-          }
-          ServiceState s =
-              service()
-                  .orElseThrow(
-                      () ->
-                          new ProviderException(
-                              ProviderException.Kind.NOT_FOUND,
-                              "ecs",
-                              "DescribeServices",
-                              "service "
-                                  + ref.service()
-                                  + " not found; a rollout without a template rolls the live"
-                                  + " service's task definition"));
-          return providers
-              .ecs()
-              .describeTaskDefinition(region(), s.taskDefinitionArn())
-              .orElseThrow(
-                  () ->
-                      new ProviderException(
-                          ProviderException.Kind.NOT_FOUND,
-                          "ecs",
-                          "DescribeTaskDefinition",
-                          "the service's task definition " + s.taskDefinitionArn() + " not found"))
-              .spec();
+          return declared != null ? declared : TaskDefinitions.runningNow(providers.ecs(), ref);
         });
   }
 

@@ -21,13 +21,23 @@ public interface Metrics {
   default void passCompleted(
       Rollout rollout, RolloutStatus before, PassOutcome outcome, Duration took) {}
 
+  /**
+   * A status was written outside a pass: a pass that could not reach the provider marks the
+   * rollout's status {@code ProviderUnavailable} (passes that complete report through {@link
+   * #passCompleted}).
+   */
+  default void statusMarked(String rollout, RolloutStatus status) {}
+
   /** A pass threw (a provider error or a bug); it will be retried with backoff. */
   default void passFailed(String rollout, Throwable error, Duration took) {}
 
   /** Keys waiting in the work queue now. */
   default void workQueueDepth(int depth) {}
 
-  /** How long a key waited in the queue between becoming due and a worker taking it. */
+  /**
+   * How long a key waited in the queue between becoming due and a worker taking it, in real time
+   * (not the controller's clock, which may be sped up).
+   */
   default void workQueueLatency(Duration waited) {}
 
   /**

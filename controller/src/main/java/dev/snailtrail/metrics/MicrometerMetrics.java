@@ -1,6 +1,7 @@
 package dev.snailtrail.metrics;
 
 import dev.snailtrail.provider.CallListener;
+import dev.snailtrail.rollout.Condition;
 import dev.snailtrail.rollout.GateStatus;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Rollout;
@@ -103,6 +104,7 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
     RolloutGauges g = rollouts.computeIfAbsent(name, this::gaugesFor);
     g.phaseIndex = after.currentPhase().index();
     g.progress = Math.max(0, Math.min(100, after.progress())) / 100.0;
+    g.conditions(after);
     countGateMeasurements(name, before, after);
     for (TrailEvent e : outcome.events()) {
       counter("trail.events", "Trail events emitted", "type", e.type().name()).increment();
@@ -123,6 +125,11 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
         recordPhaseDuration(name, before, e);
       }
     }
+  }
+
+  @Override
+  public void statusMarked(String rollout, RolloutStatus status) {
+    rollouts.computeIfAbsent(rollout, this::gaugesFor).conditions(status);
   }
 
   @Override
@@ -333,6 +340,14 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
         .description("Progress of the rollout, 0..1")
         .tags(tags)
         .register(registry);
+    Gauge.builder(PREFIX + "rollout.drifted", g, x -> x.drifted)
+        .description("1 while a settled rollout's service differs from what it left it running")
+        .tags(tags)
+        .register(registry);
+    Gauge.builder(PREFIX + "rollout.provider.unavailable", g, x -> x.providerUnavailable)
+        .description("1 while the provider (AWS) cannot be asked for the rollout's passes")
+        .tags(tags)
+        .register(registry);
     damagedGauge(rollout);
     return g;
   }
@@ -355,5 +370,16 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
   private static final class RolloutGauges {
     volatile double phaseIndex;
     volatile double progress;
+    volatile double drifted;
+    volatile double providerUnavailable;
+
+    void conditions(RolloutStatus s) {
+      drifted = holds(s, Condition.Type.Drifted);
+      providerUnavailable = holds(s, Condition.Type.ProviderUnavailable);
+    }
+
+    private static double holds(RolloutStatus s, Condition.Type type) {
+      return s.conditions().stream().anyMatch(c -> c.holds(type)) ? 1 : 0;
+    }
   }
 }

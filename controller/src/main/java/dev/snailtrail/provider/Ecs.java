@@ -47,6 +47,15 @@ public interface Ecs {
    */
   ServiceState updateService(ServiceRef ref, String taskDefinitionArn, Integer desiredCount);
 
+  /**
+   * The tags of a service ({@code ListTagsForResource}), by the ARN {@link ServiceState#arn()}
+   * gives; empty when it has none.
+   */
+  Map<String, String> serviceTags(String region, String serviceArn);
+
+  /** Adds tags to a service, replacing those of the same keys ({@code TagResource}). */
+  void tagService(String region, String serviceArn, Map<String, String> tags);
+
   /** Tasks of the service (running, and stopped ones ECS still remembers when asked). */
   List<TaskState> listTasks(ServiceRef ref, boolean includeStopped);
 

@@ -55,13 +55,28 @@ final class AnalysisStep {
     if (service.isEmpty() || DeployStep.drifted(p, service.get(), arn)) {
       return deploy.reassert(p, service.orElse(null), arn);
     }
-    List<GateStatus> gates = measure(p, phase, arn);
+    if (p.status.fullPromotionBy() != null
+        && p.status.currentPhase().index() == p.phaseCount() - 1) {
+      return promotedInFull(p, phase);
+    }
+    List<GateStatus> gates = measure(p, phase, arn, deadlinePassed(p), service.get());
     p.update(b -> b.gates(gates));
     Optional<ReconcileResult> verdict = failedOrStuck(p, phase, gates);
     if (verdict.isPresent()) {
       return verdict.get();
     }
     return p.status.step() == Step.Analyzing ? analyzing(p, phase, gates) : baking(p, phase, gates);
+  }
+
+  /** Promoted in full: the last phase is deployed, and completes without being measured. */
+  private static ReconcileResult promotedInFull(Pass p, Phase phase) {
+    String note = "not measured: promoted in full by " + p.status.fullPromotionBy();
+    List<GateStatus> skipped =
+        initialGates(phase).stream()
+            .map(g -> new GateStatus(g.name(), GateResult.Passed, 0, 0, 0, 0, note, null))
+            .toList();
+    p.update(b -> b.gates(skipped));
+    return PhaseCompletion.complete(p);
   }
 
   /** A failed gate rolls back; a gate inconclusive past its limit pauses. */
@@ -155,7 +170,26 @@ final class AnalysisStep {
     return p.result(min(nextWake(p, phase, gates), Duration.between(p.now, bakeEnd)));
   }
 
-  private List<GateStatus> measure(Pass p, Phase phase, String arn) {
+  /**
+   * The progress deadline, when it has passed while the phase is analyzing (bake has none), else
+   * null. A pass can arrive well after it (the controller's queue was long): the gates are then
+   * measured once more before the deadline decides, so a rollback never rests on measurements from
+   * before the deadline.
+   */
+  private static Instant deadlinePassed(Pass p) {
+    if (p.status.step() != Step.Analyzing) {
+      return null;
+    }
+    Instant deadline = p.status.phaseStartedAt().plus(p.rollout.spec().progressDeadline());
+    return p.now.isBefore(deadline) ? null : deadline;
+  }
+
+  /**
+   * Measures each gate that is due by its interval, and, past the deadline, each gate last measured
+   * before it.
+   */
+  private List<GateStatus> measure(
+      Pass p, Phase phase, String arn, Instant deadline, ServiceState service) {
     List<GateStatus> prior = p.status.gates();
     if (prior.size() != phase.gates().size()) {
       prior = initialGates(phase);
@@ -166,12 +200,15 @@ final class AnalysisStep {
         td.container(TaskDefinitions.mainContainer(p.rollout.spec().template(), td));
     GateContext ctx =
         new GateContext(
-            providers, p.service, base, main, phase, arn, p.status.phaseStartedAt(), p.now);
+            providers, p.service, base, main, phase, arn, tasksSince(p, arn, service), p.now);
     List<GateStatus> next = new ArrayList<>();
     for (int i = 0; i < phase.gates().size(); i++) {
       Gate gate = phase.gates().get(i);
       GateStatus before = prior.get(i);
-      if (!Analyzer.due(before, gate.analysis(), p.now)) {
+      boolean stale =
+          deadline != null
+              && (before.lastMeasuredAt() == null || before.lastMeasuredAt().isBefore(deadline));
+      if (!stale && !Analyzer.due(before, gate.analysis(), p.now)) {
         next.add(lookBetweenIntervals(p, phase, gate, before, ctx));
         continue;
       }
@@ -194,6 +231,21 @@ final class AnalysisStep {
             before, evaluator.measure(gate, ctx), gate.analysis(), p.now);
     failed.ifPresent(after -> announce(p, phase, before, after));
     return failed.orElse(before);
+  }
+
+  /**
+   * Since when a task counts as the phase's: since the phase began, or, when the PRIMARY deployment
+   * already ran the phase's revision before that, since it began. An update that changes only the
+   * count (a phase that changes nothing else, a drift revert of a count) starts no deployment on
+   * ECS: the tasks it keeps are the phase's as much as those it starts.
+   */
+  private static Instant tasksSince(Pass p, String arn, ServiceState service) {
+    Instant since = p.status.phaseStartedAt();
+    return service
+        .primary()
+        .filter(d -> arn.equals(d.taskDefinitionArn()) && d.createdAt() != null)
+        .map(d -> d.createdAt().isBefore(since) ? d.createdAt() : since)
+        .orElse(since);
   }
 
   private static void announce(Pass p, Phase phase, GateStatus before, GateStatus after) {

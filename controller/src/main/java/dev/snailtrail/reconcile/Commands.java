@@ -8,17 +8,22 @@ import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.rollout.Step;
 import dev.snailtrail.rollout.VerbRefused;
+import dev.snailtrail.spec.Phase;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.trail.EventType;
+import dev.snailtrail.trail.NoteKind;
 import dev.snailtrail.trail.Severity;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * The manual verbs: approve, promote, pause, resume, abort, retry, undo. Each changes status only
- * (the next pass acts on it) and records who asked in the trail. A verb that does not apply to the
- * rollout's state is refused ({@link VerbRefused}) with a message saying why.
+ * The manual verbs: approve, promote (and promote in full), pause, resume, abort, retry, undo. Each
+ * changes status only (the next pass acts on it) and records who asked in the trail. A note records
+ * only who wrote what. A verb that does not apply to the rollout's state is refused ({@link
+ * VerbRefused}) with a message saying why.
  */
 public final class Commands {
   private final Clock clock;
@@ -93,6 +98,75 @@ public final class Commands {
     return PhaseCompletion.complete(withGates(p, passed));
   }
 
+  /**
+   * Sends the rollout straight to its last phase, as Argo Rollouts' {@code promote --full}: the
+   * phases between are skipped (never deployed), the last one deploys without waiting for approval,
+   * and once ECS has deployed it (its circuit breaker and the progress deadline still count) it
+   * completes without analysis or bake. Only a rollout moving forward can be promoted in full.
+   */
+  public ReconcileResult promoteFull(
+      Rollout rollout, long generation, RolloutStatus status, String by) {
+    refuseFullPromotion(status);
+    Pass p = new Pass(rollout, generation, status, clock.instant());
+    int last = p.phaseCount() - 1;
+    int current = status.currentPhase().index();
+    String skipped =
+        rollout.spec().phases().subList(current + 1, Math.max(current + 1, last)).stream()
+            .map(Phase::name)
+            .collect(Collectors.joining(", "));
+    p.update(b -> b.fullPromotionBy(who(by)));
+    p.emit(
+        EventType.Promoted,
+        Severity.Warning,
+        Reason.FullPromotion,
+        "Rollout promoted in full by "
+            + who(by)
+            + ": "
+            + (skipped.isEmpty() ? "" : skipped + " skipped; ")
+            + p.phase(last).name()
+            + " completes once deployed, without approval, analysis or bake",
+        Pass.data(
+            "from",
+            status.currentPhase().name(),
+            "to",
+            p.phase(last).name(),
+            "skipped",
+            skipped.isEmpty() ? null : skipped));
+    if (current < last) {
+      Transitions.enterPhase(p, last);
+    } else if (status.step() == Step.AwaitingApproval) {
+      Transitions.approved(p);
+    } else if (status.step() == Step.Analyzing || status.step() == Step.Baking) {
+      return PhaseCompletion.complete(p);
+    }
+    return p.result(Duration.ZERO);
+  }
+
+  private static void refuseFullPromotion(RolloutStatus status) {
+    String why =
+        switch (status.phase()) {
+          case Progressing ->
+              status.observedGeneration() == 0
+                  ? "the controller has not started the rollout yet; try again in a moment"
+                  : status.fullPromotionBy() != null
+                      ? "it is being promoted in full already, by " + status.fullPromotionBy()
+                      : null;
+          case Paused ->
+              "the rollout is paused ("
+                  + status.message()
+                  + "); resume it first, so that whatever paused it is looked at";
+          case RollingBack -> "the rollout is rolling back; let it finish, then `retry`";
+          case Degraded, Failed ->
+              "the rollout rolled back and is "
+                  + status.phase()
+                  + "; `retry` runs the failed phase again, `promote --full` then applies";
+          case Healthy -> "the rollout is Healthy: its last phase is done";
+        };
+    if (why != null) {
+      throw new VerbRefused("promote --full applies to a rollout moving forward: " + why);
+    }
+  }
+
   public ReconcileResult pause(Rollout rollout, long generation, RolloutStatus status, String by) {
     if (status.phase() == StatusPhase.Paused || status.phase().isSettled()) {
       throw new VerbRefused("only a moving rollout can be paused: " + describe(status));
@@ -136,11 +210,14 @@ public final class Commands {
       throw new VerbRefused("retry applies to a rolled-back rollout: " + describe(status));
     }
     Pass p = new Pass(rollout, generation, status, clock.instant());
-    p.emit(
+    // The retry concerns the phase that failed, not the one the rollback left current.
+    p.emitFor(
+        status.failedPhase().name(),
         EventType.Retried,
         Severity.Normal,
         Reason.ManualRetry,
-        "Retry of " + status.failedPhase().name() + " by " + who(by));
+        "Retry of " + status.failedPhase().name() + " by " + who(by),
+        Map.of());
     Transitions.retry(p);
     return p.result(Duration.ZERO);
   }
@@ -154,6 +231,30 @@ public final class Commands {
     PhaseRef target = p.ref(status.stablePhase().index() - 1);
     p.update(b -> b.currentPhase(status.stablePhase()));
     return RollbackStep.begin(p, Reason.ManualUndo, "undo by " + who(by), target);
+  }
+
+  /**
+   * Records a person's note in the trail, changing nothing else. It belongs to the phase the
+   * rollout is about: the one that failed, from its rollback until a retry or a new spec moves on,
+   * else the current one (none before the first phase starts).
+   */
+  public ReconcileResult note(
+      Rollout rollout,
+      long generation,
+      RolloutStatus status,
+      NoteKind kind,
+      String text,
+      String by) {
+    Pass p = new Pass(rollout, generation, status, clock.instant());
+    PhaseRef about = status.failedPhase() != null ? status.failedPhase() : status.currentPhase();
+    p.emitFor(
+        about.name().isEmpty() ? null : about.name(),
+        EventType.Note,
+        kind == NoteKind.challenge ? Severity.Warning : Severity.Normal,
+        Reason.ManualNote,
+        kind.title() + " by " + who(by) + ": " + text,
+        Pass.data("kind", kind.name(), "by", who(by), "text", text));
+    return p.result(null);
   }
 
   private static Pass withGates(Pass p, List<GateStatus> gates) {

@@ -37,12 +37,18 @@ final class DeployStep {
   private final PreflightHook preflight;
   private final PhaseRevisions revisions;
   private final Polling polling;
+  private final Ownership ownership;
 
-  DeployStep(Providers providers, PreflightHook preflight, Polling polling) {
+  DeployStep(Providers providers, PreflightHook preflight, Polling polling, Ownership ownership) {
     this.providers = providers;
     this.preflight = preflight;
     this.polling = polling;
     this.revisions = new PhaseRevisions(providers);
+    this.ownership = ownership;
+  }
+
+  Ownership ownership() {
+    return ownership;
   }
 
   PhaseRevisions revisions() {
@@ -90,31 +96,7 @@ final class DeployStep {
     String arn = p.status.revisions().get(phase.name());
     Optional<ServiceState> current = providers.ecs().describeService(p.service);
     if (current.isEmpty()) {
-      if (!p.rollout.spec().target().createIfMissing()) {
-        String msg =
-            "service " + p.service.service() + " disappeared from cluster " + p.service.cluster();
-        p.emit(EventType.DriftDetected, Severity.Error, Reason.ServiceMissing, msg);
-        Transitions.pause(p, msg);
-        return p.result(null);
-      }
-      // A new service has no count of its own to keep: a phase without one starts one task.
-      int count = phase.setsDesiredCount() ? phase.desiredCount() : 1;
-      p.update(b -> b.desiredCount(count));
-      providers.ecs().createService(createRequest(p, arn, count));
-      p.emit(
-          EventType.ServiceCreated,
-          Severity.Normal,
-          Reason.ServiceCreated,
-          "Service "
-              + p.service.service()
-              + " created with "
-              + shortName(arn)
-              + ", "
-              + count
-              + " tasks",
-          data("revision", shortName(arn)));
-      Transitions.awaitDeployment(p, p.now, "waiting for ECS to start tasks");
-      return p.result(poll(p));
+      return create(p, phase, arn);
     }
     ServiceState s = current.get();
     Integer count = TaskCounts.resolve(p, providers, phase.desiredCount(), "phase " + phase.name());
@@ -125,6 +107,10 @@ final class DeployStep {
       Transitions.awaitDeployment(p, began == null ? p.now : began, "deployment under way");
       return p.result(Duration.ZERO);
     }
+    Optional<ReconcileResult> refused = ownership.claim(p, s);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
     providers.ecs().updateService(p.service, arn, count);
     p.emit(
         EventType.ServiceUpdated,
@@ -133,6 +119,36 @@ final class DeployStep {
         "Service updated to " + shortName(arn) + tasks(count, s.desiredCount()),
         data("revision", shortName(arn), "from", shortName(s.taskDefinitionArn())));
     Transitions.awaitDeployment(p, p.now, "waiting for the ECS deployment");
+    return p.result(poll(p));
+  }
+
+  /** The service does not exist: create it from the phase (when the spec says so), or pause. */
+  private ReconcileResult create(Pass p, Phase phase, String arn) {
+    if (!p.rollout.spec().target().createIfMissing()) {
+      String msg =
+          "service " + p.service.service() + " disappeared from cluster " + p.service.cluster();
+      p.emit(EventType.DriftDetected, Severity.Error, Reason.ServiceMissing, msg);
+      Transitions.pause(p, msg);
+      return p.result(null);
+    }
+    // A new service has no count of its own to keep: a phase without one starts one task.
+    int count = phase.setsDesiredCount() ? phase.desiredCount() : 1;
+    p.update(b -> b.desiredCount(count));
+    ServiceState created = providers.ecs().createService(createRequest(p, arn, count));
+    ownership.claim(p, created); // new, so no one else's: tagged as this rollout's
+    p.emit(
+        EventType.ServiceCreated,
+        Severity.Normal,
+        Reason.ServiceCreated,
+        "Service "
+            + p.service.service()
+            + " created with "
+            + shortName(arn)
+            + ", "
+            + count
+            + " tasks",
+        data("revision", shortName(arn)));
+    Transitions.awaitDeployment(p, p.now, "waiting for ECS to start tasks");
     return p.result(poll(p));
   }
 

@@ -1,6 +1,7 @@
 package dev.snailtrail.reconcile;
 
 import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.rollout.Condition;
 import dev.snailtrail.rollout.PhaseRef;
 import dev.snailtrail.rollout.Reason;
 import dev.snailtrail.rollout.RolloutStatus;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -74,6 +76,30 @@ final class Pass {
   /** Changes the phase and step: for {@link Transitions} alone. */
   void move(UnaryOperator<RolloutStatus.Builder> change) {
     status = change.apply(status.toBuilder()).build();
+  }
+
+  /** The condition of {@code type} the status carries, if any. */
+  Optional<Condition> condition(Condition.Type type) {
+    return status.conditions().stream().filter(c -> c.type() == type).findFirst();
+  }
+
+  /**
+   * Sets a condition that holds, with its message; since when it first held (this pass, unless it
+   * already did). Only for the conditions {@link Progress} carries from pass to pass.
+   */
+  void raise(Condition.Type type, Reason reason, String message) {
+    Instant since = condition(type).map(Condition::lastTransitionTime).orElse(now);
+    List<Condition> next = new ArrayList<>(status.conditions());
+    next.removeIf(c -> c.type() == type);
+    next.add(new Condition(type, Condition.Status.True, reason, message, since));
+    update(b -> b.conditions(next));
+  }
+
+  /** Removes a carried condition: what it said is over. */
+  void clear(Condition.Type type) {
+    List<Condition> next = new ArrayList<>(status.conditions());
+    next.removeIf(c -> c.type() == type);
+    update(b -> b.conditions(next));
   }
 
   /** Records the revision registered (or found) for a phase. */

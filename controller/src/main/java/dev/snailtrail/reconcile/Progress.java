@@ -10,7 +10,9 @@ import dev.snailtrail.spec.Rollout;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /** Derives progress percent and conditions from a status, at the end of every pass. */
 final class Progress {
@@ -87,8 +89,14 @@ final class Progress {
             Condition.Status.of(s.phase() == StatusPhase.Paused),
             cause,
             now));
+    // What a pass says of the world rather than of the rollout lasts until a pass says otherwise.
+    s.conditions().stream().filter(c -> CARRIED.contains(c.type())).forEach(out::add);
     return out;
   }
+
+  /** Conditions a pass raises and clears itself ({@link Pass#raise}); the rest are derived. */
+  static final Set<Condition.Type> CARRIED =
+      EnumSet.of(Condition.Type.Drifted, Condition.Type.ProviderUnavailable);
 
   private static Reason reasonFor(RolloutStatus s) {
     return switch (s.phase()) {

@@ -30,30 +30,46 @@ public final class Reconciler {
   private final DeployStep deploy;
   private final AnalysisStep analysis;
   private final RollbackStep rollback;
+  private final DriftWatch drift;
+  private final Ownership ownership;
 
   /**
    * @param preflight checks run before each phase deploys; a failure pauses the rollout
-   */
-  public Reconciler(
-      Providers providers, GateEvaluator gates, Clock clock, PreflightHook preflight) {
-    this(providers, gates, clock, preflight, Polling.ECS_PACED);
-  }
-
-  /**
    * @param polling how long to wait between looks while ECS works: {@link Polling#ECS_PACED}
    *     without events, {@link Polling#woken} when events wake the rollout
+   * @param controllerId who runs this reconciler, as the services it moves are tagged with (one
+   *     controller's rollouts never touch a service tagged by another)
    */
   public Reconciler(
       Providers providers,
       GateEvaluator gates,
       Clock clock,
       PreflightHook preflight,
-      Polling polling) {
+      Polling polling,
+      String controllerId) {
     this.providers = providers;
     this.clock = clock;
-    this.deploy = new DeployStep(providers, preflight, polling);
+    this.ownership = new Ownership(providers, controllerId);
+    this.deploy = new DeployStep(providers, preflight, polling, ownership);
     this.analysis = new AnalysisStep(providers, gates, deploy);
     this.rollback = new RollbackStep(providers, deploy);
+    this.drift = new DriftWatch(providers);
+  }
+
+  /** A reconciler that polls ECS at its own pace, without events. */
+  public Reconciler(
+      Providers providers,
+      GateEvaluator gates,
+      Clock clock,
+      PreflightHook preflight,
+      String controllerId) {
+    this(providers, gates, clock, preflight, Polling.ECS_PACED, controllerId);
+  }
+
+  /** A reconciler whose controller goes by the default id ({@code snailtrail}). */
+  public Reconciler(
+      Providers providers, GateEvaluator gates, Clock clock, PreflightHook preflight) {
+    this(providers, gates, clock, preflight, Ownership.DEFAULT_CONTROLLER);
   }
 
   public Reconciler(Providers providers, GateEvaluator gates, Clock clock) {
@@ -63,6 +79,8 @@ public final class Reconciler {
   /** One pass over a rollout at spec generation {@code generation}. */
   public ReconcileResult reconcile(Rollout rollout, long generation, RolloutStatus status) {
     Pass p = new Pass(rollout, generation, status, clock.instant());
+    // Said first, and kept only if this pass completes: one that throws leaves nothing.
+    Outages.recovered(p);
     if (status.observedGeneration() == 0) {
       return start(p);
     }
@@ -70,7 +88,8 @@ public final class Reconciler {
       SpecChanges.apply(p);
     }
     return switch (p.status.phase()) {
-      case Paused, Healthy, Degraded, Failed -> p.result(null);
+      case Healthy, Degraded -> drift.observe(p);
+      case Paused, Failed -> p.result(null);
       case Progressing, RollingBack -> step(p);
     };
   }
@@ -107,6 +126,12 @@ public final class Reconciler {
       p.emit(EventType.PreflightFailed, Severity.Error, Reason.ServiceMissing, msg);
       Transitions.pause(p, msg);
       return p.result(null);
+    }
+    if (existing.isPresent()) {
+      Optional<ReconcileResult> refused = ownership.claim(p, existing.get());
+      if (refused.isPresent()) {
+        return refused.get();
+      }
     }
     String baseline = p.status.baseline();
     p.emit(

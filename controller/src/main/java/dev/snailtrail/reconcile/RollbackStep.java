@@ -66,6 +66,10 @@ final class RollbackStep {
     Integer desired = TaskCounts.resolve(p, providers, to.desired(), target.name());
     ServiceState s = current.get();
     if (!arn.equals(s.taskDefinitionArn()) || (desired != null && s.desiredCount() != desired)) {
+      Optional<ReconcileResult> refused = deploy.ownership().claim(p, s);
+      if (refused.isPresent()) {
+        return refused.get();
+      }
       providers.ecs().updateService(p.service, arn, desired);
       p.emit(
           EventType.ServiceUpdated,

@@ -60,7 +60,9 @@ final class Transitions {
     /** A new spec changed the current or an earlier phase: restart from the earliest change. */
     Restart,
     /** Run the phase that failed again. */
-    Retry
+    Retry,
+    /** A settled service drifted and the spec says revert: deploy (or roll back to) it again. */
+    Revert
   }
 
   private static final Set<StatusPhase> ANY_PHASE = EnumSet.allOf(StatusPhase.class);
@@ -95,6 +97,7 @@ final class Transitions {
     row(Move.Resume, EnumSet.of(StatusPhase.Paused), ANY_STEP);
     row(Move.Restart, EnumSet.complementOf(EnumSet.of(StatusPhase.RollingBack)), ANY_STEP);
     row(Move.Retry, EnumSet.of(StatusPhase.Degraded, StatusPhase.Failed), EnumSet.of(Step.Done));
+    row(Move.Revert, EnumSet.of(StatusPhase.Healthy, StatusPhase.Degraded), EnumSet.of(Step.Done));
     for (Move m : Move.values()) {
       if (!TABLE.containsKey(m)) {
         throw new ExceptionInInitializerError("no row for " + m);
@@ -176,7 +179,8 @@ final class Transitions {
   }
 
   /**
-   * Into phase {@code index}: awaiting approval when it needs one not yet given, else deploying.
+   * Into phase {@code index}: awaiting approval when it needs one not yet given (a rollout promoted
+   * in full needs none), else deploying.
    */
   static void enterPhase(Pass p, int index) {
     check(p, Move.EnterPhase);
@@ -188,7 +192,9 @@ final class Transitions {
                 .phaseStartedAt(null)
                 .bakeStartedAt(null)
                 .message("phase " + phase.name() + " starting"));
-    if (phase.approval() == Phase.Approval.MANUAL && p.status.approvedPhase() < index) {
+    if (phase.approval() == Phase.Approval.MANUAL
+        && p.status.approvedPhase() < index
+        && p.status.fullPromotionBy() == null) {
       to(p, Move.EnterPhase, StatusPhase.Progressing, Step.AwaitingApproval);
       p.update(b -> b.message("waiting for approval to start " + phase.name()));
       p.emit(
@@ -255,7 +261,10 @@ final class Transitions {
     p.update(b -> b.stablePhase(p.ref(index)).failedPhase(null).rollbackTarget(null));
     if (index + 1 >= p.phaseCount()) {
       to(p, Move.CompletePhase, StatusPhase.Healthy, Step.Done);
-      p.update(b -> b.message("all " + p.phaseCount() + " phases complete; running " + revision));
+      p.update(
+          b ->
+              b.fullPromotionBy(null)
+                  .message("all " + p.phaseCount() + " phases complete; running " + revision));
       return true;
     }
     enterPhase(p, index + 1);
@@ -283,6 +292,7 @@ final class Transitions {
     p.update(
         b ->
             b.pausedFrom(null)
+                .fullPromotionBy(null)
                 .rollbackTarget(target)
                 .failedPhase(from)
                 .phaseStartedAt(p.now)
@@ -332,6 +342,7 @@ final class Transitions {
     p.update(
         b ->
             b.pausedFrom(null)
+                .fullPromotionBy(null)
                 .stablePhase(index == 0 ? PhaseRef.BASELINE : p.ref(index - 1))
                 .rollbackTarget(null)
                 .failedPhase(null));
@@ -345,6 +356,32 @@ final class Transitions {
     to(p, Move.Retry, StatusPhase.Progressing, Step.Deploying);
     p.update(b -> b.approvedPhase(index).rollbackTarget(null).failedPhase(null));
     enterPhase(p, index);
+  }
+
+  /**
+   * Someone changed a settled rollout's service: a Healthy one deploys its stable (last) phase
+   * again, through its gates; a Degraded one rolls back to its rollback target again.
+   */
+  static void revert(Pass p) {
+    check(p, Move.Revert);
+    if (p.status.phase() == StatusPhase.Healthy) {
+      to(p, Move.Revert, StatusPhase.Progressing, Step.Deploying);
+      p.update(
+          b ->
+              b.gates(List.of())
+                  .phaseStartedAt(null)
+                  .bakeStartedAt(null)
+                  .message("reverting drift: deploying " + p.currentPhase().name() + " again"));
+      return;
+    }
+    to(p, Move.Revert, StatusPhase.RollingBack, Step.RollingBack);
+    p.update(
+        b ->
+            b.phaseStartedAt(p.now)
+                .message(
+                    "reverting drift: rolling back to "
+                        + p.status.rollbackTarget().name()
+                        + " again"));
   }
 
   /** A settled rollout restarts through Deploying; a moving one keeps its step until entered. */

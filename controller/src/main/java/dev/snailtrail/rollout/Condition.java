@@ -24,7 +24,18 @@ public record Condition(
      * A file of the rollout in the store cannot be read: the controller leaves the rollout alone
      * until a person repairs it; the message names the file and what to do.
      */
-    StoreDamaged
+    StoreDamaged,
+    /**
+     * The service of a Healthy or Degraded rollout no longer runs what the rollout left it running;
+     * the message says what differs. Set once when drift is seen, changed when it changes, removed
+     * when it ends.
+     */
+    Drifted,
+    /**
+     * The provider (AWS, or the simulator) could not be asked on the last attempt; the rollout
+     * waits and retries, and never rolls back for it. Since: the first failed attempt.
+     */
+    ProviderUnavailable
   }
 
   /** Whether a condition holds, as Kubernetes spells it. */

@@ -23,6 +23,8 @@ public enum Reason {
   BakeComplete,
   ApprovalRequired,
   ManualPromotion,
+  /** A person sent the rollout straight to its last phase, past every approval, gate and bake. */
+  FullPromotion,
   ManualApproval,
   AutoApproval,
   ManualPause,
@@ -43,5 +45,15 @@ public enum Reason {
   /** A pass failed on a bug in the controller (not on a provider); the log has the trace. */
   InternalError,
   /** A file of the rollout in the store cannot be read; the rollout waits for a person. */
-  StoreDamaged
+  StoreDamaged,
+  /** A settled rollout's service runs what the rollout left it running again. */
+  DriftEnded,
+  /** The provider answers again after being unreachable. */
+  ProviderRecovered,
+  /** The service is tagged as another rollout's or another controller's. */
+  OwnedElsewhere,
+  /** The rollout took over a service tagged as another's ({@code target.adopt: true}). */
+  Adopted,
+  /** A person wrote a note into the trail ({@code snailtrail note}). */
+  ManualNote
 }

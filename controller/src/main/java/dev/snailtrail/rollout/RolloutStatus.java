@@ -33,6 +33,9 @@ import java.util.Map;
  * @param failedPhase the phase whose failure caused the rollback, or null
  * @param pausedFrom the phase the rollout was in when paused, or null
  * @param approvedPhase the index of the last phase a person approved, or -1
+ * @param fullPromotionBy who promoted the rollout in full, or null: it then goes straight to its
+ *     last phase, which completes as soon as ECS has deployed it, without approval, analysis or
+ *     bake; a rollback, a retry or a spec that restarts the rollout ends it
  * @param phaseFingerprints the content of each phase as last applied, to find what a new spec
  *     changed
  * @param eventSeq the sequence number of the last trail event
@@ -58,6 +61,7 @@ public record RolloutStatus(
     PhaseRef failedPhase,
     StatusPhase pausedFrom,
     int approvedPhase,
+    String fullPromotionBy,
     Map<String, String> phaseFingerprints,
     long eventSeq) {
 
@@ -91,6 +95,7 @@ public record RolloutStatus(
         null,
         null,
         -1,
+        null,
         Map.of(),
         0);
   }
@@ -118,6 +123,20 @@ public record RolloutStatus(
    */
   public RolloutStatus withStoreDamaged(String message, Instant now) {
     return withProblem(Condition.Type.StoreDamaged, Reason.StoreDamaged, message, now);
+  }
+
+  /**
+   * The conditions that hold and need a person's eye though the phase does not show them: the
+   * service drifted, the provider cannot be reached, a bug. Oldest first.
+   */
+  public List<Condition> warnings() {
+    return conditions.stream()
+        .filter(
+            c ->
+                c.holds(Condition.Type.Drifted)
+                    || c.holds(Condition.Type.ProviderUnavailable)
+                    || c.holds(Condition.Type.InternalError))
+        .toList();
   }
 
   /** Whether the rollout's files in the store cannot be read (see {@link #withStoreDamaged}). */
@@ -173,6 +192,7 @@ public record RolloutStatus(
     private PhaseRef failedPhase;
     private StatusPhase pausedFrom;
     private int approvedPhase;
+    private String fullPromotionBy;
     private Map<String, String> phaseFingerprints;
     private long eventSeq;
 
@@ -197,6 +217,7 @@ public record RolloutStatus(
       failedPhase = s.failedPhase;
       pausedFrom = s.pausedFrom;
       approvedPhase = s.approvedPhase;
+      fullPromotionBy = s.fullPromotionBy;
       phaseFingerprints = s.phaseFingerprints;
       eventSeq = s.eventSeq;
     }
@@ -301,6 +322,11 @@ public record RolloutStatus(
       return this;
     }
 
+    public Builder fullPromotionBy(String v) {
+      fullPromotionBy = v;
+      return this;
+    }
+
     public Builder phaseFingerprints(Map<String, String> v) {
       phaseFingerprints = v;
       return this;
@@ -333,6 +359,7 @@ public record RolloutStatus(
           failedPhase,
           pausedFrom,
           approvedPhase,
+          fullPromotionBy,
           phaseFingerprints,
           eventSeq);
     }

@@ -1,7 +1,11 @@
 package dev.snailtrail.rollout;
 
+import dev.snailtrail.provider.Ecs;
 import dev.snailtrail.provider.Ecs.PortMapping;
+import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.NetworkMode;
+import dev.snailtrail.provider.ProviderException;
+import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinitionJson;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
@@ -41,6 +45,38 @@ public final class TaskDefinitions {
       return TaskDefinitionJson.read(t.fromFile().json());
     }
     return fromTemplate(rollout);
+  }
+
+  /**
+   * What the service runs now, whole: the base of a rollout on the live service before it records
+   * its baseline (doctor, render).
+   *
+   * @throws ProviderException NOT_FOUND when the service or its task definition is absent
+   */
+  public static TaskDefinitionSpec runningNow(Ecs ecs, ServiceRef ref) {
+    ServiceState s =
+        ecs.describeService(ref)
+            .orElseThrow(
+                () ->
+                    new ProviderException(
+                        ProviderException.Kind.NOT_FOUND,
+                        "ecs",
+                        "DescribeServices",
+                        "service "
+                            + ref.service()
+                            + " not found in cluster "
+                            + ref.cluster()
+                            + "; a rollout without a template rolls the live service's task"
+                            + " definition"));
+    return ecs.describeTaskDefinition(ref.region(), s.taskDefinitionArn())
+        .orElseThrow(
+            () ->
+                new ProviderException(
+                    ProviderException.Kind.NOT_FOUND,
+                    "ecs",
+                    "DescribeTaskDefinition",
+                    "the service's task definition " + s.taskDefinitionArn() + " not found"))
+        .spec();
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.snailtrail.run;
 import dev.snailtrail.metrics.Metrics;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.reconcile.Commands;
+import dev.snailtrail.reconcile.Outages;
 import dev.snailtrail.reconcile.ReconcileResult;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.StatusPhase;
@@ -31,6 +32,14 @@ public final class RolloutDriver {
   /** After a provider error: 1 s, doubling up to a minute; a pass that ends resets it. */
   private static final Backoff BACKOFF =
       Backoff.exponential(Duration.ofSeconds(1), Duration.ofMinutes(1));
+
+  /**
+   * After an outage (the provider could not be asked): 1 s, then every 2 s, so the rollout goes on
+   * within seconds of the provider answering again. Errors that are answers (not found, invalid)
+   * keep the longer back-off.
+   */
+  private static final Backoff OUTAGE_BACKOFF =
+      Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(2));
 
   /**
    * One reconcile pass as the driver runs it: normally {@code Reconciler::reconcile}.
@@ -73,7 +82,7 @@ public final class RolloutDriver {
    *
    * @param reconcile runs one pass, e.g. {@code reconciler::reconcile}
    * @param commands approves the phases that {@link Builder#approval} approves
-   * @param clock stamps an internal error in the status
+   * @param clock stamps an internal error, and the start of an outage, in the status
    * @param sleeper lets time pass between passes and before a retry
    */
   public static Builder builder(
@@ -109,6 +118,14 @@ public final class RolloutDriver {
       try {
         result = reconcile.pass(rollout, generation, status);
       } catch (ProviderException e) {
+        if (e.isOutage()) {
+          ReconcileResult marked =
+              Outages.unreachable(rollout, generation, status, e, clock.instant());
+          if (!marked.events().isEmpty()) {
+            metrics.statusMarked(rollout.name(), marked.status());
+          }
+          status = publish(marked);
+        }
         backOff(rollout, e, ++errorsInARow, started);
         continue;
       } catch (RuntimeException e) {
@@ -148,7 +165,7 @@ public final class RolloutDriver {
       throws InterruptedException {
     providerErrors++;
     metrics.passFailed(rollout.name(), e, since(started));
-    Duration backoff = BACKOFF.delay(errorsInARow);
+    Duration backoff = (e.isOutage() ? OUTAGE_BACKOFF : BACKOFF).delay(errorsInARow);
     warnings.println("provider error, retrying in " + backoff.toSeconds() + "s: " + e.describe());
     sleeper.sleep(backoff);
   }

@@ -167,6 +167,38 @@ final class EcsServices {
         world.now);
   }
 
+  /** The service with this ARN, or null. */
+  private SimService byArn(String arn) {
+    for (SimService s : world.services.values()) {
+      if (s.arn.equals(arn) && s.status == ServiceStatus.ACTIVE) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /** ListTagsForResource on a service's ARN. */
+  Map<String, String> serviceTags(String arn) {
+    return Map.copyOf(requireArn(arn, "ListTagsForResource").tags);
+  }
+
+  /** TagResource on a service's ARN: the keys given replace those there. */
+  void tagService(String arn, Map<String, String> tags) {
+    requireArn(arn, "TagResource").tags.putAll(tags);
+  }
+
+  private SimService requireArn(String arn, String operation) {
+    SimService s = byArn(arn);
+    if (s == null) {
+      throw new ProviderException(
+          ProviderException.Kind.NOT_FOUND,
+          "ecs",
+          operation,
+          "ServiceNotFoundException: Service not found: " + arn);
+    }
+    return s;
+  }
+
   private String deploymentId() {
     return "ecs-svc/" + world.digits(19);
   }

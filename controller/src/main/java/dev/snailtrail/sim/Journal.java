@@ -63,6 +63,10 @@ final class Journal {
             world.scaling.set(s.ref(), s.min(), s.max());
             yield null;
           }
+          case Op.TagService s -> {
+            world.ecs.tagService(s.serviceArn(), s.tags());
+            yield null;
+          }
           case Op.UpdateService s ->
               world.ecs.updateService(s.ref(), s.taskDefinitionArn(), s.desiredCount());
         };

@@ -26,7 +26,8 @@ import java.time.Instant;
   @JsonSubTypes.Type(value = Op.DeregisterTaskDefinition.class, name = "deregisterTaskDefinition"),
   @JsonSubTypes.Type(value = Op.CreateService.class, name = "createService"),
   @JsonSubTypes.Type(value = Op.UpdateService.class, name = "updateService"),
-  @JsonSubTypes.Type(value = Op.SetScalableTarget.class, name = "scalableTarget")
+  @JsonSubTypes.Type(value = Op.SetScalableTarget.class, name = "scalableTarget"),
+  @JsonSubTypes.Type(value = Op.TagService.class, name = "tagService")
 })
 sealed interface Op {
   Instant at();
@@ -56,6 +57,11 @@ sealed interface Op {
   record CreateService(Instant at, CreateServiceRequest request) implements Op {}
 
   record UpdateService(Instant at, ServiceRef ref, String taskDefinitionArn, Integer desiredCount)
+      implements Op {}
+
+  /** TagResource on a service. */
+  record TagService(
+      Instant at, String region, String serviceArn, java.util.Map<String, String> tags)
       implements Op {}
 
   /** Application Auto Scaling on a service's desired count; null bounds remove it. */

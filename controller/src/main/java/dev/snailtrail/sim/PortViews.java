@@ -20,6 +20,20 @@ import java.util.Optional;
 final class PortViews {
   private PortViews() {}
 
+  /** DescribeLoadBalancers' security groups of one load balancer; NOT_FOUND when there is none. */
+  static List<String> loadBalancerSecurityGroups(
+      java.util.Map<String, List<String>> loadBalancers, String arn) {
+    List<String> groups = loadBalancers.get(arn);
+    if (groups == null) {
+      throw new dev.snailtrail.provider.ProviderException(
+          dev.snailtrail.provider.ProviderException.Kind.NOT_FOUND,
+          "elbv2",
+          "DescribeLoadBalancers",
+          "LoadBalancerNotFound: One or more load balancers not found: " + arn);
+    }
+    return groups;
+  }
+
   static ServiceState serviceState(SimService s) {
     List<Deployment> deployments = new ArrayList<>();
     for (SimDeployment d : s.deployments) {

@@ -25,6 +25,9 @@ final class SimService {
 
   int desiredCount;
 
+  /** ECS tags, by key. */
+  final java.util.Map<String, String> tags = new java.util.TreeMap<>();
+
   /** Newest first. */
   final List<SimDeployment> deployments = new ArrayList<>();
 

@@ -7,7 +7,6 @@ import dev.snailtrail.provider.Images;
 import dev.snailtrail.provider.LoadBalancing;
 import dev.snailtrail.provider.Logs;
 import dev.snailtrail.provider.Network;
-import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.Scaling;
 import dev.snailtrail.provider.ServiceRef;
@@ -290,6 +289,18 @@ public final class Simulator
   }
 
   @Override
+  public synchronized Map<String, String> serviceTags(String region, String serviceArn) {
+    tick();
+    return world.ecs.serviceTags(serviceArn);
+  }
+
+  @Override
+  public synchronized void tagService(String region, String serviceArn, Map<String, String> tags) {
+    tick();
+    journal.apply(new Op.TagService(world.now, region, serviceArn, Map.copyOf(tags)));
+  }
+
+  @Override
   public synchronized List<TaskState> listTasks(ServiceRef ref, boolean includeStopped) {
     tick();
     return PortViews.tasks(world.ecs.service(ref), includeStopped, world.now);
@@ -313,15 +324,7 @@ public final class Simulator
   public synchronized List<String> loadBalancerSecurityGroups(
       String region, String loadBalancerArn) {
     tick();
-    List<String> groups = world.loadBalancers.get(loadBalancerArn);
-    if (groups == null) {
-      throw new ProviderException(
-          ProviderException.Kind.NOT_FOUND,
-          "elbv2",
-          "DescribeLoadBalancers",
-          "LoadBalancerNotFound: One or more load balancers not found: " + loadBalancerArn);
-    }
-    return groups;
+    return PortViews.loadBalancerSecurityGroups(world.loadBalancers, loadBalancerArn);
   }
 
   @Override

@@ -15,6 +15,8 @@ import java.util.List;
  * @param roleArn an IAM role to assume for this rollout's AWS calls (null: the default chain)
  * @param network how a created service is networked (null: take the existing service's)
  * @param loadBalancers target groups a created service registers with
+ * @param adopt take over a service that another rollout or controller tagged as its own, instead of
+ *     refusing to touch it
  */
 public record Target(
     String region,
@@ -24,9 +26,41 @@ public record Target(
     URI url,
     String roleArn,
     Network network,
-    List<LoadBalancer> loadBalancers) {
+    List<LoadBalancer> loadBalancers,
+    boolean adopt) {
   public Target {
     loadBalancers = List.copyOf(loadBalancers);
+  }
+
+  /** A target that does not adopt a service another rollout or controller owns. */
+  public Target(
+      String region,
+      String cluster,
+      String service,
+      boolean createIfMissing,
+      URI url,
+      String roleArn,
+      Network network,
+      List<LoadBalancer> loadBalancers) {
+    this(region, cluster, service, createIfMissing, url, roleArn, network, loadBalancers, false);
+  }
+
+  /**
+   * The AWS account the service is in, when the spec says: the account of {@code roleArn}, else of
+   * a cluster given as an ARN; null when the default credentials decide.
+   */
+  public String account() {
+    String arn = roleArn != null ? roleArn : cluster.startsWith("arn:") ? cluster : null;
+    if (arn == null) {
+      return null;
+    }
+    String[] parts = arn.split(":", 6);
+    return parts.length > 4 && !parts[4].isEmpty() ? parts[4] : null;
+  }
+
+  /** The cluster's name, whether the spec gives a name or an ARN. */
+  public String clusterName() {
+    return cluster.startsWith("arn:") ? cluster.substring(cluster.lastIndexOf('/') + 1) : cluster;
   }
 
   /**

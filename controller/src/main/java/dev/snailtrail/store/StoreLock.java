@@ -1,5 +1,6 @@
 package dev.snailtrail.store;
 
+import dev.snailtrail.files.OwnerOnly;
 import dev.snailtrail.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Set;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -47,10 +49,16 @@ public final class StoreLock implements AutoCloseable {
     Path file = dir.resolve(FILE);
     FileChannel channel = null;
     try {
-      Files.createDirectories(dir);
+      Files.createDirectories(dir, OwnerOnly.directory(dir));
+      // Owner-only before the lock is taken: the store tightens its files when it opens, and a
+      // change of mode opens and closes the file, which would free a lock this process holds (a
+      // POSIX lock goes with the first close of any descriptor of the file in the process).
+      OwnerOnly.tighten(dir);
       channel =
           FileChannel.open(
-              file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+              file,
+              Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
+              OwnerOnly.file(file));
       FileLock lock = tryLock(channel);
       if (lock == null) {
         channel.close();

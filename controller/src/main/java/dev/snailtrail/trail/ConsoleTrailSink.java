@@ -67,20 +67,36 @@ public final class ConsoleTrailSink implements TrailSink {
       case ApprovalRequired -> "✋";
       case Promoted, Resumed, Retried -> "👍";
       case Paused -> "⏸️";
-      case GateInconclusive, DriftDetected, SpecChanged, DesiredCountLimited -> "⚠️";
+      case GateInconclusive,
+          DriftDetected,
+          SpecChanged,
+          DesiredCountLimited,
+          ProviderUnavailable,
+          ServiceAdopted ->
+          "⚠️";
+      case DriftEnded, ProviderRecovered -> "✅";
       case GateFailed, DeploymentFailed, PreflightFailed, RollbackFailed, Aborted -> "❌";
       case RollbackStarted -> "↩️";
       case RollbackCompleted -> "🛟";
       case RolloutCompleted -> "🎉";
+      case Note -> "📝";
     };
   }
 
   static String label(EventType type) {
     return switch (type) {
       case GateFailed, DeploymentFailed, PreflightFailed, RollbackFailed, Aborted -> "[FAIL]";
-      case GateInconclusive, DriftDetected, SpecChanged, Paused, DesiredCountLimited -> "[WARN]";
+      case GateInconclusive,
+          DriftDetected,
+          SpecChanged,
+          Paused,
+          DesiredCountLimited,
+          ProviderUnavailable,
+          ServiceAdopted ->
+          "[WARN]";
       case RollbackStarted, RollbackCompleted -> "[BACK]";
       case PhaseCompleted, RolloutCompleted -> "[DONE]";
+      case Note -> "[NOTE]";
       case RolloutStarted,
           PhaseStarted,
           TaskDefinitionRegistered,
@@ -93,7 +109,9 @@ public final class ConsoleTrailSink implements TrailSink {
           ApprovalRequired,
           Promoted,
           Resumed,
-          Retried ->
+          Retried,
+          DriftEnded,
+          ProviderRecovered ->
           "[ OK ]";
     };
   }

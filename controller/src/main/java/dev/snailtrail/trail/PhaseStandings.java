@@ -35,6 +35,9 @@ final class PhaseStandings {
   private final List<String> phases;
   private final Map<String, State> states = new LinkedHashMap<>();
   private final Map<String, String> markers = new LinkedHashMap<>();
+  private final Map<String, TrailEvent> started = new LinkedHashMap<>();
+  private final Map<String, TrailEvent> ended = new LinkedHashMap<>();
+  private final Map<String, Integer> attempts = new LinkedHashMap<>();
 
   /**
    * @param spec the rollout's spec (for every phase, pending ones too), or null
@@ -59,16 +62,24 @@ final class PhaseStandings {
 
   private void track(TrailEvent e) {
     switch (e.type()) {
-      case PhaseStarted, Retried -> {
+      case PhaseStarted -> {
         if (e.phase() != null) {
           states.put(e.phase(), State.CURRENT);
+          started.putIfAbsent(e.phase(), e);
+          attempts.merge(e.phase(), 1, Integer::sum);
+          ended.remove(e.phase());
         }
       }
       case PhaseCompleted -> {
         states.put(e.phase(), State.DONE);
         markers.put(e.phase(), e.message());
+        ended.put(e.phase(), e);
       }
-      case RollbackStarted -> states.put(e.data().getOrDefault("from", e.phase()), State.FAILED);
+      case RollbackStarted -> {
+        String from = e.data().getOrDefault("from", e.phase());
+        states.put(from, State.FAILED);
+        ended.put(from, e);
+      }
       case RolloutStarted,
           TaskDefinitionRegistered,
           TaskDefinitionReused,
@@ -82,16 +93,25 @@ final class PhaseStandings {
           BakeStarted,
           ApprovalRequired,
           Promoted,
+          Retried,
           Paused,
           Resumed,
           RollbackCompleted,
           RollbackFailed,
           DriftDetected,
+          DriftEnded,
+          ProviderUnavailable,
+          ProviderRecovered,
+          ServiceAdopted,
           PreflightFailed,
           SpecChanged,
           RolloutCompleted,
-          Aborted -> {
-        // Logged, but a phase's standing follows only its start, completion and rollback.
+          Aborted,
+          DesiredCountLimited,
+          Note -> {
+        // Logged, but a phase's standing follows only its start, completion and rollback; a
+        // retry is seen in the start of the phase it retries (Retried names the phase rolled
+        // back to).
       }
     }
   }
@@ -113,6 +133,21 @@ final class PhaseStandings {
   /** The marker the phase's last completion left. */
   String marker(String phase) {
     return markers.get(phase);
+  }
+
+  /** The phase's first start, or null when it never started. */
+  TrailEvent started(String phase) {
+    return started.get(phase);
+  }
+
+  /** What ended the phase's last attempt (its completion or rollback), or null while it runs. */
+  TrailEvent ended(String phase) {
+    return ended.get(phase);
+  }
+
+  /** How many times the phase started (a retry or a new spec starts it again). */
+  int attempts(String phase) {
+    return attempts.getOrDefault(phase, 0);
   }
 
   /** How many phases stand complete. */

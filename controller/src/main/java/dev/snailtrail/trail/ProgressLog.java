@@ -4,33 +4,27 @@ import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Phase;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.trail.PhaseStandings.State;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The progress log people used to keep by hand, rendered from a trail as Markdown: title and
- * status, an overall progress bar, the phase completion list, each phase's log with its marker, the
- * challenges met and how each was answered, and the rollback log. Deterministic for a given trail:
- * events are ordered by time and sequence, nothing reads the clock, and measured latencies are
- * shown coarsely ({@code in <1 s}) so that reruns render alike.
+ * status, an overall progress bar, the phase completion list, each phase's status, start and
+ * completion dates, duration and log with its marker, the challenges met with how each was resolved
+ * ({@link Challenges}), the lessons learned and key decisions people noted ({@link NoteSections}),
+ * and the rollback log with each rollback's reason, action, resolution and retry ({@link
+ * RollbackLog}). Deterministic for a given trail: events are ordered by time and sequence, nothing
+ * reads the clock, and measured latencies are shown coarsely ({@code in <1 s}) so that reruns
+ * render alike.
  */
 public final class ProgressLog {
-  private static final DateTimeFormatter DAY =
-      DateTimeFormatter.ofPattern("MMM dd", Locale.ROOT).withZone(ZoneOffset.UTC);
-  private static final DateTimeFormatter MINUTE =
-      DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
-  private static final Pattern MILLIS = Pattern.compile("\\b(\\d+) ms\\b");
   private static final int BAR = 20;
 
   private final Rollout spec;
   private final RolloutStatus status;
   private final List<TrailEvent> events;
   private final boolean plain;
+  private final LogStyle style;
   private final PhaseStandings standings;
   private final List<String> phases;
 
@@ -39,6 +33,7 @@ public final class ProgressLog {
     this.status = status;
     this.events = events.stream().sorted(ORDER).toList();
     this.plain = plain;
+    this.style = new LogStyle(plain);
     this.standings = new PhaseStandings(spec, this.events);
     this.phases = standings.phases();
   }
@@ -57,17 +52,8 @@ public final class ProgressLog {
   private static final Comparator<TrailEvent> ORDER =
       Comparator.comparing(TrailEvent::time)
           .thenComparingLong(TrailEvent::generation)
-          .thenComparingLong(ProgressLog::sequence)
+          .thenComparingLong(TrailEvent::sequence)
           .thenComparing(TrailEvent::id);
-
-  private static long sequence(TrailEvent e) {
-    String id = e.id();
-    try {
-      return Long.parseLong(id.substring(id.lastIndexOf('/') + 1));
-    } catch (NumberFormatException notNumbered) {
-      return 0;
-    }
-  }
 
   private String render() {
     StringBuilder b = new StringBuilder();
@@ -98,8 +84,9 @@ public final class ProgressLog {
     for (int i = 0; i < phases.size(); i++) {
       phaseSection(b, i);
     }
-    challenges(b);
-    rollbackLog(b);
+    new Challenges(events, style).render(b);
+    NoteSections.render(b, events, style, name);
+    new RollbackLog(events).render(b);
     return b.toString();
   }
 
@@ -112,7 +99,7 @@ public final class ProgressLog {
     String phase = status != null ? status.phase().name() : derivedStatus();
     b.append("**Status:** ").append(statusIcon(phase)).append(phase);
     if (status != null && status.message() != null) {
-      b.append(" — ").append(coarse(status.message()));
+      b.append(" — ").append(LogStyle.coarse(status.message()));
     }
     b.append("  \n");
     if (spec != null) {
@@ -176,11 +163,10 @@ public final class ProgressLog {
         .append(phases.size())
         .append(' ')
         .append(p)
-        .append(" — ")
-        .append(plain ? s.plain : s.icon)
-        .append(' ')
-        .append(s.words)
         .append("\n\n");
+    b.append("**Status:** ").append(plain ? s.plain : s.icon).append(' ').append(s.words);
+    dates(b, p);
+    b.append("  \n");
     Phase phase = specPhase(p);
     if (phase != null) {
       long passed =
@@ -189,25 +175,46 @@ public final class ProgressLog {
               .map(e -> e.data().get("gate"))
               .distinct()
               .count();
-      b.append("Image `")
+      b.append("**Image:** `")
           .append(phase.image() == null ? "-" : phase.image().effectiveTag())
-          .append("`, gates passed: ")
+          .append("` · **Gates passed:** ")
           .append(Math.min(passed, phase.gates().size()))
           .append('/')
           .append(phase.gates().size())
-          .append("\n\n");
+          .append("  \n");
     }
+    b.append('\n');
     List<TrailEvent> mine = events.stream().filter(e -> p.equals(e.phase())).toList();
     if (mine.isEmpty()) {
       b.append("_Not started._\n\n");
       return;
     }
     for (TrailEvent e : mine) {
-      b.append(line(e)).append("  \n");
+      b.append(style.line(e)).append("  \n");
     }
     b.append('\n');
     if (s == State.DONE && standings.hasMarker(p)) {
       b.append("> ").append(emoji("🏁 ")).append("**").append(standings.marker(p)).append("**\n\n");
+    }
+  }
+
+  /** When the phase started and ended, and how long it took; a phase started again says so. */
+  private void dates(StringBuilder b, String p) {
+    TrailEvent first = standings.started(p);
+    if (first == null) {
+      return;
+    }
+    b.append(" · **Started:** ").append(LogStyle.stamp(first));
+    TrailEvent end = standings.ended(p);
+    if (end != null) {
+      b.append(end.type() == EventType.PhaseCompleted ? " · **Completed:** " : " · **Failed:** ")
+          .append(LogStyle.stamp(end))
+          .append(" · **Duration:** ")
+          .append(LogStyle.duration(first, end));
+    }
+    int attempts = standings.attempts(p);
+    if (attempts > 1) {
+      b.append(" · **Attempts:** ").append(attempts);
     }
   }
 
@@ -221,109 +228,7 @@ public final class ProgressLog {
         .orElse(null);
   }
 
-  private void challenges(StringBuilder b) {
-    b.append("## Challenges encountered\n\n");
-    List<TrailEvent> problems =
-        events.stream()
-            .filter(
-                e ->
-                    e.type() == EventType.GateFailed
-                        || e.type() == EventType.DeploymentFailed
-                        || e.type() == EventType.PreflightFailed)
-            .toList();
-    if (problems.isEmpty()) {
-      b.append("None.\n\n");
-      return;
-    }
-    int n = 1;
-    for (TrailEvent e : problems) {
-      b.append(n++)
-          .append(". ")
-          .append(emoji("❌ "))
-          .append("**")
-          .append(e.phase() == null ? "rollout" : e.phase())
-          .append("** (")
-          .append(stamp(e))
-          .append("): ")
-          .append(coarse(e.message()))
-          .append("  \n");
-      b.append("   ").append("**Resolution:** ").append(resolution(e)).append('\n');
-    }
-    b.append('\n');
-  }
-
-  /** The rollback that answered a problem: the first one started from its phase after it. */
-  private String resolution(TrailEvent problem) {
-    int from = events.indexOf(problem);
-    for (int i = from + 1; i < events.size(); i++) {
-      TrailEvent e = events.get(i);
-      if (e.type() == EventType.RollbackStarted
-          && problem.phase() != null
-          && problem.phase().equals(e.data().getOrDefault("from", e.phase()))) {
-        String to = e.data().getOrDefault("to", "?");
-        String done =
-            events.subList(i, events.size()).stream()
-                .filter(x -> x.type() == EventType.RollbackCompleted)
-                .findFirst()
-                .map(x -> "; back on " + to + " at " + stamp(x))
-                .orElse("; still rolling back");
-        return "rolled back from " + problem.phase() + " to " + to + " (" + stamp(e) + ")" + done;
-      }
-      if (e.type() == EventType.PhaseCompleted
-          && problem.phase() != null
-          && problem.phase().equals(e.phase())) {
-        return "the phase completed after all (" + stamp(e) + ")";
-      }
-    }
-    return "none yet";
-  }
-
-  private void rollbackLog(StringBuilder b) {
-    b.append("## Rollback log\n\n");
-    List<TrailEvent> rollbacks =
-        events.stream()
-            .filter(
-                e ->
-                    e.type() == EventType.RollbackStarted
-                        || e.type() == EventType.RollbackCompleted
-                        || e.type() == EventType.RollbackFailed)
-            .toList();
-    if (rollbacks.isEmpty()) {
-      b.append("No rollbacks.\n");
-      return;
-    }
-    for (TrailEvent e : rollbacks) {
-      b.append("- ").append(line(e)).append('\n');
-    }
-  }
-
-  private String line(TrailEvent e) {
-    String icon = plain ? ConsoleTrailSink.label(e.type()) : ConsoleTrailSink.icon(e.type());
-    return emoji("🐌 ") + stamp(e) + ": " + icon + " " + coarse(e.message());
-  }
-
-  private static String stamp(TrailEvent e) {
-    return "["
-        + DAY.format(e.time()).toUpperCase(Locale.ROOT)
-        + "] - ["
-        + MINUTE.format(e.time())
-        + "]";
-  }
-
   private String emoji(String s) {
-    return plain ? "" : s;
-  }
-
-  /** Latencies as an order of magnitude: they vary from run to run, the magnitude does not. */
-  static String coarse(String message) {
-    Matcher m = MILLIS.matcher(message);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      long ms = Long.parseLong(m.group(1));
-      String bucket = ms < 1000 ? "<1 s" : (ms / 1000) + " s";
-      m.appendReplacement(out, Matcher.quoteReplacement(bucket));
-    }
-    m.appendTail(out);
-    return out.toString();
+    return style.emoji(s);
   }
 }

@@ -128,7 +128,10 @@ class ApiErrorsIT {
     RawHttp.Answer a =
         send(
             "POST /api/v1/rollouts HTTP/1.1",
-            "Content-Length: " + body.length() + "\r\n\r\n" + body);
+            "Content-Type: application/yaml\r\nContent-Length: "
+                + body.length()
+                + "\r\n\r\n"
+                + body);
     JsonNode problems = jsonError(a, 400).get("problems");
     assertThat(problems.size()).isPositive();
     for (JsonNode p : problems) {

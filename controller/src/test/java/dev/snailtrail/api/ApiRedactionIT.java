@@ -159,14 +159,14 @@ class ApiRedactionIT {
   }
 
   @Test
-  void theListTheTrailAndTheStatusPageMaskToo() throws Exception {
+  void theListAndTheTrailMaskToo() throws Exception {
     assertThat(get("/api/v1/rollouts", null)).contains("health?***").doesNotContain(SECRETS);
     assertThat(get("/api/v1/rollouts/vault/trail", null))
         .contains("health?***")
         .doesNotContain(SECRETS);
     assertThat(get("/api/v1/rollouts/vault/trail?format=md", null)).doesNotContain(SECRETS);
-    assertThat(get("/", null)).contains("health?***").doesNotContain(SECRETS);
     assertThat(get("/api/v1/rollouts", TOKEN)).contains("api_key=K1");
-    assertThat(get("/", TOKEN)).contains("api_key=K1");
+    // The status page holds no data: what it shows comes through these reads (StatusPageIT).
+    assertThat(get("/", null)).doesNotContain("vault").doesNotContain("api_key");
   }
 }

@@ -53,6 +53,11 @@ class ApiServerIT {
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
+    if (body != null) {
+      b.header(
+          "Content-Type",
+          path.startsWith("/api/v1/rollouts/") ? "application/json" : "application/yaml");
+    }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -74,7 +79,8 @@ class ApiServerIT {
             new String[] {"DELETE", "/api/v1/rollouts/shine", null},
             new String[] {"POST", "/api/v1/rollouts/shine/pause", null},
             new String[] {"POST", "/api/v1/rollouts/shine/approve", null},
-            new String[] {"POST", "/api/v1/rollouts/shine/undo", "{\"by\":\"mallory\"}"});
+            new String[] {"POST", "/api/v1/rollouts/shine/undo", "{\"by\":\"mallory\"}"},
+            new String[] {"POST", "/api/v1/rollouts/shine/notes", "{\"text\":\"all fine\"}"});
     for (String[] m : mutations) {
       for (String token : new String[] {null, "wrong", TOKEN + "x", ""}) {
         HttpResponse<String> r = call(m[0], m[1], m[2], token);
@@ -105,7 +111,6 @@ class ApiServerIT {
     start(settings(TOKEN));
     assertThat(call("GET", "/api/v1/rollouts", null, null).statusCode()).isEqualTo(401);
     assertThat(call("GET", "/api/v1/rollouts/shine", null, "wrong").statusCode()).isEqualTo(401);
-    assertThat(call("GET", "/", null, null).statusCode()).isEqualTo(401);
     assertThat(call("GET", "/api/v1/rollouts/shine", null, TOKEN).statusCode()).isEqualTo(200);
     assertThat(call("GET", "/healthz", null, null).statusCode()).isEqualTo(200);
   }
@@ -221,7 +226,7 @@ class ApiServerIT {
     assertThat(call("GET", "/api/v1/rollouts/nope/trail?format=md", null, TOKEN).statusCode())
         .isEqualTo(404);
     assertThat(call("DELETE", "/api/v1/rollouts/nope", null, TOKEN).statusCode()).isEqualTo(404);
-    for (ControlPlane.Verb v : ControlPlane.Verb.values()) {
+    for (ControlPlane.Verb v : RolloutRoutes.pathVerbs()) {
       HttpResponse<String> r = call("POST", "/api/v1/rollouts/nope/" + v, null, TOKEN);
       assertThat(r.statusCode()).as(v.name()).isEqualTo(404);
       assertThat(json(r).get("error").asString()).isEqualTo("no rollout named 'nope'");
@@ -248,6 +253,58 @@ class ApiServerIT {
     HttpResponse<String> r = call("POST", "/api/v1/rollouts/shine/approve", null, TOKEN);
     assertThat(r.statusCode()).isEqualTo(409);
     assertThat(json(r).get("error").asString()).startsWith("nothing awaits approval");
+  }
+
+  @Test
+  void aNoteIsRecordedInTheTrailByWhoWroteItAndChangesNothingElse() throws Exception {
+    start(settings(TOKEN));
+    applied("shine");
+    HttpResponse<String> r =
+        call(
+            "POST",
+            "/api/v1/rollouts/shine/notes",
+            "{\"text\": \"Roll phase 4 in the quiet hour\", \"kind\": \"decision\","
+                + " \"by\": \"alice\"}",
+            TOKEN);
+    assertThat(r.statusCode()).isEqualTo(201);
+    assertThat(json(r).get("type").asString()).isEqualTo("Note");
+    assertThat(json(r).get("message").asString())
+        .isEqualTo("Decision by alice: Roll phase 4 in the quiet hour");
+    HttpResponse<String> plain =
+        call("POST", "/api/v1/rollouts/shine/notes", "{\"text\": \"looked fine\"}", TOKEN);
+    assertThat(json(plain).get("data").get("kind").asString()).isEqualTo("note");
+    assertThat(json(plain).get("data").get("by").asString()).isEqualTo("api");
+    assertThat(plane.trail("shine", 0, 10))
+        .extracting(e -> e.type() + " " + e.data().get("kind") + " " + e.data().get("text"))
+        .containsExactly("Note decision Roll phase 4 in the quiet hour", "Note note looked fine");
+    assertThat(plane.get("shine").orElseThrow().status().phase())
+        .isEqualTo(StatusPhase.Progressing);
+  }
+
+  @Test
+  void aNoteWithoutTextOrOfAnUnknownKindIsRefusedAndNothingIsRecorded() throws Exception {
+    start(settings(TOKEN));
+    applied("shine");
+    String[][] bad = {
+      {"", "the body of a note is JSON like"},
+      {"{}", "a note needs 'text'"},
+      {"{\"text\": \"  \"}", "a note needs 'text'"},
+      {"{\"text\": \"one\\ntwo\"}", "on one line"},
+      {"{\"text\": \"" + "x".repeat(1001) + "\"}", "at most 1000 characters"},
+      {"{\"text\": \"ok\", \"kind\": \"rant\"}", "note, decision, lesson, challenge"},
+      {"[\"text\"]", "the body of a note is JSON like"},
+    };
+    for (String[] b : bad) {
+      HttpResponse<String> r = call("POST", "/api/v1/rollouts/shine/notes", b[0], TOKEN);
+      assertThat(r.statusCode()).as(b[0]).isEqualTo(400);
+      assertThat(json(r).get("error").asString()).as(b[0]).contains(b[1]);
+    }
+    assertThat(plane.trail("shine", 0, 10)).isEmpty();
+    HttpResponse<String> missing =
+        call("POST", "/api/v1/rollouts/nope/notes", "{\"text\": \"hello\"}", TOKEN);
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(call("GET", "/api/v1/rollouts/shine/notes", null, TOKEN).statusCode())
+        .isEqualTo(405);
   }
 
   @Test
@@ -353,23 +410,44 @@ class ApiServerIT {
   }
 
   @Test
-  void theStatusPageListsRolloutsAsHtml() throws Exception {
-    start(settings(TOKEN).withOpenReads(true));
+  void aFullPromotionIsPromoteWithFullTrue() throws Exception {
+    start(settings(TOKEN));
     applied("shine");
-    applied("hello");
-    plane.record("shine", event("shine", 1, EventType.RolloutStarted, "Rollout <started>"));
+    HttpResponse<String> full =
+        call("POST", "/api/v1/rollouts/shine/promote", "{\"by\":\"frank\",\"full\":true}", TOKEN);
+    assertThat(full.statusCode()).isEqualTo(409);
+    assertThat(json(full).get("error").asString())
+        .startsWith("promote --full applies to a rollout moving forward: the controller has not");
+    HttpResponse<String> other =
+        call("POST", "/api/v1/rollouts/shine/pause", "{\"full\":true}", TOKEN);
+    assertThat(other.statusCode()).isEqualTo(400);
+    assertThat(json(other).get("error").asString()).isEqualTo("'full' applies to promote only");
+    HttpResponse<String> notBoolean =
+        call("POST", "/api/v1/rollouts/shine/promote", "{\"full\":\"yes\"}", TOKEN);
+    assertThat(notBoolean.statusCode()).isEqualTo(400);
+    assertThat(call("POST", "/api/v1/rollouts/shine/promoteFull", null, TOKEN).statusCode())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void theStatusPageIsAStaticPageThatRunsOnlyItsOwnScript() throws Exception {
+    start(settings(TOKEN));
+    applied("shine");
+    // Reads are closed, yet the page is served: it has no data in it, only the code that asks.
     HttpResponse<String> r = call("GET", "/", null, null);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type")).get().asString().startsWith("text/html");
-    assertThat(r.body())
-        .startsWith("<!DOCTYPE html>")
-        .contains("<meta http-equiv=\"refresh\" content=\"5\">")
-        .contains("<td>shine</td>")
-        .contains("<td>hello</td>")
-        .contains("Rollout &lt;started&gt;")
-        .doesNotContain("<script")
-        .doesNotContain("http://")
-        .doesNotContain("https://");
+    assertThat(r.body()).startsWith("<!DOCTYPE html>").doesNotContain("shine");
+    assertThat(r.body()).doesNotContain("http://").doesNotContain("https://");
+    String policy = r.headers().firstValue("Content-Security-Policy").orElseThrow();
+    assertThat(policy)
+        .startsWith("default-src 'none'; script-src 'sha256-")
+        .contains("connect-src 'self'")
+        .contains("frame-ancestors 'none'")
+        .doesNotContain("unsafe-inline");
+    assertThat(r.headers().firstValue("X-Frame-Options")).contains("DENY");
+    assertThat(call("GET", "/", null, null).body()).isEqualTo(r.body());
+    assertThat(call("POST", "/", null, TOKEN).statusCode()).isEqualTo(405);
   }
 
   @Test

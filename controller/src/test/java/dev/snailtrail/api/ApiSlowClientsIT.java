@@ -166,7 +166,7 @@ class ApiSlowClientsIT {
         trickling(
             "POST /api/v1/rollouts HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
                 + TOKEN
-                + "\r\nContent-Length: 100000\r\n\r\n");
+                + "\r\nContent-Type: application/yaml\r\nContent-Length: 100000\r\n\r\n");
     trickleEvery(Duration.ofMillis(100), List.of(s), "# slow\n".getBytes());
     long start = System.nanoTime();
     RawHttp.untilClosed(s);

@@ -8,6 +8,7 @@ import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.load.SpecException;
 import dev.snailtrail.spec.load.SpecLoader;
 import dev.snailtrail.spec.load.SpecWriter;
+import dev.snailtrail.trail.NoteKind;
 import dev.snailtrail.trail.TrailEvent;
 import java.time.Clock;
 import java.time.Instant;
@@ -99,6 +100,7 @@ public final class FakeControlPlane implements ControlPlane {
         switch (verb) {
           case approve -> commands.approve(e.spec(), e.generation(), e.status(), by);
           case promote -> commands.promote(e.spec(), e.generation(), e.status(), by);
+          case promoteFull -> commands.promoteFull(e.spec(), e.generation(), e.status(), by);
           case pause -> commands.pause(e.spec(), e.generation(), e.status(), by);
           case resume -> commands.resume(e.spec(), e.generation(), e.status(), by);
           case abort -> commands.abort(e.spec(), e.generation(), e.status(), by);
@@ -110,6 +112,16 @@ public final class FakeControlPlane implements ControlPlane {
         new Entry(e.spec(), e.generation(), r.status(), e.resourceVersion() + 1, e.events());
     rollouts.put(name, next);
     return next.view();
+  }
+
+  @Override
+  public synchronized TrailEvent note(String name, NoteKind kind, String text, String by) {
+    Entry e = entry(name);
+    ReconcileResult r = commands.note(e.spec(), e.generation(), e.status(), kind, text, by);
+    e.events().addAll(r.events());
+    rollouts.put(
+        name, new Entry(e.spec(), e.generation(), r.status(), e.resourceVersion() + 1, e.events()));
+    return r.events().get(0);
   }
 
   @Override

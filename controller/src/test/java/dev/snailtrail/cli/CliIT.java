@@ -12,6 +12,7 @@ import dev.snailtrail.rollout.PhaseRef;
 import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.rollout.Step;
 import dev.snailtrail.trail.EventType;
+import dev.snailtrail.trail.TrailEvent;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -264,6 +265,33 @@ class CliIT {
   }
 
   @Test
+  void noteWritesAPersonsNoteOfItsKindIntoTheTrail() throws Exception {
+    applied("shine");
+    assertThat(
+            run(
+                "note",
+                "shine",
+                "Roll phase 4 in the quiet hour",
+                "--kind",
+                "decision",
+                "--by",
+                "alice"))
+        .isZero();
+    assertThat(out.toString()).isEqualTo("rollout/shine decision noted (shine/1/1)\n");
+    assertThat(run("note", "shine", "nothing odd so far")).isZero();
+    assertThat(plane.trail("shine", 0, 10))
+        .extracting(TrailEvent::message)
+        .containsExactly(
+            "Decision by alice: Roll phase 4 in the quiet hour",
+            "Note by " + System.getProperty("user.name") + ": nothing odd so far");
+    assertThat(run("note", "shine", "x", "--kind", "rant")).isEqualTo(2);
+    assertThat(run("note", "shine", " ")).isEqualTo(1);
+    assertThat(err.toString()).startsWith("Error from server (BadRequest): a note needs 'text'");
+    assertThat(run("note", "nope", "hello")).isEqualTo(1);
+    assertThat(plane.trail("shine", 0, 10)).hasSize(2);
+  }
+
+  @Test
   void deleteRemovesAndSaysSo() throws Exception {
     applied("shine");
     assertThat(run("delete", "shine")).isZero();
@@ -324,10 +352,12 @@ class CliIT {
   void everyCommandHasHelpWithExamples() {
     for (String c :
         List.of(
-            "apply", "get", "status", "trail", "diff", "delete", "approve", "promote", "pause",
-            "resume", "abort", "retry", "undo")) {
+            "apply", "get", "list", "status", "trail", "wait", "diff", "delete", "approve",
+            "promote", "pause", "resume", "abort", "retry", "undo", "note")) {
       assertThat(runRaw(c, "--help")).as(c).isZero();
       assertThat(out.toString()).as(c).contains("Examples:").contains("--server");
     }
+    assertThat(runRaw("completion", "--help")).isZero();
+    assertThat(out.toString()).contains("Examples:").contains("source <(snailtrail completion");
   }
 }

@@ -53,4 +53,69 @@ class ControllerCommandTest {
     int code = Main.run("controller", "--resync", "soon");
     assertThat(code).isEqualTo(2);
   }
+
+  @Test
+  void refusesAWebhookHeaderValueGivenOnTheCommandLineWithoutPrintingIt() {
+    int code =
+        Main.run(
+            "controller",
+            "--store-dir",
+            tmp.resolve("s").toString(),
+            "--webhook",
+            "http://127.0.0.1:9/hook",
+            "--webhook-header",
+            "Authorization=Bearer literal-s3cret");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--webhook-header Authorization: give env:NAME or file:PATH")
+        .doesNotContain("s3cret");
+  }
+
+  @Test
+  void refusesWebhookSecretsThatCannotBeReadNamingWhereTheyWereLookedFor() throws Exception {
+    String unset = "SNAILTRAIL_TEST_UNSET_" + System.nanoTime();
+    assertThat(
+            Main.run(
+                "controller",
+                "--webhook",
+                "http://127.0.0.1:9/hook",
+                "--webhook-header",
+                "X-Key=env:" + unset))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--webhook-header X-Key: the environment variable " + unset + " is not set");
+    assertThat(Main.run("controller", "--webhook", "env:" + unset)).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--webhook: the environment variable");
+    Path url = tmp.resolve("url");
+    java.nio.file.Files.writeString(url, "https://hooker:pa55word@hooks.example.com/T1/B2\n");
+    assertThat(Main.run("controller", "--webhook", "file:" + url)).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("a URL carries no user or password")
+        .doesNotContain("pa55word", "T1/B2");
+  }
+
+  @Test
+  void refusesAWebhookTemplateWithAPlaceholderThereIsNot() throws Exception {
+    Path template = tmp.resolve("slack.json");
+    java.nio.file.Files.writeString(template, "{\"text\": \"{{rollout}} {{colour}}\"}");
+    int code =
+        Main.run(
+            "controller",
+            "--webhook",
+            "http://127.0.0.1:9/hook",
+            "--webhook-template",
+            template.toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("no placeholder {{colour}}; there are {{id}}");
+  }
+
+  @Test
+  void refusesWebhookFiltersOfNoTypeOrWithoutAWebhook() {
+    assertThat(
+            Main.run("controller", "--webhook", "http://127.0.0.1:9/h", "--webhook-events", "Nope"))
+        .isEqualTo(2);
+    assertThat(Main.run("controller", "--webhook-min-severity", "Warning")).isEqualTo(2);
+  }
 }

@@ -107,6 +107,7 @@ class ControllerApiIT {
             .send(
                 HttpRequest.newBuilder(URI.create(server + "/api/v1/rollouts?source=shine.yaml"))
                     .header("Authorization", "Bearer " + TOKEN)
+                    .header("Content-Type", "application/yaml")
                     .POST(HttpRequest.BodyPublishers.ofString(ControllerTest.FROM_FILE))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());

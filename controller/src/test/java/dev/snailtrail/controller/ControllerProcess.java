@@ -39,6 +39,22 @@ final class ControllerProcess {
   /** As {@link #start(Path, Path, double, String)}, working in {@code workDir} when given. */
   static ControllerProcess start(
       Path storeDir, Path watchDir, double speed, String token, Path workDir) throws IOException {
+    return start(storeDir, watchDir, speed, token, workDir, List.of(), java.util.Map.of());
+  }
+
+  /**
+   * As {@link #start(Path, Path, double, String, Path)}, with more arguments and environment
+   * variables.
+   */
+  static ControllerProcess start(
+      Path storeDir,
+      Path watchDir,
+      double speed,
+      String token,
+      Path workDir,
+      List<String> moreArgs,
+      java.util.Map<String, String> moreEnv)
+      throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
@@ -58,6 +74,7 @@ final class ControllerProcess {
     cmd.add("--plain");
     cmd.add("--listen");
     cmd.add("127.0.0.1:0");
+    cmd.addAll(moreArgs);
     Path log = Files.createTempFile(watchDir.getParent(), "controller-", ".log");
     ProcessBuilder pb =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -69,6 +86,7 @@ final class ControllerProcess {
     } else {
       pb.environment().remove("SNAILTRAIL_TOKEN");
     }
+    pb.environment().putAll(moreEnv);
     Process process = pb.start();
     LIVE.add(process);
     process.onExit().thenAccept(LIVE::remove);

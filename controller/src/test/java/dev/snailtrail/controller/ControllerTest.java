@@ -25,6 +25,7 @@ import dev.snailtrail.spec.load.SpecException;
 import dev.snailtrail.store.FileStore;
 import dev.snailtrail.time.MutableClock;
 import dev.snailtrail.trail.EventType;
+import dev.snailtrail.trail.NoteKind;
 import dev.snailtrail.trail.TrailEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -188,6 +189,39 @@ class ControllerTest {
   }
 
   @Test
+  void aNoteTakesTheNextNumberInTheTrailAndTheRolloutGoesOnNumberingAfterIt() throws Exception {
+    start();
+    controller.controlPlane().apply("ml-down.yaml", SimController.drill());
+    settleQueue();
+    ControlPlane plane = controller.controlPlane();
+    RolloutStatus before = status("shine-api-gateway-drill");
+    TrailEvent decision =
+        plane.note("shine-api-gateway-drill", NoteKind.decision, "Go with phase 1", "alice");
+    assertThat(decision.sequence()).isEqualTo(before.eventSeq() + 1);
+    assertThat(decision.phase()).isEqualTo("first-steps");
+    RolloutStatus after = status("shine-api-gateway-drill");
+    assertThat(after.eventSeq()).isEqualTo(decision.sequence());
+    assertThat(after.phase()).isEqualTo(before.phase());
+    assertThat(after.step()).isEqualTo(before.step());
+
+    RolloutStatus end = runUntilItWaitsOrSettles("shine-api-gateway-drill");
+    assertThat(end.phase()).isEqualTo(StatusPhase.Degraded);
+    TrailEvent challenge =
+        plane.note("shine-api-gateway-drill", NoteKind.challenge, "ML was down", "bob");
+    assertThat(challenge.phase())
+        .as("the failed phase, not the one rolled back to")
+        .isEqualTo("victory-lap");
+    List<TrailEvent> trail = plane.trail("shine-api-gateway-drill", 0, 0);
+    Set<String> ids = new HashSet<>();
+    assertThat(trail).allMatch(e -> ids.add(e.id()), "each event id once");
+    assertThat(trail)
+        .filteredOn(e -> e.type() == EventType.Note)
+        .containsExactly(decision, challenge);
+    assertThatThrownBy(() -> plane.note("nobody", NoteKind.note, "hi", "me"))
+        .isInstanceOf(ControlPlane.NotFound.class);
+  }
+
+  @Test
   void rollsTheSnailTrailToHealthyWithAnApprovalAndStoresEveryEventOnce() throws Exception {
     start();
     String text = example("snail-trail.yaml");
@@ -287,9 +321,12 @@ class ControllerTest {
     assertThat(controller.controlPlane().list()).isEmpty();
   }
 
+  List<EventType> trailTypes(String name) {
+    return controller.controlPlane().trail(name, 0, 0).stream().map(TrailEvent::type).toList();
+  }
+
   @Test
-  void providerErrorsBackOffWithoutTouchingStatusAndTheRolloutGoesOnWhenTheyStop()
-      throws Exception {
+  void anOutageIsMarkedOnceAndTheRolloutGoesOnWhenItEnds() throws Exception {
     start();
     controller.controlPlane().apply("snail-trail.yaml", example("snail-trail.yaml"));
     settleQueue();
@@ -298,20 +335,61 @@ class ControllerTest {
     long rv = controller.controlPlane().get("shine-api-gateway").orElseThrow().resourceVersion();
 
     ecsDown.set(true);
+    Instant down = clock.instant();
     for (int i = 0; i < 6; i++) {
       step();
     }
     assertThat(controller.failedPasses()).isGreaterThanOrEqualTo(3);
+    // Marked once: one status write, one trail event, whatever the retries.
     assertThat(controller.controlPlane().get("shine-api-gateway").orElseThrow().resourceVersion())
-        .isEqualTo(rv);
-    assertThat(status("shine-api-gateway")).isEqualTo(before);
+        .isEqualTo(rv + 1);
+    RolloutStatus marked = status("shine-api-gateway");
+    assertThat(marked.phase()).isEqualTo(before.phase());
+    assertThat(marked.step()).isEqualTo(before.step());
+    assertThat(marked.conditions())
+        .filteredOn(c -> c.holds(Condition.Type.ProviderUnavailable))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.message()).contains("cannot reach the provider since", "down");
+              assertThat(c.lastTransitionTime()).isAfterOrEqualTo(down);
+            });
+    assertThat(trailTypes("shine-api-gateway"))
+        .filteredOn(t -> t == EventType.ProviderUnavailable)
+        .hasSize(1);
     assertThat(controller.queue().requeues("shine-api-gateway")).isGreaterThanOrEqualTo(3);
-    assertThat(log.toString(StandardCharsets.UTF_8)).contains("failed (retry", "down");
+    // Retried every 2 s at most, however long it lasts.
+    assertThat(controller.queue().readyAt("shine-api-gateway"))
+        .get()
+        .satisfies(at -> assertThat(at).isBeforeOrEqualTo(clock.instant().plusSeconds(2)));
+    assertThat(log.toString(StandardCharsets.UTF_8))
+        .containsOnlyOnce("cannot reach the provider")
+        .contains("down");
     assertThat(controller.controlPlane().health().providerReachable()).isFalse();
 
+    // Hours into an outage, the back-off of other failures would be at its 5 minutes.
+    for (int i = 0; i < 20; i++) {
+      step();
+    }
     ecsDown.set(false);
+    Instant up = clock.instant();
     RolloutStatus waiting = runUntilItWaitsOrSettles("shine-api-gateway");
     assertThat(waiting.step()).isEqualTo(Step.AwaitingApproval);
+    assertThat(waiting.conditions()).noneMatch(c -> c.type() == Condition.Type.ProviderUnavailable);
+    List<TrailEvent> recovered =
+        controller.controlPlane().trail("shine-api-gateway", 0, 0).stream()
+            .filter(e -> e.type() == EventType.ProviderRecovered)
+            .toList();
+    assertThat(recovered)
+        .singleElement()
+        .satisfies(
+            e -> {
+              // The next attempt after the provider answers again, 2 s (and jitter) at most.
+              assertThat(Duration.between(up, e.time()))
+                  .isLessThanOrEqualTo(Duration.ofMillis(2200));
+              assertThat(e.message()).contains("answers again, after");
+            });
+    assertThat(log.toString(StandardCharsets.UTF_8)).contains("reaches the provider again");
     assertThat(controller.queue().requeues("shine-api-gateway")).isZero();
   }
 

@@ -41,6 +41,9 @@ final class SimController implements AutoCloseable {
   /** Where the controller hears of changes, or null for none (polling and resync only). */
   ChangeFeed changes;
 
+  /** What the controller's ports are made of the simulator's (a test may make them fail). */
+  java.util.function.UnaryOperator<dev.snailtrail.provider.Providers> ports = p -> p;
+
   /** Seeds the simulator once per rollout, as the controller command does. */
   private final Controller.Hooks seeding =
       new Controller.Hooks() {
@@ -66,7 +69,7 @@ final class SimController implements AutoCloseable {
   /** Starts a controller over {@code store}; a test may start another after closing this one. */
   Controller start(Store store, Metrics metrics) {
     controller =
-        Controller.builder(store, sim.providers(), GateEvaluator.withDefaults(), clock)
+        Controller.builder(store, ports.apply(sim.providers()), GateEvaluator.withDefaults(), clock)
             .scheduler(scheduler)
             .metrics(metrics)
             .workers(2)

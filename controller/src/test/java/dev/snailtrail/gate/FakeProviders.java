@@ -102,6 +102,17 @@ final class FakeProviders implements Ecs, LoadBalancing, CloudWatch, Logs, Image
   }
 
   @Override
+  public Map<String, String> serviceTags(String region, String serviceArn) {
+    maybeFail();
+    return Map.of();
+  }
+
+  @Override
+  public void tagService(String region, String serviceArn, Map<String, String> tags) {
+    maybeFail();
+  }
+
+  @Override
   public List<TaskState> listTasks(ServiceRef ref, boolean includeStopped) {
     maybeFail();
     return tasks.stream()

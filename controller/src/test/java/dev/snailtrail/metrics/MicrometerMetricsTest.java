@@ -3,6 +3,7 @@ package dev.snailtrail.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.snailtrail.provider.CallListener;
+import dev.snailtrail.rollout.Condition;
 import dev.snailtrail.rollout.GateResult;
 import dev.snailtrail.rollout.GateStatus;
 import dev.snailtrail.rollout.PhaseRef;
@@ -70,6 +71,42 @@ class MicrometerMetricsTest {
         Reason.GatePassed,
         "msg",
         data);
+  }
+
+  @Test
+  void driftAndAnUnreachableProviderShowWhileTheirConditionsHold() {
+    RolloutStatus healthy = at(3, "victory-lap", StatusPhase.Healthy, List.of());
+    metrics.passCompleted(rollout, healthy, PassOutcome.of(healthy, List.of()), Duration.ZERO);
+    String name = "{rollout=\"" + rollout.name() + "\"}";
+    assertThat(line(metrics.scrape(), "snailtrail_rollout_drifted" + name)).endsWith(" 0.0");
+    assertThat(line(metrics.scrape(), "snailtrail_rollout_provider_unavailable" + name))
+        .endsWith(" 0.0");
+
+    RolloutStatus drifted =
+        healthy.toBuilder()
+            .conditions(
+                List.of(
+                    new Condition(
+                        Condition.Type.Drifted, Condition.Status.True, Reason.Drift, "m", T0)))
+            .build();
+    metrics.passCompleted(rollout, healthy, PassOutcome.of(drifted, List.of()), Duration.ZERO);
+    assertThat(line(metrics.scrape(), "snailtrail_rollout_drifted" + name)).endsWith(" 1.0");
+
+    RolloutStatus unreachable =
+        healthy.toBuilder()
+            .conditions(
+                List.of(
+                    new Condition(
+                        Condition.Type.ProviderUnavailable,
+                        Condition.Status.True,
+                        Reason.ProviderUnavailable,
+                        "m",
+                        T0)))
+            .build();
+    metrics.statusMarked(rollout.name(), unreachable);
+    assertThat(line(metrics.scrape(), "snailtrail_rollout_provider_unavailable" + name))
+        .endsWith(" 1.0");
+    assertThat(line(metrics.scrape(), "snailtrail_rollout_drifted" + name)).endsWith(" 0.0");
   }
 
   @Test
@@ -167,6 +204,11 @@ class MicrometerMetricsTest {
     assertThat(line(scrape, "snailtrail_aws_throttles_total{")).endsWith(" 1.0");
     assertThat(line(scrape, "snailtrail_workqueue_depth ")).endsWith(" 7.0");
     assertThat(line(scrape, "snailtrail_workqueue_latency_seconds_count ")).endsWith(" 1");
+    // A queue minutes long must show as such, not as "over 10 s".
+    assertThat(line(scrape, "snailtrail_workqueue_latency_seconds_bucket{le=\"300.0\"}"))
+        .endsWith(" 1");
+    assertThat(line(scrape, "snailtrail_workqueue_latency_seconds_bucket{le=\"0.01\"}"))
+        .endsWith(" 0");
     assertThat(line(scrape, "snailtrail_reconcile_errors_total{rollout=\"r1\"}")).endsWith(" 1.0");
     assertThat(scrape).contains("jvm_memory_used_bytes", "jvm_threads_live_threads");
   }

@@ -38,7 +38,9 @@ class ManualVerbsTest {
       s.apply(s.commands.retry(s.rollout, s.generation, s.status, "bob"));
       s.whenReconciledUntilSettled();
       assertThat(s.status.phase()).isEqualTo(StatusPhase.Healthy);
-      assertThat(s.events(EventType.Retried)).hasSize(1);
+      assertThat(s.events(EventType.Retried))
+          .singleElement()
+          .satisfies(e -> assertThat(e.phase()).as("the phase retried").isEqualTo("victory-lap"));
       assertThat(s.recording.count("ecs.registerTaskDefinition")).isEqualTo(4);
     }
   }

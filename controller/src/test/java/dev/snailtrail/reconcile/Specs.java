@@ -82,21 +82,13 @@ final class Specs {
 
   static Rollout withDeadline(Rollout r, Duration deadline) {
     RolloutSpec s = r.spec();
-    return new Rollout(
-        r.apiVersion(),
-        r.kind(),
-        r.metadata(),
-        new RolloutSpec(s.target(), s.template(), s.analysis(), deadline, s.phases()));
+    return new Rollout(r.apiVersion(), r.kind(), r.metadata(), s.withProgressDeadline(deadline));
   }
 
   static Rollout withPhase(Rollout r, int index, Phase phase) {
     RolloutSpec s = r.spec();
     List<Phase> phases = new ArrayList<>(s.phases());
     phases.set(index, phase);
-    return new Rollout(
-        r.apiVersion(),
-        r.kind(),
-        r.metadata(),
-        new RolloutSpec(s.target(), s.template(), s.analysis(), s.progressDeadline(), phases));
+    return new Rollout(r.apiVersion(), r.kind(), r.metadata(), s.withPhases(phases));
   }
 }

@@ -55,15 +55,32 @@ class TransitionsTest {
   }
 
   @Test
-  void settledRolloutsOnlyLeaveThroughAPersonOrANewSpec() {
+  void settledRolloutsOnlyLeaveThroughAPersonANewSpecOrADriftRevert() {
     RolloutStatus healthy = at(StatusPhase.Healthy, Step.Done).status;
     assertThat(Move.values())
         .filteredOn(m -> Transitions.allows(m, healthy))
-        .containsExactlyInAnyOrder(Move.BeginRollback, Move.Restart);
+        .containsExactlyInAnyOrder(Move.BeginRollback, Move.Restart, Move.Revert);
     RolloutStatus degraded = at(StatusPhase.Degraded, Step.Done).status;
     assertThat(Move.values())
         .filteredOn(m -> Transitions.allows(m, degraded))
-        .containsExactlyInAnyOrder(Move.BeginRollback, Move.Restart, Move.Retry);
+        .containsExactlyInAnyOrder(Move.BeginRollback, Move.Restart, Move.Retry, Move.Revert);
+  }
+
+  @Test
+  void aRevertDeploysAHealthyRolloutsPhaseAgainAndRollsADegradedOneBackAgain() {
+    Pass healthy = at(StatusPhase.Healthy, Step.Done);
+    Transitions.revert(healthy);
+    assertThat(healthy.status.phase()).isEqualTo(StatusPhase.Progressing);
+    assertThat(healthy.status.step()).isEqualTo(Step.Deploying);
+    assertThat(healthy.status.currentPhase().name()).isEqualTo("exploration");
+
+    Pass degraded = at(StatusPhase.Degraded, Step.Done);
+    degraded.update(b -> b.rollbackTarget(new PhaseRef(0, "first-steps")));
+    Transitions.revert(degraded);
+    assertThat(degraded.status.phase()).isEqualTo(StatusPhase.RollingBack);
+    assertThat(degraded.status.rollbackTarget().name()).isEqualTo("first-steps");
+    assertThatThrownBy(() -> Transitions.revert(degraded))
+        .isInstanceOf(Transitions.IllegalMove.class);
   }
 
   @Test

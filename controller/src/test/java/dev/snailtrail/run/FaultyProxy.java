@@ -40,7 +40,9 @@ final class FaultyProxy implements AutoCloseable {
     FORWARDED,
     THROTTLED,
     SERVER_ERROR,
-    STALLED
+    STALLED,
+    /** Answered 503 while the proxy is {@link #down}: the whole of AWS unreachable. */
+    UNAVAILABLE
   }
 
   private static final Pattern SIGNING_NAME =
@@ -65,7 +67,9 @@ final class FaultyProxy implements AutoCloseable {
           Fate.FORWARDED, new AtomicInteger(),
           Fate.THROTTLED, new AtomicInteger(),
           Fate.SERVER_ERROR, new AtomicInteger(),
-          Fate.STALLED, new AtomicInteger());
+          Fate.STALLED, new AtomicInteger(),
+          Fate.UNAVAILABLE, new AtomicInteger());
+  private volatile boolean down;
 
   FaultyProxy(URI target, double faultRate, long seed) throws IOException {
     this.target = target;
@@ -85,7 +89,18 @@ final class FaultyProxy implements AutoCloseable {
     return counts.get(fate).get();
   }
 
+  /**
+   * An outage: while down, every request is answered 503 Service Unavailable, nothing reaches the
+   * endpoint.
+   */
+  void down(boolean isDown) {
+    down = isDown;
+  }
+
   private synchronized Fate draw() {
+    if (down) {
+      return Fate.UNAVAILABLE;
+    }
     if (random.nextDouble() >= faultRate) {
       return Fate.FORWARDED;
     }
@@ -118,6 +133,15 @@ final class FaultyProxy implements AutoCloseable {
                 "InternalFailure",
                 "injected failure");
         case STALLED -> stall();
+        case UNAVAILABLE ->
+            refuse(
+                exchange,
+                service,
+                json,
+                503,
+                "ServiceUnavailableException",
+                "ServiceUnavailable",
+                "Service Unavailable");
       }
     }
   }

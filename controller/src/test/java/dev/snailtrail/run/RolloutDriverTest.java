@@ -85,7 +85,7 @@ class RolloutDriverTest {
   }
 
   @Test
-  void providerErrorsBackOffDoublingUpToAMinuteAndAPassThatEndsResetsIt() throws Exception {
+  void anOutageIsRetriedEveryTwoSecondsSaidOnceAndAPassThatEndsResetsIt() throws Exception {
     for (int i = 0; i < 8; i++) {
       script.add(throttled());
     }
@@ -98,6 +98,47 @@ class RolloutDriverTest {
     RolloutStatus end = driver.run(rollout, 1, RolloutStatus.initial());
 
     assertThat(end).isEqualTo(healthy);
+    // An outage ends by itself: the run looks every 2 s, so it goes on within seconds of its end.
+    assertThat(slept)
+        .containsExactly(
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(5), // the pass's own requeue
+            Duration.ofSeconds(1)); // back to the start after a pass that ended
+    assertThat(driver.providerErrors()).isEqualTo(9);
+    assertThat(driver.passes()).isEqualTo(2);
+    assertThat(warnings())
+        .contains("provider error, retrying in 1s: ecs DescribeServices: THROTTLED")
+        .contains("retrying in 2s")
+        .doesNotContain("internal error");
+    // The trail says when an outage starts, not at every retry.
+    assertThat(driver.events())
+        .filteredOn(e -> e.type() == dev.snailtrail.trail.EventType.ProviderUnavailable)
+        .hasSize(2)
+        .allSatisfy(e -> assertThat(e.message()).contains("Cannot reach ecs", "THROTTLED"));
+  }
+
+  @Test
+  void providerAnswersThatAreErrorsBackOffDoublingUpToAMinute() throws Exception {
+    for (int i = 0; i < 8; i++) {
+      script.add(
+          () -> {
+            throw new ProviderException(
+                ProviderException.Kind.INVALID, "ecs", "UpdateService", "bad request");
+          });
+    }
+    RolloutStatus healthy = progressing("done").toBuilder().phase(StatusPhase.Healthy).build();
+    script.add(then(healthy, null));
+    RolloutDriver driver = driver();
+
+    driver.run(rollout, 1, RolloutStatus.initial());
+
     assertThat(slept)
         .containsExactly(
             Duration.ofSeconds(1),
@@ -107,15 +148,8 @@ class RolloutDriverTest {
             Duration.ofSeconds(16),
             Duration.ofSeconds(32),
             Duration.ofMinutes(1),
-            Duration.ofMinutes(1),
-            Duration.ofSeconds(5), // the pass's own requeue
-            Duration.ofSeconds(1)); // back to the start after a pass that ended
-    assertThat(driver.providerErrors()).isEqualTo(9);
-    assertThat(driver.passes()).isEqualTo(2);
-    assertThat(warnings())
-        .contains("provider error, retrying in 1s: ecs DescribeServices: THROTTLED")
-        .contains("retrying in 60s")
-        .doesNotContain("internal error");
+            Duration.ofMinutes(1));
+    assertThat(driver.events()).isEmpty();
   }
 
   @Test

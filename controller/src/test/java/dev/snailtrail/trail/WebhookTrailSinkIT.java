@@ -2,6 +2,7 @@ package dev.snailtrail.trail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
 import dev.snailtrail.json.Json;
 import dev.snailtrail.rollout.Reason;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +30,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * The webhook sink against a real loopback HTTP receiver. With the receiver down, events wait in
  * the queue and all arrive, once and in order, when it comes back; past the queue's capacity new
- * events are dropped and counted.
+ * events are dropped and counted. A filter sends only what it names; headers arrive and their
+ * values are printed nowhere; a template's placeholders are filled, and the default text reads as
+ * Slack expects.
  */
 class WebhookTrailSinkIT {
   /** Events the receiver accepted (answered 2xx), in order. */
@@ -36,6 +40,9 @@ class WebhookTrailSinkIT {
 
   /** The id of every event the receiver was sent, accepted or not. */
   private final List<String> attempts = new CopyOnWriteArrayList<>();
+
+  /** The headers of every request the receiver saw. */
+  private final List<Headers> headers = new CopyOnWriteArrayList<>();
 
   /** What the receiver answers. */
   private volatile int status = 204;
@@ -66,8 +73,119 @@ class WebhookTrailSinkIT {
     assertThat(first.path("rollout").asString()).isEqualTo("shine");
     assertThat(first.path("data").path("gate").asString()).isEqualTo("http/0");
     assertThat(first.path("text").asString())
-        .startsWith("🐌 [NOV 23] - [10:00:00]")
-        .contains("✅ event 0");
+        .isEqualTo("✅ *shine* · first-steps — event 0  _[NOV 23] - [10:00:00]_");
+  }
+
+  @Test
+  void theDefaultTextEscapesWhatSlackReadsAsMarkup() throws Exception {
+    int port = startReceiver(0);
+    try (WebhookTrailSink sink = sink(port, 10)) {
+      sink.accept(
+          event(0, EventType.GateFailed, Severity.Warning, "p95 = 0.3, wanted < 0.2 & fast"));
+      assertThat(sink.delivery().flush(Duration.ofSeconds(10))).isTrue();
+    }
+    assertThat(received.get(0).path("text").asString())
+        .isEqualTo(
+            "❌ *shine* · first-steps — p95 = 0.3, wanted &lt; 0.2 &amp; fast  _[NOV 23] -"
+                + " [10:00:00]_");
+  }
+
+  @Test
+  void aFilterSendsTheTypesItNamesAndWhatIsAtLeastAsSevereAndDropsTheRest() throws Exception {
+    int port = startReceiver(0);
+    List<TrailEvent> mixed =
+        List.of(
+            event(0, EventType.GatePassed, Severity.Normal, "gate passed"),
+            event(1, EventType.GateFailed, Severity.Warning, "gate failed"),
+            event(2, EventType.RollbackStarted, Severity.Warning, "rolling back"),
+            event(3, EventType.PhaseCompleted, Severity.Normal, "phase done"),
+            event(4, EventType.RollbackFailed, Severity.Error, "rollback failed"),
+            event(5, EventType.Note, Severity.Normal, "a note"));
+    Map<TrailFilter, List<String>> expected =
+        Map.of(
+            new TrailFilter(Set.of(EventType.PhaseCompleted), Severity.Warning),
+            List.of("shine/1/1", "shine/1/2", "shine/1/3", "shine/1/4"),
+            new TrailFilter(Set.of(), Severity.Error),
+            List.of("shine/1/4"),
+            new TrailFilter(Set.of(EventType.RollbackStarted, EventType.Note), null),
+            List.of("shine/1/2", "shine/1/5"),
+            TrailFilter.ALL,
+            ids(6));
+    for (var f : expected.entrySet()) {
+      received.clear();
+      WebhookTrailSink.Settings settings =
+          new WebhookTrailSink.Settings(
+              url(port), f.getKey(), WebhookHeaders.NONE, WebhookTemplate.DEFAULT);
+      try (WebhookTrailSink sink = sink(settings, 100)) {
+        mixed.forEach(sink::accept);
+        assertThat(sink.delivery().flush(Duration.ofSeconds(10))).isTrue();
+        assertThat(sink.delivery().dropped()).as("filtered out is not dropped").isZero();
+      }
+      assertThat(received)
+          .as(f.getKey().describe())
+          .extracting(n -> n.path("id").asString())
+          .containsExactlyElementsOf(f.getValue());
+    }
+  }
+
+  @Test
+  void headersGoWithEveryEventAndTheirValuesAppearInNoWarning() throws Exception {
+    String secret = "Bearer hook-s3cret-" + System.nanoTime();
+    int port = startReceiver(0);
+    status = 503;
+    WebhookTrailSink.Settings settings =
+        new WebhookTrailSink.Settings(
+            url(port),
+            TrailFilter.ALL,
+            WebhookHeaders.of(Map.of("Authorization", secret, "X-Hook-Key", "k3y-42")),
+            WebhookTemplate.DEFAULT);
+    try (WebhookTrailSink sink = sink(settings, 100)) {
+      events(3).forEach(sink::accept);
+      awaitAttempts(2);
+      status = 204;
+      assertThat(sink.delivery().flush(Duration.ofSeconds(10))).isTrue();
+    }
+    assertThat(received).hasSize(3);
+    assertThat(headers)
+        .allSatisfy(
+            h -> {
+              assertThat(h.getFirst("Authorization")).isEqualTo(secret);
+              assertThat(h.getFirst("X-Hook-Key")).isEqualTo("k3y-42");
+            });
+    String warned = warnings.toString(StandardCharsets.UTF_8);
+    assertThat(warned).contains("delivery failed").doesNotContain(secret, "s3cret", "k3y-42");
+    assertThat(settings.toString())
+        .contains("Authorization", "X-Hook-Key")
+        .doesNotContain(secret, "s3cret", "k3y-42", "/hooks/trail");
+  }
+
+  @Test
+  void aTemplateFillsItsPlaceholdersFromTheEventAndStaysValidJson() throws Exception {
+    int port = startReceiver(0);
+    WebhookTemplate template =
+        WebhookTemplate.parse(
+            """
+            {"text": "{{icon}} {{rollout}} ({{phase}}): {{message}}",
+             "attachments": [{"fields": ["{{data.gate}}", "{{severity}}", "{{ type }}"],
+                              "ts": "{{time}}", "missing": "[{{data.nothing}}]"}],
+             "id": "{{id}}", "count": 3}
+            """);
+    WebhookTrailSink.Settings settings =
+        new WebhookTrailSink.Settings(url(port), TrailFilter.ALL, WebhookHeaders.NONE, template);
+    try (WebhookTrailSink sink = sink(settings, 10)) {
+      sink.accept(event(7, EventType.GateFailed, Severity.Warning, "said \"no\"\\ then\n<b>"));
+      assertThat(sink.delivery().flush(Duration.ofSeconds(10))).isTrue();
+    }
+    JsonNode body = received.get(0);
+    assertThat(body.path("text").asString())
+        .isEqualTo("❌ shine (first-steps): said \"no\"\\ then\n<b>");
+    JsonNode attachment = body.path("attachments").get(0);
+    assertThat(attachment.path("fields").toString())
+        .isEqualTo("[\"http/0\",\"Warning\",\"GateFailed\"]");
+    assertThat(attachment.path("ts").asString()).isEqualTo("2026-11-23T10:00:07Z");
+    assertThat(attachment.path("missing").asString()).isEqualTo("[]");
+    assertThat(body.path("id").asString()).isEqualTo("shine/1/7");
+    assertThat(body.path("count").asInt()).isEqualTo(3);
   }
 
   @Test
@@ -126,8 +244,16 @@ class WebhookTrailSinkIT {
   }
 
   private WebhookTrailSink sink(int port, int capacity) {
+    return sink(WebhookTrailSink.Settings.of(url(port)), capacity);
+  }
+
+  private static URI url(int port) {
+    return URI.create("http://127.0.0.1:" + port + "/hooks/trail");
+  }
+
+  private WebhookTrailSink sink(WebhookTrailSink.Settings settings, int capacity) {
     return new WebhookTrailSink(
-        URI.create("http://127.0.0.1:" + port + "/hooks/trail"),
+        settings,
         capacity,
         Duration.ofMillis(20),
         Duration.ofMillis(200),
@@ -142,6 +268,7 @@ class WebhookTrailSinkIT {
         ex -> {
           try (ex) {
             JsonNode event = Json.mapper().readTree(ex.getRequestBody().readAllBytes());
+            headers.add(ex.getRequestHeaders());
             int answer = status;
             attempts.add(event.path("id").asString());
             if (answer / 100 == 2) {
@@ -158,6 +285,20 @@ class WebhookTrailSinkIT {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
+  }
+
+  private static TrailEvent event(int i, EventType type, Severity severity, String message) {
+    return new TrailEvent(
+        "shine/1/" + i,
+        Instant.parse("2026-11-23T10:00:00Z").plusSeconds(i),
+        "shine",
+        1,
+        "first-steps",
+        type,
+        severity,
+        Reason.GateFailed,
+        message,
+        Map.of("gate", "http/0"));
   }
 
   private static List<TrailEvent> events(int n) {

@@ -59,6 +59,16 @@ public abstract class ForwardingEcs implements Ecs {
   }
 
   @Override
+  public Map<String, String> serviceTags(String region, String serviceArn) {
+    return real.serviceTags(region, serviceArn);
+  }
+
+  @Override
+  public void tagService(String region, String serviceArn, Map<String, String> tags) {
+    real.tagService(region, serviceArn, tags);
+  }
+
+  @Override
   public List<TaskState> listTasks(ServiceRef ref, boolean includeStopped) {
     return real.listTasks(ref, includeStopped);
   }

@@ -2,6 +2,7 @@ package dev.snailtrail.spec.load;
 
 import dev.snailtrail.provider.TaskDefinitionJson;
 import dev.snailtrail.spec.Analysis;
+import dev.snailtrail.spec.DriftPolicy;
 import dev.snailtrail.spec.Gate;
 import dev.snailtrail.spec.Phase;
 import java.time.Duration;
@@ -17,10 +18,12 @@ final class Defaults {
 
   static final Analysis ANALYSIS = Analysis.DEFAULTS;
   static final Duration PROGRESS_DEADLINE = Duration.ofMinutes(15);
+  static final DriftPolicy DRIFT_POLICY = DriftPolicy.REPORT;
 
   // target
   static final boolean CREATE_IF_MISSING = false;
   static final boolean ASSIGN_PUBLIC_IP = false;
+  static final boolean ADOPT = false;
 
   // template, when it describes its own task definition (one that starts from the live service
   // takes what it leaves out from the live revision, so nothing is filled in here)

@@ -1,6 +1,7 @@
 package dev.snailtrail.spec.load;
 
 import dev.snailtrail.spec.Analysis;
+import dev.snailtrail.spec.DriftPolicy;
 import dev.snailtrail.spec.Metadata;
 import dev.snailtrail.spec.Phase;
 import dev.snailtrail.spec.Rollout;
@@ -18,7 +19,7 @@ final class RolloutBinder {
   static final Set<String> ROOT_KEYS = Set.of("apiVersion", "kind", "metadata", "spec", "status");
   static final Set<String> METADATA_KEYS = Set.of("name", "labels");
   static final Set<String> SPEC_KEYS =
-      Set.of("target", "template", "analysis", "progressDeadline", "phases");
+      Set.of("target", "template", "analysis", "progressDeadline", "phases", "driftPolicy");
 
   private final Diagnostics diagnostics;
   private final Path baseDir;
@@ -112,6 +113,22 @@ final class RolloutBinder {
     if (template == null || target == null) {
       return null;
     }
-    return new RolloutSpec(target, template.template(), analysis, deadline, phases);
+    DriftPolicy drift = driftPolicy(f.get("driftPolicy"));
+    return new RolloutSpec(target, template.template(), analysis, deadline, phases, drift);
+  }
+
+  private static DriftPolicy driftPolicy(Value v) {
+    String s = v == null ? null : v.string();
+    if (s == null) {
+      return Defaults.DRIFT_POLICY;
+    }
+    return switch (s) {
+      case "report" -> DriftPolicy.REPORT;
+      case "revert" -> DriftPolicy.REVERT;
+      default -> {
+        v.problem("'" + s + "' is not a drift policy; expected report or revert");
+        yield Defaults.DRIFT_POLICY;
+      }
+    };
   }
 }

@@ -61,6 +61,7 @@ public final class SpecWriter {
     putIf(m, "template", template(spec.template()));
     m.put("analysis", analysis(spec.analysis()));
     m.put("progressDeadline", Durations.format(spec.progressDeadline()));
+    m.put("driftPolicy", spec.driftPolicy().name().toLowerCase(Locale.ROOT));
     List<Object> phases = new ArrayList<>();
     for (Phase p : spec.phases()) {
       phases.add(phase(p, spec.analysis()));
@@ -75,6 +76,7 @@ public final class SpecWriter {
     m.put("cluster", t.cluster());
     m.put("service", t.service());
     m.put("createIfMissing", t.createIfMissing());
+    m.put("adopt", t.adopt());
     putIf(m, "url", t.url() == null ? null : t.url().toString());
     putIf(m, "roleArn", t.roleArn());
     if (t.network() != null) {

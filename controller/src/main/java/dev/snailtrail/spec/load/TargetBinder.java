@@ -22,7 +22,8 @@ final class TargetBinder {
           "url",
           "roleArn",
           "network",
-          "loadBalancers");
+          "loadBalancers",
+          "adopt");
   static final Set<String> NETWORK_KEYS = Set.of("subnets", "securityGroups", "assignPublicIp");
   static final Set<String> LOAD_BALANCER_KEYS =
       Set.of("targetGroupArn", "containerName", "containerPort");
@@ -51,6 +52,7 @@ final class TargetBinder {
           "service", "'" + service + "' is not a valid service name (letters, digits, '-', '_')");
     }
     Boolean create = f.bool("createIfMissing");
+    Boolean adopt = f.bool("adopt");
     Value urlValue = f.get("url");
     URI url = urlValue == null ? null : urlValue.parsed(Formats::httpUrl);
     String roleArn = matching(f, "roleArn", Formats.ROLE_ARN, "an IAM role ARN");
@@ -77,7 +79,8 @@ final class TargetBinder {
         url,
         roleArn,
         network,
-        lbs);
+        lbs,
+        adopt != null ? adopt : Defaults.ADOPT);
   }
 
   /**

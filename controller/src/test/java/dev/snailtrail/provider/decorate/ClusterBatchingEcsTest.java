@@ -371,6 +371,14 @@ class ClusterBatchingEcsTest {
     }
 
     @Override
+    public Map<String, String> serviceTags(String region, String serviceArn) {
+      return Map.of();
+    }
+
+    @Override
+    public void tagService(String region, String serviceArn, Map<String, String> tags) {}
+
+    @Override
     public List<TaskState> listTasks(ServiceRef ref, boolean includeStopped) {
       return List.of();
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.snailtrail.provider.TaskDefinitionJson;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.spec.Analysis;
+import dev.snailtrail.spec.DriftPolicy;
 import dev.snailtrail.spec.Gate;
 import dev.snailtrail.spec.Phase;
 import dev.snailtrail.spec.Rollout;
@@ -59,6 +60,9 @@ class SpecLoaderTest {
     assertThat(r.spec().progressDeadline()).isEqualTo(Duration.ofMinutes(15));
     assertThat(r.spec().analysis()).isEqualTo(Analysis.DEFAULTS);
     assertThat(r.spec().target().createIfMissing()).isFalse();
+    assertThat(r.spec().target().adopt()).isFalse();
+    assertThat(r.spec().driftPolicy()).isEqualTo(DriftPolicy.REPORT);
+    assertThat(SpecWriter.toYaml(r)).contains("adopt: false", "driftPolicy: report");
     List<Phase> phases = r.spec().phases();
     // a phase without desiredCount keeps whatever count the service has
     assertThat(phases).extracting(Phase::desiredCount).containsExactly(null, 4, null);
@@ -73,6 +77,49 @@ class SpecLoaderTest {
     Gate.CloudWatchMetric metric = (Gate.CloudWatchMetric) phases.get(0).gates().get(2);
     assertThat(metric.window()).isEqualTo(Duration.ofMinutes(5));
     assertThat(metric.query().period()).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void adoptAndDriftPolicyLoadAndLoadBack() throws Exception {
+    Rollout r =
+        loader
+            .parse(
+                """
+                apiVersion: snailtrail.dev/v1
+                kind: Rollout
+                metadata: {name: demo}
+                spec:
+                  target: {region: us-east-1, cluster: c, service: demo, adopt: true}
+                  driftPolicy: revert
+                  phases: [{name: one, image: "app:1"}]
+                """,
+                "t.yaml",
+                GOOD)
+            .get(0);
+    assertThat(r.spec().target().adopt()).isTrue();
+    assertThat(r.spec().driftPolicy()).isEqualTo(DriftPolicy.REVERT);
+    assertRoundTrip(r);
+  }
+
+  @Test
+  void anUnknownDriftPolicyIsRefusedWhereItIsWritten() {
+    SpecException e =
+        catchThrowableOfType(
+            SpecException.class,
+            () ->
+                parse(
+                    """
+                      driftPolicy: fix
+                      phases: [{name: one, image: "app:1"}]
+                    """));
+    assertThat(e.problems())
+        .singleElement()
+        .satisfies(
+            p ->
+                assertThat(p.format())
+                    .isEqualTo(
+                        "t.yaml:6:16: spec.driftPolicy: 'fix' is not a drift policy; expected"
+                            + " report or revert"));
   }
 
   /** Loads back from what the writer makes of it, to the same rollout and the same text. */

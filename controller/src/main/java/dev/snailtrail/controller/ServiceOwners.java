@@ -1,0 +1,70 @@
+package dev.snailtrail.controller;
+
+import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.spec.Target;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * One rollout per ECS service in a controller. Applying a rollout whose service (account, region,
+ * cluster, service) another rollout already manages is refused: the two would each undo what the
+ * other does, for ever. The account is the target's role's (or its cluster ARN's); rollouts that
+ * name neither share the account of the controller's credentials.
+ */
+final class ServiceOwners {
+  private ServiceOwners() {}
+
+  /** What identifies a service: a cluster given by name or by ARN is the same cluster. */
+  record Key(String account, String region, String cluster, String service) {
+    static Key of(Target t) {
+      String account = t.account() == null ? "" : t.account();
+      return new Key(account, t.region(), t.clusterName(), t.service());
+    }
+
+    String describe() {
+      return "service "
+          + service
+          + " in cluster "
+          + cluster
+          + " ("
+          + region
+          + (account.isEmpty() ? "" : ", account " + account)
+          + ")";
+    }
+  }
+
+  /**
+   * @param applied the rollouts of one apply
+   * @param stored the rollouts the store holds now (read only when needed)
+   * @throws ControlPlane.Conflict naming the rollout that manages a service one of {@code applied}
+   *     names, when that is another rollout
+   */
+  static void check(List<Rollout> applied, Supplier<List<Rollout>> stored) {
+    Map<Key, String> owners = new HashMap<>();
+    for (Rollout r : stored.get()) {
+      owners.putIfAbsent(Key.of(r.spec().target()), r.name());
+    }
+    for (Rollout r : applied) {
+      Key key = Key.of(r.spec().target());
+      String owner = owners.get(key);
+      if (owner != null && !owner.equals(r.name())) {
+        throw new ControlPlane.Conflict(
+            "rollout "
+                + r.name()
+                + " not applied: "
+                + key.describe()
+                + " is managed by rollout "
+                + owner
+                + " already, and two rollouts of one service would undo each other's changes for"
+                + " ever. Delete "
+                + owner
+                + " first (snailtrail delete "
+                + owner
+                + "), or roll the service with it");
+      }
+      owners.put(key, r.name());
+    }
+  }
+}
