@@ -336,13 +336,8 @@ public final class Controller implements AutoCloseable {
   }
 
   private String failed(String name, String how) {
-    return "snailtrail controller: pass over "
-        + name
-        + " failed"
-        + how
-        + " (retry "
-        + queue.requeues(name)
-        + " with back-off): ";
+    return "snailtrail controller: pass over %s failed%s (retry %d with back-off): "
+        .formatted(name, how, queue.requeues(name));
   }
 
   /**
