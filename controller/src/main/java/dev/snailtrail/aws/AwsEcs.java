@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.SortOrder;
+import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
@@ -93,7 +94,10 @@ final class AwsEcs implements Ecs {
     var request = EcsMapping.register(spec);
     RegisterTaskDefinitionResponse response =
         calls.call(ECS, "RegisterTaskDefinition", () -> ecs.registerTaskDefinition(request));
-    return known.remember(EcsMapping.taskDefinition(response.taskDefinition(), response.tags()));
+    // The tags sent are the revision's tags; not every endpoint echoes them in the answer.
+    List<Tag> tags =
+        response.hasTags() && !response.tags().isEmpty() ? response.tags() : request.tags();
+    return known.remember(EcsMapping.taskDefinition(response.taskDefinition(), tags));
   }
 
   @Override

@@ -178,7 +178,7 @@ class PrometheusIT {
     assertThat(promtool("check", "config", deploy.resolve("prometheus.yml").toString()))
         .contains("SUCCESS");
     assertThat(promtool("check", "rules", deploy.resolve("alerts.yml").toString()))
-        .contains("SUCCESS: 7 rules found");
+        .contains("SUCCESS: 9 rules found");
   }
 
   @Test
