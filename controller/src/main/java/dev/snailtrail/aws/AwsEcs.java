@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.SortOrder;
+import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
@@ -46,6 +47,7 @@ final class AwsEcs implements Ecs {
   private final ClientCache clients;
   private final AwsCalls calls;
   private final String roleArn;
+  private final KnownRevisions known = new KnownRevisions();
 
   AwsEcs(ClientCache clients, AwsCalls calls, String roleArn) {
     this.clients = clients;
@@ -92,7 +94,10 @@ final class AwsEcs implements Ecs {
     var request = EcsMapping.register(spec);
     RegisterTaskDefinitionResponse response =
         calls.call(ECS, "RegisterTaskDefinition", () -> ecs.registerTaskDefinition(request));
-    return EcsMapping.taskDefinition(response.taskDefinition(), response.tags());
+    // The tags sent are the revision's tags; not every endpoint echoes them in the answer.
+    List<Tag> tags =
+        response.hasTags() && !response.tags().isEmpty() ? response.tags() : request.tags();
+    return known.remember(EcsMapping.taskDefinition(response.taskDefinition(), tags));
   }
 
   @Override
@@ -118,7 +123,8 @@ final class AwsEcs implements Ecs {
                 throw e;
               }
             });
-    return response.map(r -> EcsMapping.taskDefinition(r.taskDefinition(), r.tags()));
+    return response.map(
+        r -> known.remember(EcsMapping.taskDefinition(r.taskDefinition(), r.tags())));
   }
 
   private static boolean isMissingTaskDefinition(ClientException e) {
@@ -130,6 +136,14 @@ final class AwsEcs implements Ecs {
   public Optional<TaskDefinition> findTaskDefinitionByHash(
       String region, String family, String contentHash) {
     for (String arn : newestRevisions(region, family)) {
+      // Listed ACTIVE just now; its content and tags are what they were when seen.
+      Optional<TaskDefinition> seen = known.get(arn);
+      if (seen.isPresent()) {
+        if (contentHash.equals(seen.get().spec().tags().get(TaskDefinitionSpec.HASH_TAG))) {
+          return seen;
+        }
+        continue;
+      }
       Optional<TaskDefinition> td = describeTaskDefinition(region, arn);
       if (td.isPresent()
           && td.get().status() == dev.snailtrail.provider.TaskDefinitionStatus.ACTIVE

@@ -1,9 +1,11 @@
 package dev.snailtrail.aws;
 
+import dev.snailtrail.provider.ChangeFeed;
 import dev.snailtrail.provider.Endpoints;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.store.RolloutTable;
 import dev.snailtrail.time.Sleeper;
+import java.net.URI;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -72,6 +74,22 @@ public final class AwsProviders implements AutoCloseable {
         new AwsNetwork(clients, calls, roleArn),
         Endpoints.AS_DECLARED,
         new AwsScaling(clients, calls, roleArn));
+  }
+
+  /**
+   * The changes an EventBridge rule sends to the SQS queue at {@code queueUrl}
+   * (deploy/eventbridge), read with the configured credentials.
+   *
+   * @throws IllegalArgumentException when the queue's region cannot be told (see {@link
+   *     AwsChangeFeed#regionOf})
+   */
+  public ChangeFeed changeFeed(URI queueUrl) {
+    return changeFeed(queueUrl, AwsChangeFeed.regionOf(queueUrl, System.getenv()));
+  }
+
+  /** The changes sent to the SQS queue at {@code queueUrl} in {@code region}. */
+  public ChangeFeed changeFeed(URI queueUrl, String region) {
+    return new AwsChangeFeed(clients.sqs(region), calls, queueUrl.toString());
   }
 
   /**

@@ -26,6 +26,8 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
@@ -42,6 +44,8 @@ final class ClientCache implements AutoCloseable {
 
   private final AwsSettings settings;
   private final SdkHttpClient http;
+  private volatile SdkHttpClient longPolls;
+  private volatile SqsClient sqs;
   private final AwsCredentialsProvider baseCredentials;
   private final ConcurrentMap<Key, SdkClient> clients = new ConcurrentHashMap<>();
   private final ConcurrentMap<Key, StsAssumeRoleCredentialsProvider> roles =
@@ -92,6 +96,41 @@ final class ClientCache implements AutoCloseable {
   Ec2Client ec2(String region, String roleArn) {
     return get("ec2", region, roleArn, Ec2Client::builder);
   }
+
+  /**
+   * SQS in {@code region} for the change feed's long polls, with connections of its own: a long
+   * poll holds its connection for {@code LONG_POLL_READ}, longer than an attempt of any other call
+   * may.
+   */
+  synchronized SqsClient sqs(String region) {
+    if (sqs == null) {
+      longPolls =
+          ApacheHttpClient.builder()
+              .maxConnections(2)
+              .connectionTimeout(Duration.ofSeconds(5))
+              .socketTimeout(LONG_POLL_READ)
+              .build();
+      SqsClientBuilder b =
+          SqsClient.builder()
+              .region(Region.of(region))
+              .credentialsProvider(baseCredentials)
+              .httpClient(longPolls)
+              .overrideConfiguration(
+                  ClientOverrideConfiguration.builder()
+                      .apiCallTimeout(LONG_POLL_READ.plusSeconds(5))
+                      .apiCallAttemptTimeout(LONG_POLL_READ)
+                      .retryStrategy(AwsRetryStrategy.doNotRetry())
+                      .build());
+      if (settings.endpointOverride() != null) {
+        b.endpointOverride(settings.endpointOverride());
+      }
+      sqs = b.build();
+    }
+    return sqs;
+  }
+
+  /** How long a long poll's connection may wait for an answer: the 20 s poll and some slack. */
+  static final Duration LONG_POLL_READ = Duration.ofSeconds(30);
 
   private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends SdkClient>
       C get(String service, String region, String roleArn, Supplier<B> builder) {
@@ -160,5 +199,11 @@ final class ClientCache implements AutoCloseable {
       c.close();
     }
     http.close();
+    synchronized (this) {
+      if (sqs != null) {
+        sqs.close();
+        longPolls.close();
+      }
+    }
   }
 }

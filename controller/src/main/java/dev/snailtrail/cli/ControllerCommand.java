@@ -7,6 +7,7 @@ import dev.snailtrail.doctor.Preflight;
 import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.metrics.MicrometerMetrics;
 import dev.snailtrail.provider.CallListener;
+import dev.snailtrail.provider.ChangeFeed;
 import dev.snailtrail.spec.Durations;
 import dev.snailtrail.store.StoreLock;
 import dev.snailtrail.trail.ConsoleTrailSink;
@@ -58,6 +59,8 @@ final class ControllerCommand implements Callable<Integer> {
   Path watchDir;
 
   @Mixin ProviderOptions where;
+
+  @Mixin EventOptions events;
 
   @Option(
       names = "--speed",
@@ -183,7 +186,16 @@ final class ControllerCommand implements Callable<Integer> {
       store.close();
       return refuse(e.getMessage());
     }
-    Controller controller = controller(store, ports, metrics, sinks, address, id);
+    ChangeFeed feed;
+    try {
+      feed = events.events == null ? null : ports.changeFeed(events.events);
+    } catch (UsageError e) {
+      metrics.close();
+      ports.close();
+      store.close();
+      return refuse(e.getMessage());
+    }
+    Controller controller = controller(store, ports, metrics, sinks, address, feed, id);
     SpecDirWatcher watcher =
         watchDir == null ? null : SpecDirWatcher.of(watchDir, controller.controlPlane(), out());
     printStart(store, ports, id);
@@ -256,6 +268,7 @@ final class ControllerCommand implements Callable<Integer> {
       MicrometerMetrics metrics,
       List<TrailSink> sinks,
       ApiAddress address,
+      ChangeFeed feed,
       String id) {
     String at =
         address.bind() == null
@@ -264,6 +277,7 @@ final class ControllerCommand implements Callable<Integer> {
     return Controller.builder(
             store.store(), ports.providers(), GateEvaluator.withDefaults(), ports.clock())
         .leases(stores.leases(at))
+        .changes(feed)
         .controllerId(id)
         .workers(workers)
         .resync(resync)
@@ -290,7 +304,8 @@ final class ControllerCommand implements Callable<Integer> {
                 + " workers, resync "
                 + Durations.format(resync)
                 + ", controller id "
-                + id);
+                + id
+                + (events.events == null ? "" : ", woken by the events of " + events.events));
   }
 
   /** Starts the API when it has an address; null when it is off. */

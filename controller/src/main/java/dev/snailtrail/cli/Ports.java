@@ -4,9 +4,11 @@ import dev.snailtrail.aws.AwsProviders;
 import dev.snailtrail.aws.AwsSettings;
 import dev.snailtrail.controller.Controller;
 import dev.snailtrail.provider.CallListener;
+import dev.snailtrail.provider.ChangeFeed;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.sim.PersistentSimulator;
 import dev.snailtrail.sim.Seed;
+import dev.snailtrail.sim.SimChangeFeed;
 import dev.snailtrail.sim.Simulator;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.time.ScaledClock;
@@ -43,6 +45,7 @@ final class Ports implements AutoCloseable {
   private final PersistentSimulator world;
   private final AwsProviders aws;
   private final URI endpoint;
+  private Simulator simulator;
 
   private Ports(
       Kind kind,
@@ -105,8 +108,10 @@ final class Ports implements AutoCloseable {
       case sim -> {
         PersistentSimulator w = PersistentSimulator.open(stateFile, speed, Clock.systemUTC());
         ScaledClock c = w.clock();
-        yield new Ports(
-            kind, w.simulator().providers(), c, c::realTimeFor, w::close, w, null, null);
+        Ports p =
+            new Ports(kind, w.simulator().providers(), c, c::realTimeFor, w::close, w, null, null);
+        p.simulator = w.simulator();
+        yield p;
       }
       case aws -> {
         AwsSettings settings = awsSettings(options, listener);
@@ -179,7 +184,9 @@ final class Ports implements AutoCloseable {
       sim.close();
       throw new UsageError("scenario " + scenario + ": " + e.getMessage());
     }
-    return new Ports(Kind.sim, sim.providers(), c, c::realTimeFor, sim::close, null, null, null);
+    Ports p = new Ports(Kind.sim, sim.providers(), c, c::realTimeFor, sim::close, null, null, null);
+    p.simulator = sim;
+    return p;
   }
 
   /**
@@ -282,6 +289,37 @@ final class Ports implements AutoCloseable {
               }
               world.resume();
             });
+  }
+
+  /**
+   * Where changes are heard of with {@code --events}: on aws the SQS queue at {@code where}, on sim
+   * the simulator's own events ({@code where} is {@code sim}).
+   *
+   * @throws UsageError when {@code where} does not fit the provider
+   */
+  ChangeFeed changeFeed(String where) throws UsageError {
+    return switch (kind) {
+      case sim -> {
+        if (!"sim".equals(where) || simulator == null) {
+          throw new UsageError(
+              "--events on the simulator takes 'sim' (its own events), not " + where);
+        }
+        // Simulated time moves only when the world is asked: look at it every 20 ms, really.
+        yield new SimChangeFeed(simulator, Ports::sleepReally, Duration.ofMillis(20));
+      }
+      case aws -> {
+        try {
+          URI queue = URI.create(where);
+          if (queue.getScheme() == null || queue.getHost() == null) {
+            throw new IllegalArgumentException("not a URL");
+          }
+          yield aws.changeFeed(queue);
+        } catch (IllegalArgumentException e) {
+          throw new UsageError(
+              "--events " + where + ": give the SQS queue's URL; " + e.getMessage());
+        }
+      }
+    };
   }
 
   /**

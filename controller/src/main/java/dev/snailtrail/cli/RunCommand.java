@@ -9,6 +9,7 @@ import dev.snailtrail.provider.CallListener;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.decorate.OncePerPassEcs;
 import dev.snailtrail.reconcile.Commands;
+import dev.snailtrail.reconcile.Polling;
 import dev.snailtrail.reconcile.Reconciler;
 import dev.snailtrail.rollout.Condition;
 import dev.snailtrail.rollout.RolloutStatus;
@@ -94,6 +95,8 @@ final class RunCommand implements Callable<Integer> {
   Path file;
 
   @Mixin ProviderOptions where;
+
+  @Mixin EventOptions events;
 
   @Option(
       names = "--speed",
@@ -293,13 +296,18 @@ final class RunCommand implements Callable<Integer> {
       passes = PassListener.beforeEach(ecs::newPass).andThen(tally);
     }
     Clock clock = ports.clock();
-    Sleeper sleeper = d -> Thread.sleep(ports.realTimeFor(d).toMillis());
+    ChangeSleeper woken =
+        events.events == null
+            ? null
+            : new ChangeSleeper(ports.changeFeed(events.events), rollout, ports::realTimeFor, err);
+    Sleeper sleeper = woken != null ? woken : d -> Thread.sleep(ports.realTimeFor(d).toMillis());
     Reconciler reconciler =
         new Reconciler(
             providers,
             GateEvaluator.withDefaults(),
             clock,
             new Preflight(providers).asHook(),
+            woken == null ? Polling.ECS_PACED : Polling.woken(Duration.ofSeconds(30)),
             RUN_CONTROLLER_ID);
     ConsoleTrailSink console = new ConsoleTrailSink(out, plain);
     JsonlTrailSink jsonl = trailFile == null ? null : new JsonlTrailSink(trailFile);
@@ -317,7 +325,14 @@ final class RunCommand implements Callable<Integer> {
             .passes(passes)
             .metrics(metrics)
             .build();
-    RolloutStatus end = driver.run(rollout, 1, RolloutStatus.initial());
+    RolloutStatus end;
+    try {
+      end = driver.run(rollout, 1, RolloutStatus.initial());
+    } finally {
+      if (woken != null) {
+        woken.close();
+      }
+    }
     if (jsonl != null) {
       jsonl.close();
     }

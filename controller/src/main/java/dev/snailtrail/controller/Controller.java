@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
 
 /**
  * The long-running controller: a bounded pool of workers takes rollout names from a {@link
@@ -75,11 +76,17 @@ public final class Controller implements AutoCloseable {
   }
 
   /**
-   * How many workers, how often to resync, how long to wait at shutdown, where to log, and the
-   * clock that dates an internal error.
+   * How many workers, how often to resync, how long to wait at shutdown, where to log, the clock
+   * that dates an internal error, and how a wait a pass asks for (on the rollouts' clock) maps to
+   * the timers' time.
    */
   record Settings(
-      int workers, Duration resync, Duration shutdownTimeout, PrintStream log, Clock clock) {}
+      int workers,
+      Duration resync,
+      Duration shutdownTimeout,
+      PrintStream log,
+      Clock clock,
+      UnaryOperator<Duration> toTimers) {}
 
   private final RolloutAccess access;
   private final Store store;
@@ -93,6 +100,7 @@ public final class Controller implements AutoCloseable {
   private final PrintStream log;
   private final List<Thread> workers = new ArrayList<>();
   private final DamagedRollouts damaged;
+  private final ChangeWakeups wakeups;
   private final UnreachableProvider unreachable;
 
   /** Rollouts whose bug has been logged with its stack trace since their last good pass. */
@@ -112,7 +120,8 @@ public final class Controller implements AutoCloseable {
       Scheduler scheduler,
       Runnable stopTimer,
       Metrics metrics,
-      Settings settings) {
+      Settings settings,
+      ChangeWakeups wakeups) {
     this.access = access;
     this.store = access.store;
     this.queue = access.queue;
@@ -124,6 +133,7 @@ public final class Controller implements AutoCloseable {
     this.settings = settings;
     this.log = settings.log();
     this.damaged = new DamagedRollouts(metrics, log);
+    this.wakeups = wakeups;
     this.unreachable = new UnreachableProvider(access, metrics, log, settings.clock());
   }
 
@@ -161,6 +171,9 @@ public final class Controller implements AutoCloseable {
       queue.add(name);
     }
     scheduleResync();
+    if (wakeups != null) {
+      wakeups.start();
+    }
     for (int i = 0; i < settings.workers(); i++) {
       workers.add(Thread.ofVirtual().name("snailtrail-worker-" + i).start(this::work));
     }
@@ -179,12 +192,25 @@ public final class Controller implements AutoCloseable {
                 return;
               }
               try {
-                store.names().forEach(queue::add);
+                spread(store.names(), resync);
               } catch (RuntimeException e) {
                 log.println("snailtrail controller: resync could not list the store: " + e);
               }
               scheduleResync();
             });
+  }
+
+  /**
+   * Queues every rollout once over the coming resync period, evenly spread, rather than all at
+   * once: each is looked at once per resync either way, but a burst of thousands would keep the
+   * ones truly due (a gate's interval, a deadline) waiting behind it, and send its reads in a
+   * burst.
+   */
+  private void spread(List<String> names, Duration period) {
+    int n = names.size();
+    for (int i = 0; i < n; i++) {
+      queue.addAfter(names.get(i), period.multipliedBy(i).dividedBy(n));
+    }
   }
 
   private void work() {
@@ -262,6 +288,7 @@ public final class Controller implements AutoCloseable {
     ReconcileResult result =
         access.acting(
             name, fence, () -> reconciler.reconcile(r.spec(), r.generation(), r.status()));
+    access.passed(name, result.status());
     access.hooks.afterPass(name);
     if (!result.status().equals(r.status()) || !result.events().isEmpty()) {
       access.commit(name, r.resourceVersion(), result.events(), result.status(), fence);
@@ -272,7 +299,7 @@ public final class Controller implements AutoCloseable {
     metrics.passCompleted(r.spec(), r.status(), result, Duration.ofNanos(System.nanoTime() - t0));
     queue.forget(name);
     if (result.requeueAfter() != null) {
-      queue.addAfter(name, result.requeueAfter());
+      queue.addAfter(name, settings.toTimers().apply(result.requeueAfter()));
     }
   }
 
@@ -330,13 +357,8 @@ public final class Controller implements AutoCloseable {
   }
 
   private String failed(String name, String how) {
-    return "snailtrail controller: pass over "
-        + name
-        + " failed"
-        + how
-        + " (retry "
-        + queue.requeues(name)
-        + " with back-off): ";
+    return "snailtrail controller: pass over %s failed%s (retry %d with back-off): "
+        .formatted(name, how, queue.requeues(name));
   }
 
   /**
@@ -354,6 +376,9 @@ public final class Controller implements AutoCloseable {
     }
     queue.shutDown();
     cancelResync.run();
+    if (wakeups != null) {
+      wakeups.close();
+    }
     long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
     for (Thread t : workers) {
       try {

@@ -2,16 +2,22 @@ package dev.snailtrail.controller;
 
 import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.metrics.Metrics;
+import dev.snailtrail.provider.Change;
+import dev.snailtrail.provider.ChangeFeed;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.decorate.AlarmBatchingCloudWatch;
 import dev.snailtrail.provider.decorate.ClusterBatchingEcs;
 import dev.snailtrail.provider.decorate.GuardedEcs;
+import dev.snailtrail.provider.decorate.ManagedAlarms;
 import dev.snailtrail.provider.decorate.ManagedServices;
 import dev.snailtrail.reconcile.Commands;
+import dev.snailtrail.reconcile.Polling;
 import dev.snailtrail.reconcile.Reconciler;
 import dev.snailtrail.rollout.PreflightHook;
 import dev.snailtrail.store.Leases;
 import dev.snailtrail.store.Store;
 import dev.snailtrail.store.TemplateStore;
+import dev.snailtrail.time.Sleeper;
 import dev.snailtrail.trail.TrailSink;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -41,12 +47,16 @@ public final class ControllerBuilder {
   private PrintStream log = System.err;
   private Scheduler scheduler;
   private UnaryOperator<Duration> toRealTime = d -> d;
+  private boolean timersOnRealTime;
   private WorkQueue.Observer observer = WorkQueue.Observer.NONE;
   private Function<Providers, PreflightHook> preflight = p -> PreflightHook.NONE;
   private boolean batchDescribes = true;
   private TemplateStore templates;
   private Duration describeFreshness = ClusterBatchingEcs.DEFAULT_FRESHNESS;
   private LeaseSettings leaseSettings;
+  private Duration settledFreshness;
+  private ChangeFeed changes;
+  private Sleeper feedBackoff = d -> Thread.sleep(d);
   private String controllerId = "snailtrail";
 
   ControllerBuilder(Store store, Providers providers, GateEvaluator gates, Clock clock) {
@@ -90,7 +100,10 @@ public final class ControllerBuilder {
     return this;
   }
 
-  /** How long a batched snapshot of a cluster answers reads. Default 1 s of the clock. */
+  /**
+   * How long what a batched describe saw of a service in flux (its rollout deploying, waiting for
+   * ECS or rolling back) answers reads. Default 1 s of the clock.
+   */
   public ControllerBuilder describeFreshness(Duration d) {
     describeFreshness = Objects.requireNonNull(d);
     return this;
@@ -103,6 +116,57 @@ public final class ControllerBuilder {
    */
   public ControllerBuilder leases(LeaseSettings s) {
     leaseSettings = Objects.requireNonNull(s);
+    return this;
+  }
+
+  /**
+   * The same for a settled service (its rollout analysing, baking, awaiting approval or done).
+   * Default: the resync and a tenth (at least the in-flux freshness), so one describe of a cluster
+   * per resync serves every pass of its settled rollouts; news of a change (an ECS event) and the
+   * rollout's own writes make it read again sooner.
+   */
+  public ControllerBuilder settledDescribeFreshness(Duration d) {
+    settledFreshness = Objects.requireNonNull(d);
+    return this;
+  }
+
+  private Duration settledFreshness() {
+    if (settledFreshness != null) {
+      return settledFreshness;
+    }
+    if (resync == null || !resync.isPositive()) {
+      return describeFreshness;
+    }
+    // The resync runs on the timers' clock, freshness on the rollouts': a sped-up one passes a
+    // real resync in that many times more of its own time. A tenth more than the resync: the
+    // pass a resync brings finds the last one's snapshot still fresh more often than not, so a
+    // cluster is described about once per resync, not twice.
+    Duration d = onRolloutClock(resync.plus(resync.dividedBy(10)));
+    return d.compareTo(describeFreshness) > 0 ? d : describeFreshness;
+  }
+
+  /** A duration of the timers' clock in the rollouts' clock (the same unless sped up). */
+  private Duration onRolloutClock(Duration timers) {
+    long realNanosPerSecond = toRealTime.apply(Duration.ofSeconds(1)).toNanos();
+    if (realNanosPerSecond <= 0) {
+      return timers;
+    }
+    return Duration.ofNanos((long) (timers.toNanos() * (1e9 / realNanosPerSecond)));
+  }
+
+  /**
+   * Wakes the rollouts a change concerns as soon as it arrives on this feed (an SQS queue an
+   * EventBridge rule feeds, or the simulator's events); polling and the resync go on as without it.
+   * Default: none. The controller closes the feed.
+   */
+  public ControllerBuilder changes(ChangeFeed feed) {
+    changes = feed;
+    return this;
+  }
+
+  /** How a back-off after a failed read of the change feed passes. Default: real time. */
+  public ControllerBuilder changeFeedBackoff(Sleeper s) {
+    feedBackoff = Objects.requireNonNull(s);
     return this;
   }
 
@@ -166,11 +230,15 @@ public final class ControllerBuilder {
   }
 
   /**
-   * How a delay on the controller's clock maps to real time for the own timer thread (for a sped-up
-   * clock, {@code ScaledClock::realTimeFor}). Default: the same.
+   * The rollouts' clock is a sped-up simulation: {@code f} says how long a wait of it takes in real
+   * time (for a sped-up clock, {@code ScaledClock::realTimeFor}). The controller's own timers (the
+   * work queue, its back-off, the resync) then run on real time, as they would against AWS, and
+   * only the waits a pass asks for (a requeue after a gate's interval, a poll, a deadline) are
+   * turned into real time. Default: the rollouts' clock is the timers' clock.
    */
   public ControllerBuilder realTime(UnaryOperator<Duration> f) {
     toRealTime = Objects.requireNonNull(f);
+    timersOnRealTime = true;
     return this;
   }
 
@@ -190,17 +258,30 @@ public final class ControllerBuilder {
       throw new IllegalArgumentException("workers must be at least 1, was " + workers);
     }
     ManagedServices managed = new ManagedServices();
+    ManagedAlarms alarms = new ManagedAlarms();
+    ClusterBatchingEcs batching =
+        batchDescribes
+            ? new ClusterBatchingEcs(
+                providers.ecs(), managed, clock, describeFreshness, settledFreshness())
+            : null;
+    AlarmBatchingCloudWatch alarmReads =
+        batchDescribes
+            ? new AlarmBatchingCloudWatch(providers.cloudWatch(), alarms, clock, describeFreshness)
+            : null;
     ScheduledExecutorService timer = scheduler == null ? timerThread() : null;
-    Scheduler delays = timer == null ? scheduler : Scheduler.executor(timer, toRealTime);
-    RolloutAccess access = new RolloutAccess(store, queue(delays), hooks, managed, sink);
-    Providers ports = batchDescribes ? batched(managed) : providers;
+    Clock timers = timersOnRealTime ? Clock.systemUTC() : clock;
+    Scheduler delays = timer == null ? scheduler : Scheduler.executor(timer, d -> d);
+    RolloutAccess access =
+        new RolloutAccess(store, queue(timers, delays), hooks, managed, alarms, sink);
+    Providers ports =
+        batching != null ? providers.withEcs(batching).withCloudWatch(alarmReads) : providers;
     if (store.leases().isPresent()) {
       // ECS has no conditional writes: each change asks first whether the lease still holds.
       ports = ports.withEcs(new GuardedEcs(ports.ecs(), access::checkActing));
       access.keeper(keeper(store.leases().get(), access));
     }
     Reconciler reconciler =
-        new Reconciler(ports, gates, clock, preflight.apply(ports), controllerId);
+        new Reconciler(ports, gates, clock, preflight.apply(ports), polling(), controllerId);
     TemplateStore kept = templates != null ? templates : TemplateStore.beside(store, clock);
     ControlPlaneService verbs =
         new ControlPlaneService(access, kept, ports, new Commands(clock), metrics);
@@ -212,7 +293,8 @@ public final class ControllerBuilder {
         delays,
         stopTimer,
         metrics,
-        new Controller.Settings(workers, resync, shutdownTimeout, log, clock));
+        new Controller.Settings(workers, resync, shutdownTimeout, log, clock, toRealTime),
+        wakeups(access, batching, alarmReads));
   }
 
   private LeaseKeeper keeper(Leases leases, RolloutAccess access) {
@@ -221,10 +303,42 @@ public final class ControllerBuilder {
     return new LeaseKeeper(leases, s, clock, access.queue::add, access::lock, log);
   }
 
-  /** The given ports, with reads of the managed services batched per cluster. */
-  private Providers batched(ManagedServices managed) {
-    return providers.withEcs(
-        new ClusterBatchingEcs(providers.ecs(), managed, clock, describeFreshness));
+  /**
+   * How rollouts wait while ECS works: at ECS's pace, or, when events wake them, every 30 s (or the
+   * resync, when shorter) in case an event was lost.
+   */
+  private Polling polling() {
+    if (changes == null) {
+      return Polling.ECS_PACED;
+    }
+    boolean shorter = resync != null && resync.isPositive() && resync.compareTo(FALLBACK_POLL) < 0;
+    return Polling.woken(shorter ? resync : FALLBACK_POLL);
+  }
+
+  /** With events: how often a rollout waiting for ECS looks anyway, in case an event was lost. */
+  static final Duration FALLBACK_POLL = Duration.ofSeconds(30);
+
+  /** The thread that wakes rollouts on the change feed, or null without one. */
+  private ChangeWakeups wakeups(
+      RolloutAccess access, ClusterBatchingEcs batching, AlarmBatchingCloudWatch alarmReads) {
+    if (changes == null) {
+      return null;
+    }
+    return new ChangeWakeups(
+        changes,
+        access::rolloutsOf,
+        change -> {
+          if (batching != null && change instanceof Change.ServiceChanged s) {
+            batching.changed(s.region(), s.cluster(), s.service());
+          }
+          if (alarmReads != null && change instanceof Change.AlarmChanged a) {
+            alarmReads.changed(a.alarm());
+          }
+        },
+        access.queue,
+        metrics,
+        feedBackoff,
+        log);
   }
 
   private static ScheduledExecutorService timerThread() {
@@ -233,7 +347,7 @@ public final class ControllerBuilder {
   }
 
   /** The work queue, telling the metrics (and the observer) its depth and latency. */
-  private WorkQueue queue(Scheduler delays) {
+  private WorkQueue queue(Clock timers, Scheduler delays) {
     Metrics m = metrics;
     WorkQueue.Observer also = observer;
     WorkQueue.Observer observed =
@@ -252,7 +366,7 @@ public final class ControllerBuilder {
           }
         };
     return new WorkQueue(
-        clock,
+        timers,
         delays,
         System::nanoTime,
         WorkQueue.BASE_DELAY,

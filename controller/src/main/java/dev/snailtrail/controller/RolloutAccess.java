@@ -1,8 +1,12 @@
 package dev.snailtrail.controller;
 
+import dev.snailtrail.provider.Change;
 import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.decorate.ManagedAlarms;
 import dev.snailtrail.provider.decorate.ManagedServices;
 import dev.snailtrail.rollout.RolloutStatus;
+import dev.snailtrail.rollout.StatusPhase;
+import dev.snailtrail.rollout.Step;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.Target;
 import dev.snailtrail.store.Fence;
@@ -11,6 +15,7 @@ import dev.snailtrail.trail.TrailEvent;
 import dev.snailtrail.trail.TrailSink;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -26,6 +31,7 @@ final class RolloutAccess {
   final WorkQueue queue;
   final Controller.Hooks hooks;
   private final ManagedServices managed;
+  private final ManagedAlarms alarms;
   private final TrailSink sink;
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final java.util.Set<String> prepared = ConcurrentHashMap.newKeySet();
@@ -36,11 +42,13 @@ final class RolloutAccess {
       WorkQueue queue,
       Controller.Hooks hooks,
       ManagedServices managed,
+      ManagedAlarms alarms,
       TrailSink sink) {
     this.store = store;
     this.queue = queue;
     this.hooks = hooks;
     this.managed = managed;
+    this.alarms = alarms;
     this.sink = sink;
   }
 
@@ -129,12 +137,36 @@ final class RolloutAccess {
   void manage(Rollout rollout) {
     Target t = rollout.spec().target();
     managed.manage(rollout.name(), new ServiceRef(t.region(), t.cluster(), t.service()));
+    alarms.manage(rollout.name(), t.region(), ManagedAlarms.namesIn(rollout));
+  }
+
+  /**
+   * What a pass left: the rollout's service is in flux while ECS works for it (deploying, waiting
+   * for the deployment, rolling back), and its reads must then be fresh; otherwise it is settled.
+   */
+  void passed(String name, RolloutStatus status) {
+    managed.inFlux(name, inFlux(status));
+  }
+
+  static boolean inFlux(RolloutStatus s) {
+    boolean moving = s.phase() == StatusPhase.Progressing || s.phase() == StatusPhase.RollingBack;
+    return moving
+        && (s.step() == Step.Deploying || s.step() == Step.Waiting || s.step() == Step.RollingBack);
+  }
+
+  /** The rollouts a change concerns: those moving the changed service, or gated on the alarm. */
+  Set<String> rolloutsOf(Change change) {
+    return switch (change) {
+      case Change.ServiceChanged s -> managed.rolloutsOf(s.region(), s.cluster(), s.service());
+      case Change.AlarmChanged a -> alarms.rolloutsOf(a.alarm());
+    };
   }
 
   /** The rollout is gone: its service is no longer described with the others. */
   void forget(String name) {
     prepared.remove(name);
     managed.forget(name);
+    alarms.forget(name);
   }
 
   /**

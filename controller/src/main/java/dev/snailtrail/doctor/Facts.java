@@ -69,14 +69,14 @@ final class Facts {
     return remember("cluster", () -> providers.ecs().describeCluster(region(), ref.cluster()));
   }
 
-  /** The service, or empty when it (or its cluster) does not exist. */
+  /**
+   * The service, or empty when it (or its cluster) does not exist. Asked before the cluster: a
+   * service that exists answers for its cluster too, so the usual case needs no DescribeClusters.
+   */
   Optional<ServiceState> service() {
     return remember(
         "service",
         () -> {
-          if (cluster().isEmpty()) {
-            return Optional.empty();
-          }
           try {
             return providers.ecs().describeService(ref);
           } catch (ProviderException e) {

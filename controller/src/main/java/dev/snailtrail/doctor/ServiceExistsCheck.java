@@ -23,6 +23,15 @@ final class ServiceExistsCheck implements PreflightCheck {
   public CheckResult run(Inspection in) {
     Facts f = in.facts;
     Target t = f.rollout.spec().target();
+    Optional<ServiceState> service = f.service();
+    if (service.isPresent()) {
+      // An ACTIVE service lives in an ACTIVE cluster: no need to ask about the cluster.
+      ServiceState s = service.get();
+      return in.pass(
+          id(),
+          "service " + t.service() + " is " + s.status() + " in cluster " + t.cluster(),
+          "runs " + s.taskDefinitionArn() + ", " + s.runningCount() + "/" + s.desiredCount());
+    }
     Optional<ClusterState> cluster = f.cluster();
     if (cluster.isEmpty()) {
       return in.fail(
@@ -41,14 +50,6 @@ final class ServiceExistsCheck implements PreflightCheck {
           "cluster " + t.cluster() + " is " + cluster.get().status() + ", not ACTIVE",
           "cluster " + cluster.get().arn() + " has status " + cluster.get().status(),
           "Use an ACTIVE cluster: recreate " + t.cluster() + " or point target.cluster elsewhere.");
-    }
-    Optional<ServiceState> service = f.service();
-    if (service.isPresent()) {
-      ServiceState s = service.get();
-      return in.pass(
-          id(),
-          "service " + t.service() + " is " + s.status() + " in cluster " + t.cluster(),
-          "runs " + s.taskDefinitionArn() + ", " + s.runningCount() + "/" + s.desiredCount());
     }
     if (!t.createIfMissing()) {
       return in.fail(

@@ -4,6 +4,7 @@ import dev.snailtrail.rollout.GateResult;
 import dev.snailtrail.rollout.GateStatus;
 import dev.snailtrail.spec.Analysis;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The one place where measurements become verdicts. Everything else only measures; the analysis
@@ -67,6 +68,27 @@ public final class Analyzer {
       return GateResult.Passed;
     }
     return GateResult.Pending;
+  }
+
+  /**
+   * What a look at a gate between its intervals adds to its tally: only a failure that fails the
+   * gate counts there. A gate watched on every pass ({@link GateEvaluator#watchedEveryPass}) is
+   * looked at whenever its rollout is, so an alarm that fired is acted on at the next pass rather
+   * than at the end of the interval; everything short of a verdict (a pass, a tolerated failure, no
+   * data, an outage) waits for the interval, so looking more often never passes a gate sooner nor
+   * spends its tolerance faster.
+   *
+   * @return the failed tally, or empty when the look changes nothing
+   */
+  public static Optional<GateStatus> recordBetweenIntervals(
+      GateStatus prior, Measurement m, Analysis rules, Instant at) {
+    if (!(m instanceof Measurement.Fail)) {
+      return Optional.empty();
+    }
+    GateStatus after = record(prior, m, rules, at);
+    return after.result() == GateResult.Failed && prior.result() != GateResult.Failed
+        ? Optional.of(after)
+        : Optional.empty();
   }
 
   /** Whether the gate should be measured at {@code now}: never measured, or its interval is up. */

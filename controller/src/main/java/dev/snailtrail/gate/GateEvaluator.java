@@ -89,6 +89,27 @@ public final class GateEvaluator {
   }
 
   /**
+   * Whether the gate is looked at on every pass over its rollout, not only at its interval (see
+   * {@link Analyzer#recordBetweenIntervals}). An alarm is: it is one cheap read (batched across
+   * rollouts, and woken by its state-change event), and it is already the aggregated verdict of its
+   * own datapoints, so waiting out an interval before acting on it only delays a rollback.
+   */
+  public static boolean watchedEveryPass(Gate gate) {
+    return switch (gate) {
+      case Gate.CloudWatchAlarm g -> true;
+      case Gate.EcsTasks g -> false;
+      case Gate.ContainerHealth g -> false;
+      case Gate.PortBinding g -> false;
+      case Gate.TargetHealth g -> false;
+      case Gate.Http g -> false;
+      case Gate.CloudWatchMetric g -> false;
+      case Gate.Logs g -> false;
+      case Gate.Prometheus g -> false;
+      case Gate.EcrImage g -> false;
+    };
+  }
+
+  /**
    * Gates name what is missing where they can; this covers the rest. Outages hold the gate, since
    * they say nothing about the phase.
    */

@@ -40,6 +40,14 @@ public interface Metrics {
    */
   default void workQueueLatency(Duration waited) {}
 
+  /**
+   * A change arrived on the event feed.
+   *
+   * @param kind {@code service} or {@code alarm}
+   * @param matched whether it concerned any rollout (and woke it)
+   */
+  default void changeReceived(String kind, boolean matched) {}
+
   /** One AWS API call at the resilience boundary. */
   default void awsCall(String service, String operation, String outcome, Duration took) {}
 

@@ -44,7 +44,17 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
   private final Map<String, AtomicInteger> damaged = new ConcurrentHashMap<>();
   private final Map<String, Integer> workQueue = new ConcurrentHashMap<>();
 
+  private final ApiBudget budget;
+
   public MicrometerMetrics() {
+    this(System::nanoTime);
+  }
+
+  /**
+   * @param nanoTime the monotonic time the API budget counts requests by
+   */
+  MicrometerMetrics(java.util.function.LongSupplier nanoTime) {
+    budget = new ApiBudget(nanoTime);
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     gc.bindTo(registry);
@@ -58,6 +68,14 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
         .register(registry);
     // Registered up front so the series exist (at zero) before the first observation.
     latencyTimer();
+    for (String action : ApiBudget.QUOTAS.keySet()) {
+      Gauge.builder(PREFIX + "aws.budget.headroom.ratio", budget, b -> b.headroom(action))
+          .description(
+              "Share of ECS's request quota for the action left over the last 10 s (1 idle, 0 at"
+                  + " the quota)")
+          .tags("operation", action)
+          .register(registry);
+    }
   }
 
   /** The registry, for binders the composition root adds (e.g. resilience4j). */
@@ -132,6 +150,18 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
   }
 
   @Override
+  public void changeReceived(String kind, boolean matched) {
+    counter(
+            "events.received",
+            "Changes heard on the event feed, by kind and whether they woke a rollout",
+            "kind",
+            kind,
+            "woke",
+            Boolean.toString(matched))
+        .increment();
+  }
+
+  @Override
   public void awsCall(String service, String operation, String outcome, Duration took) {
     counter(
             "aws.requests",
@@ -143,6 +173,9 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
             "outcome",
             outcome)
         .increment();
+    if (!CallListener.CIRCUIT_OPEN.equals(outcome)) {
+      budget.sent(service + ":" + operation);
+    }
     // Registered on a service's first call, so rate() over it starts from zero.
     Counter throttles =
         counter("aws.throttles", "AWS API requests refused as too frequent", "service", service);
@@ -272,17 +305,20 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
   }
 
   /**
-   * Buckets up to 5 minutes: a queue that long is what makes passes late for their deadlines, and
-   * it must show as such rather than as "over 10 s".
+   * Real seconds a due key waited, with buckets up to 5 minutes: a controller minutes behind must
+   * show as such, not as one overflowing bucket.
    */
   private Timer latencyTimer() {
     return Timer.builder(PREFIX + "workqueue.latency")
-        .description("How long a due key waited for a worker, in real seconds")
+        .description("How long a due key waited for a worker, in real time")
         .serviceLevelObjectives(
             Duration.ofMillis(10),
+            Duration.ofMillis(50),
             Duration.ofMillis(100),
+            Duration.ofMillis(250),
             Duration.ofMillis(500),
             Duration.ofSeconds(1),
+            Duration.ofSeconds(2),
             Duration.ofSeconds(5),
             Duration.ofSeconds(10),
             Duration.ofSeconds(30),

@@ -17,6 +17,12 @@ public record Providers(
     Endpoints endpoints,
     Scaling scaling) {
 
+  /** These ports with another CloudWatch: a decorator (batching, counting) over this one. */
+  public Providers withCloudWatch(CloudWatch other) {
+    return new Providers(
+        name, ecs, loadBalancing, other, logs, images, network, endpoints, scaling);
+  }
+
   /** These ports with another ECS: a decorator (cache, batching, counting) over this one. */
   public Providers withEcs(Ecs other) {
     return new Providers(

@@ -209,7 +209,7 @@ final class AnalysisStep {
           deadline != null
               && (before.lastMeasuredAt() == null || before.lastMeasuredAt().isBefore(deadline));
       if (!stale && !Analyzer.due(before, gate.analysis(), p.now)) {
-        next.add(before);
+        next.add(lookBetweenIntervals(p, phase, gate, before, ctx));
         continue;
       }
       Measurement m = evaluator.measure(gate, ctx);
@@ -218,6 +218,19 @@ final class AnalysisStep {
       next.add(after);
     }
     return next;
+  }
+
+  /** A gate watched on every pass that fails now fails at once; any other is left as it was. */
+  private GateStatus lookBetweenIntervals(
+      Pass p, Phase phase, Gate gate, GateStatus before, GateContext ctx) {
+    if (!GateEvaluator.watchedEveryPass(gate)) {
+      return before;
+    }
+    Optional<GateStatus> failed =
+        Analyzer.recordBetweenIntervals(
+            before, evaluator.measure(gate, ctx), gate.analysis(), p.now);
+    failed.ifPresent(after -> announce(p, phase, before, after));
+    return failed.orElse(before);
   }
 
   /**

@@ -36,11 +36,13 @@ final class DeployStep {
   private final Providers providers;
   private final PreflightHook preflight;
   private final PhaseRevisions revisions;
+  private final Polling polling;
   private final Ownership ownership;
 
-  DeployStep(Providers providers, PreflightHook preflight, Ownership ownership) {
+  DeployStep(Providers providers, PreflightHook preflight, Polling polling, Ownership ownership) {
     this.providers = providers;
     this.preflight = preflight;
+    this.polling = polling;
     this.revisions = new PhaseRevisions(providers);
     this.ownership = ownership;
   }
@@ -51,6 +53,14 @@ final class DeployStep {
 
   PhaseRevisions revisions() {
     return revisions;
+  }
+
+  /**
+   * The wait before the next look at what ECS does for the phase, which began at phaseStartedAt.
+   */
+  Duration poll(Pass p) {
+    Instant began = p.status.phaseStartedAt();
+    return polling.next(began == null ? Duration.ZERO : Duration.between(began, p.now));
   }
 
   ReconcileResult deploy(Pass p) {
@@ -109,7 +119,7 @@ final class DeployStep {
         "Service updated to " + shortName(arn) + tasks(count, s.desiredCount()),
         data("revision", shortName(arn), "from", shortName(s.taskDefinitionArn())));
     Transitions.awaitDeployment(p, p.now, "waiting for the ECS deployment");
-    return p.result(Pass.POLL);
+    return p.result(poll(p));
   }
 
   /** The service does not exist: create it from the phase (when the spec says so), or pause. */
@@ -139,7 +149,7 @@ final class DeployStep {
             + " tasks",
         data("revision", shortName(arn)));
     Transitions.awaitDeployment(p, p.now, "waiting for ECS to start tasks");
-    return p.result(Pass.POLL);
+    return p.result(poll(p));
   }
 
   /** The spec does not fit the task definition it starts from: pause before touching anything. */
@@ -222,7 +232,8 @@ final class DeployStep {
                     + " pending"
                     + targetSummary(p)));
     Duration untilDeadline = Duration.between(p.now, deadline);
-    return p.result(untilDeadline.compareTo(Pass.POLL) < 0 ? untilDeadline : Pass.POLL);
+    Duration poll = poll(p);
+    return p.result(untilDeadline.compareTo(poll) < 0 ? untilDeadline : poll);
   }
 
   /**

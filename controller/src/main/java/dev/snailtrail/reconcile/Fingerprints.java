@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Stable hashes of spec values, equal across JVMs (map order does not leak in), so a restarted
@@ -18,9 +19,18 @@ final class Fingerprints {
   private Fingerprints() {}
 
   static String of(Object... parts) {
+    return of(UnaryOperator.identity(), parts);
+  }
+
+  /**
+   * The fingerprint of {@code parts}, each value in them (at any depth) first passed through {@code
+   * asBefore}: lets a changed default be written as it was, so a stored rollout that never named it
+   * keeps its fingerprints.
+   */
+  static String of(UnaryOperator<Object> asBefore, Object... parts) {
     StringBuilder b = new StringBuilder();
     for (Object part : parts) {
-      write(b, part);
+      write(b, part, asBefore);
       b.append('\u0000');
     }
     try {
@@ -54,7 +64,8 @@ final class Fingerprints {
         || (v instanceof Collection<?> c && c.isEmpty());
   }
 
-  private static void write(StringBuilder b, Object value) {
+  private static void write(StringBuilder b, Object given, UnaryOperator<Object> asBefore) {
+    Object value = asBefore.apply(given);
     if (value == null) {
       b.append("null");
     } else if (value instanceof Record r) {
@@ -73,7 +84,7 @@ final class Fingerprints {
           continue;
         }
         b.append(c.getName()).append('=');
-        write(b, v);
+        write(b, v, asBefore);
         b.append(',');
       }
       b.append(')');
@@ -84,14 +95,14 @@ final class Fingerprints {
       sorted.forEach(
           (k, v) -> {
             b.append(k).append(':');
-            write(b, v);
+            write(b, v, asBefore);
             b.append(',');
           });
       b.append('}');
     } else if (value instanceof Collection<?> c) {
       b.append('[');
       for (Object o : c) {
-        write(b, o);
+        write(b, o, asBefore);
         b.append(',');
       }
       b.append(']');

@@ -35,6 +35,8 @@ public final class Reconciler {
 
   /**
    * @param preflight checks run before each phase deploys; a failure pauses the rollout
+   * @param polling how long to wait between looks while ECS works: {@link Polling#ECS_PACED}
+   *     without events, {@link Polling#woken} when events wake the rollout
    * @param controllerId who runs this reconciler, as the services it moves are tagged with (one
    *     controller's rollouts never touch a service tagged by another)
    */
@@ -43,14 +45,25 @@ public final class Reconciler {
       GateEvaluator gates,
       Clock clock,
       PreflightHook preflight,
+      Polling polling,
       String controllerId) {
     this.providers = providers;
     this.clock = clock;
     this.ownership = new Ownership(providers, controllerId);
-    this.deploy = new DeployStep(providers, preflight, ownership);
+    this.deploy = new DeployStep(providers, preflight, polling, ownership);
     this.analysis = new AnalysisStep(providers, gates, deploy);
     this.rollback = new RollbackStep(providers, deploy);
     this.drift = new DriftWatch(providers);
+  }
+
+  /** A reconciler that polls ECS at its own pace, without events. */
+  public Reconciler(
+      Providers providers,
+      GateEvaluator gates,
+      Clock clock,
+      PreflightHook preflight,
+      String controllerId) {
+    this(providers, gates, clock, preflight, Polling.ECS_PACED, controllerId);
   }
 
   /** A reconciler whose controller goes by the default id ({@code snailtrail}). */

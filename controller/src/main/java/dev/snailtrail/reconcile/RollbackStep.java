@@ -83,14 +83,13 @@ final class RollbackStep {
               + DeployStep.tasks(desired, s.desiredCount()),
           data("revision", shortName(arn), "from", shortName(s.taskDefinitionArn())));
       p.update(b -> b.phaseStartedAt(p.now));
-      return p.result(Pass.POLL);
+      return p.result(deploy.poll(p));
     }
     return settle(p, target, arn, TaskCounts.expected(p, s.desiredCount()), s);
   }
 
   /** The service runs the target: wait for ECS to settle it, then hold there. */
-  private static ReconcileResult settle(
-      Pass p, PhaseRef target, String arn, int desired, ServiceState s) {
+  private ReconcileResult settle(Pass p, PhaseRef target, String arn, int desired, ServiceState s) {
     Deployment primary = s.primary().orElse(null);
     DeploymentRolloutState state =
         primary == null ? DeploymentRolloutState.COMPLETED : primary.rolloutState();
@@ -147,7 +146,9 @@ final class RollbackStep {
                     + "/"
                     + desired
                     + " running"));
-    return p.result(Pass.POLL);
+    Duration untilDeadline = Duration.between(p.now, deadline);
+    Duration poll = deploy.poll(p);
+    return p.result(untilDeadline.compareTo(poll) < 0 ? untilDeadline : poll);
   }
 
   /** Where the rollback goes: the target's revision and count (null: the service keeps its own). */

@@ -2,6 +2,8 @@ package dev.snailtrail.reconcile;
 
 import dev.snailtrail.rollout.Reason;
 import dev.snailtrail.rollout.StatusPhase;
+import dev.snailtrail.spec.Analysis;
+import dev.snailtrail.spec.Gate;
 import dev.snailtrail.spec.Phase;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.trail.EventType;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A new spec generation: the same content changes nothing; a change to the current or an earlier
@@ -31,9 +34,30 @@ final class SpecChanges {
       Phase phase = phases.get(i);
       out.put(
           phase.name(),
-          Fingerprints.of(i, phase, rollout.spec().template(), rollout.spec().analysis()));
+          Fingerprints.of(
+              asBefore(rollout.spec().analysis()),
+              i,
+              phase,
+              rollout.spec().template(),
+              rollout.spec().analysis()));
     }
     return out;
+  }
+
+  /**
+   * A {@code cloudwatchAlarm} gate used to inherit the rollout's {@code failureLimit}; now it
+   * tolerates none unless it says so. Fingerprinted as before, an alarm gate left at the new
+   * default keeps the fingerprint it had, so a controller upgrade does not make the next spec of
+   * every alarm-gated rollout look changed (and restart its phases).
+   */
+  private static UnaryOperator<Object> asBefore(Analysis rollout) {
+    return v ->
+        v instanceof Gate.CloudWatchAlarm g
+                && g.analysis().failureLimit() == Gate.CloudWatchAlarm.DEFAULT_FAILURE_LIMIT
+                && rollout.failureLimit() != Gate.CloudWatchAlarm.DEFAULT_FAILURE_LIMIT
+            ? new Gate.CloudWatchAlarm(
+                g.names(), g.analysis().withFailureLimit(rollout.failureLimit()))
+            : v;
   }
 
   static void apply(Pass p) {

@@ -127,6 +127,7 @@ final class EcsServices {
             request.desiredCount());
     world.services.put(World.key(ref.region(), ref.cluster(), ref.service()), s);
     s.deployments.add(0, new SimDeployment(deploymentId(), td, request.desiredCount(), world.now));
+    inProgress(s);
     world.scheduler.reconcile(s);
     return PortViews.serviceState(s);
   }
@@ -151,8 +152,19 @@ final class EcsServices {
     while (s.deployments.size() > 6) {
       s.deployments.remove(s.deployments.size() - 1);
     }
+    inProgress(s);
     world.scheduler.reconcile(s);
     return PortViews.serviceState(s);
+  }
+
+  private void inProgress(SimService s) {
+    SimDeployment d = s.primary();
+    world.events.deployment(
+        s,
+        d,
+        "SERVICE_DEPLOYMENT_IN_PROGRESS",
+        "ECS deployment " + d.id + " in progress.",
+        world.now);
   }
 
   /** The service with this ARN, or null. */

@@ -14,7 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
  * a function of its seed and these.
  */
 final class Journal {
-  private static final JsonMapper SNAPSHOTS =
+  static final JsonMapper SNAPSHOTS =
       JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
   private final World world;
@@ -72,6 +72,11 @@ final class Journal {
         };
     ops.add(op);
     return result;
+  }
+
+  /** The changes from the {@code from}-th on. */
+  List<Op> since(int from) {
+    return List.copyOf(ops.subList(Math.min(from, ops.size()), ops.size()));
   }
 
   /** The seed, the start and every change so far, as JSON. */

@@ -1,12 +1,9 @@
 package dev.snailtrail.sim;
 
-import dev.snailtrail.files.AtomicFiles;
-import dev.snailtrail.json.Json;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.time.ScaledClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -14,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -21,9 +19,11 @@ import java.util.TreeSet;
 /**
  * The simulator behind {@code snailtrail controller --provider sim}, made to outlive the process:
  * one world for every rollout, seeded for a rollout the first time it is seen ({@link #prepare}),
- * and saved to a state file after every pass ({@link #afterPass}), so a restarted controller finds
- * the same services, task definitions and deployments. The composition root calls these from the
- * controller's hooks.
+ * and saved after every pass ({@link #afterPass}), so a restarted controller finds the same
+ * services, task definitions and deployments. The composition root calls these from the
+ * controller's hooks. A save appends only what changed to the state file ({@link StateFile}): the
+ * world of thousands of rollouts is megabytes, and rewriting it after every pass would cost more
+ * than the passes.
  *
  * <p>Simulated time runs at {@code speed} from the end of the controller's first pass (or {@link
  * #resume}) and stands still before, and while no controller runs: the state file records the
@@ -35,23 +35,35 @@ import java.util.TreeSet;
  * again, and yields the same result because the simulator is deterministic.
  */
 public final class PersistentSimulator implements AutoCloseable {
-  private final Path stateFile;
+  /** With no change, the saved instant is brought forward at most once per this much of it. */
+  static final Duration CHECKPOINT = Duration.ofSeconds(10);
+
+  private final StateFile file;
   private final ScaledClock clock;
   private final Simulator simulator;
   private final Set<String> seeded;
-
-  /** What the state file holds. */
-  record State(Instant now, List<String> seeded, String snapshot) {}
-
   private final HeldClock held;
+  private final long seed;
+  private final Instant start;
+  private final List<String> seededUnsaved = new ArrayList<>();
+  private int changesSaved;
+  private Instant savedAt;
 
   private PersistentSimulator(
-      Path stateFile, HeldClock held, ScaledClock clock, Simulator simulator, Set<String> seeded) {
-    this.stateFile = stateFile;
+      StateFile file,
+      HeldClock held,
+      ScaledClock clock,
+      Simulator simulator,
+      StateFile.Content content) {
+    this.file = file;
     this.held = held;
     this.clock = clock;
     this.simulator = simulator;
-    this.seeded = seeded;
+    this.seeded = new TreeSet<>(content.seeded());
+    this.seed = content.seed();
+    this.start = content.start();
+    this.changesSaved = content.changes().size();
+    this.savedAt = content.now();
   }
 
   /**
@@ -61,22 +73,38 @@ public final class PersistentSimulator implements AutoCloseable {
    * @param real the real clock
    */
   public static PersistentSimulator open(Path stateFile, double speed, Clock real) {
+    StateFile file = new StateFile(stateFile);
     if (!Files.exists(stateFile)) {
       HeldClock held = new HeldClock(real, real.instant());
       ScaledClock clock = new ScaledClock(held, speed);
-      return new PersistentSimulator(stateFile, held, clock, new Simulator(clock), new TreeSet<>());
+      Simulator sim = new Simulator(clock);
+      Journal.Snapshot empty = Journal.read(sim.snapshot());
+      StateFile.Content content =
+          new StateFile.Content(
+              empty.seed(), empty.start(), List.of(), new TreeSet<>(), clock.instant());
+      file.rewrite(content);
+      return new PersistentSimulator(file, held, clock, sim, content);
     }
-    State state;
-    try {
-      state = Json.mapper().readValue(Files.readAllBytes(stateFile), State.class);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read simulator state " + stateFile, e);
-    }
+    StateFile.Content content = StateFile.read(stateFile);
     // A clock whose origin is the saved instant: simulated time goes on from where it stopped.
-    HeldClock held = new HeldClock(real, state.now());
+    HeldClock held = new HeldClock(real, content.now());
     ScaledClock clock = new ScaledClock(held, speed);
-    Simulator sim = Simulator.restore(clock, state.snapshot());
-    return new PersistentSimulator(stateFile, held, clock, sim, new TreeSet<>(state.seeded()));
+    Simulator sim =
+        Simulator.restore(
+            clock, new Journal.Snapshot(content.seed(), content.start(), content.changes()));
+    PersistentSimulator world = new PersistentSimulator(file, held, clock, sim, content);
+    if (!isLines(stateFile)) {
+      file.rewriteOnNextSave();
+    }
+    return world;
+  }
+
+  private static boolean isLines(Path stateFile) {
+    try (var lines = Files.lines(stateFile)) {
+      return lines.findFirst().map(l -> !l.contains("\"snapshot\"")).orElse(true);
+    } catch (IOException e) {
+      return true;
+    }
   }
 
   /**
@@ -100,6 +128,7 @@ public final class PersistentSimulator implements AutoCloseable {
   public synchronized void prepare(Rollout rollout) {
     if (seeded.add(rollout.name())) {
       simulator.seed(rollout, Seed.defaults());
+      seededUnsaved.add(rollout.name());
       save();
     }
   }
@@ -113,25 +142,49 @@ public final class PersistentSimulator implements AutoCloseable {
     save();
   }
 
-  /** Writes the world to the state file atomically. */
+  /**
+   * Saves what changed since the last save: appends the new changes and seeded rollouts, and the
+   * instant, to the state file and forces them to disk. With nothing new, only the instant, and
+   * only once per {@link #CHECKPOINT} of simulated time: a restart resumes at most that much
+   * earlier, which delays a bake or a gate by as much and changes no decision.
+   */
   public synchronized void save() {
-    String snapshot = simulator.snapshot();
-    // Read after the snapshot: no recorded change is later than the instant a restart resumes at.
+    List<Op> changes = simulator.changesSince(changesSaved);
+    // Read after the changes: no saved change is later than the instant a restart resumes at.
     Instant now = clock.instant();
-    State state = new State(now, List.copyOf(seeded), snapshot);
-    AtomicFiles.write(
-        stateFile, Json.mapper().writeValueAsString(state).getBytes(StandardCharsets.UTF_8));
+    boolean quiet = changes.isEmpty() && seededUnsaved.isEmpty();
+    if (quiet && !file.needsRewrite() && now.isBefore(savedAt.plus(CHECKPOINT))) {
+      return;
+    }
+    if (file.needsRewrite() || file.wantsCompaction(changesSaved + changes.size())) {
+      List<Op> all = simulator.changesSince(0);
+      file.rewrite(new StateFile.Content(seed, start, all, seeded, now));
+      changesSaved = all.size();
+    } else {
+      file.append(changes, seededUnsaved, now);
+      changesSaved += changes.size();
+    }
+    seededUnsaved.clear();
+    savedAt = now;
   }
 
   /** Reads a state file's simulated instant and snapshot, for tests and tools. */
   public static Simulator restoreForInspection(Path stateFile, Clock clock) throws IOException {
-    State state = Json.mapper().readValue(Files.readAllBytes(stateFile), State.class);
-    return Simulator.restore(clock, state.snapshot());
+    StateFile.Content c = read(stateFile);
+    return Simulator.restore(clock, new Journal.Snapshot(c.seed(), c.start(), c.changes()));
   }
 
   /** The simulated instant a state file was saved at. */
   public static Instant savedAt(Path stateFile) throws IOException {
-    return Json.mapper().readValue(Files.readAllBytes(stateFile), State.class).now();
+    return read(stateFile).now();
+  }
+
+  private static StateFile.Content read(Path stateFile) throws IOException {
+    try {
+      return StateFile.read(stateFile);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
   }
 
   @Override

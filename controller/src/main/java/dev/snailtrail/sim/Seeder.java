@@ -149,7 +149,7 @@ final class Seeder {
       world.logGroups.create(region, target.template().logGroup());
     }
     pushImages(target);
-    target.alarms().forEach(world.alarms::get);
+    target.alarms().forEach(name -> world.alarms.seed(region, name));
 
     String baseline = null;
     if (existing != null) {

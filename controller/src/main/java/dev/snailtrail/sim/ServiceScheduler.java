@@ -121,6 +121,9 @@ final class ServiceScheduler {
         }
       }
       world.event(s, s.tag() + " has reached a steady state.");
+      world.events.deployment(
+          s, primary, "SERVICE_DEPLOYMENT_COMPLETED", primary.rolloutStateReason, world.now);
+      world.events.serviceAction(s, "SERVICE_STEADY_STATE", world.clusterArn(s), world.now);
     }
   }
 
@@ -180,6 +183,8 @@ final class ServiceScheduler {
         && d.failedTasks >= threshold) {
       d.rolloutState = DeploymentRolloutState.FAILED;
       d.rolloutStateReason = "ECS deployment circuit breaker: tasks failed to start.";
+      world.events.deployment(
+          t.service, d, "SERVICE_DEPLOYMENT_FAILED", d.rolloutStateReason, world.now);
       world.event(
           t.service,
           t.service.tag() + " deployment " + d.id + " deployment failed: tasks failed to start.");

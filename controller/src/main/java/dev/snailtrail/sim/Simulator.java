@@ -88,8 +88,6 @@ public final class Simulator
     world.advance(clock.instant());
   }
 
-  // ------------------------------------------------------------------ setup
-
   /**
    * Prepares a consistent world for a rollout: cluster, VPC, subnets, security groups, target
    * groups and load balancers, log group, ECR images of every phase (except tags containing {@code
@@ -198,7 +196,11 @@ public final class Simulator
    * @throws IllegalArgumentException when the text is not a snapshot
    */
   public static Simulator restore(Clock clock, String snapshot) {
-    Journal.Snapshot s = Journal.read(snapshot);
+    return restore(clock, Journal.read(snapshot));
+  }
+
+  /** A simulator with the world of a snapshot's seed, start and changes. */
+  static Simulator restore(Clock clock, Journal.Snapshot s) {
     Simulator sim = new Simulator(clock, s.seed(), s.start());
     synchronized (sim) {
       for (Op op : s.ops()) {
@@ -206,8 +208,20 @@ public final class Simulator
         sim.journal.apply(op);
       }
       sim.tick();
+      sim.world.events.drain(); // sent before the restart: a feed starts with what comes next
     }
     return sim;
+  }
+
+  /** The changes made from outside since the {@code from}-th, for incremental saves. */
+  synchronized List<Op> changesSince(int from) {
+    return journal.since(from);
+  }
+
+  /** The world brought up to the clock's time, and the EventBridge events it sent meanwhile. */
+  synchronized List<String> takeEvents() {
+    tick();
+    return world.events.drain();
   }
 
   /** The loopback URL the service is served on. */
@@ -225,8 +239,6 @@ public final class Simulator
     tick();
     return ServiceApp.answer(world, world.ecs.service(service), path);
   }
-
-  // ------------------------------------------------------------------ Ecs
 
   @Override
   public synchronized Optional<ClusterState> describeCluster(String region, String cluster) {
@@ -294,8 +306,6 @@ public final class Simulator
     return PortViews.tasks(world.ecs.service(ref), includeStopped, world.now);
   }
 
-  // ------------------------------------------------------------------ LoadBalancing
-
   @Override
   public synchronized List<TargetHealth> describeTargetHealth(
       String region, String targetGroupArn) {
@@ -317,8 +327,6 @@ public final class Simulator
     return PortViews.loadBalancerSecurityGroups(world.loadBalancers, loadBalancerArn);
   }
 
-  // ------------------------------------------------------------------ CloudWatch
-
   @Override
   public synchronized Map<String, AlarmState> describeAlarms(String region, List<String> names) {
     tick();
@@ -331,8 +339,6 @@ public final class Simulator
     tick();
     return metrics.query(region, query, start, end);
   }
-
-  // ------------------------------------------------------------------ Logs
 
   @Override
   public synchronized List<LogEvent> filterLogEvents(
@@ -347,15 +353,11 @@ public final class Simulator
     return world.logGroups.exists(region, logGroup);
   }
 
-  // ------------------------------------------------------------------ Images
-
   @Override
   public synchronized Optional<ImageInfo> describeImage(String region, ImageRef image) {
     tick();
     return world.ecr.describe(region, image);
   }
-
-  // ------------------------------------------------------------------ Network
 
   @Override
   public synchronized List<Subnet> describeSubnets(String region, List<String> subnetIds) {
@@ -375,8 +377,6 @@ public final class Simulator
     tick();
     return groupIds.stream().map(world.securityGroups::get).filter(g -> g != null).toList();
   }
-
-  // ------------------------------------------------------------------ Endpoints
 
   /**
    * {@code http://127.0.0.1:<port>} of the service's loopback server, keeping the declared URL's

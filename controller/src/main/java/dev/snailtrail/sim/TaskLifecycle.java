@@ -86,7 +86,7 @@ final class TaskLifecycle {
             at.bindings(),
             world.now);
     s.tasks.add(t);
-    world.after(Timings.PROVISIONING, () -> toPending(t));
+    world.after(Timings.PROVISIONING, t.service, () -> toPending(t));
     return t;
   }
 
@@ -108,7 +108,7 @@ final class TaskLifecycle {
               + ": "
               + image
               + ": not found";
-      world.after(Timings.PULL_NOT_FOUND, () -> failStart(t, reason));
+      world.after(Timings.PULL_NOT_FOUND, t.service, () -> failStart(t, reason));
     } else if (!network.registryReachable(t)) {
       String host = ref != null && ref.registry() != null ? ref.registry() : "registry-1.docker.io";
       String reason =
@@ -120,9 +120,9 @@ final class TaskLifecycle {
               + "/manifests/"
               + (ref == null ? "latest" : ref.effectiveTag())
               + "\": dial tcp 52.94.224.60:443: i/o timeout";
-      world.after(Timings.PULL_TIMEOUT, () -> failStart(t, reason));
+      world.after(Timings.PULL_TIMEOUT, t.service, () -> failStart(t, reason));
     } else {
-      world.after(Timings.PULL, () -> toRunning(t));
+      world.after(Timings.PULL, t.service, () -> toRunning(t));
     }
   }
 
@@ -145,6 +145,7 @@ final class TaskLifecycle {
     t.stopCode = TaskStopCode.TASK_FAILED_TO_START;
     t.stoppedReason = reason;
     t.containerReason = reason;
+    world.taskChanged(t);
     world.scheduler.taskFailed(t);
   }
 
@@ -163,23 +164,24 @@ final class TaskLifecycle {
     }
     t.lastStatus = TaskStatus.RUNNING;
     t.startedAt = world.now;
+    world.taskChanged(t);
     logs.log(t, "Starting " + t.main.image());
     targets.register(t);
     HealthCheck hc = t.main.healthCheck();
     switch (t.behavior) {
-      case CRASH_LOOP -> world.after(Timings.CRASH_AFTER, () -> crash(t));
+      case CRASH_LOOP -> world.after(Timings.CRASH_AFTER, t.service, () -> crash(t));
       case UNHEALTHY, WRONG_PORT -> {
-        world.after(Timings.APP_START, () -> ready(t));
-        world.after(Timings.targetHealthyAfterReady(), () -> targets.checksFail(t));
+        world.after(Timings.APP_START, t.service, () -> ready(t));
+        world.after(Timings.targetHealthyAfterReady(), t.service, () -> targets.checksFail(t));
         if (hc != null) {
           Duration d =
               Duration.ofSeconds(
                   hc.startPeriod() + (long) Math.max(1, hc.retries()) * interval(hc));
-          world.after(d, () -> containerUnhealthy(t));
+          world.after(d, t.service, () -> containerUnhealthy(t));
         }
       }
-      case SLOW_START -> world.after(Timings.SLOW_APP_START, () -> ready(t));
-      case HEALTHY, ML_DOWN, MISSING -> world.after(Timings.APP_START, () -> ready(t));
+      case SLOW_START -> world.after(Timings.SLOW_APP_START, t.service, () -> ready(t));
+      case HEALTHY, ML_DOWN, MISSING -> world.after(Timings.APP_START, t.service, () -> ready(t));
     }
   }
 
@@ -197,7 +199,7 @@ final class TaskLifecycle {
       logs.log(t, "WARN dependency check failing; /health answers 500");
     }
     if (t.behavior.passesHealthChecks()) {
-      world.after(Timings.targetHealthyAfterReady(), () -> targets.checksPass(t));
+      world.after(Timings.targetHealthyAfterReady(), t.service, () -> targets.checksPass(t));
       HealthCheck hc = t.main.healthCheck();
       if (hc != null) {
         Instant afterGrace = t.startedAt.plusSeconds(hc.startPeriod());
@@ -205,6 +207,7 @@ final class TaskLifecycle {
             (afterGrace.isAfter(world.now) ? afterGrace : world.now).plusSeconds(interval(hc));
         world.at(
             healthyAt,
+            t.service,
             () -> {
               if (t.running()) {
                 t.health = HealthStatus.HEALTHY;
@@ -212,7 +215,7 @@ final class TaskLifecycle {
             });
       }
       if (t.mlImage()) {
-        world.after(Duration.ofSeconds(1), () -> mlStarted(t));
+        world.after(Duration.ofSeconds(1), t.service, () -> mlStarted(t));
       }
     }
   }
@@ -223,7 +226,7 @@ final class TaskLifecycle {
     }
     if (t.behavior == Behavior.ML_DOWN) {
       logs.log(t, "ERROR ML backend unreachable; serving degraded responses");
-      world.after(Timings.ML_DOWN_ERROR_EVERY, () -> mlStarted(t));
+      world.after(Timings.ML_DOWN_ERROR_EVERY, t.service, () -> mlStarted(t));
     } else {
       logs.log(t, "model loaded");
     }
@@ -257,6 +260,7 @@ final class TaskLifecycle {
     if (t.service.loadBalancers.isEmpty()) {
       world.after(
           Timings.UNHEALTHY_REPLACEMENT,
+          t.service,
           () -> healthStop(t, "Task failed container health checks"));
     }
   }
@@ -282,7 +286,7 @@ final class TaskLifecycle {
     }
     if (targets.deregister(t)) {
       t.lastStatus = TaskStatus.DEACTIVATING;
-      world.after(Timings.DEREGISTRATION_DELAY, () -> finishStop(t));
+      world.after(Timings.DEREGISTRATION_DELAY, t.service, () -> finishStop(t));
     } else {
       finishStop(t);
     }
@@ -297,5 +301,6 @@ final class TaskLifecycle {
     }
     t.lastStatus = TaskStatus.STOPPED;
     t.stoppedAt = world.now;
+    world.taskChanged(t);
   }
 }

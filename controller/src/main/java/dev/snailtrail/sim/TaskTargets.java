@@ -82,6 +82,7 @@ final class TaskTargets {
       String arn = tg.arn;
       world.after(
           Timings.UNHEALTHY_REPLACEMENT,
+          t.service,
           () ->
               world.lifecycle.healthStop(
                   t, "Task failed ELB health checks in (target-group " + arn + ")"));
@@ -103,7 +104,7 @@ final class TaskTargets {
           "Target deregistration is in progress");
       world.event(
           t.service, t.service.tag() + " deregistered 1 targets in (target-group " + tg.arn + ")");
-      world.after(Timings.DEREGISTRATION_DELAY, () -> tg.targets.remove(t.id, target));
+      world.after(Timings.DEREGISTRATION_DELAY, t.service, () -> tg.targets.remove(t.id, target));
     }
     return any;
   }

@@ -26,7 +26,12 @@ import java.util.Random;
 final class World {
   static final String ACCOUNT = "123456789012";
 
-  private record Event(Instant at, long seq, Runnable action) {}
+  /**
+   * A timed transition.
+   *
+   * @param scope the one service it can change (its scheduler pass follows it), or null for any
+   */
+  private record Event(Instant at, long seq, SimService scope, Runnable action) {}
 
   final Random random;
   private final long seed;
@@ -55,6 +60,7 @@ final class World {
   final TaskLifecycle lifecycle = new TaskLifecycle(this);
   final Alarms alarms = new Alarms(this);
   final SimScaling scaling = new SimScaling();
+  final SimEvents events = new SimEvents();
 
   World(Instant start, long seed) {
     this.start = start;
@@ -77,7 +83,11 @@ final class World {
         now = e.at();
       }
       e.action().run();
-      scheduler.reconcileAll();
+      if (e.scope() == null) {
+        scheduler.reconcileAll();
+      } else if (e.scope().status == dev.snailtrail.provider.ServiceStatus.ACTIVE) {
+        scheduler.reconcile(e.scope());
+      }
     }
     if (target.isAfter(now)) {
       now = target;
@@ -85,11 +95,25 @@ final class World {
   }
 
   void at(Instant when, Runnable action) {
-    queue.add(new Event(when.isBefore(now) ? now : when, sequence++, action));
+    at(when, null, action);
+  }
+
+  /**
+   * Runs {@code action} at {@code when}, then a pass of the service scheduler over {@code scope}
+   * alone: a task's transition changes only its own service, and with thousands of services a pass
+   * over all of them after each transition would cost more than the rest of the world together.
+   */
+  void at(Instant when, SimService scope, Runnable action) {
+    queue.add(new Event(when.isBefore(now) ? now : when, sequence++, scope, action));
   }
 
   void after(Duration delay, Runnable action) {
-    at(now.plus(delay), action);
+    at(now.plus(delay), null, action);
+  }
+
+  /** {@link #at(Instant, SimService, Runnable)} after {@code delay}. */
+  void after(Duration delay, SimService scope, Runnable action) {
+    at(now.plus(delay), scope, action);
   }
 
   // ---------------------------------------------------------------- names
@@ -125,6 +149,18 @@ final class World {
       b.append(random.nextInt(10));
     }
     return b.toString();
+  }
+
+  /** The ARN of the service's cluster, as ECS events carry it. */
+  String clusterArn(SimService s) {
+    return clusters.getOrDefault(
+        key(s.ref.region(), s.ref.cluster()),
+        "arn:aws:ecs:" + s.ref.region() + ":" + ACCOUNT + ":cluster/" + s.ref.cluster());
+  }
+
+  /** Sends the task's state to EventBridge (ECS Task State Change). */
+  void taskChanged(SimTask t) {
+    events.task(t, clusterArn(t.service), now);
   }
 
   /** Records a service event, numbered as ECS numbers them. */

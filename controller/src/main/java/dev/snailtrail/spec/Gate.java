@@ -141,6 +141,12 @@ public sealed interface Gate {
    * @param names alarm names
    */
   record CloudWatchAlarm(List<String> names, Analysis analysis) implements Gate {
+    /**
+     * Failures tolerated unless the gate's own {@code analysis} says otherwise: none, whatever the
+     * rollout's rules. An alarm is already an aggregated signal, so its first ALARM fails the gate.
+     */
+    public static final int DEFAULT_FAILURE_LIMIT = 0;
+
     public CloudWatchAlarm {
       names = List.copyOf(names);
     }

@@ -66,11 +66,11 @@ class DoctorCommandIT {
     assertThat(r.exit()).as(r.printed()).isEqualTo(DoctorCommand.COULD_NOT_CHECK).isEqualTo(3);
     assertThat(r.out())
         .contains(
-            "  [NOT CHECKED] Service exists: could not check: ecs DescribeClusters:"
+            "  [NOT CHECKED] Service exists: could not check: ecs DescribeServices:"
                 + " ACCESS_DENIED - HTTP 403: ")
         .contains(
             "      fix:  Check the credentials this runs with (aws sts get-caller-identity) and that"
-                + " they allow ecs:DescribeClusters, then run doctor again.")
+                + " they allow ecs:DescribeServices, then run doctor again.")
         .contains("could not be checked")
         .contains("so this is not a pass")
         .doesNotContain("[FAIL]");
@@ -95,7 +95,7 @@ class DoctorCommandIT {
     assertThat(r.exit()).as(r.printed()).isEqualTo(3);
     assertThat(r.out())
         .containsPattern(
-            "\\[NOT CHECKED\\] Service exists: could not check: ecs DescribeClusters:"
+            "\\[NOT CHECKED\\] Service exists: could not check: ecs DescribeServices:"
                 + " (TRANSIENT|UNAVAILABLE) - ")
         .contains("endpoint is reachable from here")
         .contains("8 could not be checked")

@@ -83,4 +83,40 @@ class RunCommandTest {
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains(bad + ":4:");
   }
+
+  @Test
+  void withTheSimulatorsEventsTheRolloutRunsToTheSameEnd() {
+    int exit =
+        Main.run(
+            "run",
+            ROOT.resolve("spec-examples/minimal.yaml").toString(),
+            "--existing-service",
+            "1.26",
+            "--speed",
+            "600",
+            "--plain",
+            "--events",
+            "sim");
+    assertThat(exit).isZero();
+  }
+
+  @Test
+  void eventsOfAQueueOnTheSimulatorAreAUsageError() {
+    PrintStream original = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit;
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      exit =
+          Main.run(
+              "run",
+              ROOT.resolve("spec-examples/minimal.yaml").toString(),
+              "--events",
+              "https://sqs.eu-west-1.amazonaws.com/123456789012/snailtrail-events");
+    } finally {
+      System.setErr(original);
+    }
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--events on the simulator takes");
+  }
 }

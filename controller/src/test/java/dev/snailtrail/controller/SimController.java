@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.metrics.Metrics;
+import dev.snailtrail.provider.ChangeFeed;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.Step;
 import dev.snailtrail.sim.Seed;
@@ -36,6 +37,9 @@ final class SimController implements AutoCloseable {
 
   /** The world each rollout starts in: by default, everything it needs but its service. */
   Seed seed = Seed.defaults();
+
+  /** Where the controller hears of changes, or null for none (polling and resync only). */
+  ChangeFeed changes;
 
   /** What the controller's ports are made of the simulator's (a test may make them fail). */
   java.util.function.UnaryOperator<dev.snailtrail.provider.Providers> ports = p -> p;
@@ -72,6 +76,7 @@ final class SimController implements AutoCloseable {
             .resync(Duration.ofSeconds(30))
             .hooks(seeding)
             .log(new PrintStream(log, true, StandardCharsets.UTF_8))
+            .changes(changes)
             .build();
     controller.start();
     return controller;

@@ -214,6 +214,37 @@ class MicrometerMetricsTest {
   }
 
   @Test
+  void theApiBudgetShowsHowMuchOfEachEcsQuotaIsLeftAndQueueLatencyReachesFiveMinutes() {
+    long[] nanos = {0};
+    try (MicrometerMetrics m = new MicrometerMetrics(() -> nanos[0])) {
+      CallListener aws = m.awsListener();
+      for (int i = 0; i < 50; i++) {
+        aws.onCall("ecs", "DescribeServices", CallListener.SUCCESS, Duration.ofMillis(3));
+      }
+      for (int i = 0; i < 10; i++) {
+        aws.onCall("ecs", "RegisterTaskDefinition", CallListener.SUCCESS, Duration.ofMillis(3));
+      }
+      m.workQueueLatency(Duration.ofMinutes(3));
+      String scrape = m.scrape();
+      // 50 in 10 s is 5/s of 20/s; 10 registrations in 10 s are the whole 1/s.
+      assertThat(line(scrape, "snailtrail_aws_budget_headroom_ratio{", "ecs:DescribeServices"))
+          .endsWith(" 0.75");
+      assertThat(line(scrape, "snailtrail_aws_budget_headroom_ratio{", "RegisterTaskDefinition"))
+          .endsWith(" 0.0");
+      assertThat(line(scrape, "snailtrail_aws_budget_headroom_ratio{", "ecs:UpdateService"))
+          .endsWith(" 1.0");
+      assertThat(line(scrape, "snailtrail_workqueue_latency_seconds_bucket{le=\"300.0\"}"))
+          .endsWith(" 1");
+      assertThat(line(scrape, "snailtrail_workqueue_latency_seconds_bucket{le=\"120.0\"}"))
+          .endsWith(" 0");
+
+      nanos[0] = Duration.ofSeconds(11).toNanos(); // the window has moved past them
+      assertThat(line(m.scrape(), "snailtrail_aws_budget_headroom_ratio{", "ecs:DescribeServices"))
+          .endsWith(" 1.0");
+    }
+  }
+
+  @Test
   void forgetDropsEveryRolloutSeries() {
     RolloutStatus s = at(1, "exploration", StatusPhase.Progressing, List.of());
     metrics.passCompleted(

@@ -183,7 +183,7 @@ class PrometheusIT {
     assertThat(promtool("check", "config", dir.resolve("prometheus.yml").toString()))
         .contains("SUCCESS");
     assertThat(promtool("check", "rules", deploy.resolve("alerts.yml").toString()))
-        .contains("SUCCESS: 7 rules found");
+        .contains("SUCCESS: 9 rules found");
   }
 
   @Test

@@ -288,7 +288,7 @@ class AwsSafetyIT {
       assertThat(run.driver.providerErrors()).as("attempts during the outage").isGreaterThan(2);
       List<TrailEvent> down = run.events(EventType.ProviderUnavailable);
       List<TrailEvent> back = run.events(EventType.ProviderRecovered);
-      assertThat(down).singleElement();
+      assertThat(down).as(run.dump(end)).singleElement();
       assertThat(back).singleElement();
       assertThat(run.events(EventType.RollbackStarted)).isEmpty();
       Duration resumed = Duration.between(up.get(), back.get(0).time());

@@ -23,81 +23,85 @@ import java.util.concurrent.ConcurrentHashMap;
  * An {@link Ecs} port that describes the controller's services a cluster at a time. Each pass of
  * each rollout describes its own service; with many rollouts on one cluster that is one {@code
  * DescribeServices} per rollout per pass, though ECS takes 10 names a call and throttles by call.
- * So a read of a managed service is answered from a snapshot of all the cluster's managed services
- * ({@link ManagedServices}), taken with one {@link Ecs#describeServices} of them all (which the AWS
- * port splits into calls of 10) and kept for a short freshness window of the injected clock.
+ * So a read of a managed service is answered from what one {@link Ecs#describeServices} of all the
+ * cluster's stale managed services saw ({@link ManagedServices}; the AWS port splits it into calls
+ * of 10).
  *
- * <p>Concurrent readers of a cluster whose snapshot is missing or stale wait for the one fetch in
- * flight instead of starting their own; if it fails, each of them gets the same exception, and the
- * next read tries again (failures are not kept). A write through this port ({@code createService},
- * {@code updateService}) drops the written service from the snapshot, and what a fetch in flight
- * during the write saw of that service is not kept, so a pass never reads back the world from
- * before its own write. Only that service is dropped, and a read of services missing from a fresh
- * snapshot (written, or newly managed) fetches just the missing ones: with hundreds of services on
- * a cluster, refetching all of them after every write would cost more than it saves. Services no
+ * <p>How stale is stale depends on the service. One in flux (its rollout deploys, waits for ECS or
+ * rolls back: {@link ManagedServices#inFlux}) is read again once {@code freshness} has passed,
+ * since its deployment may complete any moment; a settled one (its rollout analyses, bakes, waits
+ * for approval or is done) once {@code settledFreshness} has: the controller sets that to about its
+ * resync, so one snapshot per cluster per resync serves every pass of its settled rollouts. News of
+ * a change ({@link #changed}, from an ECS event) forgets the service at once.
+ *
+ * <p>Concurrent readers of a cluster whose services are stale wait for the one fetch in flight
+ * instead of starting their own; if it fails, each of them gets the same exception, and the next
+ * read tries again (failures are not kept). A write through this port ({@code createService},
+ * {@code updateService}) forgets the written service, and what a fetch in flight during the write
+ * saw of it is not kept, so a pass never reads back the world from before its own write. A fetch
+ * asks for every stale or missing managed service of the cluster, never the fresh ones. Services no
  * rollout manages, and every other call, go straight to the real port.
  */
 public final class ClusterBatchingEcs extends ForwardingEcs {
 
-  /** How long a cluster's snapshot answers reads unless told otherwise. */
+  /** How long what was seen of a service in flux answers reads unless told otherwise. */
   public static final Duration DEFAULT_FRESHNESS = Duration.ofSeconds(1);
 
   private final ManagedServices managed;
   private final Clock clock;
   private final Duration freshness;
+  private final Duration settledFreshness;
   private final Map<ClusterKey, Cache> caches = new ConcurrentHashMap<>();
 
   /**
+   * A port whose every managed service is read again after {@code freshness}.
+   *
    * @param real the port that does the asking
    * @param managed which services to describe together, per cluster
-   * @param freshness how long a snapshot answers reads (zero: only readers that arrive while it is
-   *     being fetched share it)
+   * @param freshness how long what was seen answers reads (zero: only readers that arrive while it
+   *     is being fetched share it)
    */
   public ClusterBatchingEcs(Ecs real, ManagedServices managed, Clock clock, Duration freshness) {
+    this(real, managed, clock, freshness, freshness);
+  }
+
+  /**
+   * @param freshness how long what was seen of a service in flux answers reads
+   * @param settledFreshness the same for a settled service (at least {@code freshness})
+   */
+  public ClusterBatchingEcs(
+      Ecs real,
+      ManagedServices managed,
+      Clock clock,
+      Duration freshness,
+      Duration settledFreshness) {
     super(real);
     this.managed = Objects.requireNonNull(managed, "managed");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.freshness = Objects.requireNonNull(freshness, "freshness");
-    if (freshness.isNegative()) {
-      throw new IllegalArgumentException("freshness must not be negative, was " + freshness);
+    this.settledFreshness = Objects.requireNonNull(settledFreshness, "settledFreshness");
+    if (freshness.isNegative() || settledFreshness.compareTo(freshness) < 0) {
+      throw new IllegalArgumentException(
+          "freshness must not be negative nor settledFreshness shorter, were "
+              + freshness
+              + " and "
+              + settledFreshness);
     }
   }
 
   private record ClusterKey(String region, String cluster) {}
 
   /**
-   * What was seen of some services (empty: it does not exist), as old as its oldest part.
+   * What was seen of a service (empty: it does not exist).
    *
-   * @param takenAt when the oldest part's fetch began
+   * @param takenAt when the fetch that saw it began
    */
-  private record Snapshot(Instant takenAt, Map<String, Optional<ServiceState>> services) {
+  private record Seen(Optional<ServiceState> state, Instant takenAt) {}
 
-    static Snapshot of(Instant takenAt, Set<String> asked, Map<String, ServiceState> found) {
-      Map<String, Optional<ServiceState>> services = new HashMap<>();
-      for (String name : asked) {
-        services.put(name, Optional.ofNullable(found.get(name)));
-      }
-      return new Snapshot(takenAt, services);
-    }
-
-    Snapshot plus(Snapshot other) {
-      Map<String, Optional<ServiceState>> merged = new HashMap<>(services);
-      merged.putAll(other.services);
-      Instant oldest = takenAt.isBefore(other.takenAt) ? takenAt : other.takenAt;
-      return new Snapshot(oldest, merged);
-    }
-
-    Snapshot without(Set<String> names) {
-      Map<String, Optional<ServiceState>> left = new HashMap<>(services);
-      left.keySet().removeAll(names);
-      return new Snapshot(takenAt, left);
-    }
-  }
-
-  /** One cluster's snapshot, the fetch in flight and the writes; guarded by its own monitor. */
+  /** One cluster's services seen, the fetch in flight and the writes; guarded by its monitor. */
   private static final class Cache {
-    Snapshot snapshot;
-    CompletableFuture<Snapshot> fetching;
+    final Map<String, Seen> seen = new HashMap<>();
+    CompletableFuture<Map<String, Seen>> fetching;
     Set<String> fetchingNames;
     long writes;
     final Map<String, Long> lastWrite = new HashMap<>();
@@ -127,45 +131,53 @@ public final class ClusterBatchingEcs extends ForwardingEcs {
         passThrough.add(s);
       }
     }
-    Snapshot snapshot =
-        wanted.isEmpty() ? null : snapshot(new ClusterKey(region, cluster), wanted, managedNames);
+    Map<String, Seen> seen =
+        wanted.isEmpty()
+            ? Map.of()
+            : seen(new ClusterKey(region, cluster), wanted, managedNames, region, cluster);
     Map<String, ServiceState> direct =
         passThrough.isEmpty() ? Map.of() : real.describeServices(region, cluster, passThrough);
     Map<String, ServiceState> out = new LinkedHashMap<>();
     for (String s : services) {
       Optional<ServiceState> state =
-          wanted.contains(s) ? snapshot.services().get(s) : Optional.ofNullable(direct.get(s));
+          wanted.contains(s) ? seen.get(s).state() : Optional.ofNullable(direct.get(s));
       state.ifPresent(v -> out.put(s, v));
     }
     return out;
   }
 
   /**
-   * A snapshot holding {@code wanted}: the kept one while fresh, else the fetch in flight, else a
-   * new fetch (of all managed services, or of those missing from a fresh snapshot).
+   * What was seen of {@code wanted}: kept while fresh, else from the fetch in flight, else from a
+   * new fetch of every stale or missing managed service of the cluster.
    */
-  private Snapshot snapshot(ClusterKey key, Set<String> wanted, Set<String> allManaged) {
+  private Map<String, Seen> seen(
+      ClusterKey key, Set<String> wanted, Set<String> allManaged, String region, String cluster) {
     Cache cache = caches.computeIfAbsent(key, k -> new Cache());
-    CompletableFuture<Snapshot> fetch;
-    Snapshot base;
+    CompletableFuture<Map<String, Seen>> fetch;
     Set<String> names;
     long writes;
     synchronized (cache) {
-      Snapshot kept = cache.snapshot;
-      boolean fresh = kept != null && fresh(kept);
-      if (fresh && kept.services().keySet().containsAll(wanted)) {
-        return kept;
+      Instant now = clock.instant();
+      Set<String> flux = managed.inFluxIn(region, cluster);
+      Set<String> stale = new TreeSet<>();
+      for (String name : wanted) {
+        if (!fresh(cache.seen.get(name), flux.contains(name), now)) {
+          stale.add(name);
+        }
       }
-      if (cache.fetching != null && cache.fetchingNames.containsAll(wanted)) {
+      if (stale.isEmpty()) {
+        return pick(cache.seen, wanted);
+      }
+      if (cache.fetching != null && cache.fetchingNames.containsAll(stale)) {
         fetch = cache.fetching;
-        base = null;
         names = null;
         writes = 0;
       } else {
-        base = fresh ? kept : null;
-        names = new TreeSet<>(allManaged);
-        if (base != null) {
-          names.removeAll(base.services().keySet());
+        names = new TreeSet<>(stale);
+        for (String name : allManaged) {
+          if (!fresh(cache.seen.get(name), flux.contains(name), now)) {
+            names.add(name);
+          }
         }
         fetch = new CompletableFuture<>();
         cache.fetching = fetch;
@@ -174,23 +186,31 @@ public final class ClusterBatchingEcs extends ForwardingEcs {
       }
     }
     if (names == null) {
-      return await(fetch); // outside the lock: the fetcher needs it to finish
+      return merged(cache, await(fetch), wanted); // outside the lock: the fetcher needs it
     }
     // The fetch runs on this caller's thread, outside the lock; others wait on its future.
     Instant takenAt = clock.instant();
     try {
-      Snapshot taken =
-          Snapshot.of(
-              takenAt,
-              names,
-              real.describeServices(key.region(), key.cluster(), List.copyOf(names)));
+      Map<String, ServiceState> found =
+          real.describeServices(key.region(), key.cluster(), List.copyOf(names));
+      Map<String, Seen> taken = new HashMap<>();
+      for (String name : names) {
+        taken.put(name, new Seen(Optional.ofNullable(found.get(name)), takenAt));
+      }
       synchronized (cache) {
         if (cache.fetching == fetch) {
           cache.fetching = null;
         }
-        keep(cache, taken.without(cache.writtenAfter(writes)), base != null);
+        Set<String> written = cache.writtenAfter(writes);
+        taken.forEach(
+            (name, s) -> {
+              Seen kept = cache.seen.get(name);
+              if (!written.contains(name) && (kept == null || !kept.takenAt().isAfter(takenAt))) {
+                cache.seen.put(name, s);
+              }
+            });
       }
-      fetch.complete(base == null ? taken : base.plus(taken));
+      fetch.complete(taken);
     } catch (RuntimeException | Error e) {
       synchronized (cache) {
         if (cache.fetching == fetch) {
@@ -199,27 +219,40 @@ public final class ClusterBatchingEcs extends ForwardingEcs {
       }
       fetch.completeExceptionally(e);
     }
-    return await(fetch);
+    return merged(cache, await(fetch), wanted);
   }
 
-  /** Keeps what a fetch saw: the missing part joins the snapshot, a whole one replaces it. */
-  private static void keep(Cache cache, Snapshot taken, boolean missingPart) {
-    Snapshot current = cache.snapshot;
-    if (current == null) {
-      cache.snapshot = taken;
-    } else if (missingPart) {
-      cache.snapshot = current.plus(taken);
-    } else if (!current.takenAt().isAfter(taken.takenAt())) {
-      cache.snapshot = taken;
+  /** The wanted services from a fetch, and those it did not ask for from what is kept. */
+  private static Map<String, Seen> merged(
+      Cache cache, Map<String, Seen> fetched, Set<String> wanted) {
+    Map<String, Seen> out = new HashMap<>();
+    synchronized (cache) {
+      for (String name : wanted) {
+        Seen s = fetched.containsKey(name) ? fetched.get(name) : cache.seen.get(name);
+        out.put(name, s != null ? s : new Seen(Optional.empty(), Instant.EPOCH));
+      }
     }
+    return out;
   }
 
-  private boolean fresh(Snapshot s) {
-    return Duration.between(s.takenAt(), clock.instant()).compareTo(freshness) < 0;
+  private static Map<String, Seen> pick(Map<String, Seen> seen, Set<String> wanted) {
+    Map<String, Seen> out = new HashMap<>();
+    for (String name : wanted) {
+      out.put(name, seen.get(name));
+    }
+    return out;
   }
 
-  /** The fetch's snapshot, or the very exception it failed with. */
-  private static Snapshot await(CompletableFuture<Snapshot> fetch) {
+  private boolean fresh(Seen s, boolean inFlux, Instant now) {
+    if (s == null) {
+      return false;
+    }
+    Duration limit = inFlux ? freshness : settledFreshness;
+    return Duration.between(s.takenAt(), now).compareTo(limit) < 0;
+  }
+
+  /** The fetch's services, or the very exception it failed with. */
+  private static Map<String, Seen> await(CompletableFuture<Map<String, Seen>> fetch) {
     try {
       return fetch.join();
     } catch (CompletionException e) {
@@ -234,20 +267,35 @@ public final class ClusterBatchingEcs extends ForwardingEcs {
   }
 
   /**
+   * News that a managed service changed (an ECS event): what was seen of it is forgotten, so the
+   * pass the news wakes reads it afresh. With {@code cluster} null (the news names none) the
+   * service of that name is forgotten on every cluster of the region.
+   */
+  public void changed(String region, String cluster, String service) {
+    String clusterName = cluster == null ? null : cluster.substring(cluster.lastIndexOf('/') + 1);
+    caches.forEach(
+        (key, cache) -> {
+          String keyCluster = key.cluster().substring(key.cluster().lastIndexOf('/') + 1);
+          if (key.region().equals(region)
+              && (clusterName == null || keyCluster.equals(clusterName))) {
+            invalidate(key, service);
+          }
+        });
+  }
+
+  /**
    * Forgets what was seen of the written service, and stops new readers from joining a fetch that
    * may have begun before the write.
    */
-  private void invalidate(ServiceRef ref) {
-    Cache cache = caches.get(new ClusterKey(ref.region(), ref.cluster()));
+  private void invalidate(ClusterKey key, String service) {
+    Cache cache = caches.get(key);
     if (cache == null) {
       return;
     }
     synchronized (cache) {
       cache.writes++;
-      cache.lastWrite.put(ref.service(), cache.writes);
-      if (cache.snapshot != null) {
-        cache.snapshot = cache.snapshot.without(Set.of(ref.service()));
-      }
+      cache.lastWrite.put(service, cache.writes);
+      cache.seen.remove(service);
       cache.fetching = null;
     }
   }
@@ -257,7 +305,8 @@ public final class ClusterBatchingEcs extends ForwardingEcs {
     try {
       return real.createService(request);
     } finally {
-      invalidate(request.ref());
+      invalidate(
+          new ClusterKey(request.ref().region(), request.ref().cluster()), request.ref().service());
     }
   }
 
@@ -267,7 +316,7 @@ public final class ClusterBatchingEcs extends ForwardingEcs {
     try {
       return real.updateService(ref, taskDefinitionArn, desiredCount);
     } finally {
-      invalidate(ref);
+      invalidate(new ClusterKey(ref.region(), ref.cluster()), ref.service());
     }
   }
 }

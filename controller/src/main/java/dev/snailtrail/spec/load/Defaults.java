@@ -3,6 +3,7 @@ package dev.snailtrail.spec.load;
 import dev.snailtrail.provider.TaskDefinitionJson;
 import dev.snailtrail.spec.Analysis;
 import dev.snailtrail.spec.DriftPolicy;
+import dev.snailtrail.spec.Gate;
 import dev.snailtrail.spec.Phase;
 import java.time.Duration;
 
@@ -47,6 +48,19 @@ final class Defaults {
   static final int HTTP_STATUS = 200;
   static final Duration METRIC_WINDOW = Duration.ofMinutes(5);
   static final Duration METRIC_PERIOD = Duration.ofSeconds(60);
+
+  /**
+   * The analysis rules a gate of {@code kind} starts from, before its own {@code analysis} block:
+   * the rollout's, except that a {@code cloudwatchAlarm} gate tolerates no failure. An alarm is
+   * already an aggregated signal (its own periods and datapoints to alarm decide when it fires), so
+   * counting its ALARM again would only delay the rollback by intervals; its own {@code analysis:
+   * {failureLimit: N}} brings the tolerance back.
+   */
+  static Analysis gateAnalysis(String kind, Analysis rollout) {
+    return kind.equals("cloudwatchAlarm")
+        ? rollout.withFailureLimit(Gate.CloudWatchAlarm.DEFAULT_FAILURE_LIMIT)
+        : rollout;
+  }
 
   static <T> T orDefault(T value, T fallback) {
     return value != null ? value : fallback;

@@ -119,8 +119,9 @@ final class GateBinder {
       return null;
     }
     Value analysisValue = f.get("analysis");
-    Analysis analysis = AnalysisBinder.bind(analysisValue, context.analysis());
-    if (analysisValue != null && !analysis.equals(context.analysis())) {
+    Analysis inherited = Defaults.gateAnalysis(kind, context.analysis());
+    Analysis analysis = AnalysisBinder.bind(analysisValue, inherited);
+    if (analysisValue != null && !analysis.equals(inherited)) {
       AnalysisBinder.checkDeadline(analysis, context.progressDeadline(), analysisValue);
     }
     return switch (kind) {

@@ -100,9 +100,42 @@ class ClusterBatchingEcsTest {
 
     clock.advance(Duration.ofMillis(1));
     ecs.describeService(ref("svc-03"));
-    assertThat(real.calls).as("the snapshot is as old as its oldest part").hasSize(3);
+    assertThat(real.calls).as("each service is as old as the fetch that saw it").hasSize(2);
+    ecs.describeService(ref("svc-04"));
+    assertThat(real.calls).hasSize(3);
     assertThat(real.calls.get(0)).hasSize(25);
-    assertThat(real.calls.get(2)).hasSize(25);
+    assertThat(real.calls.get(2))
+        .as("every stale service of the cluster, not the fresh one")
+        .hasSize(24)
+        .doesNotContain("svc-03");
+  }
+
+  @Test
+  void aSettledServiceIsReadFromAnOlderSnapshotThanOneInFluxAndNewsForgetsIt() {
+    manage25();
+    managed.inFlux("rollout-1", true); // svc-01's rollout waits for its deployment
+    ClusterBatchingEcs ecs =
+        new ClusterBatchingEcs(real, managed, clock, Duration.ofSeconds(1), Duration.ofSeconds(27));
+    ecs.describeService(ref("svc-02"));
+    assertThat(real.calls).hasSize(1);
+
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(ecs.describeServices(REGION, CLUSTER, List.of("svc-02", "svc-03"))).hasSize(2);
+    assertThat(real.calls).as("settled services answer for 27 s").hasSize(1);
+    ecs.describeService(ref("svc-01"));
+    assertThat(real.calls).as("one in flux is read again after 1 s").hasSize(2);
+    assertThat(real.calls.get(1)).containsExactly("svc-01");
+
+    real.exists("svc-02", "td:9"); // someone else changed it; ECS says so
+    ecs.changed(REGION, null, "svc-02");
+    assertThat(ecs.describeService(ref("svc-02")).orElseThrow().taskDefinitionArn())
+        .isEqualTo("td:9");
+    assertThat(real.calls.get(2)).containsExactly("svc-02");
+
+    clock.advance(Duration.ofSeconds(22));
+    ecs.describeService(ref("svc-03"));
+    assertThat(real.calls).as("at 27 s, one fetch of every stale service").hasSize(4);
+    assertThat(real.calls.get(3)).hasSize(24).contains("svc-01").doesNotContain("svc-02");
   }
 
   @Test

@@ -1,0 +1,132 @@
+package dev.snailtrail.controller;
+
+import dev.snailtrail.provider.CloudWatch;
+import dev.snailtrail.provider.Ecs;
+import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.TaskDefinition;
+import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.provider.decorate.ForwardingEcs;
+import dev.snailtrail.spec.Gate.MetricQuery;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Counts the AWS requests the ECS and CloudWatch ports of a provider would send, by action, as the
+ * AWS port makes them: DescribeServices of 10 names, DescribeAlarms of 100, ListTasks then
+ * DescribeTasks of 100 tasks, a hash search as one ListTaskDefinitions. For the simulator, whose
+ * calls cost nothing, in benchmarks that report what the same work would cost against AWS.
+ */
+final class RequestCounter {
+  final Map<String, AtomicLong> byAction = new ConcurrentHashMap<>();
+
+  void count(String action, long requests) {
+    byAction.computeIfAbsent(action, a -> new AtomicLong()).addAndGet(requests);
+  }
+
+  long get(String action) {
+    AtomicLong n = byAction.get(action);
+    return n == null ? 0 : n.get();
+  }
+
+  long total() {
+    return byAction.values().stream().mapToLong(AtomicLong::get).sum();
+  }
+
+  /** A copy of the counts, sorted by action. */
+  Map<String, Long> snapshot() {
+    Map<String, Long> out = new TreeMap<>();
+    byAction.forEach((k, v) -> out.put(k, v.get()));
+    return out;
+  }
+
+  /** The ports with ECS and CloudWatch counted. */
+  Providers around(Providers p) {
+    return p.withEcs(new CountingEcs(p.ecs()))
+        .withCloudWatch(new CountingCloudWatch(p.cloudWatch()));
+  }
+
+  private final class CountingEcs extends ForwardingEcs {
+    CountingEcs(Ecs real) {
+      super(real);
+    }
+
+    @Override
+    public Optional<ClusterState> describeCluster(String region, String cluster) {
+      count("ecs:DescribeClusters", 1);
+      return real.describeCluster(region, cluster);
+    }
+
+    @Override
+    public Map<String, ServiceState> describeServices(
+        String region, String cluster, List<String> services) {
+      count("ecs:DescribeServices", (services.stream().distinct().count() + 9) / 10);
+      return real.describeServices(region, cluster, services);
+    }
+
+    @Override
+    public TaskDefinition registerTaskDefinition(String region, TaskDefinitionSpec spec) {
+      count("ecs:RegisterTaskDefinition", 1);
+      return real.registerTaskDefinition(region, spec);
+    }
+
+    @Override
+    public Optional<TaskDefinition> describeTaskDefinition(String region, String arn) {
+      count("ecs:DescribeTaskDefinition", 1);
+      return real.describeTaskDefinition(region, arn);
+    }
+
+    @Override
+    public Optional<TaskDefinition> findTaskDefinitionByHash(
+        String region, String family, String contentHash) {
+      count("ecs:ListTaskDefinitions", 1);
+      return real.findTaskDefinitionByHash(region, family, contentHash);
+    }
+
+    @Override
+    public ServiceState createService(CreateServiceRequest request) {
+      count("ecs:CreateService", 1);
+      return real.createService(request);
+    }
+
+    @Override
+    public ServiceState updateService(ServiceRef ref, String arn, Integer desiredCount) {
+      count("ecs:UpdateService", 1);
+      return real.updateService(ref, arn, desiredCount);
+    }
+
+    @Override
+    public List<TaskState> listTasks(ServiceRef ref, boolean includeStopped) {
+      List<TaskState> tasks = real.listTasks(ref, includeStopped);
+      count("ecs:ListTasks", includeStopped ? 2 : 1);
+      count("ecs:DescribeTasks", tasks.isEmpty() ? 0 : (tasks.size() + 99) / 100);
+      return tasks;
+    }
+  }
+
+  private final class CountingCloudWatch implements CloudWatch {
+    private final CloudWatch real;
+
+    CountingCloudWatch(CloudWatch real) {
+      this.real = real;
+    }
+
+    @Override
+    public Map<String, AlarmState> describeAlarms(String region, List<String> names) {
+      count("cloudwatch:DescribeAlarms", (names.stream().distinct().count() + 99) / 100);
+      return real.describeAlarms(region, names);
+    }
+
+    @Override
+    public List<MetricPoint> getMetricData(
+        String region, MetricQuery query, Instant start, Instant end) {
+      count("cloudwatch:GetMetricData", 1);
+      return real.getMetricData(region, query, start, end);
+    }
+  }
+}
