@@ -6,7 +6,6 @@ import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.reconcile.ReconcileResult;
 import dev.snailtrail.reconcile.Reconciler;
-import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.store.Fence;
 import dev.snailtrail.store.LeaseLost;
@@ -19,8 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -103,8 +100,7 @@ public final class Controller implements AutoCloseable {
   private final ChangeWakeups wakeups;
   private final UnreachableProvider unreachable;
 
-  /** Rollouts whose bug has been logged with its stack trace since their last good pass. */
-  private final Set<String> bugLogged = ConcurrentHashMap.newKeySet();
+  private final PassBugs bugs;
 
   private final AtomicLong passes = new AtomicLong();
   private final AtomicLong failedPasses = new AtomicLong();
@@ -135,6 +131,7 @@ public final class Controller implements AutoCloseable {
     this.damaged = new DamagedRollouts(metrics, log);
     this.wakeups = wakeups;
     this.unreachable = new UnreachableProvider(access, metrics, log, settings.clock());
+    this.bugs = new PassBugs(access, log, settings.clock());
   }
 
   /** A builder with the required parts; the rest have defaults. */
@@ -248,7 +245,7 @@ public final class Controller implements AutoCloseable {
       if (found.isEmpty()) {
         access.forget(name);
         queue.forget(name);
-        bugLogged.remove(name);
+        bugs.cleared(name);
         damaged.forget(name);
         return;
       }
@@ -270,11 +267,11 @@ public final class Controller implements AutoCloseable {
         unreachable.failed(name, r, e);
       } else {
         backOff(name, e, t0, null);
-        log.println(failed(name, "") + e.describe());
+        bugs.failed(name, e.describe());
       }
     } catch (RuntimeException e) {
       backOff(name, e, t0, null);
-      internalError(name, r, e);
+      bugs.bug(name, r, e);
     } finally {
       lock.unlock();
     }
@@ -294,7 +291,7 @@ public final class Controller implements AutoCloseable {
       access.commit(name, r.resourceVersion(), result.events(), result.status(), fence);
     }
     passes.incrementAndGet();
-    bugLogged.remove(name);
+    bugs.cleared(name);
     unreachable.passed(name, r.status());
     metrics.passCompleted(r.spec(), r.status(), result, Duration.ofNanos(System.nanoTime() - t0));
     queue.forget(name);
@@ -312,53 +309,6 @@ public final class Controller implements AutoCloseable {
     } else {
       queue.addRateLimited(name, cap);
     }
-  }
-
-  /**
-   * A bug: marks the status (when the rollout could be read) and logs the stack trace, or one line
-   * when this rollout's bug was already logged since its last good pass.
-   */
-  private void internalError(String name, StoredRollout r, RuntimeException e) {
-    String summary = summary(e);
-    if (r != null) {
-      markInternalError(r, summary);
-    }
-    if (bugLogged.add(name)) {
-      log.println(
-          failed(name, " on a bug")
-              + "the status says InternalError; retries are logged in one line until a pass"
-              + " succeeds:");
-      e.printStackTrace(log);
-    } else {
-      log.println(failed(name, " again on a bug") + summary);
-    }
-  }
-
-  /** Writes the status with the InternalError condition, unless it already says just that. */
-  private void markInternalError(StoredRollout r, String summary) {
-    RolloutStatus marked = r.status().withInternalError(summary, settings.clock().instant());
-    if (marked.equals(r.status())) {
-      return;
-    }
-    try {
-      if (access.mayAct(r.name())) {
-        access.commit(r.name(), r.resourceVersion(), List.of(), marked, access.fence(r.name()));
-      }
-    } catch (RuntimeException e) {
-      log.println(
-          "snailtrail controller: could not mark the status of " + r.name() + " as failing: " + e);
-    }
-  }
-
-  /** The exception in one line, with where it was thrown. */
-  static String summary(Throwable e) {
-    StackTraceElement[] trace = e.getStackTrace();
-    return trace.length == 0 ? e.toString() : e + " at " + trace[0];
-  }
-
-  private String failed(String name, String how) {
-    return "snailtrail controller: pass over %s failed%s (retry %d with back-off): "
-        .formatted(name, how, queue.requeues(name));
   }
 
   /**
