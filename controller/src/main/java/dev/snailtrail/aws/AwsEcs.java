@@ -46,18 +46,18 @@ final class AwsEcs implements Ecs {
 
   private final ClientCache clients;
   private final AwsCalls calls;
-  private final String roleArn;
+  private final AssumedRole role;
   private final KnownRevisions known = new KnownRevisions();
 
-  AwsEcs(ClientCache clients, AwsCalls calls, String roleArn) {
+  AwsEcs(ClientCache clients, AwsCalls calls, AssumedRole role) {
     this.clients = clients;
     this.calls = calls;
-    this.roleArn = roleArn;
+    this.role = role;
   }
 
   @Override
   public Optional<ClusterState> describeCluster(String region, String cluster) {
-    EcsClient ecs = clients.ecs(region, roleArn);
+    EcsClient ecs = clients.ecs(region, role);
     var response =
         calls.call(ECS, "DescribeClusters", () -> ecs.describeClusters(r -> r.clusters(cluster)));
     // A missing cluster comes back as a failure entry (reason MISSING), not as an error.
@@ -67,7 +67,7 @@ final class AwsEcs implements Ecs {
   @Override
   public Map<String, ServiceState> describeServices(
       String region, String cluster, List<String> services) {
-    EcsClient ecs = clients.ecs(region, roleArn);
+    EcsClient ecs = clients.ecs(region, role);
     Map<String, ServiceState> found = new LinkedHashMap<>();
     List<String> distinct = services.stream().distinct().toList();
     for (int i = 0; i < distinct.size(); i += SERVICES_PER_CALL) {
@@ -90,7 +90,7 @@ final class AwsEcs implements Ecs {
 
   @Override
   public TaskDefinition registerTaskDefinition(String region, TaskDefinitionSpec spec) {
-    EcsClient ecs = clients.ecs(region, roleArn);
+    EcsClient ecs = clients.ecs(region, role);
     var request = EcsMapping.register(spec);
     RegisterTaskDefinitionResponse response =
         calls.call(ECS, "RegisterTaskDefinition", () -> ecs.registerTaskDefinition(request));
@@ -103,7 +103,7 @@ final class AwsEcs implements Ecs {
   @Override
   public Optional<TaskDefinition> describeTaskDefinition(
       String region, String arnOrFamilyRevision) {
-    EcsClient ecs = clients.ecs(region, roleArn);
+    EcsClient ecs = clients.ecs(region, role);
     Optional<DescribeTaskDefinitionResponse> response =
         calls.call(
             ECS,
@@ -156,7 +156,7 @@ final class AwsEcs implements Ecs {
 
   /** ARNs of the newest ACTIVE revisions of exactly this family, newest first. */
   private List<String> newestRevisions(String region, String family) {
-    EcsClient ecs = clients.ecs(region, roleArn);
+    EcsClient ecs = clients.ecs(region, role);
     List<String> arns = new ArrayList<>();
     String token = null;
     do {
@@ -202,7 +202,7 @@ final class AwsEcs implements Ecs {
   @Override
   public ServiceState createService(CreateServiceRequest request) {
     ServiceRef ref = request.ref();
-    EcsClient ecs = clients.ecs(ref.region(), roleArn);
+    EcsClient ecs = clients.ecs(ref.region(), role);
     var b =
         software.amazon.awssdk.services.ecs.model.CreateServiceRequest.builder()
             .cluster(ref.cluster())
@@ -227,7 +227,7 @@ final class AwsEcs implements Ecs {
   @Override
   public ServiceState updateService(
       ServiceRef ref, String taskDefinitionArn, Integer desiredCount) {
-    EcsClient ecs = clients.ecs(ref.region(), roleArn);
+    EcsClient ecs = clients.ecs(ref.region(), role);
     var response =
         calls.call(
             ECS,
@@ -245,7 +245,7 @@ final class AwsEcs implements Ecs {
 
   @Override
   public Map<String, String> serviceTags(String region, String serviceArn) {
-    EcsClient ecs = clients.ecs(region, roleArn);
+    EcsClient ecs = clients.ecs(region, role);
     var response =
         calls.call(
             ECS,
@@ -258,7 +258,7 @@ final class AwsEcs implements Ecs {
 
   @Override
   public void tagService(String region, String serviceArn, Map<String, String> tags) {
-    EcsClient ecs = clients.ecs(region, roleArn);
+    EcsClient ecs = clients.ecs(region, role);
     List<software.amazon.awssdk.services.ecs.model.Tag> sdkTags =
         tags.entrySet().stream()
             .map(
@@ -278,7 +278,7 @@ final class AwsEcs implements Ecs {
     if (includeStopped) {
       arns.addAll(taskArns(ref, DesiredStatus.STOPPED));
     }
-    EcsClient ecs = clients.ecs(ref.region(), roleArn);
+    EcsClient ecs = clients.ecs(ref.region(), role);
     List<Task> tasks = new ArrayList<>();
     List<String> distinct = arns.stream().distinct().toList();
     for (int i = 0; i < distinct.size(); i += TASKS_PER_CALL) {
@@ -297,7 +297,7 @@ final class AwsEcs implements Ecs {
   }
 
   private List<String> taskArns(ServiceRef ref, DesiredStatus status) {
-    EcsClient ecs = clients.ecs(ref.region(), roleArn);
+    EcsClient ecs = clients.ecs(ref.region(), role);
     List<String> arns = new ArrayList<>();
     String token = null;
     do {
@@ -335,7 +335,7 @@ final class AwsEcs implements Ecs {
     if (enis.isEmpty()) {
       return ips;
     }
-    var ec2 = clients.ec2(region, roleArn);
+    var ec2 = clients.ec2(region, role);
     try {
       for (int i = 0; i < enis.size(); i += ENIS_PER_CALL) {
         List<String> batch = enis.subList(i, Math.min(enis.size(), i + ENIS_PER_CALL));

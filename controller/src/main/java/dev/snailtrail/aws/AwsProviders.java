@@ -23,7 +23,7 @@ public final class AwsProviders implements AutoCloseable {
 
   private final ClientCache clients;
   private final AwsCalls calls;
-  private final ConcurrentMap<String, Providers> byRole = new ConcurrentHashMap<>();
+  private final ConcurrentMap<AssumedRole, Providers> byRole = new ConcurrentHashMap<>();
   private final Providers direct;
 
   private AwsProviders(AwsSettings settings) {
@@ -53,27 +53,32 @@ public final class AwsProviders implements AutoCloseable {
   }
 
   /**
-   * The ports acting as the given role, assumed through STS with the configured credentials and
-   * refreshed before the session expires; null means no role.
+   * The ports acting as the given role in the session {@code snailtrail}, assumed through STS with
+   * the configured credentials and refreshed before the session expires; null means no role.
    */
   public Providers providers(String roleArn) {
-    if (roleArn == null || roleArn.isBlank()) {
-      return direct;
-    }
-    return byRole.computeIfAbsent(roleArn, this::build);
+    return providers(AssumedRole.of(roleArn));
   }
 
-  private Providers build(String roleArn) {
+  /**
+   * The ports acting as {@code role} (its external id and session name in every AssumeRole), with
+   * the session refreshed before it expires; null means the configured credentials.
+   */
+  public Providers providers(AssumedRole role) {
+    return role == null ? direct : byRole.computeIfAbsent(role, this::build);
+  }
+
+  private Providers build(AssumedRole role) {
     return new Providers(
         NAME,
-        new AwsEcs(clients, calls, roleArn),
-        new AwsLoadBalancing(clients, calls, roleArn),
-        new AwsCloudWatch(clients, calls, roleArn),
-        new AwsLogs(clients, calls, roleArn),
-        new AwsImages(clients, calls, roleArn),
-        new AwsNetwork(clients, calls, roleArn),
+        new AwsEcs(clients, calls, role),
+        new AwsLoadBalancing(clients, calls, role),
+        new AwsCloudWatch(clients, calls, role),
+        new AwsLogs(clients, calls, role),
+        new AwsImages(clients, calls, role),
+        new AwsNetwork(clients, calls, role),
         Endpoints.AS_DECLARED,
-        new AwsScaling(clients, calls, roleArn));
+        new AwsScaling(clients, calls, role));
   }
 
   /**

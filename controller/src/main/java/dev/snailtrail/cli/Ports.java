@@ -1,5 +1,6 @@
 package dev.snailtrail.cli;
 
+import dev.snailtrail.aws.AssumedRole;
 import dev.snailtrail.aws.AwsProviders;
 import dev.snailtrail.aws.AwsSettings;
 import dev.snailtrail.controller.Controller;
@@ -11,6 +12,7 @@ import dev.snailtrail.sim.Seed;
 import dev.snailtrail.sim.SimChangeFeed;
 import dev.snailtrail.sim.Simulator;
 import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.spec.Target;
 import dev.snailtrail.time.ScaledClock;
 import dev.snailtrail.trail.TrailSink;
 import java.io.IOException;
@@ -88,7 +90,7 @@ final class Ports implements AutoCloseable {
       case aws -> {
         AwsSettings settings = awsSettings(options, listener);
         AwsProviders adapters = AwsProviders.open(settings);
-        yield aws(settings, adapters, adapters.providers(rollout.spec().target().roleArn()));
+        yield aws(settings, adapters, adapters.providers(role(rollout)));
       }
     };
   }
@@ -137,9 +139,15 @@ final class Ports implements AutoCloseable {
       case aws -> {
         AwsSettings settings = awsSettings(options, CallListener.NOOP);
         AwsProviders adapters = AwsProviders.open(settings);
-        yield aws(settings, adapters, adapters.providers(rollout.spec().target().roleArn()));
+        yield aws(settings, adapters, adapters.providers(role(rollout)));
       }
     };
+  }
+
+  /** The role the rollout's calls act as: its target's, in a session that names the rollout. */
+  private static AssumedRole role(Rollout rollout) {
+    Target t = rollout.spec().target();
+    return AssumedRole.forRollout(t.roleArn(), t.externalId(), rollout.name());
   }
 
   private static Ports savedSimulator(Path stateFile) throws UsageError {

@@ -81,6 +81,7 @@ public final class SpecWriter {
     m.put("adopt", t.adopt());
     putIf(m, "url", t.url() == null ? null : t.url().toString());
     putIf(m, "roleArn", t.roleArn());
+    putIf(m, "externalId", t.externalId());
     if (t.network() != null) {
       Map<String, Object> n = new LinkedHashMap<>();
       n.put("subnets", t.network().subnets());
