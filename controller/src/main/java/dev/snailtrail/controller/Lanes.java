@@ -11,6 +11,9 @@ import dev.snailtrail.provider.decorate.ManagedServices;
 import dev.snailtrail.reconcile.Reconciler;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.Target;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -91,7 +94,9 @@ final class Lanes {
   private final ProvidersResolver resolver;
   private final Factory factory;
   private final Runnable guard;
-  private final Map<Providers, Lane> byPorts = new ConcurrentHashMap<>();
+
+  private final Map<Same, Lane> byPorts = new HashMap<>();
+
   private final Map<String, Lane> byRollout = new ConcurrentHashMap<>();
 
   Lanes(ProvidersResolver resolver, Factory factory, Runnable guard) {
@@ -103,7 +108,59 @@ final class Lanes {
   /** The lane of the rollout as its spec is now (built on first use). */
   Lane of(Rollout rollout) {
     Providers base = Objects.requireNonNull(resolver.forRollout(rollout), "no ports for rollout");
-    return byPorts.computeIfAbsent(base, b -> factory.build(b, guard));
+    synchronized (byPorts) {
+      return byPorts.computeIfAbsent(new Same(base), k -> factory.build(base, guard));
+    }
+  }
+
+  /**
+   * Ports made of the very same adapters: the same identity, even when the resolver answers with a
+   * new {@link Providers} each time. The adapters' own {@code equals} is not asked: a port need not
+   * answer it.
+   */
+  private record Same(Providers ports) {
+    private List<Object> parts() {
+      Providers p = ports;
+      return Arrays.asList(
+          p.ecs(),
+          p.loadBalancing(),
+          p.cloudWatch(),
+          p.logs(),
+          p.images(),
+          p.network(),
+          p.endpoints(),
+          p.scaling());
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (!(o instanceof Same other) || !ports.name().equals(other.ports.name())) {
+        return false;
+      }
+      List<Object> mine = parts();
+      List<Object> theirs = other.parts();
+      for (int i = 0; i < mine.size(); i++) {
+        if (mine.get(i) != theirs.get(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int h = ports.name().hashCode();
+      for (Object part : parts()) {
+        h = 31 * h + System.identityHashCode(part);
+      }
+      return h;
+    }
+  }
+
+  private List<Lane> all() {
+    synchronized (byPorts) {
+      return List.copyOf(byPorts.values());
+    }
   }
 
   /**
@@ -140,13 +197,13 @@ final class Lanes {
 
   /** News of a change: every lane forgets what it saw of the service or alarm. */
   void changed(Change change) {
-    byPorts.values().forEach(lane -> lane.changed(change));
+    all().forEach(lane -> lane.changed(change));
   }
 
   /** The rollouts a change concerns, in any lane. */
   Set<String> rolloutsOf(Change change) {
     Set<String> rollouts = new TreeSet<>();
-    byPorts.values().forEach(lane -> rollouts.addAll(lane.rolloutsOf(change)));
+    all().forEach(lane -> rollouts.addAll(lane.rolloutsOf(change)));
     return rollouts;
   }
 }
