@@ -31,6 +31,7 @@ import tools.jackson.databind.node.StringNode;
  *   <li>environment values: the template's, every phase's, and those of the containers of the task
  *       definition the template starts from (with their {@code secrets} references);
  *   <li>{@code http} gate header values;
+ *   <li>{@code target.externalId} (the role's trust policy takes it as proof of who asks);
  *   <li>the argument values of every analysis template a phase uses (any of them may be a header
  *       value or part of a URL's query);
  *   <li>the query string and user info of every URL: {@code target.url}, {@code http} gate URLs and
@@ -114,6 +115,7 @@ final class Redaction {
         t.createIfMissing(),
         url(t.url()),
         t.roleArn(),
+        t.externalId() == null ? null : MASK,
         t.network(),
         t.loadBalancers(),
         t.adopt());

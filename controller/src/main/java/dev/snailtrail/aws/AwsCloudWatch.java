@@ -29,17 +29,17 @@ final class AwsCloudWatch implements CloudWatch {
 
   private final ClientCache clients;
   private final AwsCalls calls;
-  private final String roleArn;
+  private final AssumedRole role;
 
-  AwsCloudWatch(ClientCache clients, AwsCalls calls, String roleArn) {
+  AwsCloudWatch(ClientCache clients, AwsCalls calls, AssumedRole role) {
     this.clients = clients;
     this.calls = calls;
-    this.roleArn = roleArn;
+    this.role = role;
   }
 
   @Override
   public Map<String, AlarmState> describeAlarms(String region, List<String> names) {
-    CloudWatchClient cw = clients.cloudWatch(region, roleArn);
+    CloudWatchClient cw = clients.cloudWatch(region, role);
     Map<String, AlarmState> alarms = new LinkedHashMap<>();
     List<String> distinct = names.stream().distinct().toList();
     for (int i = 0; i < distinct.size(); i += ALARM_NAMES_PER_CALL) {
@@ -84,7 +84,7 @@ final class AwsCloudWatch implements CloudWatch {
   @Override
   public List<MetricPoint> getMetricData(
       String region, MetricQuery query, Instant start, Instant end) {
-    CloudWatchClient cw = clients.cloudWatch(region, roleArn);
+    CloudWatchClient cw = clients.cloudWatch(region, role);
     MetricDataQuery q = query(query);
     List<MetricPoint> points = new ArrayList<>();
     String token = null;

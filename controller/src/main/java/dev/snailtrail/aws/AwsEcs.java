@@ -47,18 +47,18 @@ final class AwsEcs implements Ecs {
 
   private final ClientCache clients;
   private final AwsCalls calls;
-  private final String roleArn;
+  private final AssumedRole role;
   private final KnownRevisions known = new KnownRevisions();
 
-  AwsEcs(ClientCache clients, AwsCalls calls, String roleArn) {
+  AwsEcs(ClientCache clients, AwsCalls calls, AssumedRole role) {
     this.clients = clients;
     this.calls = calls;
-    this.roleArn = roleArn;
+    this.role = role;
   }
 
   @Override
   public Optional<ClusterState> describeCluster(String region, String cluster) {
-    EcsClient ecs = clients.ecs(region, roleArn);
+    EcsClient ecs = clients.ecs(region, role);
     var response =
         calls.call(ECS, "DescribeClusters", () -> ecs.describeClusters(r -> r.clusters(cluster)));
     // A missing cluster comes back as a failure entry (reason MISSING), not as an error.
@@ -68,7 +68,7 @@ final class AwsEcs implements Ecs {
   @Override
   public Map<String, ServiceState> describeServices(
       String region, String cluster, List<String> services) {
-    EcsClient ecs = clients.ecs(region, roleArn);
+    EcsClient ecs = clients.ecs(region, role);
     Map<String, ServiceState> found = new LinkedHashMap<>();
     List<String> distinct = services.stream().distinct().toList();
     for (int i = 0; i < distinct.size(); i += SERVICES_PER_CALL) {
@@ -95,7 +95,7 @@ final class AwsEcs implements Ecs {
 
   @Override
   public TaskDefinition registerTaskDefinition(String region, TaskDefinitionSpec spec) {
-    EcsClient ecs = clients.ecs(region, roleArn);
+    EcsClient ecs = clients.ecs(region, role);
     var request = EcsMapping.register(spec);
     RegisterTaskDefinitionResponse response =
         calls.call(ECS, "RegisterTaskDefinition", () -> ecs.registerTaskDefinition(request));
@@ -108,7 +108,7 @@ final class AwsEcs implements Ecs {
   @Override
   public Optional<TaskDefinition> describeTaskDefinition(
       String region, String arnOrFamilyRevision) {
-    EcsClient ecs = clients.ecs(region, roleArn);
+    EcsClient ecs = clients.ecs(region, role);
     Optional<DescribeTaskDefinitionResponse> response =
         calls.call(
             ECS,
@@ -161,7 +161,7 @@ final class AwsEcs implements Ecs {
 
   /** ARNs of the newest ACTIVE revisions of exactly this family, newest first. */
   private List<String> newestRevisions(String region, String family) {
-    EcsClient ecs = clients.ecs(region, roleArn);
+    EcsClient ecs = clients.ecs(region, role);
     List<String> arns = new ArrayList<>();
     String token = null;
     do {
@@ -207,7 +207,7 @@ final class AwsEcs implements Ecs {
   @Override
   public ServiceState createService(CreateServiceRequest request) {
     ServiceRef ref = request.ref();
-    EcsClient ecs = clients.ecs(ref.region(), roleArn);
+    EcsClient ecs = clients.ecs(ref.region(), role);
     var b =
         software.amazon.awssdk.services.ecs.model.CreateServiceRequest.builder()
             .cluster(ref.cluster())
@@ -232,7 +232,7 @@ final class AwsEcs implements Ecs {
   @Override
   public ServiceState updateService(
       ServiceRef ref, String taskDefinitionArn, Integer desiredCount) {
-    EcsClient ecs = clients.ecs(ref.region(), roleArn);
+    EcsClient ecs = clients.ecs(ref.region(), role);
     var response =
         calls.call(
             ECS,
@@ -250,7 +250,7 @@ final class AwsEcs implements Ecs {
 
   @Override
   public Map<String, String> serviceTags(String region, String serviceArn) {
-    EcsClient ecs = clients.ecs(region, roleArn);
+    EcsClient ecs = clients.ecs(region, role);
     var response =
         calls.call(
             ECS,
@@ -263,7 +263,7 @@ final class AwsEcs implements Ecs {
 
   @Override
   public void tagService(String region, String serviceArn, Map<String, String> tags) {
-    EcsClient ecs = clients.ecs(region, roleArn);
+    EcsClient ecs = clients.ecs(region, role);
     List<software.amazon.awssdk.services.ecs.model.Tag> sdkTags =
         tags.entrySet().stream()
             .map(
@@ -283,7 +283,7 @@ final class AwsEcs implements Ecs {
     if (includeStopped) {
       arns.addAll(taskArns(ref, DesiredStatus.STOPPED));
     }
-    EcsClient ecs = clients.ecs(ref.region(), roleArn);
+    EcsClient ecs = clients.ecs(ref.region(), role);
     List<Task> tasks = new ArrayList<>();
     List<String> distinct = arns.stream().distinct().toList();
     for (int i = 0; i < distinct.size(); i += TASKS_PER_CALL) {
@@ -302,7 +302,7 @@ final class AwsEcs implements Ecs {
   }
 
   private List<String> taskArns(ServiceRef ref, DesiredStatus status) {
-    EcsClient ecs = clients.ecs(ref.region(), roleArn);
+    EcsClient ecs = clients.ecs(ref.region(), role);
     List<String> arns = new ArrayList<>();
     String token = null;
     do {
@@ -340,7 +340,7 @@ final class AwsEcs implements Ecs {
     if (enis.isEmpty()) {
       return ips;
     }
-    var ec2 = clients.ec2(region, roleArn);
+    var ec2 = clients.ec2(region, role);
     try {
       for (int i = 0; i < enis.size(); i += ENIS_PER_CALL) {
         List<String> batch = enis.subList(i, Math.min(enis.size(), i + ENIS_PER_CALL));

@@ -19,17 +19,17 @@ final class AwsImages implements Images {
 
   private final ClientCache clients;
   private final AwsCalls calls;
-  private final String roleArn;
+  private final AssumedRole role;
 
-  AwsImages(ClientCache clients, AwsCalls calls, String roleArn) {
+  AwsImages(ClientCache clients, AwsCalls calls, AssumedRole role) {
     this.clients = clients;
     this.calls = calls;
-    this.roleArn = roleArn;
+    this.role = role;
   }
 
   @Override
   public Optional<ImageInfo> describeImage(String region, ImageRef image) {
-    EcrClient ecr = clients.ecr(region, roleArn);
+    EcrClient ecr = clients.ecr(region, role);
     ImageIdentifier id =
         image.digest() != null
             ? ImageIdentifier.builder().imageDigest(image.digest()).build()

@@ -17,17 +17,17 @@ final class AwsLoadBalancing implements LoadBalancing {
 
   private final ClientCache clients;
   private final AwsCalls calls;
-  private final String roleArn;
+  private final AssumedRole role;
 
-  AwsLoadBalancing(ClientCache clients, AwsCalls calls, String roleArn) {
+  AwsLoadBalancing(ClientCache clients, AwsCalls calls, AssumedRole role) {
     this.clients = clients;
     this.calls = calls;
-    this.roleArn = roleArn;
+    this.role = role;
   }
 
   @Override
   public List<TargetHealth> describeTargetHealth(String region, String targetGroupArn) {
-    ElasticLoadBalancingV2Client elb = clients.elbv2(region, roleArn);
+    ElasticLoadBalancingV2Client elb = clients.elbv2(region, role);
     var response =
         calls.call(
             ELB,
@@ -49,7 +49,7 @@ final class AwsLoadBalancing implements LoadBalancing {
 
   @Override
   public Optional<TargetGroup> describeTargetGroup(String region, String targetGroupArn) {
-    ElasticLoadBalancingV2Client elb = clients.elbv2(region, roleArn);
+    ElasticLoadBalancingV2Client elb = clients.elbv2(region, role);
     Optional<DescribeTargetGroupsResponse> response =
         calls.call(
             ELB,
@@ -80,7 +80,7 @@ final class AwsLoadBalancing implements LoadBalancing {
 
   @Override
   public List<String> loadBalancerSecurityGroups(String region, String loadBalancerArn) {
-    ElasticLoadBalancingV2Client elb = clients.elbv2(region, roleArn);
+    ElasticLoadBalancingV2Client elb = clients.elbv2(region, role);
     var response =
         calls.call(
             ELB,

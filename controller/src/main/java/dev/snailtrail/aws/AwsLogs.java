@@ -22,12 +22,12 @@ final class AwsLogs implements Logs {
 
   private final ClientCache clients;
   private final AwsCalls calls;
-  private final String roleArn;
+  private final AssumedRole role;
 
-  AwsLogs(ClientCache clients, AwsCalls calls, String roleArn) {
+  AwsLogs(ClientCache clients, AwsCalls calls, AssumedRole role) {
     this.clients = clients;
     this.calls = calls;
-    this.roleArn = roleArn;
+    this.role = role;
   }
 
   @Override
@@ -36,7 +36,7 @@ final class AwsLogs implements Logs {
     if (limit <= 0) {
       return List.of();
     }
-    CloudWatchLogsClient logs = clients.logs(region, roleArn);
+    CloudWatchLogsClient logs = clients.logs(region, role);
     String filter = pattern == null || pattern.isBlank() ? null : pattern;
     List<LogEvent> events = new ArrayList<>();
     String token = null;
@@ -83,7 +83,7 @@ final class AwsLogs implements Logs {
 
   @Override
   public boolean logGroupExists(String region, String logGroup) {
-    CloudWatchLogsClient logs = clients.logs(region, roleArn);
+    CloudWatchLogsClient logs = clients.logs(region, role);
     String token = null;
     do {
       String page = token;

@@ -24,12 +24,12 @@ final class AwsNetwork implements Network {
 
   private final ClientCache clients;
   private final AwsCalls calls;
-  private final String roleArn;
+  private final AssumedRole role;
 
-  AwsNetwork(ClientCache clients, AwsCalls calls, String roleArn) {
+  AwsNetwork(ClientCache clients, AwsCalls calls, AssumedRole role) {
     this.clients = clients;
     this.calls = calls;
-    this.roleArn = roleArn;
+    this.role = role;
   }
 
   @Override
@@ -37,7 +37,7 @@ final class AwsNetwork implements Network {
     if (subnetIds.isEmpty()) {
       return List.of(); // an empty filter would match every subnet
     }
-    Ec2Client ec2 = clients.ec2(region, roleArn);
+    Ec2Client ec2 = clients.ec2(region, role);
     List<Subnet> subnets = new ArrayList<>();
     String token = null;
     do {
@@ -67,7 +67,7 @@ final class AwsNetwork implements Network {
 
   @Override
   public List<RouteTable> describeRouteTables(String region, String vpcId) {
-    Ec2Client ec2 = clients.ec2(region, roleArn);
+    Ec2Client ec2 = clients.ec2(region, role);
     List<RouteTable> tables = new ArrayList<>();
     String token = null;
     do {
@@ -136,7 +136,7 @@ final class AwsNetwork implements Network {
     if (groupIds.isEmpty()) {
       return List.of(); // an empty filter would match every group
     }
-    Ec2Client ec2 = clients.ec2(region, roleArn);
+    Ec2Client ec2 = clients.ec2(region, role);
     List<SecurityGroup> groups = new ArrayList<>();
     String token = null;
     do {

@@ -3,6 +3,9 @@ package dev.snailtrail.aws;
 import dev.snailtrail.provider.ChangeFeed;
 import dev.snailtrail.provider.Endpoints;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.ProvidersResolver;
+import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.spec.Target;
 import dev.snailtrail.store.RolloutTable;
 import dev.snailtrail.time.Sleeper;
 import java.net.URI;
@@ -23,7 +26,7 @@ public final class AwsProviders implements AutoCloseable {
 
   private final ClientCache clients;
   private final AwsCalls calls;
-  private final ConcurrentMap<String, Providers> byRole = new ConcurrentHashMap<>();
+  private final ConcurrentMap<AssumedRole, Providers> byRole = new ConcurrentHashMap<>();
   private final Providers direct;
 
   private AwsProviders(AwsSettings settings) {
@@ -53,27 +56,47 @@ public final class AwsProviders implements AutoCloseable {
   }
 
   /**
-   * The ports acting as the given role, assumed through STS with the configured credentials and
-   * refreshed before the session expires; null means no role.
+   * The ports acting as the given role in the session {@code snailtrail}, assumed through STS with
+   * the configured credentials and refreshed before the session expires; null means no role.
    */
   public Providers providers(String roleArn) {
-    if (roleArn == null || roleArn.isBlank()) {
-      return direct;
-    }
-    return byRole.computeIfAbsent(roleArn, this::build);
+    return providers(AssumedRole.of(roleArn));
   }
 
-  private Providers build(String roleArn) {
+  /**
+   * The ports acting as {@code role} (its external id and session name in every AssumeRole), with
+   * the session refreshed before it expires; null means the configured credentials.
+   */
+  public Providers providers(AssumedRole role) {
+    return role == null ? direct : byRole.computeIfAbsent(role, this::build);
+  }
+
+  /**
+   * The ports of each rollout: acting as its {@code target.roleArn} (with its {@code
+   * target.externalId}, in the session {@code snailtrail-ROLLOUT}), or with the configured
+   * credentials when it names no role. The ports of a role are built once and kept.
+   */
+  public ProvidersResolver forRollouts() {
+    return rollout -> providers(roleOf(rollout));
+  }
+
+  /** The role a rollout's calls act as, or null for the configured credentials. */
+  static AssumedRole roleOf(Rollout rollout) {
+    Target t = rollout.spec().target();
+    return AssumedRole.forRollout(t.roleArn(), t.externalId(), rollout.name());
+  }
+
+  private Providers build(AssumedRole role) {
     return new Providers(
         NAME,
-        new AwsEcs(clients, calls, roleArn),
-        new AwsLoadBalancing(clients, calls, roleArn),
-        new AwsCloudWatch(clients, calls, roleArn),
-        new AwsLogs(clients, calls, roleArn),
-        new AwsImages(clients, calls, roleArn),
-        new AwsNetwork(clients, calls, roleArn),
+        new AwsEcs(clients, calls, role),
+        new AwsLoadBalancing(clients, calls, role),
+        new AwsCloudWatch(clients, calls, role),
+        new AwsLogs(clients, calls, role),
+        new AwsImages(clients, calls, role),
+        new AwsNetwork(clients, calls, role),
         Endpoints.AS_DECLARED,
-        new AwsScaling(clients, calls, roleArn));
+        new AwsScaling(clients, calls, role));
   }
 
   /**

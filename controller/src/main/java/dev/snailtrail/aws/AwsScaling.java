@@ -15,17 +15,17 @@ final class AwsScaling implements Scaling {
 
   private final ClientCache clients;
   private final AwsCalls calls;
-  private final String roleArn;
+  private final AssumedRole role;
 
-  AwsScaling(ClientCache clients, AwsCalls calls, String roleArn) {
+  AwsScaling(ClientCache clients, AwsCalls calls, AssumedRole role) {
     this.clients = clients;
     this.calls = calls;
-    this.roleArn = roleArn;
+    this.role = role;
   }
 
   @Override
   public Optional<Range> scalableTarget(ServiceRef service) {
-    ApplicationAutoScalingClient scaling = clients.scaling(service.region(), roleArn);
+    ApplicationAutoScalingClient scaling = clients.scaling(service.region(), role);
     String resourceId = "service/" + service.cluster() + "/" + service.service();
     DescribeScalableTargetsResponse response =
         calls.call(

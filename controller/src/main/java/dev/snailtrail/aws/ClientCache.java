@@ -33,14 +33,14 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
- * SDK clients, built once per (service, region, role) and shared by every call: building a client
- * costs a credential lookup, endpoint resolution and a connection pool, far too much per request.
- * All clients share one HTTP connection pool. The SDK's own retries are off: {@link AwsCalls}
- * retries.
+ * SDK clients, built once per (service, region, assumed role) and shared by every call: building a
+ * client costs a credential lookup, endpoint resolution and a connection pool, far too much per
+ * request. All clients share one HTTP connection pool. The SDK's own retries are off: {@link
+ * AwsCalls} retries.
  */
 final class ClientCache implements AutoCloseable {
 
-  private record Key(String service, String region, String roleArn) {}
+  private record Key(String service, String region, AssumedRole role) {}
 
   private final AwsSettings settings;
   private final SdkHttpClient http;
@@ -65,36 +65,36 @@ final class ClientCache implements AutoCloseable {
             : DefaultCredentialsProvider.builder().build();
   }
 
-  EcsClient ecs(String region, String roleArn) {
-    return get("ecs", region, roleArn, EcsClient::builder);
+  EcsClient ecs(String region, AssumedRole role) {
+    return get("ecs", region, role, EcsClient::builder);
   }
 
-  ElasticLoadBalancingV2Client elbv2(String region, String roleArn) {
-    return get("elbv2", region, roleArn, ElasticLoadBalancingV2Client::builder);
+  ElasticLoadBalancingV2Client elbv2(String region, AssumedRole role) {
+    return get("elbv2", region, role, ElasticLoadBalancingV2Client::builder);
   }
 
-  CloudWatchClient cloudWatch(String region, String roleArn) {
-    return get("cloudwatch", region, roleArn, CloudWatchClient::builder);
+  CloudWatchClient cloudWatch(String region, AssumedRole role) {
+    return get("cloudwatch", region, role, CloudWatchClient::builder);
   }
 
-  CloudWatchLogsClient logs(String region, String roleArn) {
-    return get("logs", region, roleArn, CloudWatchLogsClient::builder);
+  CloudWatchLogsClient logs(String region, AssumedRole role) {
+    return get("logs", region, role, CloudWatchLogsClient::builder);
   }
 
-  EcrClient ecr(String region, String roleArn) {
-    return get("ecr", region, roleArn, EcrClient::builder);
+  EcrClient ecr(String region, AssumedRole role) {
+    return get("ecr", region, role, EcrClient::builder);
   }
 
-  ApplicationAutoScalingClient scaling(String region, String roleArn) {
-    return get("application-autoscaling", region, roleArn, ApplicationAutoScalingClient::builder);
+  ApplicationAutoScalingClient scaling(String region, AssumedRole role) {
+    return get("application-autoscaling", region, role, ApplicationAutoScalingClient::builder);
   }
 
   DynamoDbClient dynamoDb(String region) {
     return get("dynamodb", region, null, DynamoDbClient::builder);
   }
 
-  Ec2Client ec2(String region, String roleArn) {
-    return get("ec2", region, roleArn, Ec2Client::builder);
+  Ec2Client ec2(String region, AssumedRole role) {
+    return get("ec2", region, role, Ec2Client::builder);
   }
 
   /**
@@ -133,7 +133,7 @@ final class ClientCache implements AutoCloseable {
   static final Duration LONG_POLL_READ = Duration.ofSeconds(30);
 
   private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends SdkClient>
-      C get(String service, String region, String roleArn, Supplier<B> builder) {
+      C get(String service, String region, AssumedRole role, Supplier<B> builder) {
     if (region == null || region.isBlank()) {
       throw new ProviderException(
           ProviderException.Kind.INVALID,
@@ -141,11 +141,11 @@ final class ClientCache implements AutoCloseable {
           "-",
           "no AWS region given; set target.region in the rollout");
     }
-    Key key = new Key(service, region, roleArn);
+    Key key = new Key(service, region, role);
     SdkClient existing = clients.get(key);
     if (existing == null) {
       // Resolved outside computeIfAbsent: an assumed role needs an STS client from this same map.
-      AwsCredentialsProvider credentials = credentials(region, roleArn);
+      AwsCredentialsProvider credentials = credentials(region, role);
       existing =
           clients.computeIfAbsent(key, k -> configure(builder.get(), region, credentials).build());
     }
@@ -172,17 +172,21 @@ final class ClientCache implements AutoCloseable {
     return builder;
   }
 
-  private AwsCredentialsProvider credentials(String region, String roleArn) {
-    if (roleArn == null) {
+  private AwsCredentialsProvider credentials(String region, AssumedRole role) {
+    if (role == null) {
       return baseCredentials;
     }
     // The STS client lives inside the provider, which refreshes the session before it expires.
     return roles.computeIfAbsent(
-        new Key("sts", region, roleArn),
+        new Key("sts", region, role),
         k ->
             StsAssumeRoleCredentialsProvider.builder()
                 .stsClient(get("sts", region, null, StsClient::builder))
-                .refreshRequest(r -> r.roleArn(roleArn).roleSessionName("snailtrail"))
+                .refreshRequest(
+                    r ->
+                        r.roleArn(role.roleArn())
+                            .externalId(role.externalId())
+                            .roleSessionName(role.sessionName()))
                 .build());
   }
 

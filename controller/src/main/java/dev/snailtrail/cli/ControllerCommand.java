@@ -277,7 +277,7 @@ final class ControllerCommand implements Callable<Integer> {
             ? null
             : address.bind().getHostString() + ":" + address.bind().getPort();
     return Controller.builder(
-            store.store(), ports.providers(), GateEvaluator.withDefaults(), ports.clock())
+            store.store(), ports.forRollouts(), GateEvaluator.withDefaults(), ports.clock())
         .leases(stores.leases(at))
         .changes(feed)
         .controllerId(id)
@@ -384,7 +384,7 @@ final class ControllerCommand implements Callable<Integer> {
       case aws ->
           "aws (AWS SDK, settings from the environment"
               + ports.endpoint().map(e -> ", endpoint " + e).orElse("")
-              + ")";
+              + "; each rollout as its target.roleArn when it names one)";
     };
   }
 

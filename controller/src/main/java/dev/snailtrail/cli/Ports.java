@@ -6,6 +6,7 @@ import dev.snailtrail.controller.Controller;
 import dev.snailtrail.provider.CallListener;
 import dev.snailtrail.provider.ChangeFeed;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.ProvidersResolver;
 import dev.snailtrail.sim.PersistentSimulator;
 import dev.snailtrail.sim.Seed;
 import dev.snailtrail.sim.SimChangeFeed;
@@ -88,14 +89,15 @@ final class Ports implements AutoCloseable {
       case aws -> {
         AwsSettings settings = awsSettings(options, listener);
         AwsProviders adapters = AwsProviders.open(settings);
-        yield aws(settings, adapters, adapters.providers(rollout.spec().target().roleArn()));
+        yield aws(settings, adapters, adapters.forRollouts().forRollout(rollout));
       }
     };
   }
 
   /**
    * The controller's world: on sim the simulator saved in {@code stateFile} (restored when it
-   * exists), at {@code speed}; on aws the adapters with the configured credentials.
+   * exists), at {@code speed}; on aws the adapters with the configured credentials, and each
+   * rollout's through {@link #forRollouts()}.
    *
    * @throws UsageError for options of the other provider or bad AWS settings
    */
@@ -137,7 +139,7 @@ final class Ports implements AutoCloseable {
       case aws -> {
         AwsSettings settings = awsSettings(options, CallListener.NOOP);
         AwsProviders adapters = AwsProviders.open(settings);
-        yield aws(settings, adapters, adapters.providers(rollout.spec().target().roleArn()));
+        yield aws(settings, adapters, adapters.forRollouts().forRollout(rollout));
       }
     };
   }
@@ -222,6 +224,14 @@ final class Ports implements AutoCloseable {
 
   Providers providers() {
     return providers;
+  }
+
+  /**
+   * The ports each rollout acts through: on aws as its {@code target.roleArn} (else with the
+   * configured credentials), on sim the one world of {@link #providers()}.
+   */
+  ProvidersResolver forRollouts() {
+    return aws != null ? aws.forRollouts() : ProvidersResolver.always(providers);
   }
 
   /** Simulated time on sim, the system clock on aws. */

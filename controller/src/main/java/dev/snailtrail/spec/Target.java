@@ -13,6 +13,8 @@ import java.util.List;
  * @param url where people reach the service; relative {@code http} gate paths resolve against it
  *     (null when absent)
  * @param roleArn an IAM role to assume for this rollout's AWS calls (null: the default chain)
+ * @param externalId the external id the role's trust policy asks for ({@code sts:ExternalId}), sent
+ *     with every AssumeRole of {@code roleArn} (null: none)
  * @param network how a created service is networked (null: take the existing service's)
  * @param loadBalancers target groups a created service registers with
  * @param adopt take over a service that another rollout or controller tagged as its own, instead of
@@ -25,6 +27,7 @@ public record Target(
     boolean createIfMissing,
     URI url,
     String roleArn,
+    String externalId,
     Network network,
     List<LoadBalancer> loadBalancers,
     boolean adopt) {
@@ -32,7 +35,10 @@ public record Target(
     loadBalancers = List.copyOf(loadBalancers);
   }
 
-  /** A target that does not adopt a service another rollout or controller owns. */
+  /**
+   * A target that does not adopt a service another rollout or controller owns, and assumes its role
+   * (if any) without an external id.
+   */
   public Target(
       String region,
       String cluster,
@@ -42,7 +48,17 @@ public record Target(
       String roleArn,
       Network network,
       List<LoadBalancer> loadBalancers) {
-    this(region, cluster, service, createIfMissing, url, roleArn, network, loadBalancers, false);
+    this(
+        region,
+        cluster,
+        service,
+        createIfMissing,
+        url,
+        roleArn,
+        null,
+        network,
+        loadBalancers,
+        false);
   }
 
   /**

@@ -32,16 +32,7 @@ public final class StoreDamaged extends RuntimeException {
    */
   static StoreDamaged of(String name, Unreadable damage, StoredRollout read, Instant now) {
     String message = message(name, damage.file(), damage.problem(), damage.advice(name));
-    RolloutStatus status = read.status() != null ? read.status() : RolloutStatus.initial();
-    StoredRollout readable =
-        new StoredRollout(
-            name,
-            read.generation(),
-            read.resourceVersion(),
-            read.spec(),
-            status.withStoreDamaged(message, now),
-            read.createdAt(),
-            read.updatedAt());
+    StoredRollout readable = marked(name, read, message, now);
     return new StoreDamaged(name, damage.file(), damage.problem(), message, readable);
   }
 
@@ -64,16 +55,7 @@ public final class StoreDamaged extends RuntimeException {
             + problem
             + ". The controller leaves it as it is and goes on with the other rollouts. "
             + advice;
-    RolloutStatus status = read.status() != null ? read.status() : RolloutStatus.initial();
-    StoredRollout readable =
-        new StoredRollout(
-            name,
-            read.generation(),
-            read.resourceVersion(),
-            read.spec(),
-            status.withStoreDamaged(message, now),
-            read.createdAt(),
-            read.updatedAt());
+    StoredRollout readable = marked(name, read, message, now);
     return new StoreDamaged(name, null, problem, message, readable);
   }
 
@@ -111,5 +93,19 @@ public final class StoreDamaged extends RuntimeException {
    */
   public StoredRollout readable() {
     return readable;
+  }
+
+  /** What could be read, its status (the initial one when it could not be read) marked damaged. */
+  private static StoredRollout marked(
+      String name, StoredRollout read, String message, Instant now) {
+    RolloutStatus status = read.status() != null ? read.status() : RolloutStatus.initial();
+    return new StoredRollout(
+        name,
+        read.generation(),
+        read.resourceVersion(),
+        read.spec(),
+        status.withStoreDamaged(message, now),
+        read.createdAt(),
+        read.updatedAt());
   }
 }

@@ -28,6 +28,7 @@ class ApiRedactionIT {
   private static final List<String> SECRETS =
       List.of(
           "hunter2-db",
+          "ext-vault-42",
           "k3y-of-phase",
           "Bearer gate-secret",
           "pw-in-url",
@@ -50,6 +51,8 @@ class ApiRedactionIT {
           cluster: default
           service: vault
           url: https://vault.example.com/?token=T2
+          roleArn: arn:aws:iam::123456789012:role/snailtrail-deployer
+          externalId: ext-vault-42
         template:
           env:
             DB_PASSWORD: hunter2-db
@@ -144,6 +147,7 @@ class ApiRedactionIT {
         .contains("Authorization: '***'")
         .contains("https://***@status.example.com/health?***")
         .contains("url: https://vault.example.com/?***")
+        .contains("externalId: '***'")
         .contains("path: /ready?***")
         .contains("url: http://prometheus.monitoring:9090/?***")
         .contains("TASK_SECRET");

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.Dump;
-import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.api.StreamDataWriter;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
@@ -19,7 +18,6 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
-import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
  * Binds one YAML document of {@code kind: AnalysisTemplate}. Its gates can only be read whole in a
@@ -32,16 +30,6 @@ final class AnalysisTemplateBinder {
   static final Set<String> SPEC_KEYS = Set.of("args", "gates");
   static final Set<String> ARG_KEYS = Set.of("name", "default");
   static final Pattern ARG_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,62}");
-
-  private static final DumpSettings DUMP =
-      DumpSettings.builder()
-          .setSchema(new CoreSchema())
-          .setDefaultFlowStyle(FlowStyle.BLOCK)
-          .setIndent(2)
-          .setIndicatorIndent(2)
-          .setIndentWithIndicator(true)
-          .setWidth(100)
-          .build();
 
   private AnalysisTemplateBinder() {}
 
@@ -205,7 +193,7 @@ final class AnalysisTemplateBinder {
   /** The document as YAML, every mapping and list in block style, every scalar as written. */
   static String document(Node node) {
     StringBuilder out = new StringBuilder();
-    new Dump(DUMP)
+    new Dump(SpecWriter.SETTINGS)
         .dumpNode(
             block(node),
             new StreamDataWriter() {

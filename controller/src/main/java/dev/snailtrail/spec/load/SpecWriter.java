@@ -32,7 +32,7 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
 public final class SpecWriter {
   // The loader reads under the YAML 1.2 core schema; the writer must quote every string that schema
   // would read as something else ("~", "True", "0x1F"), or a value would not load back as written.
-  private static final DumpSettings SETTINGS =
+  static final DumpSettings SETTINGS =
       DumpSettings.builder()
           .setSchema(new CoreSchema())
           .setDefaultFlowStyle(FlowStyle.BLOCK)
@@ -81,6 +81,7 @@ public final class SpecWriter {
     m.put("adopt", t.adopt());
     putIf(m, "url", t.url() == null ? null : t.url().toString());
     putIf(m, "roleArn", t.roleArn());
+    putIf(m, "externalId", t.externalId());
     if (t.network() != null) {
       Map<String, Object> n = new LinkedHashMap<>();
       n.put("subnets", t.network().subnets());

@@ -21,6 +21,7 @@ final class TargetBinder {
           "createIfMissing",
           "url",
           "roleArn",
+          "externalId",
           "network",
           "loadBalancers",
           "adopt");
@@ -56,6 +57,7 @@ final class TargetBinder {
     Value urlValue = f.get("url");
     URI url = urlValue == null ? null : urlValue.parsed(Formats::httpUrl);
     String roleArn = matching(f, "roleArn", Formats.ROLE_ARN, "an IAM role ARN");
+    String externalId = externalId(f, roleArn);
     Network network = network(f.get("network"), t);
     List<LoadBalancer> lbs = loadBalancers(f.get("loadBalancers"), t);
 
@@ -78,6 +80,7 @@ final class TargetBinder {
         createIfMissing,
         url,
         roleArn,
+        externalId,
         network,
         lbs,
         adopt != null ? adopt : Defaults.ADOPT);
@@ -120,6 +123,24 @@ final class TargetBinder {
       return null;
     }
     return s;
+  }
+
+  /** STS's limits on an external id: 2 to 1224 of these characters. */
+  private static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
+
+  private static String externalId(Fields f, String roleArn) {
+    String id =
+        matching(
+            f,
+            "externalId",
+            EXTERNAL_ID,
+            "an STS external id (2 to 1224 letters, digits and any of _+=,.@:/-)");
+    if (id != null && roleArn == null && !f.has("roleArn")) {
+      f.problem(
+          "externalId",
+          "an external id is sent when assuming target.roleArn; give the role too, or drop it");
+    }
+    return id;
   }
 
   private static Network network(Value value, Template template) {

@@ -102,6 +102,32 @@ class SpecLoaderTest {
   }
 
   @Test
+  void anExternalIdLoadsBesideItsRoleAndLoadsBack() throws Exception {
+    Rollout r =
+        loader
+            .parse(
+                """
+                apiVersion: snailtrail.dev/v1
+                kind: Rollout
+                metadata: {name: demo}
+                spec:
+                  target:
+                    region: us-east-1
+                    cluster: c
+                    service: demo
+                    roleArn: arn:aws:iam::123456789012:role/snailtrail-deployer
+                    externalId: "partner:7f3a/+=,.@-_"
+                  phases: [{name: one, image: "app:1"}]
+                """,
+                "t.yaml",
+                GOOD)
+            .get(0);
+    assertThat(r.spec().target().externalId()).isEqualTo("partner:7f3a/+=,.@-_");
+    assertThat(SpecWriter.toYaml(r)).contains("externalId: partner:7f3a/+=,.@-_");
+    assertRoundTrip(r);
+  }
+
+  @Test
   void anUnknownDriftPolicyIsRefusedWhereItIsWritten() {
     SpecException e =
         catchThrowableOfType(
