@@ -10,6 +10,7 @@ import dev.snailtrail.provider.decorate.ClusterBatchingEcs;
 import dev.snailtrail.provider.decorate.GuardedEcs;
 import dev.snailtrail.provider.decorate.ManagedAlarms;
 import dev.snailtrail.provider.decorate.ManagedServices;
+import dev.snailtrail.provider.decorate.TaskBatchingEcs;
 import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.Polling;
 import dev.snailtrail.reconcile.Reconciler;
@@ -85,8 +86,8 @@ public final class ControllerBuilder {
   }
 
   /**
-   * Whether reads of the managed services are batched per cluster through {@link
-   * ClusterBatchingEcs}. Default: on.
+   * Whether reads of the managed services and their tasks are batched per cluster ({@link
+   * ClusterBatchingEcs}, {@link TaskBatchingEcs}). Default: on.
    */
   public ControllerBuilder batchDescribes(boolean on) {
     batchDescribes = on;
@@ -308,14 +309,18 @@ public final class ControllerBuilder {
         batchDescribes
             ? new AlarmBatchingCloudWatch(base.cloudWatch(), alarms, clock, alarmFreshness())
             : null;
-    Providers ports = batching != null ? base.withEcs(batching).withCloudWatch(alarmReads) : base;
+    TaskBatchingEcs taskReads =
+        batchDescribes
+            ? new TaskBatchingEcs(batching, managed, clock, describeFreshness, settledFreshness())
+            : null;
+    Providers ports = batching != null ? base.withEcs(taskReads).withCloudWatch(alarmReads) : base;
     if (store.leases().isPresent()) {
       // ECS has no conditional writes: each change asks first whether the lease still holds.
       ports = ports.withEcs(new GuardedEcs(ports.ecs(), guard));
     }
     Reconciler reconciler =
         new Reconciler(ports, gates, clock, preflight.apply(ports), polling(), controllerId);
-    return new Lanes.Lane(ports, reconciler, managed, alarms, batching, alarmReads);
+    return new Lanes.Lane(ports, reconciler, managed, alarms, batching, alarmReads, taskReads);
   }
 
   private LeaseKeeper keeper(Leases leases, RolloutAccess access) {

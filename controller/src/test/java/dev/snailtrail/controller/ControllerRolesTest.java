@@ -166,6 +166,7 @@ class ControllerRolesTest {
                       new dev.snailtrail.provider.decorate.ManagedServices(),
                       new dev.snailtrail.provider.decorate.ManagedAlarms(),
                       null,
+                      null,
                       null),
               () -> {});
       Lanes.Lane before = lanes.manage(rollout("api", null));
