@@ -330,19 +330,16 @@ public final class ControllerBuilder {
   }
 
   /**
-   * How rollouts wait while ECS works: at ECS's pace, or, when events wake them, every 30 s (or the
-   * resync, when shorter) in case an event was lost.
+   * How rollouts wait while ECS works: at ECS's pace, or, when events wake them, at ECS's pace for
+   * a lost event ({@link Polling#woken}), at least once per resync.
    */
   private Polling polling() {
     if (changes == null) {
       return Polling.ECS_PACED;
     }
-    boolean shorter = resync != null && resync.isPositive() && resync.compareTo(FALLBACK_POLL) < 0;
-    return Polling.woken(shorter ? resync : FALLBACK_POLL);
+    boolean hasResync = resync != null && resync.isPositive();
+    return Polling.woken(hasResync ? resync : Polling.FALLBACK_LONGEST);
   }
-
-  /** With events: how often a rollout waiting for ECS looks anyway, in case an event was lost. */
-  static final Duration FALLBACK_POLL = Duration.ofSeconds(30);
 
   /** The thread that wakes rollouts on the change feed, or null without one. */
   private ChangeWakeups wakeups(RolloutAccess access) {
