@@ -112,7 +112,8 @@ class TrafficScenarioTest {
 
   @Test
   void theDrillFailsAtFiftyOnTheCanarysShareOfAnswers() {
-    try (var s = given(Specs.withTag(CANARY, 3, "full-ml-down")).withAutoApproval()) {
+    try (var s =
+        given(Specs.example("spec-examples/drills/canary-fails-at-50.yaml")).withAutoApproval()) {
       List<Integer> weights = weightsSeen(s, status -> false);
       assertThat(s.status.phase()).as(s.dump()).isEqualTo(StatusPhase.Degraded);
       assertThat(weights).containsExactly(0, 10, 50, 0);
