@@ -194,7 +194,9 @@ public final class Preflight {
       Facts facts = new Facts(rollout, providers, base, revisions);
       List<CheckResult> results = new ArrayList<>();
       for (PreflightCheck c : CHECKS) {
-        results.add(run(c, new Inspection(facts, phaseIndex)));
+        if (c.appliesTo(rollout)) {
+          results.add(run(c, new Inspection(facts, phaseIndex)));
+        }
       }
       return anyFailed(results)
           ? java.util.Optional.of(summary(results))
