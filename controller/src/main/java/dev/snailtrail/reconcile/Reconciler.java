@@ -99,7 +99,10 @@ public final class Reconciler {
   private ReconcileResult step(Pass p) {
     return switch (p.status.step()) {
       case AwaitingApproval -> awaitApproval(p);
-      case Deploying -> TrafficStep.onCanary(p) ? traffic.deploy(p) : deploy.deploy(p);
+      case Deploying ->
+          TrafficStep.onCanary(p)
+              ? traffic.deploy(p)
+              : traffic.leftOver(p).orElseGet(() -> deploy.deploy(p));
       case Waiting -> p.currentPhase().shiftsTraffic() ? traffic.await(p) : deploy.await(p);
       case Shifting -> traffic.shift(p);
       case Analyzing, Baking -> analysis.run(p);

@@ -61,6 +61,14 @@ final class TrafficStep {
     if (prepared.isPresent()) {
       return prepared.get();
     }
+    // A phase entered again (a new spec, a retry) may find the rule where the last attempt left it:
+    // no request reaches the canary while it changes revision.
+    int left = weights(p);
+    if (left != 0) {
+      route(p, 0);
+      emitRestored(p, left, false, "the canary takes a new revision");
+      return p.result(Duration.ZERO);
+    }
     String arn = p.status.revisions().get(p.currentPhase().name());
     ServiceRef ref = canary(p);
     Optional<ServiceState> stable = providers.ecs().describeService(p.service);
@@ -252,6 +260,17 @@ final class TrafficStep {
   }
 
   /**
+   * Before a phase without traffic deploys in a rollout with {@code target.traffic}: a rule or a
+   * canary that an earlier attempt left serving (its spec changed mid-shift) is put back first.
+   */
+  Optional<ReconcileResult> leftOver(Pass p) {
+    if (p.rollout.spec().target().traffic() == null || p.currentPhase().shiftsTraffic()) {
+      return Optional.empty();
+    }
+    return restore(p, false, "phase " + p.currentPhase().name() + " does not shift traffic");
+  }
+
+  /**
    * Rolling back a rollout with {@code target.traffic}: every request to stable first (one call),
    * then the canary to zero, one per pass; empty when both are so and the rollback may go on.
    */
@@ -263,22 +282,10 @@ final class TrafficStep {
   }
 
   private Optional<ReconcileResult> restore(Pass p, boolean rollback, String why) {
-    TrafficRouting r = p.rollout.spec().target().traffic();
     int weight = weights(p);
     if (weight != 0) {
       route(p, 0);
-      p.emit(
-          EventType.TrafficShifted,
-          rollback ? Severity.Warning : Severity.Normal,
-          Reason.TrafficRestored,
-          "Traffic back to "
-              + p.service.service()
-              + ": 100% stable, 0% to canary "
-              + r.canaryService()
-              + " ("
-              + why
-              + ")",
-          data("weight", "0", "from", Integer.toString(weight)));
+      emitRestored(p, weight, rollback, why);
       return Optional.of(p.result(Duration.ZERO));
     }
     ServiceRef ref = canary(p);
@@ -294,6 +301,21 @@ final class TrafficStep {
       return Optional.of(p.result(Duration.ZERO));
     }
     return Optional.empty();
+  }
+
+  private static void emitRestored(Pass p, int from, boolean rollback, String why) {
+    p.emit(
+        EventType.TrafficShifted,
+        rollback ? Severity.Warning : Severity.Normal,
+        Reason.TrafficRestored,
+        "Traffic back to "
+            + p.service.service()
+            + ": 100% stable, 0% to canary "
+            + p.rollout.spec().target().traffic().canaryService()
+            + " ("
+            + why
+            + ")",
+        data("weight", "0", "from", Integer.toString(from)));
   }
 
   /** The canary's weight on the rule now, in percent of the two groups' total. */

@@ -122,4 +122,39 @@ class TrafficScenarioTest {
       assertThat(canary(s).desiredCount()).isZero();
     }
   }
+
+  @Test
+  void aNewSpecMidShiftTakesTheCanarysShareAwayBeforeItsStepsStartAgain() {
+    try (var s = given(CANARY).withAutoApproval()) {
+      s.runUntil(st -> st.step() == Step.Shifting && st.traffic().weight() == 50);
+      dev.snailtrail.spec.Phase p = CANARY.spec().phases().get(3);
+      dev.snailtrail.spec.Phase longer =
+          new dev.snailtrail.spec.Phase(
+              p.name(),
+              p.image(),
+              p.images(),
+              p.env(),
+              p.cpu(),
+              p.memory(),
+              p.desiredCount(),
+              p.gates(),
+              java.time.Duration.ofMinutes(3),
+              p.approval(),
+              p.rollbackTo(),
+              p.marker(),
+              p.secrets(),
+              p.templateUses(),
+              p.traffic());
+      int before = s.trail.size();
+      List<Integer> weights =
+          weightsSeen(s.applySpec(Specs.withPhase(CANARY, 3, longer), true), st -> false);
+      assertThat(s.status.phase()).as(s.dump()).isEqualTo(StatusPhase.Healthy);
+      assertThat(weights).containsExactly(50, 0, 10, 50, 100, 0);
+      assertThat(
+              s.trail.subList(before, s.trail.size()).stream()
+                  .filter(e -> e.type() == EventType.TrafficShifted)
+                  .map(e -> e.data().get("weight")))
+          .containsExactly("0", "10", "50", "100", "0");
+    }
+  }
 }
