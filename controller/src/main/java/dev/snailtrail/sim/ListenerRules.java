@@ -1,6 +1,7 @@
 package dev.snailtrail.sim;
 
 import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
+import dev.snailtrail.provider.LoadBalancing;
 import dev.snailtrail.provider.LoadBalancing.WeightedTargetGroup;
 import dev.snailtrail.provider.ProviderException;
 import java.util.LinkedHashMap;
@@ -31,7 +32,7 @@ final class ListenerRules {
   List<WeightedTargetGroup> describe(String arn) {
     List<WeightedTargetGroup> groups = rules.get(arn);
     if (groups == null) {
-      throw notFound(arn, LoadBalancingNames.describe(arn));
+      throw notFound(arn, describeName(arn));
     }
     return groups;
   }
@@ -39,14 +40,14 @@ final class ListenerRules {
   /** ModifyRule / ModifyListener: the rule's forward action, replaced whole. */
   void set(String arn, List<WeightedTargetGroup> groups) {
     if (!rules.containsKey(arn)) {
-      throw notFound(arn, LoadBalancingNames.modify(arn));
+      throw notFound(arn, modifyName(arn));
     }
     for (WeightedTargetGroup g : groups) {
       if (!world.targetGroups.containsKey(g.targetGroupArn())) {
         throw new ProviderException(
             ProviderException.Kind.NOT_FOUND,
             "elbv2",
-            LoadBalancingNames.modify(arn),
+            modifyName(arn),
             "TargetGroupNotFound: One or more target groups not found: " + g.targetGroupArn());
       }
     }
@@ -108,24 +109,17 @@ final class ListenerRules {
         ProviderException.Kind.NOT_FOUND,
         "elbv2",
         operation,
-        (LoadBalancingNames.isRule(arn)
+        (LoadBalancing.isRule(arn)
                 ? "RuleNotFound: One or more rules not found: "
                 : "ListenerNotFound: One or more listeners not found: ")
             + arn);
   }
 
-  /** The ELBv2 operation names of a rule or a listener. */
-  private static final class LoadBalancingNames {
-    static boolean isRule(String arn) {
-      return dev.snailtrail.provider.LoadBalancing.isRule(arn);
-    }
+  private static String describeName(String arn) {
+    return LoadBalancing.isRule(arn) ? "DescribeRules" : "DescribeListeners";
+  }
 
-    static String describe(String arn) {
-      return isRule(arn) ? "DescribeRules" : "DescribeListeners";
-    }
-
-    static String modify(String arn) {
-      return isRule(arn) ? "ModifyRule" : "ModifyListener";
-    }
+  private static String modifyName(String arn) {
+    return LoadBalancing.isRule(arn) ? "ModifyRule" : "ModifyListener";
   }
 }
