@@ -13,6 +13,7 @@ import dev.snailtrail.rollout.Step;
 import dev.snailtrail.trail.EventType;
 import dev.snailtrail.trail.TrailEvent;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -220,6 +221,10 @@ class ReplicasKillIT {
     env.put("AWS_CONFIG_FILE", dir.resolve("no-aws-config").toString());
     env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-aws-credentials").toString());
     env.put("AWS_EC2_METADATA_DISABLED", "true");
+    // The logs outlive the test, for a failure's diagnosis (CI keeps target/).
+    Path logs =
+        Files.createDirectories(
+            Path.of(System.getProperty("snailtrail.root"), "controller/target/replicas-kill-it"));
     List<ControllerProcess> processes = new ArrayList<>();
     for (String name : NAMES) {
       List<String> args =
@@ -236,7 +241,8 @@ class ReplicasKillIT {
               TTL.toSeconds() + "s",
               "--resync",
               "2s");
-      Path log = dir.resolve(name + ".log");
+      Path log = logs.resolve(name + ".log");
+      Files.deleteIfExists(log);
       processes.add(ControllerProcess.launch(args, log, TOKEN, null, env));
     }
     List<Replica> replicas = new ArrayList<>();
