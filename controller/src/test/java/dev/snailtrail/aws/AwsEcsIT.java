@@ -388,6 +388,7 @@ class AwsEcsIT {
     assertThat(running).hasSize(2);
     assertThat(running)
         .flatExtracting(t -> t.containers().get(0).networkBindings())
+        .hasSize(2)
         .allSatisfy(
             b -> {
               assertThat(b.containerPort()).isEqualTo(8080);
