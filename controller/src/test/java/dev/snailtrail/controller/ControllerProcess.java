@@ -67,7 +67,8 @@ final class ControllerProcess {
   /**
    * {@code snailtrail controller --plain --listen 127.0.0.1:0} and {@code args}, nothing else
    * chosen for it (the provider and the store included), its output in {@code log}, the API token
-   * in the environment when given, and {@code env} added to the environment.
+   * in the environment when given, and {@code env} added to the environment (a null value takes the
+   * variable out).
    */
   static ControllerProcess launch(
       List<String> args, Path log, String token, Path workDir, java.util.Map<String, String> env)
@@ -94,7 +95,14 @@ final class ControllerProcess {
     } else {
       pb.environment().remove("SNAILTRAIL_TOKEN");
     }
-    pb.environment().putAll(env);
+    env.forEach(
+        (name, value) -> {
+          if (value == null) {
+            pb.environment().remove(name);
+          } else {
+            pb.environment().put(name, value);
+          }
+        });
     Process process = pb.start();
     LIVE.add(process);
     process.onExit().thenAccept(LIVE::remove);

@@ -225,6 +225,7 @@ class ReplicasKillIT {
     // No profile of this machine's may lend the replicas credentials or a region.
     env.put("AWS_CONFIG_FILE", dir.resolve("no-aws-config").toString());
     env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-aws-credentials").toString());
+    env.put("AWS_PROFILE", null);
     env.put("AWS_EC2_METADATA_DISABLED", "true");
     // The logs outlive the test, for a failure's diagnosis (CI keeps target/).
     Path logs =
