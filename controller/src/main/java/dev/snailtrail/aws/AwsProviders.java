@@ -3,6 +3,9 @@ package dev.snailtrail.aws;
 import dev.snailtrail.provider.ChangeFeed;
 import dev.snailtrail.provider.Endpoints;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.ProvidersResolver;
+import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.spec.Target;
 import dev.snailtrail.store.RolloutTable;
 import dev.snailtrail.time.Sleeper;
 import java.net.URI;
@@ -66,6 +69,21 @@ public final class AwsProviders implements AutoCloseable {
    */
   public Providers providers(AssumedRole role) {
     return role == null ? direct : byRole.computeIfAbsent(role, this::build);
+  }
+
+  /**
+   * The ports of each rollout: acting as its {@code target.roleArn} (with its {@code
+   * target.externalId}, in the session {@code snailtrail-ROLLOUT}), or with the configured
+   * credentials when it names no role. The ports of a role are built once and kept.
+   */
+  public ProvidersResolver forRollouts() {
+    return rollout -> providers(roleOf(rollout));
+  }
+
+  /** The role a rollout's calls act as, or null for the configured credentials. */
+  static AssumedRole roleOf(Rollout rollout) {
+    Target t = rollout.spec().target();
+    return AssumedRole.forRollout(t.roleArn(), t.externalId(), rollout.name());
   }
 
   private Providers build(AssumedRole role) {

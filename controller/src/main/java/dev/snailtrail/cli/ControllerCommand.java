@@ -207,13 +207,15 @@ final class ControllerCommand implements Callable<Integer> {
       new RunningController(null, null, controller, sinks, metrics, ports, store).stop(System.err);
       return refuse(e.getMessage());
     }
+    // Before start, which reads every stored rollout while the API already answers: a SIGTERM
+    // then still stops cleanly (the stop waits for the start to finish).
+    CountDownLatch stopped =
+        stopOnShutdown(
+            new RunningController(watcher, api, controller, sinks, metrics, ports, store));
     controller.start();
     if (watcher != null) {
       watcher.start(SpecDirWatcher.DEFAULT_INTERVAL);
     }
-    CountDownLatch stopped =
-        stopOnShutdown(
-            new RunningController(watcher, api, controller, sinks, metrics, ports, store));
     out().println("snailtrail controller: started");
     out().flush();
     stopped.await();
@@ -275,7 +277,7 @@ final class ControllerCommand implements Callable<Integer> {
             ? null
             : address.bind().getHostString() + ":" + address.bind().getPort();
     return Controller.builder(
-            store.store(), ports.providers(), GateEvaluator.withDefaults(), ports.clock())
+            store.store(), ports.forRollouts(), GateEvaluator.withDefaults(), ports.clock())
         .leases(stores.leases(at))
         .changes(feed)
         .controllerId(id)
@@ -382,7 +384,7 @@ final class ControllerCommand implements Callable<Integer> {
       case aws ->
           "aws (AWS SDK, settings from the environment"
               + ports.endpoint().map(e -> ", endpoint " + e).orElse("")
-              + ")";
+              + "; each rollout as its target.roleArn when it names one)";
     };
   }
 

@@ -1,18 +1,17 @@
 package dev.snailtrail.cli;
 
-import dev.snailtrail.aws.AssumedRole;
 import dev.snailtrail.aws.AwsProviders;
 import dev.snailtrail.aws.AwsSettings;
 import dev.snailtrail.controller.Controller;
 import dev.snailtrail.provider.CallListener;
 import dev.snailtrail.provider.ChangeFeed;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.ProvidersResolver;
 import dev.snailtrail.sim.PersistentSimulator;
 import dev.snailtrail.sim.Seed;
 import dev.snailtrail.sim.SimChangeFeed;
 import dev.snailtrail.sim.Simulator;
 import dev.snailtrail.spec.Rollout;
-import dev.snailtrail.spec.Target;
 import dev.snailtrail.time.ScaledClock;
 import dev.snailtrail.trail.TrailSink;
 import java.io.IOException;
@@ -90,14 +89,15 @@ final class Ports implements AutoCloseable {
       case aws -> {
         AwsSettings settings = awsSettings(options, listener);
         AwsProviders adapters = AwsProviders.open(settings);
-        yield aws(settings, adapters, adapters.providers(role(rollout)));
+        yield aws(settings, adapters, adapters.forRollouts().forRollout(rollout));
       }
     };
   }
 
   /**
    * The controller's world: on sim the simulator saved in {@code stateFile} (restored when it
-   * exists), at {@code speed}; on aws the adapters with the configured credentials.
+   * exists), at {@code speed}; on aws the adapters with the configured credentials, and each
+   * rollout's through {@link #forRollouts()}.
    *
    * @throws UsageError for options of the other provider or bad AWS settings
    */
@@ -139,15 +139,9 @@ final class Ports implements AutoCloseable {
       case aws -> {
         AwsSettings settings = awsSettings(options, CallListener.NOOP);
         AwsProviders adapters = AwsProviders.open(settings);
-        yield aws(settings, adapters, adapters.providers(role(rollout)));
+        yield aws(settings, adapters, adapters.forRollouts().forRollout(rollout));
       }
     };
-  }
-
-  /** The role the rollout's calls act as: its target's, in a session that names the rollout. */
-  private static AssumedRole role(Rollout rollout) {
-    Target t = rollout.spec().target();
-    return AssumedRole.forRollout(t.roleArn(), t.externalId(), rollout.name());
   }
 
   private static Ports savedSimulator(Path stateFile) throws UsageError {
@@ -230,6 +224,14 @@ final class Ports implements AutoCloseable {
 
   Providers providers() {
     return providers;
+  }
+
+  /**
+   * The ports each rollout acts through: on aws as its {@code target.roleArn} (else with the
+   * configured credentials), on sim the one world of {@link #providers()}.
+   */
+  ProvidersResolver forRollouts() {
+    return aws != null ? aws.forRollouts() : ProvidersResolver.always(providers);
   }
 
   /** Simulated time on sim, the system clock on aws. */

@@ -38,22 +38,18 @@ public final class ControlPlaneService implements ControlPlane {
   private final RolloutAccess access;
   private final Store store;
   private final TemplateStore templates;
-  private final Providers providers;
   private final Commands commands;
   private final Metrics metrics;
+  private final ServiceOwners.Index owners;
 
   ControlPlaneService(
-      RolloutAccess access,
-      TemplateStore templates,
-      Providers providers,
-      Commands commands,
-      Metrics metrics) {
+      RolloutAccess access, TemplateStore templates, Commands commands, Metrics metrics) {
     this.access = access;
     this.store = access.store;
     this.templates = templates;
-    this.providers = providers;
     this.commands = commands;
     this.metrics = metrics;
+    this.owners = new ServiceOwners.Index(this::managed, store.leases().isPresent());
   }
 
   @Override
@@ -100,7 +96,7 @@ public final class ControlPlaneService implements ControlPlane {
       // All or none: a damaged rollout refuses the whole text before any of it is stored.
       readable(r.name());
     }
-    ServiceOwners.check(rollouts, this::managed);
+    ServiceOwners.check(rollouts, owners::services);
     List<Applied> applied = new ArrayList<>();
     for (AnalysisTemplate t : documents.templates()) {
       TemplateStore.Applied a = templates.apply(t);
@@ -108,6 +104,7 @@ public final class ControlPlaneService implements ControlPlane {
     }
     for (Rollout r : rollouts) {
       Store.Applied a = access.withLock(r.name(), () -> damagedRefused(() -> store.apply(r)));
+      owners.stored(r);
       access.prepare(r);
       if (a.changed()) {
         access.queue.add(r.name());
@@ -232,6 +229,7 @@ public final class ControlPlaneService implements ControlPlane {
   public boolean delete(String name) {
     boolean deleted = access.withLock(name, () -> store.delete(name));
     if (deleted) {
+      owners.deleted(name);
       access.forget(name);
       metrics.forget(name);
     }
@@ -264,12 +262,15 @@ public final class ControlPlaneService implements ControlPlane {
     } catch (RuntimeException e) {
       return new Health(false, false, "store unreadable: " + e.getMessage());
     }
-    Optional<Target> target = anyTarget();
-    if (target.isEmpty()) {
+    Optional<Rollout> rollout = anyRollout();
+    if (rollout.isEmpty()) {
       return new Health(true, true, "ok: no rollouts yet");
     }
+    // Asked as that rollout acts: its role may reach what the controller's own credentials cannot.
+    Target target = rollout.get().spec().target();
+    Providers providers = access.lanes.of(rollout.get()).ports();
     try {
-      providers.ecs().describeCluster(target.get().region(), target.get().cluster());
+      providers.ecs().describeCluster(target.region(), target.cluster());
       return new Health(true, true, "ok");
     } catch (ProviderException e) {
       return new Health(true, false, "provider " + providers.name() + ": " + e.describe());
@@ -278,12 +279,12 @@ public final class ControlPlaneService implements ControlPlane {
     }
   }
 
-  /** The target of the first stored rollout: where to ask whether the provider answers. */
-  private Optional<Target> anyTarget() {
+  /** The first stored rollout: where to ask whether the provider answers. */
+  private Optional<Rollout> anyRollout() {
     for (String name : store.names()) {
       Optional<RolloutView> r = get(name);
       if (r.isPresent() && r.get().spec() != null) {
-        return Optional.of(r.get().spec().spec().target());
+        return Optional.of(r.get().spec());
       }
     }
     return Optional.empty();

@@ -4,6 +4,7 @@ import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.metrics.Metrics;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.ProvidersResolver;
 import dev.snailtrail.reconcile.ReconcileResult;
 import dev.snailtrail.reconcile.Reconciler;
 import dev.snailtrail.spec.Rollout;
@@ -48,10 +49,13 @@ import java.util.function.UnaryOperator;
  * <p>At most one thing happens to a rollout at a time: a pass, a manual verb and an apply of the
  * same rollout take the same per-rollout lock. The verbs are its {@link #controlPlane()}.
  *
- * <p>Unless told not to, passes read ECS through a {@link
- * dev.snailtrail.provider.decorate.ClusterBatchingEcs}, which the controller tells what services
- * its rollouts manage: rollouts on one cluster then share one batched describe of the cluster per
- * freshness window instead of one describe each per pass. {@link ControllerBuilder} wires it.
+ * <p>Each rollout's calls go through the ports its {@link ProvidersResolver} answers for it (on
+ * AWS, as its {@code target.roleArn}); rollouts that act alike share a {@link Lanes.Lane}. Unless
+ * told not to, passes read ECS through a {@link
+ * dev.snailtrail.provider.decorate.ClusterBatchingEcs} per lane, which the controller tells what
+ * services the lane's rollouts manage: rollouts on one cluster then share one batched describe of
+ * the cluster per freshness window instead of one describe each per pass, and a describe never asks
+ * for another identity's services. {@link ControllerBuilder} wires it.
  */
 public final class Controller implements AutoCloseable {
 
@@ -88,7 +92,6 @@ public final class Controller implements AutoCloseable {
   private final RolloutAccess access;
   private final Store store;
   private final WorkQueue queue;
-  private final Reconciler reconciler;
   private final ControlPlaneService controlPlane;
   private final Scheduler scheduler;
   private final Runnable stopTimer;
@@ -111,7 +114,6 @@ public final class Controller implements AutoCloseable {
 
   Controller(
       RolloutAccess access,
-      Reconciler reconciler,
       ControlPlaneService controlPlane,
       Scheduler scheduler,
       Runnable stopTimer,
@@ -121,7 +123,6 @@ public final class Controller implements AutoCloseable {
     this.access = access;
     this.store = access.store;
     this.queue = access.queue;
-    this.reconciler = reconciler;
     this.controlPlane = controlPlane;
     this.scheduler = scheduler;
     this.stopTimer = stopTimer;
@@ -134,10 +135,23 @@ public final class Controller implements AutoCloseable {
     this.bugs = new PassBugs(access, log, settings.clock());
   }
 
-  /** A builder with the required parts; the rest have defaults. */
+  /**
+   * A builder with the required parts, every rollout acting through the same ports (one world: the
+   * simulator, a test's fakes, or AWS as the controller's own credentials only); the rest have
+   * defaults.
+   */
   public static ControllerBuilder builder(
       Store store, Providers providers, GateEvaluator gates, Clock clock) {
-    return new ControllerBuilder(store, providers, gates, clock);
+    return builder(store, ProvidersResolver.always(providers), gates, clock);
+  }
+
+  /**
+   * A builder with the required parts, each rollout acting through the ports {@code resolver} gives
+   * it (on AWS, as its {@code target.roleArn}); the rest have defaults.
+   */
+  public static ControllerBuilder builder(
+      Store store, ProvidersResolver resolver, GateEvaluator gates, Clock clock) {
+    return new ControllerBuilder(store, resolver, gates, clock);
   }
 
   /** The verbs of the API and the watch directory, over this controller's store and workers. */
@@ -280,7 +294,7 @@ public final class Controller implements AutoCloseable {
   /** Reconciles, lets the hooks save, appends the trail, writes status, and asks to be requeued. */
   private void pass(StoredRollout r, long t0) {
     String name = r.name();
-    access.manage(r.spec());
+    Reconciler reconciler = access.manage(r.spec()).reconciler();
     Fence fence = access.fence(name);
     ReconcileResult result =
         access.acting(

@@ -2,9 +2,9 @@ package dev.snailtrail.controller;
 
 import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.metrics.Metrics;
-import dev.snailtrail.provider.Change;
 import dev.snailtrail.provider.ChangeFeed;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.ProvidersResolver;
 import dev.snailtrail.provider.decorate.AlarmBatchingCloudWatch;
 import dev.snailtrail.provider.decorate.ClusterBatchingEcs;
 import dev.snailtrail.provider.decorate.GuardedEcs;
@@ -30,12 +30,13 @@ import java.util.function.UnaryOperator;
 
 /**
  * Builds a {@link Controller} and its {@link ControlPlaneService}; every setting but the four
- * required parts has a default. This is where the parts are wired: the batching ECS port that every
- * pass, gate and preflight check shares, the reconciler over it, the work queue and its timer.
+ * required parts has a default. This is where the parts are wired: per identity the rollouts act as
+ * (a {@link Lanes.Lane}), the batching ports that every pass, gate and preflight check of those
+ * rollouts shares and the reconciler over them; the work queue and its timer.
  */
 public final class ControllerBuilder {
   private final Store store;
-  private final Providers providers;
+  private final ProvidersResolver resolver;
   private final GateEvaluator gates;
   private final Clock clock;
   private Metrics metrics = Metrics.NOOP;
@@ -59,9 +60,9 @@ public final class ControllerBuilder {
   private Sleeper feedBackoff = d -> Thread.sleep(d);
   private String controllerId = "snailtrail";
 
-  ControllerBuilder(Store store, Providers providers, GateEvaluator gates, Clock clock) {
+  ControllerBuilder(Store store, ProvidersResolver resolver, GateEvaluator gates, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
-    this.providers = Objects.requireNonNull(providers, "providers");
+    this.resolver = Objects.requireNonNull(resolver, "resolver");
     this.gates = Objects.requireNonNull(gates, "gates");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
@@ -75,7 +76,8 @@ public final class ControllerBuilder {
 
   /**
    * Checks run before each phase deploys, built over the ports the passes use (so that they share
-   * the batched ECS reads); a failure pauses the rollout.
+   * the batched ECS reads, and go out as the rollout's identity: {@code f} is applied once per
+   * identity); a failure pauses the rollout.
    */
   public ControllerBuilder preflightOver(Function<Providers, PreflightHook> f) {
     preflight = Objects.requireNonNull(f);
@@ -143,6 +145,17 @@ public final class ControllerBuilder {
     // cluster is described about once per resync, not twice.
     Duration d = onRolloutClock(resync.plus(resync.dividedBy(10)));
     return d.compareTo(describeFreshness) > 0 ? d : describeFreshness;
+  }
+
+  /**
+   * How long what one describe saw of the managed alarms answers reads: the in-flux freshness,
+   * taken in real time. Requests are a budget of real time (CloudWatch allows so many a second),
+   * and a region's alarms are read all at once, so a sped-up simulation asks no more often than AWS
+   * would be asked; its events forget a changed alarm at once all the same.
+   */
+  Duration alarmFreshness() {
+    Duration real = onRolloutClock(describeFreshness);
+    return real.compareTo(describeFreshness) > 0 ? real : describeFreshness;
   }
 
   /** A duration of the timers' clock in the rollouts' clock (the same unless sped up). */
@@ -257,44 +270,52 @@ public final class ControllerBuilder {
     if (workers < 1) {
       throw new IllegalArgumentException("workers must be at least 1, was " + workers);
     }
-    ManagedServices managed = new ManagedServices();
-    ManagedAlarms alarms = new ManagedAlarms();
-    ClusterBatchingEcs batching =
-        batchDescribes
-            ? new ClusterBatchingEcs(
-                providers.ecs(), managed, clock, describeFreshness, settledFreshness())
-            : null;
-    AlarmBatchingCloudWatch alarmReads =
-        batchDescribes
-            ? new AlarmBatchingCloudWatch(providers.cloudWatch(), alarms, clock, describeFreshness)
-            : null;
     ScheduledExecutorService timer = scheduler == null ? timerThread() : null;
     Clock timers = timersOnRealTime ? Clock.systemUTC() : clock;
     Scheduler delays = timer == null ? scheduler : Scheduler.executor(timer, d -> d);
     RolloutAccess access =
-        new RolloutAccess(store, queue(timers, delays), hooks, managed, alarms, sink);
-    Providers ports =
-        batching != null ? providers.withEcs(batching).withCloudWatch(alarmReads) : providers;
+        new RolloutAccess(store, queue(timers, delays), hooks, resolver, this::lane, sink);
     if (store.leases().isPresent()) {
-      // ECS has no conditional writes: each change asks first whether the lease still holds.
-      ports = ports.withEcs(new GuardedEcs(ports.ecs(), access::checkActing));
       access.keeper(keeper(store.leases().get(), access));
     }
-    Reconciler reconciler =
-        new Reconciler(ports, gates, clock, preflight.apply(ports), polling(), controllerId);
     TemplateStore kept = templates != null ? templates : TemplateStore.beside(store, clock);
-    ControlPlaneService verbs =
-        new ControlPlaneService(access, kept, ports, new Commands(clock), metrics);
+    ControlPlaneService verbs = new ControlPlaneService(access, kept, new Commands(clock), metrics);
     Runnable stopTimer = timer == null ? () -> {} : timer::shutdownNow;
     return new Controller(
         access,
-        reconciler,
         verbs,
         delays,
         stopTimer,
         metrics,
         new Controller.Settings(workers, resync, shutdownTimeout, log, clock, toRealTime),
-        wakeups(access, batching, alarmReads));
+        wakeups(access));
+  }
+
+  /**
+   * The ports of the rollouts that act as one identity ({@code base}) and the reconciler over them:
+   * service and alarm reads batched among those rollouts only, and each ECS change checked against
+   * the lease first when the store is shared ({@code guard}).
+   */
+  private Lanes.Lane lane(Providers base, Runnable guard) {
+    ManagedServices managed = new ManagedServices();
+    ManagedAlarms alarms = new ManagedAlarms();
+    ClusterBatchingEcs batching =
+        batchDescribes
+            ? new ClusterBatchingEcs(
+                base.ecs(), managed, clock, describeFreshness, settledFreshness())
+            : null;
+    AlarmBatchingCloudWatch alarmReads =
+        batchDescribes
+            ? new AlarmBatchingCloudWatch(base.cloudWatch(), alarms, clock, alarmFreshness())
+            : null;
+    Providers ports = batching != null ? base.withEcs(batching).withCloudWatch(alarmReads) : base;
+    if (store.leases().isPresent()) {
+      // ECS has no conditional writes: each change asks first whether the lease still holds.
+      ports = ports.withEcs(new GuardedEcs(ports.ecs(), guard));
+    }
+    Reconciler reconciler =
+        new Reconciler(ports, gates, clock, preflight.apply(ports), polling(), controllerId);
+    return new Lanes.Lane(ports, reconciler, managed, alarms, batching, alarmReads);
   }
 
   private LeaseKeeper keeper(Leases leases, RolloutAccess access) {
@@ -319,22 +340,14 @@ public final class ControllerBuilder {
   static final Duration FALLBACK_POLL = Duration.ofSeconds(30);
 
   /** The thread that wakes rollouts on the change feed, or null without one. */
-  private ChangeWakeups wakeups(
-      RolloutAccess access, ClusterBatchingEcs batching, AlarmBatchingCloudWatch alarmReads) {
+  private ChangeWakeups wakeups(RolloutAccess access) {
     if (changes == null) {
       return null;
     }
     return new ChangeWakeups(
         changes,
         access::rolloutsOf,
-        change -> {
-          if (batching != null && change instanceof Change.ServiceChanged s) {
-            batching.changed(s.region(), s.cluster(), s.service());
-          }
-          if (alarmReads != null && change instanceof Change.AlarmChanged a) {
-            alarmReads.changed(a.alarm());
-          }
-        },
+        access.lanes::changed,
         access.queue,
         metrics,
         feedBackoff,

@@ -1,14 +1,11 @@
 package dev.snailtrail.controller;
 
 import dev.snailtrail.provider.Change;
-import dev.snailtrail.provider.ServiceRef;
-import dev.snailtrail.provider.decorate.ManagedAlarms;
-import dev.snailtrail.provider.decorate.ManagedServices;
+import dev.snailtrail.provider.ProvidersResolver;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.rollout.Step;
 import dev.snailtrail.spec.Rollout;
-import dev.snailtrail.spec.Target;
 import dev.snailtrail.store.Fence;
 import dev.snailtrail.store.Store;
 import dev.snailtrail.trail.TrailEvent;
@@ -23,15 +20,14 @@ import java.util.function.Supplier;
 /**
  * What the workers ({@link Controller}) and the verbs ({@link ControlPlaneService}) share to touch
  * a rollout: the store, one lock per rollout (so a pass, a verb and an apply of one rollout never
- * overlap), the queue that wakes its worker, the hooks, the services the batching port describes
- * together, and where stored trail events go.
+ * overlap), the queue that wakes its worker, the hooks, the rollouts' ports by the identity they
+ * act as ({@link Lanes}), and where stored trail events go.
  */
 final class RolloutAccess {
   final Store store;
   final WorkQueue queue;
   final Controller.Hooks hooks;
-  private final ManagedServices managed;
-  private final ManagedAlarms alarms;
+  final Lanes lanes;
   private final TrailSink sink;
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final java.util.Set<String> prepared = ConcurrentHashMap.newKeySet();
@@ -41,14 +37,14 @@ final class RolloutAccess {
       Store store,
       WorkQueue queue,
       Controller.Hooks hooks,
-      ManagedServices managed,
-      ManagedAlarms alarms,
+      ProvidersResolver resolver,
+      Lanes.Factory lanes,
       TrailSink sink) {
     this.store = store;
     this.queue = queue;
     this.hooks = hooks;
-    this.managed = managed;
-    this.alarms = alarms;
+    // The lanes' ECS changes ask, before each, whether the pass on the thread still may act.
+    this.lanes = new Lanes(resolver, lanes, this::checkActing);
     this.sink = sink;
   }
 
@@ -134,10 +130,9 @@ final class RolloutAccess {
     manage(rollout);
   }
 
-  void manage(Rollout rollout) {
-    Target t = rollout.spec().target();
-    managed.manage(rollout.name(), new ServiceRef(t.region(), t.cluster(), t.service()));
-    alarms.manage(rollout.name(), t.region(), ManagedAlarms.namesIn(rollout));
+  /** Counts the rollout's service and alarms in its lane; the lane its passes go through. */
+  Lanes.Lane manage(Rollout rollout) {
+    return lanes.manage(rollout);
   }
 
   /**
@@ -145,7 +140,7 @@ final class RolloutAccess {
    * for the deployment, rolling back), and its reads must then be fresh; otherwise it is settled.
    */
   void passed(String name, RolloutStatus status) {
-    managed.inFlux(name, inFlux(status));
+    lanes.inFlux(name, inFlux(status));
   }
 
   static boolean inFlux(RolloutStatus s) {
@@ -156,17 +151,13 @@ final class RolloutAccess {
 
   /** The rollouts a change concerns: those moving the changed service, or gated on the alarm. */
   Set<String> rolloutsOf(Change change) {
-    return switch (change) {
-      case Change.ServiceChanged s -> managed.rolloutsOf(s.region(), s.cluster(), s.service());
-      case Change.AlarmChanged a -> alarms.rolloutsOf(a.alarm());
-    };
+    return lanes.rolloutsOf(change);
   }
 
   /** The rollout is gone: its service is no longer described with the others. */
   void forget(String name) {
     prepared.remove(name);
-    managed.forget(name);
-    alarms.forget(name);
+    lanes.forget(name);
   }
 
   /**

@@ -131,9 +131,10 @@ final class DeployStep {
       Transitions.pause(p, msg);
       return p.result(null);
     }
-    // A new service has no count of its own to keep: a phase without one starts one task.
+    // A new service has no count of its own to keep: a phase without one starts one task, and
+    // holds the service to none afterwards (an autoscaler may take it from there).
     int count = phase.setsDesiredCount() ? phase.desiredCount() : 1;
-    p.update(b -> b.desiredCount(count));
+    p.update(b -> b.desiredCount(phase.setsDesiredCount() ? count : null));
     ServiceState created = providers.ecs().createService(createRequest(p, arn, count));
     ownership.claim(p, created); // new, so no one else's: tagged as this rollout's
     p.emit(

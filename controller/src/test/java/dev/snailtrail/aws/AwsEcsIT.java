@@ -251,6 +251,30 @@ class AwsEcsIT {
   }
 
   @Test
+  void aServiceIsDescribedWithItsTagsAndTaggedThroughItsArn() {
+    ServiceRef ref = new ServiceRef(REGION, CLUSTER, "tagged");
+    TaskDefinition td = ecs.registerTaskDefinition(REGION, spec("tagged", "repo/api:1", Map.of()));
+    ServiceState created =
+        ecs.createService(
+            new Ecs.CreateServiceRequest(
+                ref,
+                td.arn(),
+                1,
+                LaunchType.FARGATE,
+                new Ecs.NetworkConfig(List.of(subnet), List.of(securityGroup), true),
+                List.of()));
+    assertThat(created.tags()).as("CreateService's answer does not say").isNull();
+    assertThat(ecs.describeService(ref).orElseThrow().tags()).isEmpty();
+
+    ecs.tagService(REGION, created.arn(), Map.of("snailtrail.dev/rollout", "tagged"));
+
+    assertThat(ecs.describeService(ref).orElseThrow().tags())
+        .containsExactly(Map.entry("snailtrail.dev/rollout", "tagged"));
+    assertThat(ecs.serviceTags(REGION, created.arn()))
+        .containsExactly(Map.entry("snailtrail.dev/rollout", "tagged"));
+  }
+
+  @Test
   void aDeploymentWhoseTasksNeverStartEndsFailed() {
     ServiceRef ref = new ServiceRef(REGION, CLUSTER, "doomed");
     TaskDefinition good =

@@ -34,8 +34,11 @@ public final class RecordingProxy implements AutoCloseable {
    * @param accessKeyId the access key that signed it
    * @param body the request's body (form parameters under the query protocol, JSON otherwise)
    * @param answer the answer's body
+   * @param operation the action asked for: the {@code X-Amz-Target} header's (JSON protocols), else
+   *     the form's {@code Action} (query protocol), else empty
    */
-  public record Exchange(String service, String accessKeyId, String body, String answer) {}
+  public record Exchange(
+      String service, String accessKeyId, String body, String answer, String operation) {}
 
   private static final Pattern CREDENTIAL =
       Pattern.compile("Credential=([^/]+)/[^/]+/[^/]+/([^/]+)/aws4_request");
@@ -102,12 +105,14 @@ public final class RecordingProxy implements AutoCloseable {
       String auth = exchange.getRequestHeaders().getFirst("Authorization");
       Matcher m = CREDENTIAL.matcher(auth == null ? "" : auth);
       boolean signed = m.find();
+      String sent = new String(body, StandardCharsets.UTF_8);
       exchanges.add(
           new Exchange(
               signed ? m.group(2) : "",
               signed ? m.group(1) : "",
-              new String(body, StandardCharsets.UTF_8),
-              new String(response.body(), StandardCharsets.UTF_8)));
+              sent,
+              new String(response.body(), StandardCharsets.UTF_8),
+              operation(exchange.getRequestHeaders().getFirst("X-Amz-Target"), sent)));
       response
           .headers()
           .map()
@@ -123,6 +128,16 @@ public final class RecordingProxy implements AutoCloseable {
         exchange.getResponseBody().write(out);
       }
     }
+  }
+
+  private static final Pattern ACTION = Pattern.compile("(?:^|&)Action=([^&]+)");
+
+  private static String operation(String target, String body) {
+    if (target != null) {
+      return target.substring(target.lastIndexOf('.') + 1);
+    }
+    Matcher m = ACTION.matcher(body);
+    return m.find() ? m.group(1) : "";
   }
 
   @Override

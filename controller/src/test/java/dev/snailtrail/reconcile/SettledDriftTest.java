@@ -197,4 +197,44 @@ class SettledDriftTest {
       assertThat(s.events(EventType.DriftEnded)).hasSize(1);
     }
   }
+
+  @Test
+  void aServiceTheRolloutCreatedWithoutACountMayBeScaledWithoutDrift() throws Exception {
+    Rollout noCount =
+        new SpecLoader()
+            .parse(
+                """
+                apiVersion: snailtrail.dev/v1
+                kind: Rollout
+                metadata: {name: drift}
+                spec:
+                  target:
+                    region: us-east-1
+                    cluster: drift
+                    service: drift-api
+                    createIfMissing: true
+                    network: {subnets: [subnet-0a1b2c3d4e5f60718], securityGroups: [sg-0a1b2c3d4e5f60718], assignPublicIp: true}
+                  template: {family: drift-api, container: api, port: 5000}
+                  analysis: {interval: 5s, count: 1}
+                  driftPolicy: revert
+                  phases:
+                    - {name: one, image: "ghcr.io/snail-trail/drift-api:simple", gates: [ecsTasks]}
+                """,
+                "drift.yaml",
+                Path.of("."))
+            .get(0);
+    try (var s = given(noCount).whenReconciledUntilSettled()) {
+      assertThat(s.status.phase()).as(s.dump()).isEqualTo(StatusPhase.Healthy);
+      assertThat(s.serviceState().desiredCount()).as("a new service starts one task").isEqualTo(1);
+
+      // An autoscaler (or a person) scales the service: the spec names no count, so it is theirs.
+      s.sim.updateService(s.service(), s.status.revisions().get("one"), 4);
+      for (int i = 0; i < 3; i++) {
+        resync(s);
+      }
+
+      assertThat(s.events(EventType.DriftDetected)).as(s.dump()).isEmpty();
+      assertThat(s.serviceState().desiredCount()).isEqualTo(4);
+    }
+  }
 }

@@ -5,7 +5,6 @@ import static dev.snailtrail.store.FileStoreTest.event;
 import static dev.snailtrail.store.FileStoreTest.minimalText;
 import static dev.snailtrail.store.FileStoreTest.parse;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.snailtrail.files.OwnerOnly;
 import dev.snailtrail.time.MutableClock;
@@ -27,8 +26,10 @@ class StorePermissionsTest {
   final MutableClock clock = new MutableClock(T0);
 
   @BeforeEach
-  void posixOnly() {
-    assumeTrue(OwnerOnly.posix(tmp), "permissions are POSIX permissions");
+  void posixPermissions() {
+    assertThat(OwnerOnly.posix(tmp))
+        .as("the store keeps its files owner-only through POSIX permissions; %s has none", tmp)
+        .isTrue();
   }
 
   /** Every path under the root (the root included) with its permissions, as {@code ls} prints. */
