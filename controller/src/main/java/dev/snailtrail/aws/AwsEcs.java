@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.ecs.model.ListTaskDefinitionsResponse;
 import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceField;
 import software.amazon.awssdk.services.ecs.model.SortOrder;
 import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.Task;
@@ -76,10 +77,14 @@ final class AwsEcs implements Ecs {
           calls.call(
               ECS,
               "DescribeServices",
-              () -> ecs.describeServices(r -> r.cluster(cluster).services(batch)));
+              () ->
+                  ecs.describeServices(
+                      r -> r.cluster(cluster).services(batch).include(ServiceField.TAGS)));
       // Names in failures (MISSING) are simply absent; an INACTIVE service is a deleted one.
       for (Service s : response.services()) {
-        ServiceState state = EcsMapping.service(region, cluster, s);
+        Map<String, String> tags = new LinkedHashMap<>();
+        s.tags().forEach(t -> tags.put(t.key(), t.value()));
+        ServiceState state = EcsMapping.service(region, cluster, s).withTags(tags);
         if (state.status() != ServiceStatus.INACTIVE) {
           found.put(s.serviceName(), state);
         }

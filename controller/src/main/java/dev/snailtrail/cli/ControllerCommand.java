@@ -207,13 +207,15 @@ final class ControllerCommand implements Callable<Integer> {
       new RunningController(null, null, controller, sinks, metrics, ports, store).stop(System.err);
       return refuse(e.getMessage());
     }
+    // Before start, which reads every stored rollout while the API already answers: a SIGTERM
+    // then still stops cleanly (the stop waits for the start to finish).
+    CountDownLatch stopped =
+        stopOnShutdown(
+            new RunningController(watcher, api, controller, sinks, metrics, ports, store));
     controller.start();
     if (watcher != null) {
       watcher.start(SpecDirWatcher.DEFAULT_INTERVAL);
     }
-    CountDownLatch stopped =
-        stopOnShutdown(
-            new RunningController(watcher, api, controller, sinks, metrics, ports, store));
     out().println("snailtrail controller: started");
     out().flush();
     stopped.await();

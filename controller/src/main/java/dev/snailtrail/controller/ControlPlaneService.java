@@ -40,6 +40,7 @@ public final class ControlPlaneService implements ControlPlane {
   private final TemplateStore templates;
   private final Commands commands;
   private final Metrics metrics;
+  private final ServiceOwners.Index owners;
 
   ControlPlaneService(
       RolloutAccess access, TemplateStore templates, Commands commands, Metrics metrics) {
@@ -48,6 +49,7 @@ public final class ControlPlaneService implements ControlPlane {
     this.templates = templates;
     this.commands = commands;
     this.metrics = metrics;
+    this.owners = new ServiceOwners.Index(this::managed, store.leases().isPresent());
   }
 
   @Override
@@ -94,7 +96,7 @@ public final class ControlPlaneService implements ControlPlane {
       // All or none: a damaged rollout refuses the whole text before any of it is stored.
       readable(r.name());
     }
-    ServiceOwners.check(rollouts, this::managed);
+    ServiceOwners.check(rollouts, owners::services);
     List<Applied> applied = new ArrayList<>();
     for (AnalysisTemplate t : documents.templates()) {
       TemplateStore.Applied a = templates.apply(t);
@@ -102,6 +104,7 @@ public final class ControlPlaneService implements ControlPlane {
     }
     for (Rollout r : rollouts) {
       Store.Applied a = access.withLock(r.name(), () -> damagedRefused(() -> store.apply(r)));
+      owners.stored(r);
       access.prepare(r);
       if (a.changed()) {
         access.queue.add(r.name());
@@ -226,6 +229,7 @@ public final class ControlPlaneService implements ControlPlane {
   public boolean delete(String name) {
     boolean deleted = access.withLock(name, () -> store.delete(name));
     if (deleted) {
+      owners.deleted(name);
       access.forget(name);
       metrics.forget(name);
     }

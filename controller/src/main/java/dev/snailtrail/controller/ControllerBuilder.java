@@ -147,6 +147,17 @@ public final class ControllerBuilder {
     return d.compareTo(describeFreshness) > 0 ? d : describeFreshness;
   }
 
+  /**
+   * How long what one describe saw of the managed alarms answers reads: the in-flux freshness,
+   * taken in real time. Requests are a budget of real time (CloudWatch allows so many a second),
+   * and a region's alarms are read all at once, so a sped-up simulation asks no more often than AWS
+   * would be asked; its events forget a changed alarm at once all the same.
+   */
+  Duration alarmFreshness() {
+    Duration real = onRolloutClock(describeFreshness);
+    return real.compareTo(describeFreshness) > 0 ? real : describeFreshness;
+  }
+
   /** A duration of the timers' clock in the rollouts' clock (the same unless sped up). */
   private Duration onRolloutClock(Duration timers) {
     long realNanosPerSecond = toRealTime.apply(Duration.ofSeconds(1)).toNanos();
@@ -295,7 +306,7 @@ public final class ControllerBuilder {
             : null;
     AlarmBatchingCloudWatch alarmReads =
         batchDescribes
-            ? new AlarmBatchingCloudWatch(base.cloudWatch(), alarms, clock, describeFreshness)
+            ? new AlarmBatchingCloudWatch(base.cloudWatch(), alarms, clock, alarmFreshness())
             : null;
     Providers ports = batching != null ? base.withEcs(batching).withCloudWatch(alarmReads) : base;
     if (store.leases().isPresent()) {

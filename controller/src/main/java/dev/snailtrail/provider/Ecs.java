@@ -12,8 +12,8 @@ public interface Ecs {
   Optional<ClusterState> describeCluster(String region, String cluster);
 
   /**
-   * Services of one cluster by name; a missing service is absent from the map. Implementations
-   * batch (ECS takes 10 names a call).
+   * Services of one cluster by name, with their tags; a missing service is absent from the map.
+   * Implementations batch (ECS takes 10 names a call).
    */
   Map<String, ServiceState> describeServices(String region, String cluster, List<String> services);
 
@@ -90,6 +90,8 @@ public interface Ecs {
    * @param taskDefinitionArn the task definition of the PRIMARY deployment
    * @param deployments PRIMARY first
    * @param events newest first
+   * @param tags the service's tags when the read asked for them ({@code DescribeServices} with
+   *     {@code include: TAGS}), else null: then {@link Ecs#serviceTags} tells them
    */
   record ServiceState(
       ServiceRef ref,
@@ -103,11 +105,61 @@ public interface Ecs {
       NetworkConfig network,
       List<LoadBalancerBinding> loadBalancers,
       List<Deployment> deployments,
-      List<ServiceEvent> events) {
+      List<ServiceEvent> events,
+      Map<String, String> tags) {
     public ServiceState {
       loadBalancers = List.copyOf(loadBalancers);
       deployments = List.copyOf(deployments);
       events = List.copyOf(events);
+      tags = tags == null ? null : Map.copyOf(tags);
+    }
+
+    /** A service read without its tags. */
+    public ServiceState(
+        ServiceRef ref,
+        String arn,
+        ServiceStatus status,
+        String taskDefinitionArn,
+        int desiredCount,
+        int runningCount,
+        int pendingCount,
+        LaunchType launchType,
+        NetworkConfig network,
+        List<LoadBalancerBinding> loadBalancers,
+        List<Deployment> deployments,
+        List<ServiceEvent> events) {
+      this(
+          ref,
+          arn,
+          status,
+          taskDefinitionArn,
+          desiredCount,
+          runningCount,
+          pendingCount,
+          launchType,
+          network,
+          loadBalancers,
+          deployments,
+          events,
+          null);
+    }
+
+    /** The same service with these tags. */
+    public ServiceState withTags(Map<String, String> newTags) {
+      return new ServiceState(
+          ref,
+          arn,
+          status,
+          taskDefinitionArn,
+          desiredCount,
+          runningCount,
+          pendingCount,
+          launchType,
+          network,
+          loadBalancers,
+          deployments,
+          events,
+          newTags);
     }
 
     /** The PRIMARY deployment, or empty. */

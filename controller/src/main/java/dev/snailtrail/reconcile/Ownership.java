@@ -16,7 +16,10 @@ import java.util.Optional;
  * by another rollout or another controller is not touched (the rollout pauses and says whose it
  * is), unless the spec says {@code target.adopt: true}, which takes it over. Looked at when the
  * rollout begins and before each write, not on every pass: writes are few, and what matters is that
- * none of them lands on a service someone else moves.
+ * none of them lands on a service someone else moves. The tags come with the service's describe
+ * when it carries them (the pass's own read, which also showed whatever made it write: another
+ * owner tags a service before it changes it, so a change seen comes with its owner's tags), else
+ * from {@code ListTagsForResource}.
  */
 final class Ownership {
   /** The tag naming the rollout that moves a service. */
@@ -43,7 +46,8 @@ final class Ownership {
    */
   Optional<ReconcileResult> claim(Pass p, ServiceState s) {
     String region = p.service.region();
-    Map<String, String> tags = providers.ecs().serviceTags(region, s.arn());
+    Map<String, String> tags =
+        s.tags() != null ? s.tags() : providers.ecs().serviceTags(region, s.arn());
     String rollout = tags.get(ROLLOUT_TAG);
     String controller = tags.get(CONTROLLER_TAG);
     if (p.rollout.name().equals(rollout) && controllerId.equals(controller)) {

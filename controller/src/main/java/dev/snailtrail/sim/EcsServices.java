@@ -67,7 +67,7 @@ final class EcsServices {
     for (String name : names) {
       SimService s = service(new ServiceRef(region, cluster, name));
       if (s != null) {
-        found.put(name, PortViews.serviceState(s));
+        found.put(name, PortViews.serviceState(s).withTags(s.tags));
       }
     }
     return found;

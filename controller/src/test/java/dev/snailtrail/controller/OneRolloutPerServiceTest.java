@@ -58,6 +58,21 @@ class OneRolloutPerServiceTest {
   }
 
   @Test
+  void aDeletedRolloutFreesItsServiceAndAStoredOneStillOwnsItAfterARestart() throws Exception {
+    env.plane().apply("snail-trail.yaml", SimController.example("snail-trail.yaml"));
+    assertThat(env.plane().delete("shine-api-gateway")).isTrue();
+
+    env.plane().apply("ml-down.yaml", SimController.drill());
+    env.controller.close();
+    env.start(new FileStore(dir.resolve("store"), env.clock), Metrics.NOOP);
+
+    assertThatThrownBy(
+            () -> env.plane().apply("snail-trail.yaml", SimController.example("snail-trail.yaml")))
+        .isInstanceOf(ControlPlane.Conflict.class)
+        .hasMessageContaining("is managed by rollout shine-api-gateway-drill already");
+  }
+
+  @Test
   void aClusterByArnAndAnAccountFromTheRoleNameTheSameServiceOrAnother() throws Exception {
     String base = ApiFixtures.spec("alpha");
     env.plane().apply("alpha.yaml", base);

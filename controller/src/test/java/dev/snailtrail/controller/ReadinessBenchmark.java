@@ -76,9 +76,9 @@ class ReadinessBenchmark {
       }
       Thread.sleep(10);
     }
-    assertThat(p.terminate()).isZero();
     System.out.printf(
         Locale.ROOT, "ReadinessBenchmark: %s: /readyz 200 after %.2f s%n", what, ready);
+    assertThat(p.terminate()).as("exit status; the controller's output:%n%s", p.output()).isZero();
   }
 
   /** A store of {@code n} rollouts and their seeded, saved world, as a controller leaves it. */

@@ -105,6 +105,10 @@ class OwnershipTest {
     assertThat(tags())
         .containsEntry("snailtrail.dev/rollout", "web")
         .containsEntry("snailtrail.dev/controller", "ops-1");
+    assertThat(a.recording.count("ecs.serviceTags"))
+        .as("the service's describe carries its tags: none read on their own")
+        .isZero();
+    assertThat(a.recording.count("ecs.tagService")).isEqualTo(1);
     String running = sim.describeService(SERVICE).orElseThrow().taskDefinitionArn();
 
     Run b = new Run(spec("web-drill", "hybrid", false), "ops-1").toTheEnd();

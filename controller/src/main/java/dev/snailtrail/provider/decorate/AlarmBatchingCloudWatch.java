@@ -21,11 +21,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * every pass); alone, that is a {@code DescribeAlarms} per rollout per pass. Here a read of a
  * managed alarm ({@link ManagedAlarms}) is answered from what one {@link CloudWatch#describeAlarms}
  * of every stale managed alarm of the region saw (the AWS port asks 100 names a call), kept for
- * {@code freshness} (the controller's 1 s): a region's alarms then cost at most a request of 100
- * names a second however many rollouts look, and an alarm whose state-change event was lost is
- * still seen at the next pass. The event forgets what was seen at once ({@link #changed}). Readers
- * of a region wait for the one fetch in flight; a failed fetch is not kept. Other alarms and metric
- * queries go straight to the real port.
+ * {@code freshness} (the controller's 1 s of real time): a region's alarms then cost at most a
+ * request of 100 names a second however many rollouts look, and an alarm whose state-change event
+ * was lost is still seen at the next pass. The event forgets what was seen at once ({@link
+ * #changed}). Readers of a region wait for the one fetch in flight; a failed fetch is not kept.
+ * Other alarms and metric queries go straight to the real port.
  */
 public final class AlarmBatchingCloudWatch implements CloudWatch {
   private final CloudWatch real;

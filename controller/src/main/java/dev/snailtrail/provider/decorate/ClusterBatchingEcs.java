@@ -300,6 +300,34 @@ public final class ClusterBatchingEcs extends ForwardingEcs {
     }
   }
 
+  /**
+   * Tags the service, and what was seen of it shows the tags too: the rollout's next look at its
+   * owner need not read them again.
+   */
+  @Override
+  public void tagService(String region, String serviceArn, Map<String, String> tags) {
+    real.tagService(region, serviceArn, tags);
+    caches.forEach(
+        (key, cache) -> {
+          if (!key.region().equals(region)) {
+            return;
+          }
+          synchronized (cache) {
+            cache.seen.replaceAll((name, s) -> tagged(s, serviceArn, tags));
+          }
+        });
+  }
+
+  private static Seen tagged(Seen s, String serviceArn, Map<String, String> tags) {
+    ServiceState state = s.state().orElse(null);
+    if (state == null || !serviceArn.equals(state.arn()) || state.tags() == null) {
+      return s;
+    }
+    Map<String, String> all = new HashMap<>(state.tags());
+    all.putAll(tags);
+    return new Seen(Optional.of(state.withTags(all)), s.takenAt());
+  }
+
   @Override
   public ServiceState createService(CreateServiceRequest request) {
     try {

@@ -111,6 +111,21 @@ class ClusterBatchingEcsTest {
   }
 
   @Test
+  void tagsWrittenShowInWhatWasSeenWithoutAskingAgain() {
+    manage25();
+    ClusterBatchingEcs ecs = new ClusterBatchingEcs(real, managed, clock, Duration.ofSeconds(1));
+    Ecs.ServiceState before = ecs.describeService(ref("svc-03")).orElseThrow();
+    assertThat(before.tags()).isEmpty();
+
+    ecs.tagService(REGION, before.arn(), Map.of("snailtrail.dev/rollout", "r3"));
+
+    assertThat(ecs.describeService(ref("svc-03")).orElseThrow().tags())
+        .containsExactly(Map.entry("snailtrail.dev/rollout", "r3"));
+    assertThat(ecs.describeService(ref("svc-04")).orElseThrow().tags()).isEmpty();
+    assertThat(real.calls).hasSize(1);
+  }
+
+  @Test
   void aSettledServiceIsReadFromAnOlderSnapshotThanOneInFluxAndNewsForgetsIt() {
     manage25();
     managed.inFlux("rollout-1", true); // svc-01's rollout waits for its deployment
@@ -334,7 +349,8 @@ class ClusterBatchingEcsTest {
           null,
           List.of(),
           List.of(),
-          List.of());
+          List.of(),
+          Map.of());
     }
 
     @Override
