@@ -21,6 +21,8 @@ module makes moto behave like ECS in the few places the controller looks:
 * ListTasks honours serviceName (moto ignores it), fails for an unknown service and lists only
   tasks desired RUNNING unless asked for STOPPED ones, as ECS does.
 * Tasks keep the status they were given instead of drifting to STOPPED on every describe.
+* Tasks under bridge and host networking report the networkBindings ECS gives them (bridge maps
+  a hostPort of 0 to an ephemeral port), as preflight reads them; under awsvpc there are none.
 * awsvpc tasks can start in a VPC without DNS hostnames (moto reads an ENI attribute it only
   sets when hostnames are enabled).
 
@@ -29,6 +31,7 @@ Everything else is stock moto.
 
 import argparse
 import datetime
+import itertools
 import os
 import sys
 import threading
@@ -46,6 +49,7 @@ DEPLOY_SECONDS = float(os.environ.get("SNAILTRAIL_MOTO_DEPLOY_SECONDS", "2"))
 FAIL_IMAGE = os.environ.get("SNAILTRAIL_MOTO_FAIL_IMAGE", "")
 
 Backend = ecs_models.EC2ContainerServiceBackend
+_ephemeral_ports = itertools.count(32768)
 _lock = threading.RLock()
 _original = {
     name: getattr(Backend, name)
@@ -123,6 +127,7 @@ def _complete(backend, service):
         )
         for container in task.containers:
             container.last_status = "RUNNING"
+        _bind_ports(task, task_definition)
         task.started_at = _now()
         backend.tasks.setdefault(cluster.name, {})[task.task_arn] = task
         running.append(task)
@@ -141,6 +146,23 @@ def _complete(backend, service):
         "createdAt": _now(),
         "message": f"(service {service.name}) has reached a steady state.",
     })
+
+
+def _bind_ports(task, task_definition):
+    """The host ports ECS reports for a task's containers under bridge and host networking."""
+    mode = task_definition.network_mode or "bridge"
+    if mode not in ("bridge", "host"):
+        return
+    for container in task.containers:
+        definition = next((c for c in task_definition.container_definitions
+                           if c.get("name") == container.name), {})
+        bindings = []
+        for mapping in definition.get("portMappings") or []:
+            port = mapping["containerPort"]
+            host = mapping.get("hostPort") or (port if mode == "host" else next(_ephemeral_ports))
+            bindings.append({"bindIP": "0.0.0.0", "containerPort": port, "hostPort": host,
+                             "protocol": mapping.get("protocol", "tcp")})
+        container.network_bindings = bindings
 
 
 def _stop(task, reason):

@@ -40,7 +40,8 @@ public final class Resources {
       String message,
       boolean storeDamaged,
       List<String> warnings,
-      String holder) {
+      String holder,
+      Integer trafficWeight) {
 
     public Summary {
       warnings = warnings == null ? List.of() : List.copyOf(warnings);
@@ -60,7 +61,8 @@ public final class Resources {
           s.message(),
           s.storeDamaged(),
           names(s),
-          v.holder());
+          v.holder(),
+          s.traffic() == null ? null : s.traffic().weight());
     }
 
     static List<String> names(RolloutStatus s) {

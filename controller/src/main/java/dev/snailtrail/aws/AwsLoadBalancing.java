@@ -6,8 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.DescribeTargetGroupsResponse;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ForwardActionConfig;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupNotFoundException;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupTuple;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
 
 /** {@link LoadBalancing} on Elastic Load Balancing v2. */
@@ -90,5 +94,84 @@ final class AwsLoadBalancing implements LoadBalancing {
         .flatMap(lb -> lb.securityGroups().stream())
         .distinct()
         .toList();
+  }
+
+  @Override
+  public List<WeightedTargetGroup> forwardWeights(String region, String ruleOrListenerArn) {
+    ElasticLoadBalancingV2Client elb = clients.elbv2(region, role);
+    List<Action> actions =
+        LoadBalancing.isRule(ruleOrListenerArn)
+            ? calls
+                .call(
+                    ELB,
+                    "DescribeRules",
+                    () -> elb.describeRules(r -> r.ruleArns(ruleOrListenerArn)))
+                .rules()
+                .stream()
+                .flatMap(rule -> rule.actions().stream())
+                .toList()
+            : calls
+                .call(
+                    ELB,
+                    "DescribeListeners",
+                    () -> elb.describeListeners(r -> r.listenerArns(ruleOrListenerArn)))
+                .listeners()
+                .stream()
+                .flatMap(l -> l.defaultActions().stream())
+                .toList();
+    for (Action a : actions) {
+      if (a.type() != ActionTypeEnum.FORWARD) {
+        continue;
+      }
+      if (a.forwardConfig() != null && !a.forwardConfig().targetGroups().isEmpty()) {
+        return a.forwardConfig().targetGroups().stream()
+            .map(
+                t ->
+                    new WeightedTargetGroup(
+                        t.targetGroupArn(), t.weight() == null ? 1 : t.weight()))
+            .toList();
+      }
+      if (a.targetGroupArn() != null) {
+        return List.of(new WeightedTargetGroup(a.targetGroupArn(), 1));
+      }
+    }
+    return List.of();
+  }
+
+  /**
+   * Replaces the actions with one forward action: a rule that also authenticates or redirects is
+   * not one this weights (doctor says so before a rollout starts).
+   */
+  @Override
+  public void setForwardWeights(
+      String region, String ruleOrListenerArn, List<WeightedTargetGroup> groups) {
+    ElasticLoadBalancingV2Client elb = clients.elbv2(region, role);
+    Action forward =
+        Action.builder()
+            .type(ActionTypeEnum.FORWARD)
+            .forwardConfig(
+                ForwardActionConfig.builder()
+                    .targetGroups(
+                        groups.stream()
+                            .map(
+                                g ->
+                                    TargetGroupTuple.builder()
+                                        .targetGroupArn(g.targetGroupArn())
+                                        .weight(g.weight())
+                                        .build())
+                            .toList())
+                    .build())
+            .build();
+    if (LoadBalancing.isRule(ruleOrListenerArn)) {
+      calls.call(
+          ELB,
+          "ModifyRule",
+          () -> elb.modifyRule(r -> r.ruleArn(ruleOrListenerArn).actions(forward)));
+    } else {
+      calls.call(
+          ELB,
+          "ModifyListener",
+          () -> elb.modifyListener(r -> r.listenerArn(ruleOrListenerArn).defaultActions(forward)));
+    }
   }
 }

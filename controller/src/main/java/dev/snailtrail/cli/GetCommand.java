@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "List rollouts, or show one, as the controller sees them now.",
-      "The table has NAME PHASE STEP CURRENT PROGRESS GENERATION; -o wide adds STABLE and"
+      "The table has NAME PHASE STEP CURRENT PROGRESS GENERATION; -o wide adds WEIGHT (the canary's share while a phase shifts traffic), STABLE and"
           + " MESSAGE. -o yaml prints the effective spec and its status; -o json what the API"
           + " returns; -o name rollout/NAME. --watch keeps printing what changes.",
     },

@@ -30,7 +30,7 @@ abstract class RolloutsCommand extends ApiCommand {
       paramLabel = "FORMAT",
       defaultValue = "table",
       description =
-          "table, wide (adds STABLE and MESSAGE), json, yaml or name (rollout/NAME)."
+          "table, wide (adds WEIGHT, STABLE and MESSAGE), json, yaml or name (rollout/NAME)."
               + " Default: ${DEFAULT-VALUE}.")
   Output output;
 
@@ -141,7 +141,8 @@ abstract class RolloutsCommand extends ApiCommand {
             s.message(),
             s.storeDamaged(),
             s.warnings().stream().map(c -> c.type().name()).toList(),
-            d.holder()));
+            d.holder(),
+            s.traffic() == null ? null : s.traffic().weight()));
   }
 
   private String table(List<Resources.Summary> items, boolean wide) {
@@ -153,7 +154,15 @@ abstract class RolloutsCommand extends ApiCommand {
     rows.add(
         wide
             ? new String[] {
-              "NAME", "PHASE", "STEP", "CURRENT", "PROGRESS", "GENERATION", "STABLE", "MESSAGE"
+              "NAME",
+              "PHASE",
+              "STEP",
+              "CURRENT",
+              "PROGRESS",
+              "GENERATION",
+              "WEIGHT",
+              "STABLE",
+              "MESSAGE"
             }
             : new String[] {"NAME", "PHASE", "STEP", "CURRENT", "PROGRESS", "GENERATION"});
     // A store several replicas share: which replica acts on each rollout.
@@ -177,6 +186,8 @@ abstract class RolloutsCommand extends ApiCommand {
                   s.progress() + "%",
                   Long.toString(s.generation())));
       if (wide) {
+        // The canary's share of requests while a phase shifts traffic.
+        row.add(s.trafficWeight() == null ? "-" : s.trafficWeight() + "%");
         row.add(s.stablePhase() == null ? "-" : s.stablePhase().name());
         row.add(s.message() == null ? "" : s.message());
       }

@@ -46,6 +46,13 @@ final class StatusView {
     if (s.message() != null && !s.message().isEmpty()) {
       b.append("  ").append(s.message()).append('\n');
     }
+    if (s.traffic() != null) {
+      b.append("  Traffic: ")
+          .append(s.traffic().weight())
+          .append("% to the canary, ")
+          .append(100 - s.traffic().weight())
+          .append("% stable\n");
+    }
     for (var c : s.warnings()) {
       b.append("  ⚠ ")
           .append(c.type())

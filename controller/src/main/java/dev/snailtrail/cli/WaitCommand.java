@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
     description = {
       "Wait until a rollout reaches a state: a phase of the rollout (Progressing, Paused, Healthy,"
           + " RollingBack, Degraded, Failed) or a step of one in progress (AwaitingApproval,"
-          + " Deploying, Waiting, Analyzing, Baking).",
+          + " Deploying, Waiting, Analyzing, Baking, Shifting).",
       "Only a status the controller computed from the rollout's current spec counts, so a wait"
           + " right after `apply` is not answered by the state before it. It ends early when the"
           + " rollout settles elsewhere (Healthy, Degraded or Failed, or its store files cannot be"

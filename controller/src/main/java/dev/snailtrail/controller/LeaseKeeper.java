@@ -33,7 +33,9 @@ import java.util.function.Function;
  * </ul>
  *
  * <p>A replica is gone when its heartbeat's beat has not moved for a lease's time to live, by this
- * replica's clock: clocks are never compared across machines. This replica acts on a rollout only
+ * replica's clock: clocks are never compared across machines. While another replica's beat stands
+ * still, a round is due at the moment it would be gone if the usual interval ends later, so that
+ * its rollouts are taken over then and not up to a round later. This replica acts on a rollout only
  * while it holds the lease and until {@code ttl × 0.8} after its last beat was sent: others cannot
  * find it gone sooner than {@code ttl} after that, so a replica that cannot beat (cut off, paused)
  * has stopped acting before anyone takes over. What it still tries to write then is refused by the
@@ -50,6 +52,7 @@ final class LeaseKeeper {
   private final Map<String, Seen> seen = new HashMap<>();
   private volatile Instant validUntil = Instant.MIN;
   private long beat;
+  private Instant nextGone;
   private boolean beatFailing;
   private volatile Runnable cancelTick = () -> {};
 
@@ -131,6 +134,7 @@ final class LeaseKeeper {
   /** One round, as in the class comment. Never throws: a failure waits for the next round. */
   synchronized void tick() {
     Instant sent = clock.instant();
+    nextGone = null;
     try {
       leases.beat(
           new Leases.Replica(replica(), ++beat, sent.plus(settings.ttl()), settings.address()));
@@ -193,6 +197,9 @@ final class LeaseKeeper {
       }
       if (Duration.between(seen.get(r.id()).since(), now).compareTo(settings.ttl()) < 0) {
         alive.add(r.id());
+        if (!r.id().equals(replica())) {
+          goneAt(seen.get(r.id()));
+        }
       } else if (!r.id().equals(replica())) {
         leases.leave(r.id()); // gone for good: its heartbeat would only grow the list
       }
@@ -203,10 +210,32 @@ final class LeaseKeeper {
         Seen first = seen.computeIfAbsent(l.holder(), h -> new Seen(-1, now));
         if (Duration.between(first.since(), now).compareTo(settings.ttl()) < 0) {
           alive.add(l.holder());
+          goneAt(first);
         }
       }
     }
     return alive;
+  }
+
+  /** Notes when a replica last seen beating as {@code seen} is gone unless it beats again. */
+  private void goneAt(Seen seen) {
+    Instant gone = seen.since().plus(settings.ttl());
+    if (nextGone == null || gone.isBefore(nextGone)) {
+      nextGone = gone;
+    }
+  }
+
+  /**
+   * How long until the next round: the renew interval, or less when another replica would be found
+   * gone sooner if it does not beat again.
+   */
+  synchronized Duration untilNextRound() {
+    Duration every = settings.renewEvery();
+    if (nextGone == null) {
+      return every;
+    }
+    Duration wait = Duration.between(clock.instant(), nextGone);
+    return wait.isNegative() ? Duration.ZERO : wait.compareTo(every) < 0 ? wait : every;
   }
 
   /** Forgets leases taken from this replica; adopts those in its name it did not know. */
@@ -259,7 +288,8 @@ final class LeaseKeeper {
 
   /**
    * Runs a round now (so that the controller's first passes find their leases), then one every
-   * {@link LeaseSettings#renewEvery()} on {@code scheduler} until {@code stopped} says so.
+   * {@link LeaseSettings#renewEvery()} or sooner ({@link #untilNextRound}) on {@code scheduler}
+   * until {@code stopped} says so.
    */
   void start(Scheduler scheduler, BooleanSupplier stopped) {
     tick();
@@ -269,7 +299,7 @@ final class LeaseKeeper {
   private void schedule(Scheduler scheduler, BooleanSupplier stopped) {
     cancelTick =
         scheduler.schedule(
-            settings.renewEvery(),
+            untilNextRound(),
             () -> {
               if (stopped.getAsBoolean()) {
                 return;

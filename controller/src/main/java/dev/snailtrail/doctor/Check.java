@@ -21,7 +21,12 @@ public enum Check {
   /** The phase's count fits the service's Application Auto Scaling range. */
   ScalingRespected("Auto scaling respected"),
   /** The rollback target can run and no gate alarm is already firing. */
-  RollbackReady("Rollback ready");
+  RollbackReady("Rollback ready"),
+  /**
+   * With {@code target.traffic}: the rule forwards to both target groups, their ports are the
+   * container's, and the canary service exists.
+   */
+  TrafficRouting("Traffic routing");
 
   private final String label;
 

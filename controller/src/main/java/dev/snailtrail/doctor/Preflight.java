@@ -34,7 +34,8 @@ public final class Preflight {
           new LogGroupExistsCheck(),
           new SecretsReadableCheck(),
           new ScalingRespectedCheck(),
-          new RollbackReadyCheck());
+          new RollbackReadyCheck(),
+          new TrafficRoutingCheck());
 
   private final Providers providers;
   private final Function<Rollout, TaskDefinitionSpec> baseTaskDefinition;
@@ -76,7 +77,9 @@ public final class Preflight {
     Facts facts = facts(rollout, revisions);
     List<CheckResult> results = new ArrayList<>();
     for (PreflightCheck c : CHECKS) {
-      results.add(run(c, new Inspection(facts, phaseIndex)));
+      if (c.appliesTo(rollout)) {
+        results.add(run(c, new Inspection(facts, phaseIndex)));
+      }
     }
     return results;
   }
@@ -90,7 +93,7 @@ public final class Preflight {
     List<CheckResult> results = new ArrayList<>();
     for (int i = 0; i < rollout.spec().phases().size(); i++) {
       for (PreflightCheck c : CHECKS) {
-        if (i == 0 || c.perPhase()) {
+        if ((i == 0 || c.perPhase()) && c.appliesTo(rollout)) {
           results.add(run(c, new Inspection(facts, i)));
         }
       }
@@ -191,7 +194,9 @@ public final class Preflight {
       Facts facts = new Facts(rollout, providers, base, revisions);
       List<CheckResult> results = new ArrayList<>();
       for (PreflightCheck c : CHECKS) {
-        results.add(run(c, new Inspection(facts, phaseIndex)));
+        if (c.appliesTo(rollout)) {
+          results.add(run(c, new Inspection(facts, phaseIndex)));
+        }
       }
       return anyFailed(results)
           ? java.util.Optional.of(summary(results))

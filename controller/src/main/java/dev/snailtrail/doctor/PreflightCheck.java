@@ -12,4 +12,9 @@ interface PreflightCheck {
   boolean perPhase();
 
   CheckResult run(Inspection in);
+
+  /** Whether the check concerns this rollout at all (left out of its list when not). */
+  default boolean appliesTo(dev.snailtrail.spec.Rollout rollout) {
+    return true;
+  }
 }

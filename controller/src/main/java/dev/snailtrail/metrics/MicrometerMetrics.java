@@ -104,6 +104,7 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
     RolloutGauges g = rollouts.computeIfAbsent(name, this::gaugesFor);
     g.phaseIndex = after.currentPhase().index();
     g.progress = Math.max(0, Math.min(100, after.progress())) / 100.0;
+    g.canaryWeight = after.traffic() == null ? 0 : after.traffic().weight();
     g.conditions(after);
     countGateMeasurements(name, before, after);
     for (TrailEvent e : outcome.events()) {
@@ -340,6 +341,11 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
         .description("Progress of the rollout, 0..1")
         .tags(tags)
         .register(registry);
+    Gauge.builder(PREFIX + "rollout.canary.weight", g, x -> x.canaryWeight)
+        .description(
+            "Percent of requests the current phase's canary takes (0 without traffic steps)")
+        .tags(tags)
+        .register(registry);
     Gauge.builder(PREFIX + "rollout.drifted", g, x -> x.drifted)
         .description("1 while a settled rollout's service differs from what it left it running")
         .tags(tags)
@@ -370,6 +376,7 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
   private static final class RolloutGauges {
     volatile double phaseIndex;
     volatile double progress;
+    volatile double canaryWeight;
     volatile double drifted;
     volatile double providerUnavailable;
 

@@ -8,6 +8,7 @@ import dev.snailtrail.gate.GateEvaluator;
 import dev.snailtrail.gate.Measurement;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinitionSpec;
 import dev.snailtrail.provider.TaskDefinitionSpec.ContainerDefinition;
 import dev.snailtrail.rollout.GateResult;
@@ -80,8 +81,7 @@ final class AnalysisStep {
   }
 
   /** A failed gate rolls back; a gate inconclusive past its limit pauses. */
-  private static Optional<ReconcileResult> failedOrStuck(
-      Pass p, Phase phase, List<GateStatus> gates) {
+  static Optional<ReconcileResult> failedOrStuck(Pass p, Phase phase, List<GateStatus> gates) {
     for (GateStatus g : gates) {
       if (g.result() == GateResult.Failed) {
         return Optional.of(
@@ -190,6 +190,12 @@ final class AnalysisStep {
    */
   private List<GateStatus> measure(
       Pass p, Phase phase, String arn, Instant deadline, ServiceState service) {
+    return measure(p, phase, arn, deadline, p.service, service);
+  }
+
+  /** The gates due measured on {@code ref}'s tasks (a canary's, while its traffic shifts). */
+  List<GateStatus> measure(
+      Pass p, Phase phase, String arn, Instant deadline, ServiceRef ref, ServiceState service) {
     List<GateStatus> prior = p.status.gates();
     if (prior.size() != phase.gates().size()) {
       prior = initialGates(phase);
@@ -199,8 +205,7 @@ final class AnalysisStep {
     ContainerDefinition main =
         td.container(TaskDefinitions.mainContainer(p.rollout.spec().template(), td));
     GateContext ctx =
-        new GateContext(
-            providers, p.service, base, main, phase, arn, tasksSince(p, arn, service), p.now);
+        new GateContext(providers, ref, base, main, phase, arn, tasksSince(p, arn, service), p.now);
     List<GateStatus> next = new ArrayList<>();
     for (int i = 0; i < phase.gates().size(); i++) {
       Gate gate = phase.gates().get(i);
@@ -288,7 +293,7 @@ final class AnalysisStep {
     }
   }
 
-  private static Duration nextWake(Pass p, Phase phase, List<GateStatus> gates) {
+  static Duration nextWake(Pass p, Phase phase, List<GateStatus> gates) {
     Duration wake = null;
     for (int i = 0; i < gates.size(); i++) {
       Duration d =

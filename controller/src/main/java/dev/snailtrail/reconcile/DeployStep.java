@@ -63,14 +63,18 @@ final class DeployStep {
     return polling.next(began == null ? Duration.ZERO : Duration.between(began, p.now));
   }
 
-  ReconcileResult deploy(Pass p) {
+  /**
+   * What comes before the phase's service changes: the spec fits, preflight passes, the revision
+   * exists. A result when this pass acted (or must stop there), empty when the service may change.
+   */
+  Optional<ReconcileResult> prepare(Pass p) {
     int index = p.status.currentPhase().index();
     Phase phase = p.phase(index);
     if (!p.status.revisions().containsKey(phase.name())) {
       // Before the first action of the phase: nothing on the service has changed yet.
       Optional<ReconcileResult> unfit = notApplicable(p, index);
       if (unfit.isPresent()) {
-        return unfit.get();
+        return unfit;
       }
       Optional<String> blocked =
           preflight.blocked(p.rollout, index, revisions.base(p), p.status.revisions());
@@ -87,12 +91,18 @@ final class DeployStep {
                 + p.rollout.name()
                 + "`");
         Transitions.pause(p, msg);
-        return p.result(null);
+        return Optional.of(p.result(null));
       }
     }
-    if (revisions.ensure(p, index)) {
-      return p.result(Duration.ZERO);
+    return revisions.ensure(p, index) ? Optional.of(p.result(Duration.ZERO)) : Optional.empty();
+  }
+
+  ReconcileResult deploy(Pass p) {
+    Optional<ReconcileResult> prepared = prepare(p);
+    if (prepared.isPresent()) {
+      return prepared.get();
     }
+    Phase phase = p.currentPhase();
     String arn = p.status.revisions().get(phase.name());
     Optional<ServiceState> current = providers.ecs().describeService(p.service);
     if (current.isEmpty()) {

@@ -48,7 +48,7 @@ final class Fingerprints {
    * that does not use them keeps its fingerprints and a new spec does not look changed.
    */
   private static final java.util.Set<String> ADDED_LATER =
-      java.util.Set.of("secrets", "templateUses");
+      java.util.Set.of("secrets", "templateUses", "traffic");
 
   /**
    * Left out always: which template gave a phase's gates and with which arguments. The gates they

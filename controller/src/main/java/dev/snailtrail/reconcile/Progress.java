@@ -39,6 +39,7 @@ final class Progress {
         switch (s.step()) {
           case AwaitingApproval, Deploying, RollingBack, Done -> 0.0;
           case Waiting -> 0.1;
+          case Shifting -> 0.1 + 0.1 * (s.traffic() == null ? 0 : s.traffic().weight()) / 100.0;
           case Analyzing -> 0.2 + 0.5 * passedFraction(s.gates());
           case Baking -> 0.7 + 0.3 * bakeFraction(rollout, s, now);
         };

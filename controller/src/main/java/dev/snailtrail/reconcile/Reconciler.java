@@ -30,6 +30,7 @@ public final class Reconciler {
   private final DeployStep deploy;
   private final AnalysisStep analysis;
   private final RollbackStep rollback;
+  private final TrafficStep traffic;
   private final DriftWatch drift;
   private final Ownership ownership;
 
@@ -52,7 +53,8 @@ public final class Reconciler {
     this.ownership = new Ownership(providers, controllerId);
     this.deploy = new DeployStep(providers, preflight, polling, ownership);
     this.analysis = new AnalysisStep(providers, gates, deploy);
-    this.rollback = new RollbackStep(providers, deploy);
+    this.traffic = new TrafficStep(providers, deploy, analysis);
+    this.rollback = new RollbackStep(providers, deploy, traffic);
     this.drift = new DriftWatch(providers);
   }
 
@@ -97,8 +99,12 @@ public final class Reconciler {
   private ReconcileResult step(Pass p) {
     return switch (p.status.step()) {
       case AwaitingApproval -> awaitApproval(p);
-      case Deploying -> deploy.deploy(p);
-      case Waiting -> deploy.await(p);
+      case Deploying ->
+          TrafficStep.onCanary(p)
+              ? traffic.deploy(p)
+              : traffic.leftOver(p).orElseGet(() -> deploy.deploy(p));
+      case Waiting -> p.currentPhase().shiftsTraffic() ? traffic.await(p) : deploy.await(p);
+      case Shifting -> traffic.shift(p);
       case Analyzing, Baking -> analysis.run(p);
       case RollingBack -> rollback.run(p);
       case Done -> p.result(null);

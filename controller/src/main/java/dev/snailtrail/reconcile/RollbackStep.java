@@ -24,10 +24,12 @@ import java.util.Optional;
 final class RollbackStep {
   private final Providers providers;
   private final DeployStep deploy;
+  private final TrafficStep traffic;
 
-  RollbackStep(Providers providers, DeployStep deploy) {
+  RollbackStep(Providers providers, DeployStep deploy, TrafficStep traffic) {
     this.providers = providers;
     this.deploy = deploy;
+    this.traffic = traffic;
   }
 
   /** Where a failure of the current phase goes: {@code rollbackTo}, else the stable phase. */
@@ -52,6 +54,11 @@ final class RollbackStep {
   }
 
   ReconcileResult run(Pass p) {
+    // Every request on stable first, the canary emptied: the fastest rollback there is.
+    Optional<ReconcileResult> restored = traffic.restoreStable(p);
+    if (restored.isPresent()) {
+      return restored.get();
+    }
     PhaseRef target = p.status.rollbackTarget();
     if (!target.isBaseline() && deploy.revisions().ensure(p, target.index())) {
       return p.result(Duration.ZERO);

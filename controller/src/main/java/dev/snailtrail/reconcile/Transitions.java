@@ -7,6 +7,7 @@ import dev.snailtrail.rollout.Reason;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.StatusPhase;
 import dev.snailtrail.rollout.Step;
+import dev.snailtrail.rollout.TrafficStatus;
 import dev.snailtrail.spec.Phase;
 import dev.snailtrail.trail.EventType;
 import dev.snailtrail.trail.Severity;
@@ -43,6 +44,10 @@ final class Transitions {
     DeploymentCompleted,
     /** Every gate passed: bake. */
     StartBake,
+    /** The canary runs the phase: its traffic steps begin. */
+    StartShift,
+    /** A traffic step is done: the next begins, or after the last the stable service deploys. */
+    ShiftStep,
     /** Bake elapsed (or a person promoted): the phase is stable; on to the next or done. */
     CompletePhase,
     /** Someone else changed the service: deploy the phase again. */
@@ -85,6 +90,8 @@ final class Transitions {
     row(Move.AwaitDeployment, progressing, EnumSet.of(Step.Deploying));
     row(Move.DeploymentCompleted, progressing, EnumSet.of(Step.Waiting));
     row(Move.StartBake, progressing, EnumSet.of(Step.Analyzing));
+    row(Move.StartShift, progressing, EnumSet.of(Step.Waiting));
+    row(Move.ShiftStep, progressing, EnumSet.of(Step.Shifting));
     row(Move.CompletePhase, progressing, EnumSet.of(Step.Analyzing, Step.Baking));
     row(Move.Reassert, progressing, EnumSet.of(Step.Waiting, Step.Analyzing, Step.Baking));
     row(Move.BeginRollback, EnumSet.complementOf(EnumSet.of(StatusPhase.RollingBack)), ANY_STEP);
@@ -124,41 +131,19 @@ final class Transitions {
     };
   }
 
-  /** A move the table does not allow: a bug in the controller, never a user's mistake. */
-  static final class IllegalMove extends IllegalStateException {
-    private static final long serialVersionUID = 1L;
-
-    IllegalMove(String message) {
-      super(message);
-    }
-  }
-
   private static void check(Pass p, Move move) {
     if (!allows(move, p.status)) {
       throw new IllegalMove(
-          "move "
-              + move
-              + " is not allowed from ("
-              + p.status.phase()
-              + ", "
-              + p.status.step()
-              + ") of rollout "
-              + p.rollout.name());
+          "move %s is not allowed from (%s, %s) of rollout %s"
+              .formatted(move, p.status.phase(), p.status.step(), p.rollout.name()));
     }
   }
 
   private static void to(Pass p, Move move, StatusPhase phase, Step step) {
     if (!legal(phase, step)) {
       throw new IllegalMove(
-          "move "
-              + move
-              + " would leave rollout "
-              + p.rollout.name()
-              + " in ("
-              + phase
-              + ", "
-              + step
-              + ")");
+          "move %s would leave rollout %s in (%s, %s)"
+              .formatted(move, p.rollout.name(), phase, step));
     }
     p.move(b -> b.phase(phase).step(step));
   }
@@ -191,6 +176,7 @@ final class Transitions {
                 .gates(List.of())
                 .phaseStartedAt(null)
                 .bakeStartedAt(null)
+                .traffic(null)
                 .message("phase " + phase.name() + " starting"));
     if (phase.approval() == Phase.Approval.MANUAL
         && p.status.approvedPhase() < index
@@ -249,6 +235,29 @@ final class Transitions {
     check(p, Move.StartBake);
     to(p, Move.StartBake, StatusPhase.Progressing, Step.Baking);
     p.update(b -> b.bakeStartedAt(p.now).message("baking"));
+  }
+
+  /** The canary runs the phase: its traffic steps begin at 0%, the gates from scratch. */
+  static void startShift(Pass p) {
+    check(p, Move.StartShift);
+    to(p, Move.StartShift, StatusPhase.Progressing, Step.Shifting);
+    p.update(
+        b ->
+            b.gates(AnalysisStep.initialGates(p.currentPhase()))
+                .traffic(TrafficStatus.start(p.now))
+                .message("shifting traffic to the canary"));
+  }
+
+  /**
+   * A traffic step is done, the canary left at {@code weight}: the next step begins, or after the
+   * last the stable service deploys the revision.
+   */
+  static void shiftStep(Pass p, int weight) {
+    check(p, Move.ShiftStep);
+    TrafficStatus next = p.status.traffic().next(weight, p.now);
+    boolean done = next.step() >= p.currentPhase().traffic().steps().size();
+    to(p, Move.ShiftStep, StatusPhase.Progressing, done ? Step.Deploying : Step.Shifting);
+    p.update(b -> b.traffic(next).message("canary at " + weight + "%"));
   }
 
   /**

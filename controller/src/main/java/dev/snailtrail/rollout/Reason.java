@@ -54,6 +54,10 @@ public enum Reason {
   OwnedElsewhere,
   /** The rollout took over a service tagged as another's ({@code target.adopt: true}). */
   Adopted,
+  /** A phase's traffic steps moved the canary's weight. */
+  TrafficShifted,
+  /** Every request sent to the stable service again, the canary's share taken away. */
+  TrafficRestored,
   /** A person wrote a note into the trail ({@code snailtrail note}). */
   ManualNote
 }

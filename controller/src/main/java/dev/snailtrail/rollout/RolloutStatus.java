@@ -39,6 +39,8 @@ import java.util.Map;
  * @param phaseFingerprints the content of each phase as last applied, to find what a new spec
  *     changed
  * @param eventSeq the sequence number of the last trail event
+ * @param traffic where a phase that shifts traffic is in its steps, and the canary's weight; null
+ *     for a phase without traffic steps
  */
 public record RolloutStatus(
     long observedGeneration,
@@ -63,7 +65,8 @@ public record RolloutStatus(
     int approvedPhase,
     String fullPromotionBy,
     Map<String, String> phaseFingerprints,
-    long eventSeq) {
+    long eventSeq,
+    TrafficStatus traffic) {
 
   public RolloutStatus {
     revisions = Map.copyOf(revisions);
@@ -97,7 +100,8 @@ public record RolloutStatus(
         -1,
         null,
         Map.of(),
-        0);
+        0,
+        null);
   }
 
   /**
@@ -195,6 +199,7 @@ public record RolloutStatus(
     private String fullPromotionBy;
     private Map<String, String> phaseFingerprints;
     private long eventSeq;
+    private TrafficStatus traffic;
 
     private Builder(RolloutStatus s) {
       observedGeneration = s.observedGeneration;
@@ -220,6 +225,7 @@ public record RolloutStatus(
       fullPromotionBy = s.fullPromotionBy;
       phaseFingerprints = s.phaseFingerprints;
       eventSeq = s.eventSeq;
+      traffic = s.traffic;
     }
 
     public Builder observedGeneration(long v) {
@@ -332,6 +338,11 @@ public record RolloutStatus(
       return this;
     }
 
+    public Builder traffic(TrafficStatus v) {
+      traffic = v;
+      return this;
+    }
+
     public Builder eventSeq(long v) {
       eventSeq = v;
       return this;
@@ -361,7 +372,8 @@ public record RolloutStatus(
           approvedPhase,
           fullPromotionBy,
           phaseFingerprints,
-          eventSeq);
+          eventSeq,
+          traffic);
     }
   }
 }

@@ -7,6 +7,8 @@ public enum Step {
   Waiting,
   Analyzing,
   Baking,
+  /** A phase with traffic steps: its canary takes a growing share of requests, gates measured. */
+  Shifting,
   RollingBack,
   Done
 }

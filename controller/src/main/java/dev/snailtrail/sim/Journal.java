@@ -67,6 +67,10 @@ final class Journal {
             world.ecs.tagService(s.serviceArn(), s.tags());
             yield null;
           }
+          case Op.SetForwardWeights s -> {
+            world.rules.set(s.arn(), s.groups());
+            yield null;
+          }
           case Op.UpdateService s ->
               world.ecs.updateService(s.ref(), s.taskDefinitionArn(), s.desiredCount());
         };

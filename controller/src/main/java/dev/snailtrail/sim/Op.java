@@ -27,7 +27,8 @@ import java.time.Instant;
   @JsonSubTypes.Type(value = Op.CreateService.class, name = "createService"),
   @JsonSubTypes.Type(value = Op.UpdateService.class, name = "updateService"),
   @JsonSubTypes.Type(value = Op.SetScalableTarget.class, name = "scalableTarget"),
-  @JsonSubTypes.Type(value = Op.TagService.class, name = "tagService")
+  @JsonSubTypes.Type(value = Op.TagService.class, name = "tagService"),
+  @JsonSubTypes.Type(value = Op.SetForwardWeights.class, name = "forwardWeights")
 })
 sealed interface Op {
   Instant at();
@@ -62,6 +63,14 @@ sealed interface Op {
   /** TagResource on a service. */
   record TagService(
       Instant at, String region, String serviceArn, java.util.Map<String, String> tags)
+      implements Op {}
+
+  /** ModifyRule or ModifyListener: a forward action's weighted target groups. */
+  record SetForwardWeights(
+      Instant at,
+      String region,
+      String arn,
+      java.util.List<dev.snailtrail.provider.LoadBalancing.WeightedTargetGroup> groups)
       implements Op {}
 
   /** Application Auto Scaling on a service's desired count; null bounds remove it. */

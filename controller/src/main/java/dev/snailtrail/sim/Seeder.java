@@ -44,6 +44,7 @@ final class Seeder {
    * @param template the spec's template without {@code fromFile}
    * @param images every phase and sidecar image
    * @param alarms alarm names of the spec's gates
+   * @param traffic the weighted rule, canary target group and canary service, or null
    */
   record Input(
       String region,
@@ -56,7 +57,8 @@ final class Seeder {
       List<String> alarms,
       ImageRef firstImage,
       int firstDesiredCount,
-      boolean live) {
+      boolean live,
+      Target.TrafficRouting traffic) {
     Input {
       loadBalancers = List.copyOf(loadBalancers);
       images = List.copyOf(images);
@@ -103,7 +105,8 @@ final class Seeder {
           List.copyOf(alarms),
           first.image(),
           first.setsDesiredCount() ? first.desiredCount() : 0,
-          t.startsFromLiveService());
+          t.startsFromLiveService(),
+          target.traffic());
     }
 
     Input withTemplate(Template t) {
@@ -118,7 +121,8 @@ final class Seeder {
           alarms,
           firstImage,
           firstDesiredCount,
-          live);
+          live,
+          traffic);
     }
   }
 
@@ -152,10 +156,12 @@ final class Seeder {
     target.alarms().forEach(name -> world.alarms.seed(region, name));
 
     String baseline = null;
+    NetworkConfig network = new NetworkConfig(subnetIds, taskGroups, true);
     if (existing != null) {
-      baseline =
-          existingService(
-              target, options, existing, new NetworkConfig(subnetIds, taskGroups, true), wallNow);
+      baseline = existingService(target, options, existing, network, wallNow);
+    }
+    if (target.traffic() != null) {
+      new TrafficSeeder(world).seed(target, existing, network, wallNow);
     }
     return new Seeded(vpc, igw, rtb, subnetIds, taskGroups, albGroup, lbArns, baseline);
   }

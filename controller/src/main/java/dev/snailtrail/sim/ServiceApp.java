@@ -21,6 +21,7 @@ final class ServiceApp {
     if (s == null) {
       return new Answer(503, "{\"error\":\"service unavailable\"}", null);
     }
+    s = world.rules.route(s);
     List<SimTask> candidates = candidates(world, s);
     if (candidates.isEmpty()) {
       return new Answer(503, "{\"error\":\"service unavailable: no healthy targets\"}", null);

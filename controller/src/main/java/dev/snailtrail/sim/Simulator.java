@@ -4,7 +4,8 @@ import dev.snailtrail.provider.CloudWatch;
 import dev.snailtrail.provider.Ecs;
 import dev.snailtrail.provider.Endpoints;
 import dev.snailtrail.provider.Images;
-import dev.snailtrail.provider.LoadBalancing;
+import dev.snailtrail.provider.LoadBalancing.TargetGroup;
+import dev.snailtrail.provider.LoadBalancing.TargetHealth;
 import dev.snailtrail.provider.Logs;
 import dev.snailtrail.provider.Network;
 import dev.snailtrail.provider.Providers;
@@ -40,21 +41,14 @@ import java.util.Optional;
  * <p>Thread-safe: every call holds this object's lock (the HTTP servers' threads too).
  */
 public final class Simulator
-    implements Ecs,
-        LoadBalancing,
-        CloudWatch,
-        Logs,
-        Images,
-        Network,
-        Endpoints,
-        Scaling,
-        AutoCloseable {
+    implements Ecs, CloudWatch, Logs, Images, Network, Endpoints, Scaling, AutoCloseable {
 
   private final Clock clock;
   private final World world;
   private final MetricModel metrics;
   private final Loopback loopback;
   private final Journal journal;
+  private final SimLoadBalancing elb = new SimLoadBalancing(this);
 
   /** A simulator with seed 42. */
   public Simulator(Clock clock) {
@@ -81,7 +75,19 @@ public final class Simulator
 
   /** Every port of this simulator, named {@code sim}. */
   public Providers providers() {
-    return new Providers("sim", this, this, this, this, this, this, this, this);
+    return new Providers("sim", this, elb, this, this, this, this, this, this);
+  }
+
+  /** Makes one outside change, the world first brought up to the clock's time. */
+  synchronized Object apply(java.util.function.Function<Instant, Op> op) {
+    tick();
+    return journal.apply(op.apply(world.now));
+  }
+
+  /** Reads the world brought up to the clock's time. */
+  synchronized <T> T read(java.util.function.Function<World, T> reader) {
+    tick();
+    return reader.apply(world);
   }
 
   private void tick() {
@@ -306,21 +312,18 @@ public final class Simulator
     return PortViews.tasks(world.ecs.service(ref), includeStopped, world.now);
   }
 
-  @Override
   public synchronized List<TargetHealth> describeTargetHealth(
       String region, String targetGroupArn) {
     tick();
     return PortViews.targetHealth(world.targetGroups, targetGroupArn);
   }
 
-  @Override
   public synchronized Optional<TargetGroup> describeTargetGroup(
       String region, String targetGroupArn) {
     tick();
     return PortViews.targetGroup(world.targetGroups, targetGroupArn);
   }
 
-  @Override
   public synchronized List<String> loadBalancerSecurityGroups(
       String region, String loadBalancerArn) {
     tick();

@@ -61,6 +61,7 @@ final class World {
   final Alarms alarms = new Alarms(this);
   final SimScaling scaling = new SimScaling();
   final SimEvents events = new SimEvents();
+  final ListenerRules rules = new ListenerRules(this);
 
   World(Instant start, long seed) {
     this.start = start;

@@ -25,6 +25,8 @@ import java.util.Map;
  *     template's
  * @param templateUses which of the gates came from analysis templates, in gate order (empty: every
  *     gate is written in the phase)
+ * @param traffic how the phase shifts users to its revision in steps, or null to deploy it to the
+ *     service at once
  */
 public record Phase(
     String name,
@@ -40,7 +42,8 @@ public record Phase(
     String rollbackTo,
     String marker,
     Map<String, String> secrets,
-    List<TemplateUse> templateUses) {
+    List<TemplateUse> templateUses,
+    Traffic traffic) {
   public Phase {
     images = Map.copyOf(images);
     env = Map.copyOf(env);
@@ -58,6 +61,45 @@ public record Phase(
       }
       next = u.first() + u.count();
     }
+  }
+
+  /** A phase that deploys its revision to the service at once, without traffic steps. */
+  public Phase(
+      String name,
+      ImageRef image,
+      Map<String, ImageRef> images,
+      Map<String, String> env,
+      int cpu,
+      int memory,
+      Integer desiredCount,
+      List<Gate> gates,
+      Duration bake,
+      Approval approval,
+      String rollbackTo,
+      String marker,
+      Map<String, String> secrets,
+      List<TemplateUse> templateUses) {
+    this(
+        name,
+        image,
+        images,
+        env,
+        cpu,
+        memory,
+        desiredCount,
+        gates,
+        bake,
+        approval,
+        rollbackTo,
+        marker,
+        secrets,
+        templateUses,
+        null);
+  }
+
+  /** Whether the phase shifts traffic in steps to a canary service. */
+  public boolean shiftsTraffic() {
+    return traffic != null;
   }
 
   /** Whether the phase sets the service's task count (without one it keeps the service's). */

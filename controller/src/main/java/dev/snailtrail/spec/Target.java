@@ -19,6 +19,8 @@ import java.util.List;
  * @param loadBalancers target groups a created service registers with
  * @param adopt take over a service that another rollout or controller tagged as its own, instead of
  *     refusing to touch it
+ * @param traffic the load balancer rule and the canary service of phases that shift traffic (null:
+ *     no phase does)
  */
 public record Target(
     String region,
@@ -30,9 +32,36 @@ public record Target(
     String externalId,
     Network network,
     List<LoadBalancer> loadBalancers,
-    boolean adopt) {
+    boolean adopt,
+    TrafficRouting traffic) {
   public Target {
     loadBalancers = List.copyOf(loadBalancers);
+  }
+
+  /** A target without traffic routing. */
+  public Target(
+      String region,
+      String cluster,
+      String service,
+      boolean createIfMissing,
+      URI url,
+      String roleArn,
+      String externalId,
+      Network network,
+      List<LoadBalancer> loadBalancers,
+      boolean adopt) {
+    this(
+        region,
+        cluster,
+        service,
+        createIfMissing,
+        url,
+        roleArn,
+        externalId,
+        network,
+        loadBalancers,
+        adopt,
+        null);
   }
 
   /**
@@ -101,4 +130,29 @@ public record Target(
    * @param containerPort the port to register (0: the template's port)
    */
   public record LoadBalancer(String targetGroupArn, String containerName, int containerPort) {}
+
+  /**
+   * Where a phase with {@code traffic} shifts requests: one forward action of an Application Load
+   * Balancer, on a listener rule or on a listener's default action, sending each request to the
+   * stable or the canary target group by weight.
+   *
+   * @param listenerRuleArn the listener rule whose forward action is weighted (null: the listener's
+   *     default action)
+   * @param listenerArn the listener whose default action is weighted, when no rule is given
+   * @param stableTargetGroupArn the target group of the stable service ({@code target.service})
+   * @param canaryTargetGroupArn the target group of the canary service
+   * @param canaryService the ECS service, in the same cluster, that runs a phase's revision while
+   *     the traffic shifts
+   */
+  public record TrafficRouting(
+      String listenerRuleArn,
+      String listenerArn,
+      String stableTargetGroupArn,
+      String canaryTargetGroupArn,
+      String canaryService) {
+    /** The rule's ARN, else the listener's: whose forward action is weighted. */
+    public String forwardArn() {
+      return listenerRuleArn != null ? listenerRuleArn : listenerArn;
+    }
+  }
 }

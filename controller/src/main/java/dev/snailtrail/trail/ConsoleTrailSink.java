@@ -62,6 +62,7 @@ public final class ConsoleTrailSink implements TrailSink {
           GatePassed ->
           "✅";
       case ServiceUpdated -> "🔧";
+      case TrafficShifted -> "🔀";
       case BakeStarted -> "⏳";
       case PhaseCompleted -> "🏁";
       case ApprovalRequired -> "✋";
@@ -111,7 +112,8 @@ public final class ConsoleTrailSink implements TrailSink {
           Resumed,
           Retried,
           DriftEnded,
-          ProviderRecovered ->
+          ProviderRecovered,
+          TrafficShifted ->
           "[ OK ]";
     };
   }

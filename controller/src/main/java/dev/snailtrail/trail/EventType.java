@@ -38,6 +38,8 @@ public enum EventType {
   ProviderRecovered,
   /** The rollout took over a service another rollout or controller had tagged as its own. */
   ServiceAdopted,
+  /** A listener rule's weights changed: the canary's share of requests (data: weight). */
+  TrafficShifted,
   /** A person's note: a decision, a lesson, a challenge, or a plain remark ({@link NoteKind}). */
   Note
 }

@@ -375,6 +375,53 @@ class AwsEcsIT {
             e -> assertThat(e.kind()).isEqualTo(ProviderException.Kind.NOT_FOUND));
   }
 
+  @Test
+  void tasksUnderBridgeNetworkingReportTheHostPortsTheirContainersAreBoundTo() {
+    ServiceRef ref = new ServiceRef(REGION, CLUSTER, "bridged");
+    String tdArn =
+        sdk.registerTaskDefinition(
+                r ->
+                    r.family("bridged")
+                        .networkMode("bridge")
+                        .requiresCompatibilitiesWithStrings("EC2")
+                        .containerDefinitions(
+                            ContainerDefinition.builder()
+                                .name("web")
+                                .image("repo/web:1")
+                                .memory(256)
+                                .portMappings(
+                                    software.amazon.awssdk.services.ecs.model.PortMapping.builder()
+                                        .containerPort(8080)
+                                        .hostPort(0)
+                                        .build())
+                                .build()))
+            .taskDefinition()
+            .taskDefinitionArn();
+    sdk.createService(
+        r ->
+            r.cluster(CLUSTER)
+                .serviceName("bridged")
+                .taskDefinition(tdArn)
+                .desiredCount(2)
+                .launchType(software.amazon.awssdk.services.ecs.model.LaunchType.EC2));
+    eventually(() -> completed(ref, tdArn));
+
+    List<TaskState> running = ecs.listTasks(ref, false);
+
+    // As ECS reports them, and as preflight's network bindings check reads them.
+    assertThat(running).hasSize(2);
+    assertThat(running)
+        .flatExtracting(t -> t.containers().get(0).networkBindings())
+        .hasSize(2)
+        .allSatisfy(
+            b -> {
+              assertThat(b.containerPort()).isEqualTo(8080);
+              assertThat(b.hostPort()).isGreaterThanOrEqualTo(32768);
+            })
+        .extracting(Ecs.PortMapping::hostPort)
+        .doesNotHaveDuplicates();
+  }
+
   private Optional<ServiceState> completed(ServiceRef ref, String taskDefinitionArn) {
     return ecs.describeService(ref)
         .filter(

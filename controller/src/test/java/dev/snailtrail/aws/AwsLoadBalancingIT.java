@@ -106,4 +106,74 @@ class AwsLoadBalancingIT {
                 REGION, tgArn.replace("targetgroup/shine/", "targetgroup/gone/0")))
         .isEmpty();
   }
+
+  @Test
+  void weightsAListenersDefaultForwardAndSaysWhenARuleDoesNotExist(MotoServer moto) {
+    Ec2Client ec2 = moto.client(Ec2Client.class, Ec2Client::builder);
+    ElasticLoadBalancingV2Client sdk =
+        moto.client(ElasticLoadBalancingV2Client.class, ElasticLoadBalancingV2Client::builder);
+    String vpc = ec2.createVpc(r -> r.cidrBlock("10.1.0.0/16")).vpc().vpcId();
+    String a =
+        ec2.createSubnet(r -> r.vpcId(vpc).cidrBlock("10.1.1.0/24").availabilityZone("us-east-1a"))
+            .subnet()
+            .subnetId();
+    String b =
+        ec2.createSubnet(r -> r.vpcId(vpc).cidrBlock("10.1.2.0/24").availabilityZone("us-east-1b"))
+            .subnet()
+            .subnetId();
+    String lbArn =
+        sdk.createLoadBalancer(r -> r.name("weights-alb").subnets(a, b))
+            .loadBalancers()
+            .get(0)
+            .loadBalancerArn();
+    String stable = group(sdk, vpc, "weights-stable");
+    String canary = group(sdk, vpc, "weights-canary");
+    String listener =
+        sdk.createListener(
+                r ->
+                    r.loadBalancerArn(lbArn)
+                        .protocol(ProtocolEnum.HTTP)
+                        .port(80)
+                        .defaultActions(
+                            Action.builder()
+                                .type(ActionTypeEnum.FORWARD)
+                                .targetGroupArn(stable)
+                                .build()))
+            .listeners()
+            .get(0)
+            .listenerArn();
+
+    assertThat(elb.forwardWeights(REGION, listener))
+        .extracting(LoadBalancing.WeightedTargetGroup::targetGroupArn)
+        .containsExactly(stable);
+    List<LoadBalancing.WeightedTargetGroup> split =
+        List.of(
+            new LoadBalancing.WeightedTargetGroup(stable, 90),
+            new LoadBalancing.WeightedTargetGroup(canary, 10));
+    elb.setForwardWeights(REGION, listener, split);
+    assertThat(elb.forwardWeights(REGION, listener)).containsExactlyElementsOf(split);
+
+    String missing = listener.replace(":listener/", ":listener-rule/") + "/0123456789abcdef";
+    assertThat(
+            org.assertj.core.api.Assertions.catchThrowableOfType(
+                dev.snailtrail.provider.ProviderException.class,
+                () -> elb.forwardWeights(REGION, missing)))
+        .satisfies(
+            e ->
+                assertThat(e.kind())
+                    .isEqualTo(dev.snailtrail.provider.ProviderException.Kind.NOT_FOUND));
+  }
+
+  private static String group(ElasticLoadBalancingV2Client sdk, String vpc, String name) {
+    return sdk.createTargetGroup(
+            r ->
+                r.name(name)
+                    .protocol(ProtocolEnum.HTTP)
+                    .port(5000)
+                    .vpcId(vpc)
+                    .targetType(TargetTypeEnum.IP))
+        .targetGroups()
+        .get(0)
+        .targetGroupArn();
+  }
 }

@@ -30,7 +30,8 @@ class CompletionCommandTest {
           "Deploying",
           "Waiting",
           "Analyzing",
-          "Baking");
+          "Baking",
+          "Shifting");
 
   @TempDir Path dir;
 

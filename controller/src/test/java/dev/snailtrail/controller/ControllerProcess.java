@@ -55,6 +55,24 @@ final class ControllerProcess {
       List<String> moreArgs,
       java.util.Map<String, String> moreEnv)
       throws IOException {
+    List<String> args = new ArrayList<>();
+    args.addAll(List.of("--provider", "sim", "--speed", Double.toString(speed)));
+    args.addAll(List.of("--store-dir", storeDir.toString()));
+    args.addAll(List.of("--watch-dir", watchDir.toString()));
+    args.addAll(moreArgs);
+    Path log = Files.createTempFile(watchDir.getParent(), "controller-", ".log");
+    return launch(args, log, token, workDir, moreEnv);
+  }
+
+  /**
+   * {@code snailtrail controller --plain --listen 127.0.0.1:0} and {@code args}, nothing else
+   * chosen for it (the provider and the store included), its output in {@code log}, the API token
+   * in the environment when given, and {@code env} added to the environment (a null value takes the
+   * variable out).
+   */
+  static ControllerProcess launch(
+      List<String> args, Path log, String token, Path workDir, java.util.Map<String, String> env)
+      throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
@@ -63,19 +81,10 @@ final class ControllerProcess {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("dev.snailtrail.cli.Main");
     cmd.add("controller");
-    cmd.add("--provider");
-    cmd.add("sim");
-    cmd.add("--speed");
-    cmd.add(Double.toString(speed));
-    cmd.add("--store-dir");
-    cmd.add(storeDir.toString());
-    cmd.add("--watch-dir");
-    cmd.add(watchDir.toString());
     cmd.add("--plain");
     cmd.add("--listen");
     cmd.add("127.0.0.1:0");
-    cmd.addAll(moreArgs);
-    Path log = Files.createTempFile(watchDir.getParent(), "controller-", ".log");
+    cmd.addAll(args);
     ProcessBuilder pb =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     if (workDir != null) {
@@ -86,7 +95,14 @@ final class ControllerProcess {
     } else {
       pb.environment().remove("SNAILTRAIL_TOKEN");
     }
-    pb.environment().putAll(moreEnv);
+    env.forEach(
+        (name, value) -> {
+          if (value == null) {
+            pb.environment().remove(name);
+          } else {
+            pb.environment().put(name, value);
+          }
+        });
     Process process = pb.start();
     LIVE.add(process);
     process.onExit().thenAccept(LIVE::remove);

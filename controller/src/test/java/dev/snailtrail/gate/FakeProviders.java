@@ -142,6 +142,22 @@ final class FakeProviders implements Ecs, LoadBalancing, CloudWatch, Logs, Image
     return Optional.empty();
   }
 
+  /** Forward weights set so far, by rule or listener ARN. */
+  final Map<String, List<WeightedTargetGroup>> forwards = new HashMap<>();
+
+  @Override
+  public List<WeightedTargetGroup> forwardWeights(String region, String ruleOrListenerArn) {
+    maybeFail();
+    return forwards.getOrDefault(ruleOrListenerArn, List.of());
+  }
+
+  @Override
+  public void setForwardWeights(
+      String region, String ruleOrListenerArn, List<WeightedTargetGroup> groups) {
+    maybeFail();
+    forwards.put(ruleOrListenerArn, List.copyOf(groups));
+  }
+
   @Override
   public List<String> loadBalancerSecurityGroups(String region, String loadBalancerArn) {
     maybeFail();

@@ -74,6 +74,21 @@ class MicrometerMetricsTest {
   }
 
   @Test
+  void theCanaryWeightShowsWhileAPhaseShiftsTraffic() {
+    String name = "{rollout=\"" + rollout.name() + "\"}";
+    RolloutStatus shifting =
+        at(3, "victory-lap", StatusPhase.Progressing, List.of()).toBuilder()
+            .step(dev.snailtrail.rollout.Step.Shifting)
+            .traffic(new dev.snailtrail.rollout.TrafficStatus(2, 50, T0))
+            .build();
+    metrics.passCompleted(rollout, shifting, PassOutcome.of(shifting, List.of()), Duration.ZERO);
+    assertThat(line(metrics.scrape(), "snailtrail_rollout_canary_weight" + name)).endsWith(" 50.0");
+    RolloutStatus done = at(3, "victory-lap", StatusPhase.Healthy, List.of());
+    metrics.passCompleted(rollout, shifting, PassOutcome.of(done, List.of()), Duration.ZERO);
+    assertThat(line(metrics.scrape(), "snailtrail_rollout_canary_weight" + name)).endsWith(" 0.0");
+  }
+
+  @Test
   void driftAndAnUnreachableProviderShowWhileTheirConditionsHold() {
     RolloutStatus healthy = at(3, "victory-lap", StatusPhase.Healthy, List.of());
     metrics.passCompleted(rollout, healthy, PassOutcome.of(healthy, List.of()), Duration.ZERO);

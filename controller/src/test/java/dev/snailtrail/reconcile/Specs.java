@@ -52,7 +52,8 @@ final class Specs {
             p.rollbackTo(),
             p.marker(),
             java.util.Map.of(),
-            p.templateUses()));
+            p.templateUses(),
+            p.traffic()));
   }
 
   static Rollout withoutApproval(Rollout r) {
@@ -77,7 +78,8 @@ final class Specs {
                   p.rollbackTo(),
                   p.marker(),
                   java.util.Map.of(),
-                  p.templateUses()));
+                  p.templateUses(),
+                  p.traffic()));
     }
     return out;
   }

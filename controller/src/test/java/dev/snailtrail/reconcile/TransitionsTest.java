@@ -79,15 +79,14 @@ class TransitionsTest {
     Transitions.revert(degraded);
     assertThat(degraded.status.phase()).isEqualTo(StatusPhase.RollingBack);
     assertThat(degraded.status.rollbackTarget().name()).isEqualTo("first-steps");
-    assertThatThrownBy(() -> Transitions.revert(degraded))
-        .isInstanceOf(Transitions.IllegalMove.class);
+    assertThatThrownBy(() -> Transitions.revert(degraded)).isInstanceOf(IllegalMove.class);
   }
 
   @Test
   void refusesAMoveFromAStateItsRowDoesNotList() {
     Pass healthy = at(StatusPhase.Healthy, Step.Done);
     assertThatThrownBy(() -> Transitions.startBake(healthy))
-        .isInstanceOf(Transitions.IllegalMove.class)
+        .isInstanceOf(IllegalMove.class)
         .hasMessageContaining("StartBake")
         .hasMessageContaining("(Healthy, Done)");
     assertThat(healthy.status.phase()).isEqualTo(StatusPhase.Healthy);
@@ -97,7 +96,7 @@ class TransitionsTest {
             () ->
                 Transitions.beginRollback(
                     rollingBack, Reason.ManualAbort, "again", PhaseRef.BASELINE))
-        .isInstanceOf(Transitions.IllegalMove.class);
+        .isInstanceOf(IllegalMove.class);
   }
 
   @Test

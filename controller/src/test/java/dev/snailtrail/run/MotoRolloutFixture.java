@@ -83,6 +83,19 @@ final class MotoRolloutFixture {
 
   /** Makes the world on a freshly reset moto and loads the spec, written into {@code dir}. */
   static MotoRolloutFixture create(MotoServer moto, Path dir) throws Exception {
+    return create(moto, dir, "three-phases.yaml", (vpc, subnet) -> Map.of());
+  }
+
+  /**
+   * The same world, running the spec {@code e2e/<resource>}; {@code more} makes what that spec
+   * needs besides (given the VPC and the subnet) and says what to fill in for it.
+   */
+  static MotoRolloutFixture create(
+      MotoServer moto,
+      Path dir,
+      String resource,
+      java.util.function.BiFunction<String, String, Map<String, String>> more)
+      throws Exception {
     moto.client(EcsClient.class, EcsClient::builder).createCluster(r -> r.clusterName(CLUSTER));
     Ec2Client ec2 = moto.client(Ec2Client.class, Ec2Client::builder);
     String vpc = ec2.createVpc(r -> r.cidrBlock("10.0.0.0/16")).vpc().vpcId();
@@ -93,9 +106,10 @@ final class MotoRolloutFixture {
             .groupId();
     moto.client(EcrClient.class, EcrClient::builder)
         .createRepository(r -> r.repositoryName(REPOSITORY));
-    MotoRolloutFixture fixture =
-        new MotoRolloutFixture(
-            moto, loadSpec(dir, Map.of("${SUBNET}", subnet, "${SECURITY_GROUP}", group)));
+    Map<String, String> values = new java.util.HashMap<>(more.apply(vpc, subnet));
+    values.put("${SUBNET}", subnet);
+    values.put("${SECURITY_GROUP}", group);
+    MotoRolloutFixture fixture = new MotoRolloutFixture(moto, loadSpec(dir, resource, values));
     for (String tag : List.of("simple", "hybrid", "optimized")) {
       fixture.pushImage(tag);
     }
@@ -280,18 +294,19 @@ final class MotoRolloutFixture {
     }
   }
 
-  private static Rollout loadSpec(Path dir, Map<String, String> values) throws Exception {
+  private static Rollout loadSpec(Path dir, String resource, Map<String, String> values)
+      throws Exception {
     String text;
-    try (InputStream in = MotoRolloutFixture.class.getResourceAsStream("/e2e/three-phases.yaml")) {
+    try (InputStream in = MotoRolloutFixture.class.getResourceAsStream("/e2e/" + resource)) {
       if (in == null) {
-        throw new IOException("e2e/three-phases.yaml is missing from the test classpath");
+        throw new IOException("e2e/" + resource + " is missing from the test classpath");
       }
       text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     for (var e : values.entrySet()) {
       text = text.replace(e.getKey(), e.getValue());
     }
-    Path file = dir.resolve("three-phases.yaml");
+    Path file = dir.resolve(resource);
     Files.writeString(file, text);
     return new SpecLoader().load(file).get(0);
   }

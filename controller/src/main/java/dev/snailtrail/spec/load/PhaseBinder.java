@@ -6,6 +6,7 @@ import dev.snailtrail.spec.ImageRef;
 import dev.snailtrail.spec.Phase;
 import dev.snailtrail.spec.Target;
 import dev.snailtrail.spec.TemplateUse;
+import dev.snailtrail.spec.Traffic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,7 +35,8 @@ final class PhaseBinder {
           "approval",
           "rollbackTo",
           "marker",
-          "secrets");
+          "secrets",
+          "traffic");
 
   private final Target target;
   private final TemplateBinder.Result template;
@@ -120,6 +122,8 @@ final class PhaseBinder {
     String rollbackTo = f.string("rollbackTo", null);
     String marker = f.string("marker", null);
     Gates gates = gates(f.get("gates"), image);
+    Value trafficValue = f.get("traffic");
+    Traffic traffic = trafficValue == null ? null : TrafficBinder.bind(trafficValue, target);
 
     return new Phase(
         name == null ? "" : name,
@@ -135,7 +139,8 @@ final class PhaseBinder {
         rollbackTo,
         marker,
         variables.secrets(),
-        gates.uses());
+        gates.uses(),
+        traffic);
   }
 
   private Gates gates(Value value, ImageRef image) {

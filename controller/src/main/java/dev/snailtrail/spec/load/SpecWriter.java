@@ -10,6 +10,7 @@ import dev.snailtrail.spec.RolloutSpec;
 import dev.snailtrail.spec.Target;
 import dev.snailtrail.spec.Template;
 import dev.snailtrail.spec.TemplateUse;
+import dev.snailtrail.spec.Traffic;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,6 +101,16 @@ public final class SpecWriter {
       lbs.add(l);
     }
     putIf(m, "loadBalancers", lbs);
+    Target.TrafficRouting r = t.traffic();
+    if (r != null) {
+      Map<String, Object> tr = new LinkedHashMap<>();
+      putIf(tr, "listenerRuleArn", r.listenerRuleArn());
+      putIf(tr, "listenerArn", r.listenerArn());
+      tr.put("stableTargetGroupArn", r.stableTargetGroupArn());
+      tr.put("canaryTargetGroupArn", r.canaryTargetGroupArn());
+      tr.put("canaryService", r.canaryService());
+      m.put("traffic", tr);
+    }
     return m;
   }
 
@@ -183,6 +194,24 @@ public final class SpecWriter {
     m.put("approval", p.approval().name().toLowerCase(Locale.ROOT));
     putIf(m, "rollbackTo", p.rollbackTo());
     putIf(m, "marker", p.marker());
+    if (p.traffic() != null) {
+      m.put("traffic", traffic(p.traffic()));
+    }
+    return m;
+  }
+
+  private static Map<String, Object> traffic(Traffic t) {
+    List<Object> steps = new ArrayList<>();
+    for (Traffic.Step step : t.steps()) {
+      steps.add(
+          switch (step) {
+            case Traffic.SetWeight w -> Map.of("setWeight", w.weight());
+            case Traffic.Pause pause -> Map.of("pause", Durations.format(pause.duration()));
+          });
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("mode", t.mode().name().toLowerCase(Locale.ROOT));
+    m.put("steps", steps);
     return m;
   }
 

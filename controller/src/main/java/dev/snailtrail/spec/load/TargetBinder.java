@@ -24,7 +24,8 @@ final class TargetBinder {
           "externalId",
           "network",
           "loadBalancers",
-          "adopt");
+          "adopt",
+          "traffic");
   static final Set<String> NETWORK_KEYS = Set.of("subnets", "securityGroups", "assignPublicIp");
   static final Set<String> LOAD_BALANCER_KEYS =
       Set.of("targetGroupArn", "containerName", "containerPort");
@@ -83,7 +84,8 @@ final class TargetBinder {
         externalId,
         network,
         lbs,
-        adopt != null ? adopt : Defaults.ADOPT);
+        adopt != null ? adopt : Defaults.ADOPT,
+        TrafficBinder.routing(f.get("traffic"), service));
   }
 
   /**
