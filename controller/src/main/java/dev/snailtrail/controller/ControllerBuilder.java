@@ -309,9 +309,13 @@ public final class ControllerBuilder {
         batchDescribes
             ? new AlarmBatchingCloudWatch(base.cloudWatch(), alarms, clock, alarmFreshness())
             : null;
+    // A settled service's tasks are kept a resync only when events say at once that one stopped;
+    // without them a stale listing could hide a crashed task from a gate, so it lasts as long as
+    // an in-flux one (still one listing per cluster, shared by every rollout on it).
+    Duration settledTasks = changes != null ? settledFreshness() : describeFreshness;
     TaskBatchingEcs taskReads =
         batchDescribes
-            ? new TaskBatchingEcs(batching, managed, clock, describeFreshness, settledFreshness())
+            ? new TaskBatchingEcs(batching, managed, clock, describeFreshness, settledTasks)
             : null;
     Providers ports = batching != null ? base.withEcs(taskReads).withCloudWatch(alarmReads) : base;
     if (store.leases().isPresent()) {
