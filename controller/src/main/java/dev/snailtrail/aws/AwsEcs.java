@@ -1,7 +1,6 @@
 package dev.snailtrail.aws;
 
 import dev.snailtrail.provider.Ecs;
-import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.ServiceStatus;
 import dev.snailtrail.provider.TaskDefinition;
@@ -12,35 +11,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.ec2.model.DescribeNetworkInterfacesResponse;
-import software.amazon.awssdk.services.ec2.model.Filter;
-import software.amazon.awssdk.services.ec2.model.NetworkInterface;
+import java.util.Set;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ClientException;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
-import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.ListTaskDefinitionsResponse;
-import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.ServiceField;
 import software.amazon.awssdk.services.ecs.model.SortOrder;
 import software.amazon.awssdk.services.ecs.model.Tag;
-import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
 
 /** {@link Ecs} on Amazon ECS. */
 final class AwsEcs implements Ecs {
 
-  private static final Logger LOG = LoggerFactory.getLogger(AwsEcs.class);
   private static final String ECS = "ecs";
   private static final int SERVICES_PER_CALL = 10;
-  private static final int TASKS_PER_CALL = 100;
-  private static final int ENIS_PER_CALL = 100;
   // The newest revisions looked at when searching by content hash: a phase's revision is almost
   // always among the last few, and each candidate costs a DescribeTaskDefinition.
   private static final int HASH_SEARCH_DEPTH = 50;
@@ -49,11 +38,13 @@ final class AwsEcs implements Ecs {
   private final AwsCalls calls;
   private final AssumedRole role;
   private final KnownRevisions known = new KnownRevisions();
+  private final AwsTaskReads tasks;
 
   AwsEcs(ClientCache clients, AwsCalls calls, AssumedRole role) {
     this.clients = clients;
     this.calls = calls;
     this.role = role;
+    this.tasks = new AwsTaskReads(clients, calls, role);
   }
 
   @Override
@@ -279,92 +270,12 @@ final class AwsEcs implements Ecs {
 
   @Override
   public List<TaskState> listTasks(ServiceRef ref, boolean includeStopped) {
-    List<String> arns = new ArrayList<>(taskArns(ref, DesiredStatus.RUNNING));
-    if (includeStopped) {
-      arns.addAll(taskArns(ref, DesiredStatus.STOPPED));
-    }
-    EcsClient ecs = clients.ecs(ref.region(), role);
-    List<Task> tasks = new ArrayList<>();
-    List<String> distinct = arns.stream().distinct().toList();
-    for (int i = 0; i < distinct.size(); i += TASKS_PER_CALL) {
-      List<String> batch = distinct.subList(i, Math.min(distinct.size(), i + TASKS_PER_CALL));
-      var response =
-          calls.call(
-              ECS,
-              "DescribeTasks",
-              () -> ecs.describeTasks(r -> r.cluster(ref.cluster()).tasks(batch)));
-      tasks.addAll(response.tasks());
-    }
-    Map<String, String> publicIps = publicIps(ref.region(), tasks);
-    return tasks.stream()
-        .map(t -> EcsMapping.task(t, publicIps.get(EcsMapping.eniDetail(t, "networkInterfaceId"))))
-        .toList();
+    return tasks.ofService(ref, includeStopped);
   }
 
-  private List<String> taskArns(ServiceRef ref, DesiredStatus status) {
-    EcsClient ecs = clients.ecs(ref.region(), role);
-    List<String> arns = new ArrayList<>();
-    String token = null;
-    do {
-      String page = token;
-      ListTasksResponse response =
-          calls.call(
-              ECS,
-              "ListTasks",
-              () ->
-                  ecs.listTasks(
-                      r ->
-                          r.cluster(ref.cluster())
-                              .serviceName(ref.service())
-                              .desiredStatus(status)
-                              .nextToken(page)));
-      arns.addAll(response.taskArns());
-      token = response.nextToken();
-    } while (token != null);
-    return arns;
-  }
-
-  /**
-   * Public addresses of the tasks' network interfaces (ECS does not report them on the task). Only
-   * a convenience for preflight messages, so a failed lookup leaves them unknown rather than
-   * failing the task listing.
-   */
-  private Map<String, String> publicIps(String region, List<Task> tasks) {
-    List<String> enis =
-        tasks.stream()
-            .map(t -> EcsMapping.eniDetail(t, "networkInterfaceId"))
-            .filter(id -> id != null)
-            .distinct()
-            .toList();
-    Map<String, String> ips = new LinkedHashMap<>();
-    if (enis.isEmpty()) {
-      return ips;
-    }
-    var ec2 = clients.ec2(region, role);
-    try {
-      for (int i = 0; i < enis.size(); i += ENIS_PER_CALL) {
-        List<String> batch = enis.subList(i, Math.min(enis.size(), i + ENIS_PER_CALL));
-        DescribeNetworkInterfacesResponse response =
-            calls.call(
-                "ec2",
-                "DescribeNetworkInterfaces",
-                () ->
-                    ec2.describeNetworkInterfaces(
-                        r ->
-                            r.filters(
-                                Filter.builder()
-                                    .name("network-interface-id")
-                                    .values(batch)
-                                    .build())));
-        for (NetworkInterface ni : response.networkInterfaces()) {
-          if (ni.association() != null && ni.association().publicIp() != null) {
-            ips.put(ni.networkInterfaceId(), ni.association().publicIp());
-          }
-        }
-      }
-    } catch (ProviderException e) {
-      LOG.debug("public addresses of {} task interfaces unknown: {}", enis.size(), e.describe());
-    }
-    return ips;
+  @Override
+  public Map<String, List<TaskState>> listTasks(
+      String region, String cluster, Set<String> services, boolean includeStopped) {
+    return tasks.ofServices(region, cluster, services, includeStopped);
   }
 }

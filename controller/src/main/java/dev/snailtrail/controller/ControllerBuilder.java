@@ -10,6 +10,7 @@ import dev.snailtrail.provider.decorate.ClusterBatchingEcs;
 import dev.snailtrail.provider.decorate.GuardedEcs;
 import dev.snailtrail.provider.decorate.ManagedAlarms;
 import dev.snailtrail.provider.decorate.ManagedServices;
+import dev.snailtrail.provider.decorate.TaskBatchingEcs;
 import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.Polling;
 import dev.snailtrail.reconcile.Reconciler;
@@ -85,8 +86,8 @@ public final class ControllerBuilder {
   }
 
   /**
-   * Whether reads of the managed services are batched per cluster through {@link
-   * ClusterBatchingEcs}. Default: on.
+   * Whether reads of the managed services and their tasks are batched per cluster ({@link
+   * ClusterBatchingEcs}, {@link TaskBatchingEcs}). Default: on.
    */
   public ControllerBuilder batchDescribes(boolean on) {
     batchDescribes = on;
@@ -308,14 +309,22 @@ public final class ControllerBuilder {
         batchDescribes
             ? new AlarmBatchingCloudWatch(base.cloudWatch(), alarms, clock, alarmFreshness())
             : null;
-    Providers ports = batching != null ? base.withEcs(batching).withCloudWatch(alarmReads) : base;
+    // A settled service's tasks are kept a resync only when events say at once that one stopped;
+    // without them a stale listing could hide a crashed task from a gate, so it lasts as long as
+    // an in-flux one (still one listing per cluster, shared by every rollout on it).
+    Duration settledTasks = changes != null ? settledFreshness() : describeFreshness;
+    TaskBatchingEcs taskReads =
+        batchDescribes
+            ? new TaskBatchingEcs(batching, managed, clock, describeFreshness, settledTasks)
+            : null;
+    Providers ports = batching != null ? base.withEcs(taskReads).withCloudWatch(alarmReads) : base;
     if (store.leases().isPresent()) {
       // ECS has no conditional writes: each change asks first whether the lease still holds.
       ports = ports.withEcs(new GuardedEcs(ports.ecs(), guard));
     }
     Reconciler reconciler =
         new Reconciler(ports, gates, clock, preflight.apply(ports), polling(), controllerId);
-    return new Lanes.Lane(ports, reconciler, managed, alarms, batching, alarmReads);
+    return new Lanes.Lane(ports, reconciler, managed, alarms, batching, alarmReads, taskReads);
   }
 
   private LeaseKeeper keeper(Leases leases, RolloutAccess access) {
@@ -325,19 +334,16 @@ public final class ControllerBuilder {
   }
 
   /**
-   * How rollouts wait while ECS works: at ECS's pace, or, when events wake them, every 30 s (or the
-   * resync, when shorter) in case an event was lost.
+   * How rollouts wait while ECS works: at ECS's pace, or, when events wake them, at ECS's pace for
+   * a lost event ({@link Polling#woken}), at least once per resync.
    */
   private Polling polling() {
     if (changes == null) {
       return Polling.ECS_PACED;
     }
-    boolean shorter = resync != null && resync.isPositive() && resync.compareTo(FALLBACK_POLL) < 0;
-    return Polling.woken(shorter ? resync : FALLBACK_POLL);
+    boolean hasResync = resync != null && resync.isPositive();
+    return Polling.woken(hasResync ? resync : Polling.FALLBACK_LONGEST);
   }
-
-  /** With events: how often a rollout waiting for ECS looks anyway, in case an event was lost. */
-  static final Duration FALLBACK_POLL = Duration.ofSeconds(30);
 
   /** The thread that wakes rollouts on the change feed, or null without one. */
   private ChangeWakeups wakeups(RolloutAccess access) {

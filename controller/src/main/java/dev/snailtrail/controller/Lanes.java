@@ -8,6 +8,7 @@ import dev.snailtrail.provider.decorate.AlarmBatchingCloudWatch;
 import dev.snailtrail.provider.decorate.ClusterBatchingEcs;
 import dev.snailtrail.provider.decorate.ManagedAlarms;
 import dev.snailtrail.provider.decorate.ManagedServices;
+import dev.snailtrail.provider.decorate.TaskBatchingEcs;
 import dev.snailtrail.reconcile.Reconciler;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.Target;
@@ -23,10 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The rollouts' ports, one lane per identity they act as (the {@link Providers} the resolver
  * answers: on AWS, the configured credentials or an assumed role's session). A lane has its own
- * batched reads and its own reconciler over them, so a batched describe asks only for services of
- * rollouts that act alike and goes out as them: a rollout's calls never go out as another's
- * identity, nor another's services in its name. Which lane each rollout is managed in is kept here;
- * a rollout whose spec now names another identity moves to that lane.
+ * batched reads (services, tasks, alarms) and its own reconciler over them, so a batched describe
+ * asks only for services of rollouts that act alike and goes out as them: a rollout's calls never
+ * go out as another's identity, nor another's services in its name. Which lane each rollout is
+ * managed in is kept here; a rollout whose spec now names another identity moves to that lane.
  */
 final class Lanes {
 
@@ -39,6 +40,7 @@ final class Lanes {
    * @param alarms the alarms the batched alarm reads of this lane ask for
    * @param batching the batched service reads (null when not batching)
    * @param alarmReads the batched alarm reads (null when not batching)
+   * @param taskReads the batched task reads (null when not batching)
    */
   record Lane(
       Providers ports,
@@ -46,7 +48,8 @@ final class Lanes {
       ManagedServices services,
       ManagedAlarms alarms,
       ClusterBatchingEcs batching,
-      AlarmBatchingCloudWatch alarmReads) {
+      AlarmBatchingCloudWatch alarmReads,
+      TaskBatchingEcs taskReads) {
 
     void manage(Rollout rollout) {
       Target t = rollout.spec().target();
@@ -64,6 +67,9 @@ final class Lanes {
         case Change.ServiceChanged s -> {
           if (batching != null) {
             batching.changed(s.region(), s.cluster(), s.service());
+          }
+          if (taskReads != null) {
+            taskReads.changed(s.region(), s.cluster(), s.service());
           }
         }
         case Change.AlarmChanged a -> {

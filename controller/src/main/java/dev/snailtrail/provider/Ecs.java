@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Amazon ECS, in the terms the reconciler and gates need. */
 public interface Ecs {
@@ -58,6 +59,21 @@ public interface Ecs {
 
   /** Tasks of the service (running, and stopped ones ECS still remembers when asked). */
   List<TaskState> listTasks(ServiceRef ref, boolean includeStopped);
+
+  /**
+   * Tasks of several services of one cluster, by service name (every service asked for is in the
+   * map, with no tasks when it has none), as {@link #listTasks(ServiceRef, boolean)} would answer
+   * each. On AWS one listing of the whole cluster ({@code ListTasks} by cluster, then {@code
+   * DescribeTasks} of 100 tasks a call) rather than one per service; by default, one per service.
+   */
+  default Map<String, List<TaskState>> listTasks(
+      String region, String cluster, Set<String> services, boolean includeStopped) {
+    Map<String, List<TaskState>> out = new java.util.TreeMap<>();
+    for (String service : services) {
+      out.put(service, listTasks(new ServiceRef(region, cluster, service), includeStopped));
+    }
+    return out;
+  }
 
   /**
    * A request to create a service.

@@ -13,7 +13,12 @@ import java.util.Objects;
  * 30 s is seen at most 9 s after it completes, one of 5 minutes with about 25 looks instead of 60.
  *
  * <p>With events ({@link #woken}) the deployment's own events wake the rollout (completed, failed,
- * a task stopped), so looking is a safety net for a lost event: once per {@code fallback}.
+ * a task stopped), so looking is only a safety net for a lost event, and it too follows ECS's pace
+ * rather than a flat period: an ECS deployment takes tens of seconds at the least and often minutes
+ * (a target group drains the old tasks for 300 s by default), so the first look comes when the
+ * deployment is about a minute old, then every half of its age, at most every 5 minutes, never less
+ * often than the {@code cap} (the controller's resync). A lost event is caught within that wait: 1
+ * minute for a young deployment, half its age for an older one, at most the cap.
  *
  * @param min the shortest wait
  * @param max the longest wait
@@ -32,9 +37,23 @@ public record Polling(Duration min, Duration max, double share) {
     }
   }
 
-  /** With events: a look every {@code fallback}, whatever the deployment's age. */
-  public static Polling woken(Duration fallback) {
-    return new Polling(fallback, fallback, 0);
+  /** With events: the first look in case an event was lost. */
+  public static final Duration FALLBACK_FIRST = Duration.ofMinutes(1);
+
+  /** With events: the longest wait between looks in case an event was lost. */
+  public static final Duration FALLBACK_LONGEST = Duration.ofMinutes(5);
+
+  /**
+   * With events: a look in case an event was lost a minute into the deployment, then every half of
+   * its age, at most every 5 minutes, and at least every {@code cap}.
+   */
+  public static Polling woken(Duration cap) {
+    Objects.requireNonNull(cap, "cap");
+    return new Polling(shorter(FALLBACK_FIRST, cap), shorter(FALLBACK_LONGEST, cap), 0.5);
+  }
+
+  private static Duration shorter(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   /** The wait before the next look at a deployment that began {@code age} ago. */

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Rollouts that act as different identities in one controller, on two simulated accounts: each
  * rollout's calls reach only the account its resolver names, and batched describes ask an account
- * only for the services of rollouts acting in it, while rollouts that act alike still share them.
+ * (and task listings) only for the services of rollouts acting in it, while rollouts that act alike
+ * still share them.
  */
 class ControllerRolesTest {
   static final String ROLE = "arn:aws:iam::111111111111:role/deployer";
@@ -44,6 +45,7 @@ class ControllerRolesTest {
   static final class Recorded extends ForwardingEcs {
     final List<Set<String>> describes = new CopyOnWriteArrayList<>();
     final Set<String> written = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final List<Set<String>> listings = new CopyOnWriteArrayList<>();
 
     Recorded(Ecs real) {
       super(real);
@@ -54,6 +56,19 @@ class ControllerRolesTest {
         String region, String cluster, List<String> services) {
       describes.add(new TreeSet<>(services));
       return real.describeServices(region, cluster, services);
+    }
+
+    @Override
+    public List<TaskState> listTasks(ServiceRef ref, boolean includeStopped) {
+      listings.add(Set.of(ref.service()));
+      return real.listTasks(ref, includeStopped);
+    }
+
+    @Override
+    public Map<String, List<TaskState>> listTasks(
+        String region, String cluster, Set<String> services, boolean includeStopped) {
+      listings.add(new TreeSet<>(services));
+      return real.listTasks(region, cluster, services, includeStopped);
     }
 
     @Override
@@ -132,6 +147,11 @@ class ControllerRolesTest {
         assertThat(otherEcs.describes)
             .as("the role's two rollouts share describes")
             .anySatisfy(names -> assertThat(names).hasSize(2));
+        assertThat(ownEcs.listings).allSatisfy(names -> assertThat(names).containsExactly("mine"));
+        assertThat(otherEcs.listings)
+            .allSatisfy(names -> assertThat(names).isSubsetOf("theirs-1", "theirs-2"))
+            .as("the role's two rollouts share task listings")
+            .anySatisfy(names -> assertThat(names).hasSize(2));
       } finally {
         controller.close();
       }
@@ -165,6 +185,7 @@ class ControllerRolesTest {
                       null,
                       new dev.snailtrail.provider.decorate.ManagedServices(),
                       new dev.snailtrail.provider.decorate.ManagedAlarms(),
+                      null,
                       null,
                       null),
               () -> {});

@@ -9,6 +9,7 @@ import dev.snailtrail.trail.EventType;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,12 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
  * gated by an alarm (one look) with no bake, on the controller as {@code snailtrail controller}
  * builds it (preflight on). Prints every ECS request the controller sent, by action, and how long
  * after moto's deployment completed the rollout was Healthy; with events (the completion event put
- * into EventBridge, as ECS sends it) and without (polling at ECS's pace). docs/benchmarks.md
- * records runs and the command:
+ * into EventBridge, as ECS sends it) and without (polling at ECS's pace). The resync is the
+ * controller's default (30 s) unless {@code -Dbench.resync} says otherwise (an ISO-8601 duration
+ * such as {@code PT5M}). docs/benchmarks.md records runs and the command:
  *
  * <pre>
  * ./mvnw -B -ntp verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
- *   -Dit.test=DeploymentCostBenchmark -Dsnailtrail.moto.deploySeconds=30
+ *   -Dit.test=DeploymentCostBenchmark -Dsnailtrail.moto.deploySeconds=30 [-Dbench.resync=PT5M]
  * </pre>
  */
 @ExtendWith(MotoServer.Extension.class)
@@ -72,7 +74,7 @@ class DeploymentCostBenchmark {
                   }
                 });
     try (AwsProviders aws = AwsProviders.open(settings)) {
-      Controller controller =
+      ControllerBuilder builder =
           Controller.builder(
                   new FileStore(dir.resolve(events ? "events" : "polling"), Clock.systemUTC()),
                   aws.providers(),
@@ -85,8 +87,12 @@ class DeploymentCostBenchmark {
                     if (e.type() == EventType.RolloutCompleted) {
                       done.put(e.rollout(), System.nanoTime());
                     }
-                  })
-              .build();
+                  });
+      String resync = System.getProperty("bench.resync");
+      if (resync != null) {
+        builder.resync(Duration.parse(resync));
+      }
+      Controller controller = builder.build();
       controller.start();
       long t0 = System.nanoTime();
       controller
@@ -107,9 +113,10 @@ class DeploymentCostBenchmark {
       Long completed = watcher.completedAt.get("api-00");
       System.out.printf(
           Locale.ROOT,
-          "DeploymentCostBenchmark: events %s, deployments of %s s: Healthy %.1f s after apply,"
+          "DeploymentCostBenchmark: events %s, resync %s, deployments of %s s: Healthy %.1f s after apply,"
               + " %.2f s after moto completed the deployment; %d ECS requests: %s%n",
           events,
+          System.getProperty("bench.resync", "PT30S"),
           System.getProperty(MotoServer.DEPLOY_SECONDS_PROPERTY, "1"),
           (done.get("api-00") - t0) / 1e9,
           completed == null ? Double.NaN : (done.get("api-00") - completed) / 1e9,

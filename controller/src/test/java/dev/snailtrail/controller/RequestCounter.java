@@ -6,12 +6,14 @@ import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.provider.TaskStatus;
 import dev.snailtrail.provider.decorate.ForwardingEcs;
 import dev.snailtrail.spec.Gate.MetricQuery;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,8 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Counts the AWS requests the ECS and CloudWatch ports of a provider would send, by action, as the
  * AWS port makes them: DescribeServices of 10 names, DescribeAlarms of 100, ListTasks then
- * DescribeTasks of 100 tasks, a hash search as one ListTaskDefinitions. For the simulator, whose
- * calls cost nothing, in benchmarks that report what the same work would cost against AWS.
+ * DescribeTasks of 100 tasks (of a service, or pages of 100 of a cluster), a hash search as one
+ * ListTaskDefinitions. For the simulator, whose calls cost nothing, in benchmarks that report what
+ * the same work would cost against AWS.
  */
 final class RequestCounter {
   final Map<String, AtomicLong> byAction = new ConcurrentHashMap<>();
@@ -106,6 +109,27 @@ final class RequestCounter {
       count("ecs:ListTasks", includeStopped ? 2 : 1);
       count("ecs:DescribeTasks", tasks.isEmpty() ? 0 : (tasks.size() + 99) / 100);
       return tasks;
+    }
+
+    /** As the AWS port lists a cluster: pages of 100 ARNs per desired status, then describes. */
+    @Override
+    public Map<String, List<TaskState>> listTasks(
+        String region, String cluster, Set<String> services, boolean includeStopped) {
+      Map<String, List<TaskState>> tasks =
+          real.listTasks(region, cluster, services, includeStopped);
+      long all = tasks.values().stream().mapToLong(List::size).sum();
+      long stopped =
+          tasks.values().stream()
+              .flatMap(List::stream)
+              .filter(t -> t.desiredStatus() == TaskStatus.STOPPED)
+              .count();
+      count("ecs:ListTasks", pages(all - stopped) + (includeStopped ? pages(stopped) : 0));
+      count("ecs:DescribeTasks", (all + 99) / 100);
+      return tasks;
+    }
+
+    private static long pages(long arns) {
+      return Math.max(1, (arns + 99) / 100);
     }
   }
 

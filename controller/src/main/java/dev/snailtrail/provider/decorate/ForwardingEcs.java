@@ -7,6 +7,7 @@ import dev.snailtrail.provider.TaskDefinitionSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * An {@link Ecs} that passes every call to another: decorators (per-pass caches, batching,
@@ -71,5 +72,11 @@ public abstract class ForwardingEcs implements Ecs {
   @Override
   public List<TaskState> listTasks(ServiceRef ref, boolean includeStopped) {
     return real.listTasks(ref, includeStopped);
+  }
+
+  @Override
+  public Map<String, List<TaskState>> listTasks(
+      String region, String cluster, Set<String> services, boolean includeStopped) {
+    return real.listTasks(region, cluster, services, includeStopped);
   }
 }
