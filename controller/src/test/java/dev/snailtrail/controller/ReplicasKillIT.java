@@ -56,7 +56,7 @@ class ReplicasKillIT {
   static final String CLUSTER = "snail-cluster";
   static final String TOKEN = "replicas-kill-token";
   static final int ROLLOUTS = 9;
-  static final Duration TTL = Duration.ofSeconds(8);
+  static final Duration TTL = Duration.ofSeconds(10);
 
   /** The first phase's bake: long enough to be under way at the kill and past the takeover. */
   static final Duration BAKE = Duration.ofSeconds(25);
