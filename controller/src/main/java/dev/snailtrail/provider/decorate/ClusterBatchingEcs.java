@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -186,7 +185,7 @@ public final class ClusterBatchingEcs extends ForwardingEcs {
       }
     }
     if (names == null) {
-      return merged(cache, await(fetch), wanted); // outside the lock: the fetcher needs it
+      return merged(cache, Batches.await(fetch), wanted); // outside the lock: the fetcher needs it
     }
     // The fetch runs on this caller's thread, outside the lock; others wait on its future.
     Instant takenAt = clock.instant();
@@ -219,7 +218,7 @@ public final class ClusterBatchingEcs extends ForwardingEcs {
       }
       fetch.completeExceptionally(e);
     }
-    return merged(cache, await(fetch), wanted);
+    return merged(cache, Batches.await(fetch), wanted);
   }
 
   /** The wanted services from a fetch, and those it did not ask for from what is kept. */
@@ -251,31 +250,16 @@ public final class ClusterBatchingEcs extends ForwardingEcs {
     return Duration.between(s.takenAt(), now).compareTo(limit) < 0;
   }
 
-  /** The fetch's services, or the very exception it failed with. */
-  private static Map<String, Seen> await(CompletableFuture<Map<String, Seen>> fetch) {
-    try {
-      return fetch.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw e;
-    }
-  }
-
   /**
    * News that a managed service changed (an ECS event): what was seen of it is forgotten, so the
    * pass the news wakes reads it afresh. With {@code cluster} null (the news names none) the
    * service of that name is forgotten on every cluster of the region.
    */
   public void changed(String region, String cluster, String service) {
-    String clusterName = cluster == null ? null : cluster.substring(cluster.lastIndexOf('/') + 1);
+    String clusterName = cluster == null ? null : Batches.shortName(cluster);
     caches.forEach(
         (key, cache) -> {
-          String keyCluster = key.cluster().substring(key.cluster().lastIndexOf('/') + 1);
+          String keyCluster = Batches.shortName(key.cluster());
           if (key.region().equals(region)
               && (clusterName == null || keyCluster.equals(clusterName))) {
             invalidate(key, service);

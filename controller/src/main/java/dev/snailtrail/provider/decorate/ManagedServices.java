@@ -58,13 +58,13 @@ public final class ManagedServices {
    * ARN), or on any cluster when it is null (an event that names no cluster).
    */
   public synchronized Set<String> rolloutsOf(String region, String cluster, String service) {
-    String clusterName = cluster == null ? null : shortName(cluster);
+    String clusterName = cluster == null ? null : Batches.shortName(cluster);
     Set<String> rollouts = new TreeSet<>();
     byRollout.forEach(
         (rollout, ref) -> {
           if (ref.region().equals(region)
               && ref.service().equals(service)
-              && (clusterName == null || shortName(ref.cluster()).equals(clusterName))) {
+              && (clusterName == null || Batches.shortName(ref.cluster()).equals(clusterName))) {
             rollouts.add(rollout);
           }
         });
@@ -101,9 +101,5 @@ public final class ManagedServices {
     }
     out.replaceAll((k, v) -> java.util.Collections.unmodifiableSet(v));
     return out;
-  }
-
-  private static String shortName(String cluster) {
-    return cluster.substring(cluster.lastIndexOf('/') + 1);
   }
 }

@@ -12,7 +12,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -130,7 +129,7 @@ public final class TaskBatchingEcs extends ForwardingEcs {
     if (names != null) {
       fetch(key, cache, fetch, names, flux, writes); // on this caller's thread, outside the lock
     }
-    Map<String, Seen> fetched = await(fetch);
+    Map<String, Seen> fetched = Batches.await(fetch);
     return fetched.get(service);
   }
 
@@ -182,32 +181,17 @@ public final class TaskBatchingEcs extends ForwardingEcs {
     return Duration.between(s.takenAt(), now).compareTo(limit) < 0;
   }
 
-  /** The listing's services, or the very exception it failed with. */
-  private static Map<String, Seen> await(CompletableFuture<Map<String, Seen>> fetch) {
-    try {
-      return fetch.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw e;
-    }
-  }
-
   /**
    * News that a managed service or one of its tasks changed (an ECS event): its tasks are
    * forgotten, so the pass the news wakes lists them afresh. With {@code cluster} null (the news
    * names none) the service of that name is forgotten on every cluster of the region.
    */
   public void changed(String region, String cluster, String service) {
-    String clusterName = cluster == null ? null : shortName(cluster);
+    String clusterName = cluster == null ? null : Batches.shortName(cluster);
     caches.forEach(
         (key, cache) -> {
           if (key.region().equals(region)
-              && (clusterName == null || shortName(key.cluster()).equals(clusterName))) {
+              && (clusterName == null || Batches.shortName(key.cluster()).equals(clusterName))) {
             forget(cache, service);
           }
         });
@@ -233,10 +217,6 @@ public final class TaskBatchingEcs extends ForwardingEcs {
         forget(cache, ref.service());
       }
     }
-  }
-
-  private static String shortName(String cluster) {
-    return cluster.substring(cluster.lastIndexOf('/') + 1);
   }
 
   @Override
