@@ -49,6 +49,44 @@ public interface Ecs {
   ServiceState updateService(ServiceRef ref, String taskDefinitionArn, Integer desiredCount);
 
   /**
+   * Points the service at a task definition under a deployment strategy, starting a new deployment:
+   * {@link #updateService(ServiceRef, String, Integer)} that also sets the strategy part of the
+   * service's {@code deploymentConfiguration} (its other settings, such as the circuit breaker and
+   * the minimum and maximum percent, stay as they are).
+   *
+   * @param strategy the strategy, with every lifecycle hook the service is to have
+   * @throws ProviderException UNSUPPORTED where this ECS has no such strategies
+   */
+  default ServiceState updateService(
+      ServiceRef ref, String taskDefinitionArn, Integer desiredCount, DeploymentStrategy strategy) {
+    throw new ProviderException(
+        ProviderException.Kind.INVALID,
+        "ecs",
+        "UpdateService",
+        "this ECS does not offer deployment strategies (" + strategy.kind() + ")");
+  }
+
+  /**
+   * A service deployment ({@code DescribeServiceDeployments}) by the ARN {@link
+   * ServiceState#currentServiceDeployment()} gives, or empty when ECS does not know it.
+   */
+  default Optional<ServiceDeploymentState> describeServiceDeployment(String region, String arn) {
+    return Optional.empty();
+  }
+
+  /**
+   * Stops a service deployment ({@code StopServiceDeployment}): with {@code rollback}, ECS puts
+   * every request back on the revision before and stops the new one's tasks.
+   */
+  default void stopServiceDeployment(String region, String arn, boolean rollback) {
+    throw new ProviderException(
+        ProviderException.Kind.INVALID,
+        "ecs",
+        "StopServiceDeployment",
+        "this ECS does not stop service deployments");
+  }
+
+  /**
    * The tags of a service ({@code ListTagsForResource}), by the ARN {@link ServiceState#arn()}
    * gives; empty when it has none.
    */
@@ -108,6 +146,10 @@ public interface Ecs {
    * @param events newest first
    * @param tags the service's tags when the read asked for them ({@code DescribeServices} with
    *     {@code include: TAGS}), else null: then {@link Ecs#serviceTags} tells them
+   * @param strategy the strategy part of its {@code deploymentConfiguration}, with its lifecycle
+   *     hooks; {@link DeploymentStrategy#ROLLING} when ECS says none
+   * @param currentServiceDeployment the ARN of its newest service deployment, or null when ECS does
+   *     not say
    */
   record ServiceState(
       ServiceRef ref,
@@ -122,12 +164,15 @@ public interface Ecs {
       List<LoadBalancerBinding> loadBalancers,
       List<Deployment> deployments,
       List<ServiceEvent> events,
-      Map<String, String> tags) {
+      Map<String, String> tags,
+      DeploymentStrategy strategy,
+      String currentServiceDeployment) {
     public ServiceState {
       loadBalancers = List.copyOf(loadBalancers);
       deployments = List.copyOf(deployments);
       events = List.copyOf(events);
       tags = tags == null ? null : Map.copyOf(tags);
+      strategy = strategy == null ? DeploymentStrategy.ROLLING : strategy;
     }
 
     /** A service read without its tags. */
@@ -157,6 +202,41 @@ public interface Ecs {
           loadBalancers,
           deployments,
           events,
+          null,
+          DeploymentStrategy.ROLLING,
+          null);
+    }
+
+    /** A service read with its tags, under the rolling strategy. */
+    public ServiceState(
+        ServiceRef ref,
+        String arn,
+        ServiceStatus status,
+        String taskDefinitionArn,
+        int desiredCount,
+        int runningCount,
+        int pendingCount,
+        LaunchType launchType,
+        NetworkConfig network,
+        List<LoadBalancerBinding> loadBalancers,
+        List<Deployment> deployments,
+        List<ServiceEvent> events,
+        Map<String, String> tags) {
+      this(
+          ref,
+          arn,
+          status,
+          taskDefinitionArn,
+          desiredCount,
+          runningCount,
+          pendingCount,
+          launchType,
+          network,
+          loadBalancers,
+          deployments,
+          events,
+          tags,
+          DeploymentStrategy.ROLLING,
           null);
     }
 
@@ -175,7 +255,9 @@ public interface Ecs {
           loadBalancers,
           deployments,
           events,
-          newTags);
+          newTags,
+          strategy,
+          currentServiceDeployment);
     }
 
     /** The PRIMARY deployment, or empty. */
@@ -209,8 +291,35 @@ public interface Ecs {
     }
   }
 
-  /** A service's registration with a target group. */
-  record LoadBalancerBinding(String targetGroupArn, String containerName, int containerPort) {}
+  /**
+   * A service's registration with a target group.
+   *
+   * @param blueGreen the second target group and the rules a blue/green, linear or canary
+   *     deployment steps, or null
+   */
+  record LoadBalancerBinding(
+      String targetGroupArn, String containerName, int containerPort, BlueGreenRouting blueGreen) {
+    /** A registration without blue/green routing. */
+    public LoadBalancerBinding(String targetGroupArn, String containerName, int containerPort) {
+      this(targetGroupArn, containerName, containerPort, null);
+    }
+  }
+
+  /**
+   * What a blue/green, linear or canary deployment moves traffic with ({@code
+   * loadBalancers[].advancedConfiguration}): ECS registers the new revision with whichever of the
+   * two target groups does not serve, and steps the production rule's weights between them.
+   *
+   * @param alternateTargetGroupArn the second target group
+   * @param productionListenerRule the rule (or listener) production requests arrive by
+   * @param testListenerRule the rule test requests arrive by, or null
+   * @param roleArn the role ECS changes the rules with
+   */
+  record BlueGreenRouting(
+      String alternateTargetGroupArn,
+      String productionListenerRule,
+      String testListenerRule,
+      String roleArn) {}
 
   /**
    * A task.

@@ -23,7 +23,7 @@ class StatusViewTest {
             .observedGeneration(1)
             .currentPhase(new PhaseRef(1, "two"))
             .step(Step.Shifting)
-            .traffic(new TrafficStatus(2, 50, Instant.parse("2026-11-23T10:00:00Z")))
+            .traffic(new TrafficStatus(2, 50, Instant.parse("2026-11-23T10:00:00Z"), null))
             .build();
     assertThat(StatusView.render(detail(s), List.of(), false))
         .contains("Traffic: 50% to the canary, 50% stable")

@@ -79,7 +79,7 @@ class MicrometerMetricsTest {
     RolloutStatus shifting =
         at(3, "victory-lap", StatusPhase.Progressing, List.of()).toBuilder()
             .step(dev.snailtrail.rollout.Step.Shifting)
-            .traffic(new dev.snailtrail.rollout.TrafficStatus(2, 50, T0))
+            .traffic(new dev.snailtrail.rollout.TrafficStatus(2, 50, T0, null))
             .build();
     metrics.passCompleted(rollout, shifting, PassOutcome.of(shifting, List.of()), Duration.ZERO);
     assertThat(line(metrics.scrape(), "snailtrail_rollout_canary_weight" + name)).endsWith(" 50.0");

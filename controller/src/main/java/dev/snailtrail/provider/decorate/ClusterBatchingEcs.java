@@ -1,5 +1,6 @@
 package dev.snailtrail.provider.decorate;
 
+import dev.snailtrail.provider.DeploymentStrategy;
 import dev.snailtrail.provider.Ecs;
 import dev.snailtrail.provider.ServiceRef;
 import java.time.Clock;
@@ -327,6 +328,16 @@ public final class ClusterBatchingEcs extends ForwardingEcs {
       ServiceRef ref, String taskDefinitionArn, Integer desiredCount) {
     try {
       return real.updateService(ref, taskDefinitionArn, desiredCount);
+    } finally {
+      invalidate(new ClusterKey(ref.region(), ref.cluster()), ref.service());
+    }
+  }
+
+  @Override
+  public ServiceState updateService(
+      ServiceRef ref, String taskDefinitionArn, Integer desiredCount, DeploymentStrategy strategy) {
+    try {
+      return real.updateService(ref, taskDefinitionArn, desiredCount, strategy);
     } finally {
       invalidate(new ClusterKey(ref.region(), ref.cluster()), ref.service());
     }

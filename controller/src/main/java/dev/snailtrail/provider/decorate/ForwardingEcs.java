@@ -1,6 +1,8 @@
 package dev.snailtrail.provider.decorate;
 
+import dev.snailtrail.provider.DeploymentStrategy;
 import dev.snailtrail.provider.Ecs;
+import dev.snailtrail.provider.ServiceDeploymentState;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
@@ -57,6 +59,22 @@ public abstract class ForwardingEcs implements Ecs {
   public ServiceState updateService(
       ServiceRef ref, String taskDefinitionArn, Integer desiredCount) {
     return real.updateService(ref, taskDefinitionArn, desiredCount);
+  }
+
+  @Override
+  public ServiceState updateService(
+      ServiceRef ref, String taskDefinitionArn, Integer desiredCount, DeploymentStrategy strategy) {
+    return real.updateService(ref, taskDefinitionArn, desiredCount, strategy);
+  }
+
+  @Override
+  public Optional<ServiceDeploymentState> describeServiceDeployment(String region, String arn) {
+    return real.describeServiceDeployment(region, arn);
+  }
+
+  @Override
+  public void stopServiceDeployment(String region, String arn, boolean rollback) {
+    real.stopServiceDeployment(region, arn, rollback);
   }
 
   @Override

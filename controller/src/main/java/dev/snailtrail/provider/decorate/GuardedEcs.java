@@ -1,5 +1,6 @@
 package dev.snailtrail.provider.decorate;
 
+import dev.snailtrail.provider.DeploymentStrategy;
 import dev.snailtrail.provider.Ecs;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinition;
@@ -39,5 +40,18 @@ public final class GuardedEcs extends ForwardingEcs {
       ServiceRef ref, String taskDefinitionArn, Integer desiredCount) {
     check.run();
     return real.updateService(ref, taskDefinitionArn, desiredCount);
+  }
+
+  @Override
+  public ServiceState updateService(
+      ServiceRef ref, String taskDefinitionArn, Integer desiredCount, DeploymentStrategy strategy) {
+    check.run();
+    return real.updateService(ref, taskDefinitionArn, desiredCount, strategy);
+  }
+
+  @Override
+  public void stopServiceDeployment(String region, String arn, boolean rollback) {
+    check.run();
+    real.stopServiceDeployment(region, arn, rollback);
   }
 }

@@ -1,5 +1,6 @@
 package dev.snailtrail.provider.decorate;
 
+import dev.snailtrail.provider.DeploymentStrategy;
 import dev.snailtrail.provider.Ecs;
 import dev.snailtrail.provider.ServiceRef;
 import java.util.ArrayList;
@@ -62,6 +63,19 @@ public final class OncePerPassEcs extends ForwardingEcs {
       ServiceRef ref, String taskDefinitionArn, Integer desiredCount) {
     seen.clear();
     return real.updateService(ref, taskDefinitionArn, desiredCount);
+  }
+
+  @Override
+  public synchronized ServiceState updateService(
+      ServiceRef ref, String taskDefinitionArn, Integer desiredCount, DeploymentStrategy strategy) {
+    seen.clear();
+    return real.updateService(ref, taskDefinitionArn, desiredCount, strategy);
+  }
+
+  @Override
+  public synchronized void stopServiceDeployment(String region, String arn, boolean rollback) {
+    seen.clear();
+    real.stopServiceDeployment(region, arn, rollback);
   }
 
   private static String key(String region, String cluster, String service) {

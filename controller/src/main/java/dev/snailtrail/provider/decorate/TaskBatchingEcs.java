@@ -1,5 +1,6 @@
 package dev.snailtrail.provider.decorate;
 
+import dev.snailtrail.provider.DeploymentStrategy;
 import dev.snailtrail.provider.Ecs;
 import dev.snailtrail.provider.ServiceRef;
 import java.time.Clock;
@@ -233,6 +234,16 @@ public final class TaskBatchingEcs extends ForwardingEcs {
       ServiceRef ref, String taskDefinitionArn, Integer desiredCount) {
     try {
       return real.updateService(ref, taskDefinitionArn, desiredCount);
+    } finally {
+      written(ref);
+    }
+  }
+
+  @Override
+  public ServiceState updateService(
+      ServiceRef ref, String taskDefinitionArn, Integer desiredCount, DeploymentStrategy strategy) {
+    try {
+      return real.updateService(ref, taskDefinitionArn, desiredCount, strategy);
     } finally {
       written(ref);
     }
