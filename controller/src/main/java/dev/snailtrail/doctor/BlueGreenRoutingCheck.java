@@ -93,27 +93,9 @@ final class BlueGreenRoutingCheck implements PreflightCheck {
           "it forwards to " + (forwarded.isEmpty() ? "no target group" : forwarded),
           "Give the rule one forward action with " + groups + " (the serving one at 100).");
     }
-    int port = f.mainPort();
-    Optional<TargetGroup> alternate = f.targetGroup(r.alternateTargetGroupArn());
-    if (alternate.isEmpty() || (port > 0 && alternate.get().port() != port)) {
-      return in.fail(
-          id(),
-          alternate.isEmpty()
-              ? "alternate target group " + r.alternateTargetGroupArn() + " not found"
-              : "the alternate target group forwards to "
-                  + alternate.get().port()
-                  + ", the container listens on "
-                  + port,
-          "alternate target group " + r.alternateTargetGroupArn(),
-          "Make the alternate target group forward to the container's port " + port + ".");
-    }
-    if (f.rollout.spec().target().lifecycleHook() == null) {
-      return in.warn(
-          id(),
-          "no dead-man's switch: ECS finishes a deployment by itself if the controller stops",
-          "spec.target.lifecycleHook is not set",
-          "Deploy deploy/lambda/snailtrail-hook and give its ARN and invoke role in"
-              + " spec.target.lifecycleHook.");
+    Optional<CheckResult> unfit = portAndHook(in, r);
+    if (unfit.isPresent()) {
+      return unfit.get();
     }
     return in.pass(
         id(),
@@ -122,5 +104,34 @@ final class BlueGreenRoutingCheck implements PreflightCheck {
             + r.productionListenerRule()
             + "; hook "
             + f.rollout.spec().target().lifecycleHook().functionArn());
+  }
+
+  private Optional<CheckResult> portAndHook(Inspection in, BlueGreenRouting r) {
+    Facts f = in.facts;
+    int port = f.mainPort();
+    Optional<TargetGroup> alternate = f.targetGroup(r.alternateTargetGroupArn());
+    if (alternate.isEmpty() || (port > 0 && alternate.get().port() != port)) {
+      return Optional.of(
+          in.fail(
+              id(),
+              alternate.isEmpty()
+                  ? "alternate target group " + r.alternateTargetGroupArn() + " not found"
+                  : "the alternate target group forwards to "
+                      + alternate.get().port()
+                      + ", the container listens on "
+                      + port,
+              "alternate target group " + r.alternateTargetGroupArn(),
+              "Make the alternate target group forward to the container's port " + port + "."));
+    }
+    if (f.rollout.spec().target().lifecycleHook() == null) {
+      return Optional.of(
+          in.warn(
+              id(),
+              "no dead-man's switch: ECS finishes a deployment by itself if the controller stops",
+              "spec.target.lifecycleHook is not set",
+              "Deploy deploy/lambda/snailtrail-hook and give its ARN and invoke role in"
+                  + " spec.target.lifecycleHook."));
+    }
+    return Optional.empty();
   }
 }

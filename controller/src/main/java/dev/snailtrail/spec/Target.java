@@ -160,8 +160,32 @@ public record Target(
    * @param targetGroupArn the ELBv2 target group
    * @param containerName the container to register (null: the template's main container)
    * @param containerPort the port to register (0: the template's port)
+   * @param blueGreen what ECS's blue/green, canary and linear deployments of a created service move
+   *     traffic with (null: none)
    */
-  public record LoadBalancer(String targetGroupArn, String containerName, int containerPort) {}
+  public record LoadBalancer(
+      String targetGroupArn, String containerName, int containerPort, BlueGreen blueGreen) {
+    /** A registration without blue/green routing. */
+    public LoadBalancer(String targetGroupArn, String containerName, int containerPort) {
+      this(targetGroupArn, containerName, containerPort, null);
+    }
+  }
+
+  /**
+   * The second target group and the rules of a service's load balancer that phases under {@code
+   * traffic.mode: ecs} move traffic with ({@code advancedConfiguration}), for a service the rollout
+   * creates; an existing service has its own.
+   *
+   * @param alternateTargetGroupArn the second target group
+   * @param productionListenerRule the rule production requests arrive by
+   * @param testListenerRule the rule test requests arrive by, or null
+   * @param roleArn the role ECS changes the rules with
+   */
+  public record BlueGreen(
+      String alternateTargetGroupArn,
+      String productionListenerRule,
+      String testListenerRule,
+      String roleArn) {}
 
   /**
    * Where a phase with {@code traffic} shifts requests: one forward action of an Application Load

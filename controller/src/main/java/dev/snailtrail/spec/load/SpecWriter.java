@@ -98,6 +98,14 @@ public final class SpecWriter {
       if (lb.containerPort() > 0) {
         l.put("containerPort", lb.containerPort());
       }
+      if (lb.blueGreen() != null) {
+        Map<String, Object> bg = new LinkedHashMap<>();
+        bg.put("alternateTargetGroupArn", lb.blueGreen().alternateTargetGroupArn());
+        bg.put("productionListenerRule", lb.blueGreen().productionListenerRule());
+        putIf(bg, "testListenerRule", lb.blueGreen().testListenerRule());
+        bg.put("roleArn", lb.blueGreen().roleArn());
+        l.put("blueGreen", bg);
+      }
       lbs.add(l);
     }
     putIf(m, "loadBalancers", lbs);

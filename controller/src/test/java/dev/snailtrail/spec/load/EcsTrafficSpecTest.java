@@ -112,4 +112,42 @@ class EcsTrafficSpecTest {
           .satisfies(p -> assertThat(p.path()).isEqualTo("spec.phases[1].traffic.steps"));
     }
   }
+
+  @Test
+  void aCreatedServicesLoadBalancerMayCarryItsBlueGreenRouting() throws Exception {
+    String tg =
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/6d0ecf831eec9f09";
+    String alt =
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-g/7e1fd0942ffd0a1a";
+    String rule =
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/web/50dc6c495c0c9188"
+            + "/f2f7dc8efc522ab2/9683b2d02a6cabee";
+    String text =
+        spec("")
+            .replace(
+                "    service: web\n",
+                "    service: web\n    loadBalancers:\n      - targetGroupArn: "
+                    + tg
+                    + "\n        containerPort: 5000\n        blueGreen: {alternateTargetGroupArn: "
+                    + alt
+                    + ", productionListenerRule: "
+                    + rule
+                    + ", roleArn: "
+                    + ROLE
+                    + "}\n");
+    Rollout r = loader.parse(text, "t.yaml", Path.of(".")).get(0);
+    assertThat(r.spec().target().loadBalancers().get(0).blueGreen())
+        .isEqualTo(new Target.BlueGreen(alt, rule, null, ROLE));
+    assertThat(loader.parseSelfContained(SpecWriter.toYaml(r), "w.yaml").get(0)).isEqualTo(r);
+
+    SpecException e =
+        catchThrowableOfType(
+            SpecException.class, () -> loader.parse(text.replace(alt, tg), "t.yaml", Path.of(".")));
+    assertThat(e.problems())
+        .singleElement()
+        .satisfies(
+            p ->
+                assertThat(p.path())
+                    .isEqualTo("spec.target.loadBalancers[0].blueGreen.alternateTargetGroupArn"));
+  }
 }
