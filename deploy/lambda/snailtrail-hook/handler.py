@@ -173,12 +173,13 @@ def _dynamodb():
         import boto3
         from botocore.config import Config
 
+        # One retry: ECS calls again after callBackDelay, and a store still down is silence.
         _client = boto3.client(
             "dynamodb",
             region_name=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"),
             endpoint_url=os.environ.get("SNAILTRAIL_DYNAMODB_ENDPOINT") or None,
             config=Config(
-                connect_timeout=2, read_timeout=3, retries={"max_attempts": 3, "mode": "standard"}
+                connect_timeout=2, read_timeout=3, retries={"max_attempts": 2, "mode": "standard"}
             ),
         )
     return _client
