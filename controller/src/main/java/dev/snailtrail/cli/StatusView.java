@@ -46,7 +46,18 @@ final class StatusView {
     if (s.message() != null && !s.message().isEmpty()) {
       b.append("  ").append(s.message()).append('\n');
     }
-    if (s.traffic() != null) {
+    if (s.traffic() != null && s.traffic().ecs() != null) {
+      var ecs = s.traffic().ecs();
+      b.append("  Traffic: ECS ")
+          .append(s.traffic().weight())
+          .append("% on the new revision, ")
+          .append(100 - s.traffic().weight())
+          .append("% on the one before; verdict ")
+          .append(ecs.verdict())
+          .append(" (said ")
+          .append(ecs.verdictAt())
+          .append(")\n");
+    } else if (s.traffic() != null) {
       b.append("  Traffic: ")
           .append(s.traffic().weight())
           .append("% to the canary, ")

@@ -121,7 +121,7 @@ final class DeployStep {
     if (refused.isPresent()) {
       return refused.get();
     }
-    providers.ecs().updateService(p.service, arn, count);
+    EcsStrategies.update(p, providers, p.service, s, arn, count);
     p.emit(
         EventType.ServiceUpdated,
         Severity.Normal,

@@ -19,8 +19,10 @@ import java.util.List;
  * @param loadBalancers target groups a created service registers with
  * @param adopt take over a service that another rollout or controller tagged as its own, instead of
  *     refusing to touch it
- * @param traffic the load balancer rule and the canary service of phases that shift traffic (null:
- *     no phase does)
+ * @param traffic the load balancer rule and the canary service of phases that shift traffic under
+ *     {@code mode: alb} (null: no phase does)
+ * @param lifecycleHook the dead-man's switch ECS calls during phases under {@code traffic.mode:
+ *     ecs} (null: none, and ECS finishes such a deployment by itself if the controller stops)
  */
 public record Target(
     String region,
@@ -33,7 +35,8 @@ public record Target(
     Network network,
     List<LoadBalancer> loadBalancers,
     boolean adopt,
-    TrafficRouting traffic) {
+    TrafficRouting traffic,
+    LifecycleHook lifecycleHook) {
   public Target {
     loadBalancers = List.copyOf(loadBalancers);
   }
@@ -61,6 +64,35 @@ public record Target(
         network,
         loadBalancers,
         adopt,
+        null,
+        null);
+  }
+
+  /** A target without a lifecycle hook. */
+  public Target(
+      String region,
+      String cluster,
+      String service,
+      boolean createIfMissing,
+      URI url,
+      String roleArn,
+      String externalId,
+      Network network,
+      List<LoadBalancer> loadBalancers,
+      boolean adopt,
+      TrafficRouting traffic) {
+    this(
+        region,
+        cluster,
+        service,
+        createIfMissing,
+        url,
+        roleArn,
+        externalId,
+        network,
+        loadBalancers,
+        adopt,
+        traffic,
         null);
   }
 
@@ -155,4 +187,15 @@ public record Target(
       return listenerRuleArn != null ? listenerRuleArn : listenerArn;
     }
   }
+
+  /**
+   * The lifecycle hook the controller gives a service for its {@code traffic.mode: ecs} phases: a
+   * Lambda function ({@code deploy/lambda/snailtrail-hook}) that reads the controller's verdict
+   * from the store and answers ECS, so that a controller that goes silent makes ECS roll back.
+   *
+   * @param functionArn the function
+   * @param roleArn the role ECS assumes to invoke it
+   * @param silence how long the verdict may go unconfirmed before the function fails the deployment
+   */
+  public record LifecycleHook(String functionArn, String roleArn, java.time.Duration silence) {}
 }

@@ -111,6 +111,14 @@ public final class SpecWriter {
       tr.put("canaryService", r.canaryService());
       m.put("traffic", tr);
     }
+    Target.LifecycleHook h = t.lifecycleHook();
+    if (h != null) {
+      Map<String, Object> hook = new LinkedHashMap<>();
+      hook.put("functionArn", h.functionArn());
+      hook.put("roleArn", h.roleArn());
+      hook.put("silence", Durations.format(h.silence()));
+      m.put("lifecycleHook", hook);
+    }
     return m;
   }
 

@@ -25,7 +25,8 @@ final class TargetBinder {
           "network",
           "loadBalancers",
           "adopt",
-          "traffic");
+          "traffic",
+          "lifecycleHook");
   static final Set<String> NETWORK_KEYS = Set.of("subnets", "securityGroups", "assignPublicIp");
   static final Set<String> LOAD_BALANCER_KEYS =
       Set.of("targetGroupArn", "containerName", "containerPort");
@@ -85,7 +86,8 @@ final class TargetBinder {
         network,
         lbs,
         adopt != null ? adopt : Defaults.ADOPT,
-        TrafficBinder.routing(f.get("traffic"), service));
+        TrafficBinder.routing(f.get("traffic"), service),
+        TrafficBinder.hook(f.get("lifecycleHook")));
   }
 
   /**
