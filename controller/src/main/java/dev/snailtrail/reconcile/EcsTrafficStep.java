@@ -130,8 +130,20 @@ final class EcsTrafficStep {
       return ended.get();
     }
     if (d != null && d.status() == ServiceDeploymentState.Status.SUCCESSFUL) {
+      // ECS says it is done (its rolloutState is for rolling deployments): the gates from scratch.
       p.update(b -> b.traffic(p.status.traffic().withWeight(100)));
       Transitions.awaitDeployment(p, p.status.phaseStartedAt(), "ECS finished the deployment");
+      p.emit(
+          EventType.DeploymentCompleted,
+          Severity.Normal,
+          Reason.DeploymentCompleted,
+          "ECS deployment completed: "
+              + s.runningCount()
+              + " tasks running "
+              + shortName(arn)
+              + ", the revision before stopped",
+          data("revision", shortName(arn)));
+      Transitions.deploymentCompleted(p);
       return p.result(Duration.ZERO);
     }
     List<GateStatus> gates = analysis.measure(p, phase, arn, null, p.service, s);
