@@ -5,6 +5,7 @@ import dev.snailtrail.provider.DeploymentStrategy.Kind;
 import dev.snailtrail.provider.DeploymentStrategy.LifecycleHook;
 import dev.snailtrail.provider.DeploymentStrategy.Stage;
 import dev.snailtrail.provider.Ecs;
+import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.ServiceDeploymentState;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -110,13 +111,30 @@ final class EcsStrategies {
   }
 
   /**
-   * A service deployment. A status this SDK does not know is null, as is a stage it does not know
-   * or one ECS does not report (a rolling deployment, one that ended).
+   * A service deployment. A stage this SDK does not know reads as null, as one ECS does not report
+   * (a rolling deployment, one that ended).
+   *
+   * @throws ProviderException (INVALID) for a status this SDK does not know: whether ECS is still
+   *     at work, done or rolling back cannot be guessed
    */
   static ServiceDeploymentState deployment(ServiceDeployment d) {
+    ServiceDeploymentState.Status status =
+        known(ServiceDeploymentState.Status.class, d.statusAsString());
+    if (status == null) {
+      throw new ProviderException(
+          ProviderException.Kind.INVALID,
+          "ecs",
+          "DescribeServiceDeployments",
+          "service deployment "
+              + d.serviceDeploymentArn()
+              + " is in status "
+              + d.statusAsString()
+              + ", which this snailtrail does not know; run a newer snailtrail, or follow the"
+              + " deployment in the ECS console");
+    }
     return new ServiceDeploymentState(
         d.serviceDeploymentArn(),
-        known(ServiceDeploymentState.Status.class, d.statusAsString()),
+        status,
         d.statusReason(),
         known(Stage.class, d.lifecycleStageAsString()),
         d.createdAt(),

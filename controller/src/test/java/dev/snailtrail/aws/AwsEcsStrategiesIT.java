@@ -51,8 +51,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * ECS's own blue/green, linear and canary deployments through the adapter, over the wire on moto
  * (whose launcher runs them, see {@code moto/strategies.py}): the strategy set by UpdateService and
- * read back, the production rule's weights stepping, the lifecycle hook deciding, and
- * StopServiceDeployment rolling back.
+ * read back, the production rule's weights stepping, the lifecycle hook deciding (the shipped
+ * dead-man's switch among them), and StopServiceDeployment rolling back.
  */
 @ExtendWith(MotoServer.Extension.class)
 @Timeout(60)
@@ -329,6 +329,39 @@ class AwsEcsStrategiesIT {
             catchThrowableOfType(
                 ProviderException.class, () -> ecs.stopServiceDeployment(REGION, unknown, true)))
         .satisfies(e -> assertThat(e.kind()).isEqualTo(ProviderException.Kind.NOT_FOUND));
+  }
+
+  @Test
+  void theShippedHookRollsTheDeploymentBackWhenNoControllerSpeaksForIt() {
+    // The store's table exists, but no controller names a verdict for this rollout.
+    assertThat(aws.createStoreTable(REGION, MotoServer.HOOK_TABLE)).as("created").isTrue();
+    ServiceRef ref = new ServiceRef(REGION, CLUSTER, "unattended");
+    TaskDefinition blue = register("unattended", "repo/api:simple");
+    TaskDefinition green = register("unattended", "repo/api:hybrid");
+    createAndSettle(ref, blue);
+    LifecycleHook deadMansSwitch =
+        new LifecycleHook(
+            MotoServer.hookArn(MotoServer.SHIPPED_HOOK),
+            HOOK_ROLE,
+            List.of(Stage.POST_TEST_TRAFFIC_SHIFT, Stage.POST_PRODUCTION_TRAFFIC_SHIFT),
+            Map.of("rollout", "unattended", "silenceSeconds", "2"));
+    ecs.updateService(
+        ref,
+        green.arn(),
+        2,
+        new DeploymentStrategy(Kind.BLUE_GREEN, 0, Duration.ZERO, null, List.of(deadMansSwitch)));
+    String deployment = ecs.describeService(ref).orElseThrow().currentServiceDeployment();
+    long started = System.nanoTime();
+
+    Watch after = watch(deployment, w -> false);
+
+    assertThat(after.last.status()).isEqualTo(Status.ROLLBACK_SUCCESSFUL);
+    assertThat(after.last.statusReason()).contains("snailtrail-hook", "FAILED");
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .as("ECS waited out the silence before it rolled back")
+        .isGreaterThan(Duration.ofSeconds(2));
+    assertThat(after.greenWeights).doesNotContain(100);
+    assertThat(ecs.describeService(ref).orElseThrow().taskDefinitionArn()).isEqualTo(blue.arn());
   }
 
   /** What a deployment went through, polled until it ended or {@code until} held. */

@@ -95,6 +95,13 @@ public final class MotoServer {
    */
   public static final String SHIPPED_HOOK = "snailtrail-hook";
 
+  /**
+   * The store's table {@link #SHIPPED_HOOK} reads the controller's verdict from ({@code
+   * SNAILTRAIL_TABLE} in the launcher's environment): a test that runs it names its DynamoDB store
+   * so.
+   */
+  public static final String HOOK_TABLE = "snailtrail";
+
   /** The ARN of a lifecycle hook function the launcher runs, by name. */
   public static String hookArn(String function) {
     return "arn:aws:lambda:" + REGION + ":123456789012:function:" + function;
@@ -269,6 +276,7 @@ public final class MotoServer {
     pb.environment()
         .put("SNAILTRAIL_MOTO_CALLBACK_SCALE", System.getProperty(CALLBACK_SCALE_PROPERTY, "0.1"));
     pb.environment().put("SNAILTRAIL_MOTO_HOOKS", String.join(",", hooks));
+    pb.environment().put("SNAILTRAIL_TABLE", HOOK_TABLE);
     pb.environment().put("PYTHONUNBUFFERED", "1");
     pb.environment()
         .put("PYTHONDONTWRITEBYTECODE", "1"); // leaves the copied launcher's directory as it was
