@@ -8,6 +8,7 @@ import dev.snailtrail.provider.LoadBalancing.WeightedTargetGroup;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.spec.Phase;
 import dev.snailtrail.spec.Rollout;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -16,8 +17,10 @@ import java.util.stream.Collectors;
  * For a rollout with a phase under {@code traffic.mode: ecs}: the service has the routing ECS's
  * blue/green, linear and canary deployments move traffic with (an alternate target group and a
  * production listener rule on its load balancer), the rule forwards to the two groups, the
- * alternate group forwards to the container's port, and the dead-man's switch is configured.
- * Without the routing such a phase would pause before it deploys.
+ * alternate group forwards to the container's port, and the dead-man's switch is configured. A
+ * service the first phase creates ({@code createIfMissing}) is checked by the routing {@code
+ * target.loadBalancers[].blueGreen} gives it. Without the routing such a phase would pause before
+ * it deploys.
  */
 final class BlueGreenRoutingCheck implements PreflightCheck {
 
@@ -40,28 +43,22 @@ final class BlueGreenRoutingCheck implements PreflightCheck {
   public CheckResult run(Inspection in) {
     Facts f = in.facts;
     Optional<ServiceState> service = f.service();
-    if (service.isEmpty()) {
+    boolean created = service.isEmpty() && f.rollout.spec().target().createIfMissing();
+    if (service.isEmpty() && !created) {
       return in.fail(
           id(),
           "service " + f.ref.service() + " not found",
           "DescribeServices found no ACTIVE service " + f.ref.service(),
           "A phase with traffic.mode: ecs changes an existing service: create it with its load"
-              + " balancer's advancedConfiguration first.");
+              + " balancer's advancedConfiguration first, or let the first phase create it"
+              + " (target.createIfMissing) with target.loadBalancers[].blueGreen.");
     }
+    // A service the first phase creates gets the routing the spec declares for it.
+    List<LoadBalancerBinding> bindings = created ? f.bindings() : service.get().loadBalancers();
     LoadBalancerBinding binding =
-        service.get().loadBalancers().stream()
-            .filter(b -> b.blueGreen() != null)
-            .findFirst()
-            .orElse(null);
+        bindings.stream().filter(b -> b.blueGreen() != null).findFirst().orElse(null);
     if (binding == null) {
-      return in.fail(
-          id(),
-          "service " + f.ref.service() + " has no blue/green routing",
-          "its load balancers: " + service.get().loadBalancers(),
-          "Give the service's load balancer an advancedConfiguration (alternateTargetGroupArn,"
-              + " productionListenerRule, roleArn): aws ecs update-service --load-balancers"
-              + " 'targetGroupArn=...,containerName=...,containerPort=...,advancedConfiguration="
-              + "{alternateTargetGroupArn=...,productionListenerRule=...,roleArn=...}'");
+      return noRouting(in, created, bindings);
     }
     BlueGreenRouting r = binding.blueGreen();
     Set<String> groups = Set.of(binding.targetGroupArn(), r.alternateTargetGroupArn());
@@ -104,6 +101,28 @@ final class BlueGreenRoutingCheck implements PreflightCheck {
             + r.productionListenerRule()
             + "; hook "
             + f.rollout.spec().target().lifecycleHook().functionArn());
+  }
+
+  private CheckResult noRouting(
+      Inspection in, boolean created, List<LoadBalancerBinding> bindings) {
+    String service = in.facts.ref.service();
+    if (created) {
+      return in.fail(
+          id(),
+          "service " + service + " would be created without blue/green routing",
+          "target.loadBalancers: " + in.facts.rollout.spec().target().loadBalancers(),
+          "Give the load balancer in target.loadBalancers a blueGreen (alternateTargetGroupArn,"
+              + " productionListenerRule, roleArn), the advancedConfiguration the first phase"
+              + " creates the service with.");
+    }
+    return in.fail(
+        id(),
+        "service " + service + " has no blue/green routing",
+        "its load balancers: " + bindings,
+        "Give the service's load balancer an advancedConfiguration (alternateTargetGroupArn,"
+            + " productionListenerRule, roleArn): aws ecs update-service --load-balancers"
+            + " 'targetGroupArn=...,containerName=...,containerPort=...,advancedConfiguration="
+            + "{alternateTargetGroupArn=...,productionListenerRule=...,roleArn=...}'");
   }
 
   private Optional<CheckResult> portAndHook(Inspection in, BlueGreenRouting r) {
