@@ -118,7 +118,9 @@ final class Redaction {
         t.externalId() == null ? null : MASK,
         t.network(),
         t.loadBalancers(),
-        t.adopt());
+        t.adopt(),
+        t.traffic(),
+        t.lifecycleHook());
   }
 
   private static Template template(Template t) {

@@ -14,13 +14,18 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *
  * <pre>
  * pk=rollouts        sk=NAME            the rollout's lease: holder (absent when free), token
- * pk=rollout#NAME    sk=row             generation, resourceVersion, spec, status, createdAt, updatedAt
+ * pk=rollout#NAME    sk=row             generation, resourceVersion, spec, status, createdAt, updatedAt,
+ *                                       and while status.traffic.ecs holds a verdict: hookVerdict (S),
+ *                                       hookVerdictAt (N, epoch seconds), hookDeployment (S, if known)
  * pk=rollout#NAME    sk=trail#SEQUENCE  one trail event (JSON), the sequence zero-padded to 19 digits
  * pk=replicas        sk=ID              a replica's heartbeat: beat, expiresAt, address
  * </pre>
  *
  * Listing the rollouts and their leases is one query of a partition of small items; a rollout's
- * trail is one query of its own partition, in sequence order.
+ * trail is one query of its own partition, in sequence order. The row's {@code hook*} attributes
+ * repeat the status's verdict on an ECS deployment where the lifecycle hook of {@code
+ * deploy/lambda/snailtrail-hook} reads it with one GetItem, without parsing the status; every write
+ * of the row replaces the whole item, so a status without a verdict leaves none behind.
  */
 final class DynamoDbItems {
   static final String PK = "pk";
@@ -29,6 +34,9 @@ final class DynamoDbItems {
   static final String REPLICAS = "replicas";
   static final String ROW = "row";
   static final String TRAIL = "trail#";
+  static final String HOOK_VERDICT = "hookVerdict";
+  static final String HOOK_VERDICT_AT = "hookVerdictAt";
+  static final String HOOK_DEPLOYMENT = "hookDeployment";
 
   private DynamoDbItems() {}
 
@@ -61,6 +69,14 @@ final class DynamoDbItems {
     item.put("status", s(row.status()));
     item.put("createdAt", s(row.createdAt().toString()));
     item.put("updatedAt", s(row.updatedAt().toString()));
+    RolloutTable.Verdict verdict = row.verdict();
+    if (verdict != null) {
+      item.put(HOOK_VERDICT, s(verdict.verdict()));
+      item.put(HOOK_VERDICT_AT, n(verdict.at().getEpochSecond()));
+      if (verdict.deployment() != null) {
+        item.put(HOOK_DEPLOYMENT, s(verdict.deployment()));
+      }
+    }
     return item;
   }
 
@@ -72,7 +88,21 @@ final class DynamoDbItems {
         item.get("spec").s(),
         item.get("status").s(),
         Instant.parse(item.get("createdAt").s()),
-        Instant.parse(item.get("updatedAt").s()));
+        Instant.parse(item.get("updatedAt").s()),
+        verdict(item));
+  }
+
+  private static RolloutTable.Verdict verdict(Map<String, AttributeValue> item) {
+    AttributeValue verdict = item.get(HOOK_VERDICT);
+    AttributeValue at = item.get(HOOK_VERDICT_AT);
+    if (verdict == null || at == null) {
+      return null;
+    }
+    AttributeValue deployment = item.get(HOOK_DEPLOYMENT);
+    return new RolloutTable.Verdict(
+        verdict.s(),
+        Instant.ofEpochSecond(Long.parseLong(at.n())),
+        deployment == null ? null : deployment.s());
   }
 
   static Map<String, AttributeValue> item(String name, RolloutTable.TrailRow t) {

@@ -46,13 +46,7 @@ final class StatusView {
     if (s.message() != null && !s.message().isEmpty()) {
       b.append("  ").append(s.message()).append('\n');
     }
-    if (s.traffic() != null) {
-      b.append("  Traffic: ")
-          .append(s.traffic().weight())
-          .append("% to the canary, ")
-          .append(100 - s.traffic().weight())
-          .append("% stable\n");
-    }
+    traffic(b, s);
     for (var c : s.warnings()) {
       b.append("  ⚠ ")
           .append(c.type())
@@ -136,5 +130,27 @@ final class StatusView {
 
   private static String pad(String s, int width) {
     return s + " ".repeat(Math.max(0, width - s.length()));
+  }
+
+  /** The traffic line of a phase that shifts traffic: the share and, under ECS, the verdict. */
+  private static void traffic(StringBuilder b, RolloutStatus s) {
+    if (s.traffic() != null && s.traffic().ecs() != null) {
+      var ecs = s.traffic().ecs();
+      b.append("  Traffic: ECS ")
+          .append(s.traffic().weight())
+          .append("% on the new revision, ")
+          .append(100 - s.traffic().weight())
+          .append("% on the one before; verdict ")
+          .append(ecs.verdict())
+          .append(" (said ")
+          .append(ecs.verdictAt())
+          .append(")\n");
+    } else if (s.traffic() != null) {
+      b.append("  Traffic: ")
+          .append(s.traffic().weight())
+          .append("% to the canary, ")
+          .append(100 - s.traffic().weight())
+          .append("% stable\n");
+    }
   }
 }

@@ -26,7 +26,12 @@ public enum Check {
    * With {@code target.traffic}: the rule forwards to both target groups, their ports are the
    * container's, and the canary service exists.
    */
-  TrafficRouting("Traffic routing");
+  TrafficRouting("Traffic routing"),
+  /**
+   * With a phase under {@code traffic.mode: ecs}: the service's load balancer has an alternate
+   * target group and a production rule forwarding to both, and the dead-man's switch is set.
+   */
+  BlueGreenRouting("Blue/green routing");
 
   private final String label;
 

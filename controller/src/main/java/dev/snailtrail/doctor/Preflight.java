@@ -35,7 +35,8 @@ public final class Preflight {
           new SecretsReadableCheck(),
           new ScalingRespectedCheck(),
           new RollbackReadyCheck(),
-          new TrafficRoutingCheck());
+          new TrafficRoutingCheck(),
+          new BlueGreenRoutingCheck());
 
   private final Providers providers;
   private final Function<Rollout, TaskDefinitionSpec> baseTaskDefinition;

@@ -4,13 +4,9 @@ import static dev.snailtrail.provider.TaskDefinition.shortName;
 import static dev.snailtrail.reconcile.Pass.data;
 
 import dev.snailtrail.provider.DeploymentRolloutState;
-import dev.snailtrail.provider.Ecs.CreateServiceRequest;
 import dev.snailtrail.provider.Ecs.Deployment;
-import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
-import dev.snailtrail.provider.Ecs.NetworkConfig;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Ecs.TaskState;
-import dev.snailtrail.provider.LaunchType;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.TargetHealthState;
 import dev.snailtrail.provider.TaskStatus;
@@ -19,7 +15,6 @@ import dev.snailtrail.rollout.Reason;
 import dev.snailtrail.rollout.TaskDefinitions;
 import dev.snailtrail.spec.Durations;
 import dev.snailtrail.spec.Phase;
-import dev.snailtrail.spec.Target;
 import dev.snailtrail.trail.EventType;
 import dev.snailtrail.trail.Severity;
 import java.time.Duration;
@@ -121,7 +116,7 @@ final class DeployStep {
     if (refused.isPresent()) {
       return refused.get();
     }
-    providers.ecs().updateService(p.service, arn, count);
+    EcsStrategies.update(p, providers, p.service, s, arn, count);
     p.emit(
         EventType.ServiceUpdated,
         Severity.Normal,
@@ -145,7 +140,7 @@ final class DeployStep {
     // holds the service to none afterwards (an autoscaler may take it from there).
     int count = phase.setsDesiredCount() ? phase.desiredCount() : 1;
     p.update(b -> b.desiredCount(phase.setsDesiredCount() ? count : null));
-    ServiceState created = providers.ecs().createService(createRequest(p, arn, count));
+    ServiceState created = providers.ecs().createService(CreateRequests.of(p, arn, count));
     ownership.claim(p, created); // new, so no one else's: tagged as this rollout's
     p.emit(
         EventType.ServiceCreated,
@@ -359,35 +354,6 @@ final class DeployStep {
             .orElse(null);
     String base = orElse(t.stoppedReason(), Objects.toString(t.stopCode(), "stopped"));
     return container == null ? base : base + " (" + container + ")";
-  }
-
-  private CreateServiceRequest createRequest(Pass p, String arn, int desired) {
-    Target t = p.rollout.spec().target();
-    NetworkConfig network =
-        t.network() == null
-            ? null
-            : new NetworkConfig(
-                t.network().subnets(), t.network().securityGroups(), t.network().assignPublicIp());
-    List<LoadBalancerBinding> lbs =
-        t.loadBalancers().stream()
-            .map(
-                lb ->
-                    new LoadBalancerBinding(
-                        lb.targetGroupArn(),
-                        lb.containerName() != null
-                            ? lb.containerName()
-                            : p.rollout.spec().template().container(),
-                        lb.containerPort() > 0
-                            ? lb.containerPort()
-                            : p.rollout.spec().template().port()))
-            .toList();
-    return new CreateServiceRequest(
-        p.service,
-        arn,
-        desired,
-        LaunchType.of(p.rollout.spec().template().launchType()),
-        network,
-        lbs);
   }
 
   static String orElse(String value, String fallback) {

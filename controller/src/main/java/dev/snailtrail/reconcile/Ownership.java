@@ -66,7 +66,7 @@ final class Ownership {
           Severity.Warning,
           Reason.Adopted,
           "Took service "
-              + p.service.service()
+              + s.ref().service()
               + " over from "
               + owner
               + " (target.adopt: true); that rollout will not act on it again",
@@ -75,9 +75,9 @@ final class Ownership {
     }
     String msg =
         "service "
-            + p.service.service()
+            + s.ref().service()
             + " in cluster "
-            + p.service.cluster()
+            + s.ref().cluster()
             + " belongs to "
             + owner
             + " (its tags "

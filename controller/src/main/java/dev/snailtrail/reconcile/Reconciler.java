@@ -31,6 +31,7 @@ public final class Reconciler {
   private final AnalysisStep analysis;
   private final RollbackStep rollback;
   private final TrafficStep traffic;
+  private final EcsTrafficStep ecsTraffic;
   private final DriftWatch drift;
   private final Ownership ownership;
 
@@ -54,7 +55,8 @@ public final class Reconciler {
     this.deploy = new DeployStep(providers, preflight, polling, ownership);
     this.analysis = new AnalysisStep(providers, gates, deploy);
     this.traffic = new TrafficStep(providers, deploy, analysis);
-    this.rollback = new RollbackStep(providers, deploy, traffic);
+    this.ecsTraffic = new EcsTrafficStep(providers, deploy, analysis);
+    this.rollback = new RollbackStep(providers, deploy, traffic, ecsTraffic);
     this.drift = new DriftWatch(providers);
   }
 
@@ -102,9 +104,16 @@ public final class Reconciler {
       case Deploying ->
           TrafficStep.onCanary(p)
               ? traffic.deploy(p)
-              : traffic.leftOver(p).orElseGet(() -> deploy.deploy(p));
+              : traffic
+                  .leftOver(p)
+                  .orElseGet(
+                      () ->
+                          p.currentPhase().shiftsTrafficWithEcs()
+                              ? ecsTraffic.deploy(p)
+                              : deploy.deploy(p));
       case Waiting -> p.currentPhase().shiftsTraffic() ? traffic.await(p) : deploy.await(p);
-      case Shifting -> traffic.shift(p);
+      case Shifting ->
+          p.currentPhase().shiftsTrafficWithEcs() ? ecsTraffic.shift(p) : traffic.shift(p);
       case Analyzing, Baking -> analysis.run(p);
       case RollingBack -> rollback.run(p);
       case Done -> p.result(null);
@@ -171,7 +180,11 @@ public final class Reconciler {
     if (!p.status.baselineRecorded() && existing.isPresent()) {
       ServiceState s = existing.get();
       String arn = p.status.baseline() != null ? p.status.baseline() : s.taskDefinitionArn();
-      p.update(b -> b.baseline(arn).baselineDesiredCount(s.desiredCount()));
+      p.update(
+          b ->
+              b.baseline(arn)
+                  .baselineDesiredCount(s.desiredCount())
+                  .baselineStrategy(s.strategy()));
     }
     p.update(b -> b.baselineRecorded(true));
   }

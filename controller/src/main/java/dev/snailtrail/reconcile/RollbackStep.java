@@ -25,11 +25,14 @@ final class RollbackStep {
   private final Providers providers;
   private final DeployStep deploy;
   private final TrafficStep traffic;
+  private final EcsTrafficStep ecsTraffic;
 
-  RollbackStep(Providers providers, DeployStep deploy, TrafficStep traffic) {
+  RollbackStep(
+      Providers providers, DeployStep deploy, TrafficStep traffic, EcsTrafficStep ecsTraffic) {
     this.providers = providers;
     this.deploy = deploy;
     this.traffic = traffic;
+    this.ecsTraffic = ecsTraffic;
   }
 
   /** Where a failure of the current phase goes: {@code rollbackTo}, else the stable phase. */
@@ -55,7 +58,8 @@ final class RollbackStep {
 
   ReconcileResult run(Pass p) {
     // Every request on stable first, the canary emptied: the fastest rollback there is.
-    Optional<ReconcileResult> restored = traffic.restoreStable(p);
+    Optional<ReconcileResult> restored =
+        traffic.restoreStable(p).or(() -> ecsTraffic.stopForRollback(p));
     if (restored.isPresent()) {
       return restored.get();
     }
@@ -77,7 +81,7 @@ final class RollbackStep {
       if (refused.isPresent()) {
         return refused.get();
       }
-      providers.ecs().updateService(p.service, arn, desired);
+      EcsStrategies.update(p, providers, p.service, s, arn, desired);
       p.emit(
           EventType.ServiceUpdated,
           Severity.Warning,

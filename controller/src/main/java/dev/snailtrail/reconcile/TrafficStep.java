@@ -94,6 +94,10 @@ final class TrafficStep {
       Transitions.awaitDeployment(p, began == null ? p.now : began, "canary deployment under way");
       return p.result(Duration.ZERO);
     }
+    Optional<ReconcileResult> refused = deploy.ownership().claim(p, c);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
     providers.ecs().updateService(ref, arn, count);
     p.emit(
         EventType.ServiceUpdated,

@@ -2,6 +2,7 @@ package dev.snailtrail.reconcile;
 
 import static dev.snailtrail.reconcile.Pass.data;
 
+import dev.snailtrail.rollout.GateStatus;
 import dev.snailtrail.rollout.PhaseRef;
 import dev.snailtrail.rollout.Reason;
 import dev.snailtrail.rollout.RolloutStatus;
@@ -38,13 +39,13 @@ final class Transitions {
     EnterPhase,
     /** A phase that awaited approval got it and starts deploying. */
     Approved,
-    /** The service was told to run the phase (or already did): wait for ECS. */
+    /** The service was told to run the phase (or already did, or ECS shifted it): wait for ECS. */
     AwaitDeployment,
     /** ECS finished the deployment: measure the gates. */
     DeploymentCompleted,
     /** Every gate passed: bake. */
     StartBake,
-    /** The canary runs the phase: its traffic steps begin. */
+    /** The canary runs the phase (or ECS deploys it by its strategy): its traffic steps begin. */
     StartShift,
     /** A traffic step is done: the next begins, or after the last the stable service deploys. */
     ShiftStep,
@@ -87,10 +88,10 @@ final class Transitions {
     row(Move.Begin, progressing, EnumSet.of(Step.Deploying));
     row(Move.EnterPhase, progressing, EnumSet.complementOf(EnumSet.of(Step.RollingBack)));
     row(Move.Approved, progressing, EnumSet.of(Step.AwaitingApproval));
-    row(Move.AwaitDeployment, progressing, EnumSet.of(Step.Deploying));
+    row(Move.AwaitDeployment, progressing, EnumSet.of(Step.Deploying, Step.Shifting));
     row(Move.DeploymentCompleted, progressing, EnumSet.of(Step.Waiting));
     row(Move.StartBake, progressing, EnumSet.of(Step.Analyzing));
-    row(Move.StartShift, progressing, EnumSet.of(Step.Waiting));
+    row(Move.StartShift, progressing, EnumSet.of(Step.Waiting, Step.Deploying));
     row(Move.ShiftStep, progressing, EnumSet.of(Step.Shifting));
     row(Move.CompletePhase, progressing, EnumSet.of(Step.Analyzing, Step.Baking));
     row(Move.Reassert, progressing, EnumSet.of(Step.Waiting, Step.Analyzing, Step.Baking));
@@ -121,16 +122,6 @@ final class Transitions {
     return TABLE.get(move).matches(status);
   }
 
-  /** Whether a (phase, step) pair means something. */
-  static boolean legal(StatusPhase phase, Step step) {
-    return switch (phase) {
-      case Progressing -> step != Step.RollingBack && step != Step.Done;
-      case Paused -> step != Step.Done;
-      case RollingBack -> step == Step.RollingBack;
-      case Healthy, Degraded, Failed -> step == Step.Done;
-    };
-  }
-
   private static void check(Pass p, Move move) {
     if (!allows(move, p.status)) {
       throw new IllegalMove(
@@ -140,7 +131,7 @@ final class Transitions {
   }
 
   private static void to(Pass p, Move move, StatusPhase phase, Step step) {
-    if (!legal(phase, step)) {
+    if (!phase.means(step)) {
       throw new IllegalMove(
           "move %s would leave rollout %s in (%s, %s)"
               .formatted(move, p.rollout.name(), phase, step));
@@ -239,13 +230,21 @@ final class Transitions {
 
   /** The canary runs the phase: its traffic steps begin at 0%, the gates from scratch. */
   static void startShift(Pass p) {
+    startShift(p, TrafficStatus.start(p.now), "shifting traffic to the canary");
+  }
+
+  /** Traffic starts to shift as {@code traffic} says: the gates from scratch, the phase's clock. */
+  static void startShift(Pass p, TrafficStatus traffic, String message) {
     check(p, Move.StartShift);
+    boolean deploying = p.status.step() == Step.Deploying;
     to(p, Move.StartShift, StatusPhase.Progressing, Step.Shifting);
+    List<GateStatus> gates = AnalysisStep.initialGates(p.currentPhase());
     p.update(
         b ->
-            b.gates(AnalysisStep.initialGates(p.currentPhase()))
-                .traffic(TrafficStatus.start(p.now))
-                .message("shifting traffic to the canary"));
+            (deploying ? b.phaseStartedAt(p.now) : b)
+                .gates(gates)
+                .traffic(traffic)
+                .message(message));
   }
 
   /**
@@ -347,7 +346,9 @@ final class Transitions {
   /** A new spec changed phase {@code index} or one before the current: restart there. */
   static void restart(Pass p, int index) {
     check(p, Move.Restart);
-    to(p, Move.Restart, StatusPhase.Progressing, restartStep(p.status.step()));
+    Step step = p.status.step();
+    boolean settled = step == Step.Done || step == Step.RollingBack;
+    to(p, Move.Restart, StatusPhase.Progressing, settled ? Step.Deploying : step);
     p.update(
         b ->
             b.pausedFrom(null)
@@ -391,10 +392,5 @@ final class Transitions {
                     "reverting drift: rolling back to "
                         + p.status.rollbackTarget().name()
                         + " again"));
-  }
-
-  /** A settled rollout restarts through Deploying; a moving one keeps its step until entered. */
-  private static Step restartStep(Step step) {
-    return step == Step.Done || step == Step.RollingBack ? Step.Deploying : step;
   }
 }

@@ -1,5 +1,6 @@
 package dev.snailtrail.rollout;
 
+import dev.snailtrail.provider.DeploymentStrategy;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,8 @@ import java.util.Map;
  * @param eventSeq the sequence number of the last trail event
  * @param traffic where a phase that shifts traffic is in its steps, and the canary's weight; null
  *     for a phase without traffic steps
+ * @param baselineStrategy the service's deployment strategy before the rollout, which phases
+ *     without {@code traffic.mode: ecs} and rollbacks deploy under; null when not recorded
  */
 public record RolloutStatus(
     long observedGeneration,
@@ -66,7 +69,8 @@ public record RolloutStatus(
     String fullPromotionBy,
     Map<String, String> phaseFingerprints,
     long eventSeq,
-    TrafficStatus traffic) {
+    TrafficStatus traffic,
+    DeploymentStrategy baselineStrategy) {
 
   public RolloutStatus {
     revisions = Map.copyOf(revisions);
@@ -101,6 +105,7 @@ public record RolloutStatus(
         null,
         Map.of(),
         0,
+        null,
         null);
   }
 
@@ -200,6 +205,7 @@ public record RolloutStatus(
     private Map<String, String> phaseFingerprints;
     private long eventSeq;
     private TrafficStatus traffic;
+    private DeploymentStrategy baselineStrategy;
 
     private Builder(RolloutStatus s) {
       observedGeneration = s.observedGeneration;
@@ -226,6 +232,7 @@ public record RolloutStatus(
       phaseFingerprints = s.phaseFingerprints;
       eventSeq = s.eventSeq;
       traffic = s.traffic;
+      baselineStrategy = s.baselineStrategy;
     }
 
     public Builder observedGeneration(long v) {
@@ -343,6 +350,11 @@ public record RolloutStatus(
       return this;
     }
 
+    public Builder baselineStrategy(DeploymentStrategy v) {
+      baselineStrategy = v;
+      return this;
+    }
+
     public Builder eventSeq(long v) {
       eventSeq = v;
       return this;
@@ -373,7 +385,8 @@ public record RolloutStatus(
           fullPromotionBy,
           phaseFingerprints,
           eventSeq,
-          traffic);
+          traffic,
+          baselineStrategy);
     }
   }
 }

@@ -16,4 +16,14 @@ public enum StatusPhase {
       case Progressing, RollingBack -> false;
     };
   }
+
+  /** Whether the pair of this phase and {@code step} means something. */
+  public boolean means(Step step) {
+    return switch (this) {
+      case Progressing -> step != Step.RollingBack && step != Step.Done;
+      case Paused -> step != Step.Done;
+      case RollingBack -> step == Step.RollingBack;
+      case Healthy, Degraded, Failed -> step == Step.Done;
+    };
+  }
 }

@@ -43,8 +43,21 @@ public record TrafficStatus(int step, int weight, Instant stepStartedAt, EcsShif
    * @param deployment the service deployment's ARN, or null until ECS names it
    * @param verdict what the controller says
    * @param verdictAt when the controller last said it (every pass while it analyses)
+   * @param blueTargetGroup the target group that served production before the deployment: the new
+   *     revision's weight is the rest
    */
-  public record EcsShift(String deployment, HookVerdict verdict, Instant verdictAt) {}
+  public record EcsShift(
+      String deployment, HookVerdict verdict, Instant verdictAt, String blueTargetGroup) {
+    /** A verdict with no target group known. */
+    public EcsShift(String deployment, HookVerdict verdict, Instant verdictAt) {
+      this(deployment, verdict, verdictAt, null);
+    }
+
+    /** The same deployment with this verdict, said {@code at}. */
+    public EcsShift say(HookVerdict newVerdict, Instant at) {
+      return new EcsShift(deployment, newVerdict, at, blueTargetGroup);
+    }
+  }
 
   /** The controller's word on an ECS deployment, as its lifecycle hook reads it. */
   public enum HookVerdict {

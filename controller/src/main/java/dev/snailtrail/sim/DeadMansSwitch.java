@@ -33,7 +33,8 @@ import java.util.function.Function;
  *       SUCCEEDED at any earlier stage.
  * </ol>
  *
- * IN_PROGRESS asks to be called again after {@code max(5, min(30, silence / 4))} whole seconds.
+ * IN_PROGRESS asks to be called again after {@code max(5, min(30, silence / 4))} whole seconds,
+ * carrying {@code silenceSeconds}, {@code rollout} and, while no word has come, {@code firstSeen}.
  */
 public final class DeadMansSwitch implements LifecycleHookTarget {
   /** How long the controller may stay silent, by default, before the hook fails the deployment. */
@@ -81,7 +82,7 @@ public final class DeadMansSwitch implements LifecycleHookTarget {
       return HookAnswer.succeeded();
     }
     return invocation.lifecycleStage() == Stage.POST_PRODUCTION_TRAFFIC_SHIFT
-        ? HookAnswer.inProgress(callBackDelay(silence), details)
+        ? waiting(rollout, silence, null)
         : HookAnswer.succeeded(); // ANALYSING before the hold point: alive and watching
   }
 
@@ -91,8 +92,22 @@ public final class DeadMansSwitch implements LifecycleHookTarget {
       return HookAnswer.failed(
           "no verdict from the controller for this deployment within " + silence + " s");
     }
-    Map<String, String> carried = new LinkedHashMap<>(details);
-    carried.put("firstSeen", Long.toString(firstSeen));
+    return waiting(details.get("rollout"), silence, firstSeen);
+  }
+
+  /**
+   * IN_PROGRESS, carrying to the next invocation the rollout, the silence in force and, while no
+   * word has come, when the first invocation was: what the Lambda function carries, no more.
+   */
+  private static HookAnswer waiting(String rollout, long silence, Long firstSeen) {
+    Map<String, String> carried = new LinkedHashMap<>();
+    carried.put("silenceSeconds", Long.toString(silence));
+    if (rollout != null) {
+      carried.put("rollout", rollout);
+    }
+    if (firstSeen != null) {
+      carried.put("firstSeen", Long.toString(firstSeen));
+    }
     return HookAnswer.inProgress(callBackDelay(silence), carried);
   }
 

@@ -97,9 +97,14 @@ public record Phase(
         null);
   }
 
-  /** Whether the phase shifts traffic in steps to a canary service. */
+  /** Whether the phase shifts traffic in steps to a canary service ({@code traffic.mode: alb}). */
   public boolean shiftsTraffic() {
-    return traffic != null;
+    return traffic != null && traffic.mode() == Traffic.Mode.ALB;
+  }
+
+  /** Whether ECS's own deployment strategy shifts the phase's traffic ({@code mode: ecs}). */
+  public boolean shiftsTrafficWithEcs() {
+    return traffic != null && traffic.mode() == Traffic.Mode.ECS;
   }
 
   /** Whether the phase sets the service's task count (without one it keeps the service's). */

@@ -19,8 +19,10 @@ import java.util.List;
  * @param loadBalancers target groups a created service registers with
  * @param adopt take over a service that another rollout or controller tagged as its own, instead of
  *     refusing to touch it
- * @param traffic the load balancer rule and the canary service of phases that shift traffic (null:
- *     no phase does)
+ * @param traffic the load balancer rule and the canary service of phases that shift traffic under
+ *     {@code mode: alb} (null: no phase does)
+ * @param lifecycleHook the dead-man's switch ECS calls during phases under {@code traffic.mode:
+ *     ecs} (null: none, and ECS finishes such a deployment by itself if the controller stops)
  */
 public record Target(
     String region,
@@ -33,7 +35,8 @@ public record Target(
     Network network,
     List<LoadBalancer> loadBalancers,
     boolean adopt,
-    TrafficRouting traffic) {
+    TrafficRouting traffic,
+    LifecycleHook lifecycleHook) {
   public Target {
     loadBalancers = List.copyOf(loadBalancers);
   }
@@ -61,6 +64,35 @@ public record Target(
         network,
         loadBalancers,
         adopt,
+        null,
+        null);
+  }
+
+  /** A target without a lifecycle hook. */
+  public Target(
+      String region,
+      String cluster,
+      String service,
+      boolean createIfMissing,
+      URI url,
+      String roleArn,
+      String externalId,
+      Network network,
+      List<LoadBalancer> loadBalancers,
+      boolean adopt,
+      TrafficRouting traffic) {
+    this(
+        region,
+        cluster,
+        service,
+        createIfMissing,
+        url,
+        roleArn,
+        externalId,
+        network,
+        loadBalancers,
+        adopt,
+        traffic,
         null);
   }
 
@@ -128,8 +160,32 @@ public record Target(
    * @param targetGroupArn the ELBv2 target group
    * @param containerName the container to register (null: the template's main container)
    * @param containerPort the port to register (0: the template's port)
+   * @param blueGreen what ECS's blue/green, canary and linear deployments of a created service move
+   *     traffic with (null: none)
    */
-  public record LoadBalancer(String targetGroupArn, String containerName, int containerPort) {}
+  public record LoadBalancer(
+      String targetGroupArn, String containerName, int containerPort, BlueGreen blueGreen) {
+    /** A registration without blue/green routing. */
+    public LoadBalancer(String targetGroupArn, String containerName, int containerPort) {
+      this(targetGroupArn, containerName, containerPort, null);
+    }
+  }
+
+  /**
+   * The second target group and the rules of a service's load balancer that phases under {@code
+   * traffic.mode: ecs} move traffic with ({@code advancedConfiguration}), for a service the rollout
+   * creates; an existing service has its own.
+   *
+   * @param alternateTargetGroupArn the second target group
+   * @param productionListenerRule the rule production requests arrive by
+   * @param testListenerRule the rule test requests arrive by, or null
+   * @param roleArn the role ECS changes the rules with
+   */
+  public record BlueGreen(
+      String alternateTargetGroupArn,
+      String productionListenerRule,
+      String testListenerRule,
+      String roleArn) {}
 
   /**
    * Where a phase with {@code traffic} shifts requests: one forward action of an Application Load
@@ -155,4 +211,15 @@ public record Target(
       return listenerRuleArn != null ? listenerRuleArn : listenerArn;
     }
   }
+
+  /**
+   * The lifecycle hook the controller gives a service for its {@code traffic.mode: ecs} phases: a
+   * Lambda function ({@code deploy/lambda/snailtrail-hook}) that reads the controller's verdict
+   * from the store and answers ECS, so that a controller that goes silent makes ECS roll back.
+   *
+   * @param functionArn the function
+   * @param roleArn the role ECS assumes to invoke it
+   * @param silence how long the verdict may go unconfirmed before the function fails the deployment
+   */
+  public record LifecycleHook(String functionArn, String roleArn, java.time.Duration silence) {}
 }

@@ -9,9 +9,9 @@ import java.util.Optional;
  * every write conditional. {@link TableStore} turns them into rollouts; a DynamoDB table (package
  * {@code aws}) and {@link InMemoryTable} implement it.
  *
- * <p>A rollout has a row (versions, the spec as YAML, the status as JSON), trail rows numbered by
- * sequence, and a lease. Replicas have heartbeats. Reads of a row, of a lease and of the trail are
- * strongly consistent; listings may lag a moment.
+ * <p>A rollout has a row (versions, the spec as YAML, the status as JSON, and the verdict a
+ * lifecycle hook reads), trail rows numbered by sequence, and a lease. Replicas have heartbeats.
+ * Reads of a row, of a lease and of the trail are strongly consistent; listings may lag a moment.
  */
 public interface RolloutTable {
 
@@ -20,6 +20,8 @@ public interface RolloutTable {
    *
    * @param spec the effective spec, as YAML
    * @param status the status, as JSON
+   * @param verdict the status's word on an ECS deployment under way, kept beside it for the
+   *     lifecycle hook that reads nothing else; null when the status has none
    */
   record Row(
       String name,
@@ -28,7 +30,18 @@ public interface RolloutTable {
       String spec,
       String status,
       Instant createdAt,
-      Instant updatedAt) {}
+      Instant updatedAt,
+      Verdict verdict) {}
+
+  /**
+   * What the controller says of an ECS deployment under way ({@code status.traffic.ecs}), as the
+   * dead-man's switch in {@code deploy/lambda/snailtrail-hook} reads it from the row.
+   *
+   * @param verdict ANALYSING, SUCCEEDED or FAILED
+   * @param at when the controller last said it, to the second
+   * @param deployment the service deployment's ARN the verdict is about, or null
+   */
+  record Verdict(String verdict, Instant at, String deployment) {}
 
   /** One stored trail event: its sequence number and its JSON. */
   record TrailRow(long sequence, String event) {}

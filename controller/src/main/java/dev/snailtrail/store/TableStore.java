@@ -2,6 +2,7 @@ package dev.snailtrail.store;
 
 import dev.snailtrail.json.Json;
 import dev.snailtrail.rollout.RolloutStatus;
+import dev.snailtrail.rollout.TrafficStatus;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.load.SpecException;
 import dev.snailtrail.spec.load.SpecLoader;
@@ -9,6 +10,7 @@ import dev.snailtrail.spec.load.SpecWriter;
 import dev.snailtrail.trail.TrailEvent;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,7 +71,7 @@ public final class TableStore implements Store, Leases {
       try {
         if (found.isEmpty()) {
           RolloutTable.Row row =
-              new RolloutTable.Row(name, 1, 1, yaml, json(RolloutStatus.initial()), now, now);
+              new RolloutTable.Row(name, 1, 1, yaml, json(RolloutStatus.initial()), now, now, null);
           if (table.create(row)) {
             specs.put(name, new CachedSpec(1, yaml, rollout));
             return new Applied(name, 1, 1, true);
@@ -89,7 +91,8 @@ public final class TableStore implements Store, Leases {
                 yaml,
                 row.status(),
                 row.createdAt(),
-                now);
+                now,
+                row.verdict());
         table.write(name, next, row.resourceVersion(), List.of(), Fence.NONE);
         specs.put(name, new CachedSpec(next.generation(), yaml, rollout));
         return new Applied(name, next.generation(), next.resourceVersion(), true);
@@ -240,7 +243,19 @@ public final class TableStore implements Store, Leases {
         row.spec(),
         json(status),
         row.createdAt(),
-        clock.instant());
+        clock.instant(),
+        verdict(status));
+  }
+
+  /** The status's word on an ECS deployment, as the row carries it; null when it has none. */
+  static RolloutTable.Verdict verdict(RolloutStatus status) {
+    TrafficStatus traffic = status.traffic();
+    TrafficStatus.EcsShift ecs = traffic == null ? null : traffic.ecs();
+    if (ecs == null || ecs.verdict() == null || ecs.verdictAt() == null) {
+      return null;
+    }
+    return new RolloutTable.Verdict(
+        ecs.verdict().name(), ecs.verdictAt().truncatedTo(ChronoUnit.SECONDS), ecs.deployment());
   }
 
   private TrailDedup.Fresh fresh(String name, List<TrailEvent> events) {

@@ -3,6 +3,9 @@ package dev.snailtrail.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.snailtrail.moto.MotoServer;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,18 +26,23 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * deploy/cloudformation/snailtrail.yaml created as a stack on moto's CloudFormation: the table has
- * the store's keys, the queue and the rule that feeds it exist, the service asks for two replicas.
+ * the store's keys, the queue and the rule that feeds it exist, the service asks for two replicas,
+ * the lifecycle hook's function runs the handler on the table, and its roles' ARNs are outputs.
  * Moto (5.2.1) skips two of the template's resource types (AWS::SecretsManager::Secret,
  * AWS::SQS::QueuePolicy) with a warning; {@link CloudFormationTemplateTest} checks those.
  */
 @ExtendWith(MotoServer.Extension.class)
 class CloudFormationStackIT {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   @Test
-  void theStackCreatesTheTableTheQueueTheRuleAndTwoReplicas(MotoServer moto) throws Exception {
+  void theStackCreatesTheTableTheQueueTheRuleTwoReplicasAndTheHook(MotoServer moto)
+      throws Exception {
     Ec2Client ec2 = moto.client(Ec2Client.class, Ec2Client::builder);
     String vpc = ec2.createVpc(r -> r.cidrBlock("10.0.0.0/16")).vpc().vpcId();
     String subnet =
@@ -91,6 +99,37 @@ class CloudFormationStackIT {
             .describeServices(r -> r.cluster("snailtrail").services("snailtrail-controller"))
             .services();
     assertThat(services).singleElement().satisfies(s -> assertThat(s.desiredCount()).isEqualTo(2));
+
+    assertThat(outputs)
+        .containsEntry(
+            "HookFunctionArn", "arn:aws:lambda:us-east-1:123456789012:function:snailtrail-hook")
+        .containsEntry("HookRoleArn", "arn:aws:iam::123456789012:role/snailtrail-hook-invoke");
+    JsonNode hook = JSON.readTree(get(moto, "/2015-03-31/functions/snailtrail-hook"));
+    JsonNode configuration = hook.get("Configuration");
+    assertThat(configuration.get("Runtime").asString()).isEqualTo("python3.12");
+    assertThat(configuration.get("Handler").asString()).isEqualTo("index.handler");
+    assertThat(configuration.get("Environment").get("Variables").get("SNAILTRAIL_TABLE").asString())
+        .isEqualTo("snailtrail");
+  }
+
+  /**
+   * A request to moto's Lambda API (the tests have no Lambda SDK client): moto routes it by the
+   * credential scope of its Authorization header and checks no signature.
+   */
+  private static String get(MotoServer moto, String path) throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(moto.endpoint().resolve(path))
+                    .header(
+                        "Authorization",
+                        "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/lambda/aws4_request,"
+                            + " SignedHeaders=host, Signature=0")
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+    return response.body();
   }
 
   private static Stack awaitCreated(CloudFormationClient cfn) throws InterruptedException {

@@ -20,8 +20,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * deploy/cloudformation/snailtrail.yaml read as CloudFormation would: every reference resolves, the
  * table is the one {@code snailtrail store init} creates, the rule's pattern is
- * deploy/eventbridge/event-pattern.json, the task role allows exactly the IAM policy's actions, and
- * the controller's container is deploy/ecs/task-definition.json's.
+ * deploy/eventbridge/event-pattern.json, the task role allows exactly the IAM policy's actions, the
+ * controller's container is deploy/ecs/task-definition.json's, and the lifecycle hook's function is
+ * deploy/lambda/snailtrail-hook/handler.py, reading the table only, invoked by ECS through a role
+ * the controller may pass.
  */
 class CloudFormationTemplateTest {
 
@@ -36,7 +38,8 @@ class CloudFormationTemplateTest {
           "AWS::DynamoDB::Table", Set.of("Arn", "StreamArn"),
           "AWS::SQS::Queue", Set.of("Arn", "QueueName", "QueueUrl"),
           "AWS::Events::Rule", Set.of("Arn"),
-          "AWS::IAM::Role", Set.of("Arn", "RoleId"));
+          "AWS::IAM::Role", Set.of("Arn", "RoleId"),
+          "AWS::Lambda::Function", Set.of("Arn"));
   private static final Pattern SUB_NAME = Pattern.compile("\\$\\{([^!}][^}]*)}");
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -175,6 +178,100 @@ class CloudFormationTemplateTest {
     assertThat(map(container.get("HealthCheck")).get("Command").toString())
         .isEqualTo(
             want.get("healthCheck").get("command").toString().replace("\"", "").replace(",", ", "));
+  }
+
+  @Test
+  void theHookFunctionIsTheShippedHandlerAndOnlyReadsTheTable() throws IOException {
+    Map<String, Object> function = properties("HookFunction", "AWS::Lambda::Function");
+    String inline = (String) map(function.get("Code")).get("ZipFile");
+    List<String> shipped = Files.readAllLines(HookLambda.HANDLER);
+    List<String> copied = inline.lines().toList();
+    for (int i = 0; i < Math.min(shipped.size(), copied.size()); i++) {
+      assertThat(copied.get(i))
+          .as(
+              "line %d of HookFunction's ZipFile: copy %s into it (indented 10 spaces)",
+              i + 1, HookLambda.HANDLER)
+          .isEqualTo(shipped.get(i));
+    }
+    assertThat(inline)
+        .as("HookFunction's ZipFile, whole")
+        .isEqualTo(Files.readString(HookLambda.HANDLER));
+    assertThat(function.get("Handler")).as("inline code is index.py").isEqualTo("index.handler");
+    assertThat(function.get("Runtime")).isEqualTo("python3.12");
+    assertThat(map(function.get("Environment")).get("Variables"))
+        .isEqualTo(Map.of("SNAILTRAIL_TABLE", Map.of("Ref", "Table")));
+    assertThat(function.get("Role"))
+        .isEqualTo(Map.of("Fn::GetAtt", List.of("HookExecutionRole", "Arn")));
+
+    Map<String, Object> role = properties("HookExecutionRole", "AWS::IAM::Role");
+    assertThat(trusted(role)).isEqualTo("lambda.amazonaws.com");
+    assertThat(allowed(role))
+        .containsExactlyInAnyOrder(
+            "dynamodb:GetItem on " + Map.of("Fn::GetAtt", List.of("Table", "Arn")),
+            "logs:CreateLogStream on " + hookLogs(),
+            "logs:PutLogEvents on " + hookLogs());
+  }
+
+  @Test
+  void ecsInvokesTheHookAsARoleTheControllerMayPassToIt() {
+    Map<String, Object> role = properties("HookRole", "AWS::IAM::Role");
+    assertThat(trusted(role)).isEqualTo("ecs.amazonaws.com");
+    assertThat(allowed(role))
+        .containsExactly(
+            "lambda:InvokeFunction on " + Map.of("Fn::GetAtt", List.of("HookFunction", "Arn")));
+
+    Map<String, Object> passHookRole =
+        statements(properties("TaskRole", "AWS::IAM::Role")).stream()
+            .filter(st -> "PassHookRole".equals(st.get("Sid")))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("the task role has no PassHookRole statement"));
+    assertThat(passHookRole.get("Action")).isEqualTo("iam:PassRole");
+    assertThat(passHookRole.get("Resource"))
+        .isEqualTo(Map.of("Fn::GetAtt", List.of("HookRole", "Arn")));
+    assertThat(passHookRole.get("Condition"))
+        .isEqualTo(Map.of("StringEquals", Map.of("iam:PassedToService", "ecs.amazonaws.com")));
+
+    Map<String, Object> outputs = map(template.get("Outputs"));
+    assertThat(map(outputs.get("HookFunctionArn")).get("Value"))
+        .isEqualTo(Map.of("Fn::GetAtt", List.of("HookFunction", "Arn")));
+    assertThat(map(outputs.get("HookRoleArn")).get("Value"))
+        .isEqualTo(Map.of("Fn::GetAtt", List.of("HookRole", "Arn")));
+  }
+
+  private static Object hookLogs() {
+    return Map.of(
+        "Fn::Sub",
+        "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:"
+            + "/aws/lambda/snailtrail-hook:*");
+  }
+
+  /** The one service a role's trust policy admits. */
+  private static Object trusted(Map<String, Object> role) {
+    Map<String, Object> trust =
+        map(list(map(role.get("AssumeRolePolicyDocument")).get("Statement")).get(0));
+    assertThat(trust.get("Action")).isEqualTo("sts:AssumeRole");
+    return map(trust.get("Principal")).get("Service");
+  }
+
+  /** Every action a role's inline policies allow, each as "ACTION on RESOURCE". */
+  private static List<String> allowed(Map<String, Object> role) {
+    List<String> out = new ArrayList<>();
+    for (Map<String, Object> st : statements(role)) {
+      assertThat(st.get("Effect")).isEqualTo("Allow");
+      Object actions = st.get("Action");
+      for (Object action : actions instanceof List<?> l ? l : List.of(actions)) {
+        out.add(action + " on " + st.get("Resource"));
+      }
+    }
+    return out;
+  }
+
+  private static List<Map<String, Object>> statements(Map<String, Object> role) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Object policy : list(role.get("Policies"))) {
+      list(map(map(policy).get("PolicyDocument")).get("Statement")).forEach(st -> out.add(map(st)));
+    }
+    return out;
   }
 
   private static Set<String> names(Object templateList) {

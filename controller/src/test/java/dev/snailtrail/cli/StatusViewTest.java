@@ -31,6 +31,27 @@ class StatusViewTest {
   }
 
   @Test
+  void aPhaseUnderEcsShowsTheNewRevisionsShareAndTheVerdict() {
+    Instant at = Instant.parse("2026-11-23T10:00:05Z");
+    RolloutStatus s =
+        RolloutStatus.initial().toBuilder()
+            .observedGeneration(1)
+            .currentPhase(new PhaseRef(1, "two"))
+            .step(Step.Shifting)
+            .traffic(
+                new TrafficStatus(
+                    0,
+                    10,
+                    at,
+                    new TrafficStatus.EcsShift("arn:dep", TrafficStatus.HookVerdict.ANALYSING, at)))
+            .build();
+    assertThat(StatusView.render(detail(s), List.of(), false))
+        .contains(
+            "Traffic: ECS 10% on the new revision, 90% on the one before; verdict ANALYSING (said"
+                + " 2026-11-23T10:00:05Z)");
+  }
+
+  @Test
   void aPhaseWithoutTrafficShowsNone() {
     RolloutStatus s = RolloutStatus.initial().toBuilder().observedGeneration(1).build();
     assertThat(StatusView.render(detail(s), List.of(), false)).doesNotContain("Traffic");

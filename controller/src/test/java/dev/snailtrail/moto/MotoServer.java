@@ -77,13 +77,15 @@ public final class MotoServer {
   private final Process process;
   private final int port;
   private final Path log;
+  private final String python;
   private final HttpClient http = HttpClient.newHttpClient();
   private final Map<Class<?>, SdkClient> clients = new ConcurrentHashMap<>();
 
-  private MotoServer(Process process, int port, Path log) {
+  private MotoServer(Process process, int port, Path log, String python) {
     this.process = process;
     this.port = port;
     this.log = log;
+    this.python = python;
   }
 
   /**
@@ -116,6 +118,11 @@ public final class MotoServer {
 
   public int port() {
     return port;
+  }
+
+  /** The Python interpreter that runs the server: it has boto3, as moto needs it. */
+  public String python() {
+    return python;
   }
 
   /** The server's output, for diagnosing a failed test. */
@@ -252,7 +259,7 @@ public final class MotoServer {
       stop(process);
       throw new IllegalStateException("interrupted while starting moto", e);
     }
-    MotoServer server = new MotoServer(process, port, log);
+    MotoServer server = new MotoServer(process, port, log, python);
     server.reset(); // proves it answers
     return server;
   }

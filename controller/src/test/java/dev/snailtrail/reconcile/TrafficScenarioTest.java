@@ -70,6 +70,9 @@ class TrafficScenarioTest {
       assertThat(canary(s).desiredCount()).isZero();
       assertThat(canary(s).taskDefinitionArn()).isEqualTo(revision);
       assertThat(s.events(EventType.RollbackStarted)).isEmpty();
+      // The canary is the rollout's as the stable service is: no other rollout acts on it.
+      assertThat(s.sim.providers().ecs().serviceTags("us-east-1", canary(s).arn()))
+          .containsEntry("snailtrail.dev/rollout", CANARY.name());
       // The canary ran the stable service's count while it took traffic.
       assertThat(s.messages(EventType.ServiceUpdated))
           .anySatisfy(m -> assertThat(m).contains("Canary service").contains("with 2 tasks"));

@@ -98,6 +98,14 @@ public final class SpecWriter {
       if (lb.containerPort() > 0) {
         l.put("containerPort", lb.containerPort());
       }
+      if (lb.blueGreen() != null) {
+        Map<String, Object> bg = new LinkedHashMap<>();
+        bg.put("alternateTargetGroupArn", lb.blueGreen().alternateTargetGroupArn());
+        bg.put("productionListenerRule", lb.blueGreen().productionListenerRule());
+        putIf(bg, "testListenerRule", lb.blueGreen().testListenerRule());
+        bg.put("roleArn", lb.blueGreen().roleArn());
+        l.put("blueGreen", bg);
+      }
       lbs.add(l);
     }
     putIf(m, "loadBalancers", lbs);
@@ -110,6 +118,14 @@ public final class SpecWriter {
       tr.put("canaryTargetGroupArn", r.canaryTargetGroupArn());
       tr.put("canaryService", r.canaryService());
       m.put("traffic", tr);
+    }
+    Target.LifecycleHook h = t.lifecycleHook();
+    if (h != null) {
+      Map<String, Object> hook = new LinkedHashMap<>();
+      hook.put("functionArn", h.functionArn());
+      hook.put("roleArn", h.roleArn());
+      hook.put("silence", Durations.format(h.silence()));
+      m.put("lifecycleHook", hook);
     }
     return m;
   }

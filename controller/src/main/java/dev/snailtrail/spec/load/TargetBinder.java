@@ -25,10 +25,13 @@ final class TargetBinder {
           "network",
           "loadBalancers",
           "adopt",
-          "traffic");
+          "traffic",
+          "lifecycleHook");
   static final Set<String> NETWORK_KEYS = Set.of("subnets", "securityGroups", "assignPublicIp");
   static final Set<String> LOAD_BALANCER_KEYS =
-      Set.of("targetGroupArn", "containerName", "containerPort");
+      Set.of("targetGroupArn", "containerName", "containerPort", "blueGreen");
+  static final Set<String> BLUE_GREEN_KEYS =
+      Set.of("alternateTargetGroupArn", "productionListenerRule", "testListenerRule", "roleArn");
 
   private TargetBinder() {}
 
@@ -85,7 +88,8 @@ final class TargetBinder {
         network,
         lbs,
         adopt != null ? adopt : Defaults.ADOPT,
-        TrafficBinder.routing(f.get("traffic"), service));
+        TrafficBinder.routing(f.get("traffic"), service),
+        TrafficBinder.hook(f.get("lifecycleHook")));
   }
 
   /**
@@ -217,12 +221,55 @@ final class TargetBinder {
         f.problem("containerPort", "port " + port + " is outside 1-65535");
         port = null;
       }
+      Target.BlueGreen blueGreen = blueGreen(f.get("blueGreen"), arn);
       if (arn != null) {
         out.add(
             new LoadBalancer(
-                arn, container, port != null ? port : template == null ? 0 : template.port()));
+                arn,
+                container,
+                port != null ? port : template == null ? 0 : template.port(),
+                blueGreen));
       }
     }
     return out;
+  }
+
+  /** {@code loadBalancers[].blueGreen}, or null when absent or wrong. */
+  private static Target.BlueGreen blueGreen(Value value, String targetGroupArn) {
+    Fields f = value == null ? null : value.fields(BLUE_GREEN_KEYS);
+    if (f == null) {
+      return null;
+    }
+    String alternate = f.requiredString("alternateTargetGroupArn");
+    if (alternate != null && !Formats.TARGET_GROUP_ARN.matcher(alternate).matches()) {
+      f.problem("alternateTargetGroupArn", "'" + alternate + "' is not a target group ARN");
+      alternate = null;
+    } else if (alternate != null && alternate.equals(targetGroupArn)) {
+      f.problem(
+          "alternateTargetGroupArn",
+          "the alternate target group is the second of two: not targetGroupArn itself");
+      alternate = null;
+    }
+    String production = rule(f, "productionListenerRule", true);
+    String test = rule(f, "testListenerRule", false);
+    String role = matching(f, "roleArn", Formats.ROLE_ARN, "an IAM role ARN");
+    if (role == null && !f.has("roleArn")) {
+      f.problem(
+          "roleArn", "give the role ECS changes the listener rules with (roleArn is required)");
+    }
+    return alternate == null || production == null || role == null
+        ? null
+        : new Target.BlueGreen(alternate, production, test, role);
+  }
+
+  private static String rule(Fields f, String key, boolean required) {
+    String s = required ? f.requiredString(key) : f.string(key, null);
+    if (s != null
+        && !TrafficBinder.LISTENER_RULE_ARN.matcher(s).matches()
+        && !TrafficBinder.LISTENER_ARN.matcher(s).matches()) {
+      f.problem(key, "'" + s + "' is not an ALB listener rule (or listener) ARN");
+      return null;
+    }
+    return s;
   }
 }

@@ -41,8 +41,17 @@ final class TrafficBinder {
       return null;
     }
     Traffic.Mode mode = mode(f.require("mode"));
+    if (mode == Traffic.Mode.ECS) {
+      Value stepsValue = f.get("steps");
+      List<Value> items = stepsValue == null ? List.of() : stepsValue.items();
+      List<Traffic.Step> steps =
+          items == null ? null : items.isEmpty() ? List.of() : steps(stepsValue);
+      Traffic.EcsStrategy strategy =
+          steps == null ? null : EcsSteps.derive(stepsValue == null ? value : stepsValue, steps);
+      return strategy == null ? null : new Traffic(mode, steps, strategy);
+    }
     List<Traffic.Step> steps = steps(f.require("steps"));
-    if (target != null && target.traffic() == null) {
+    if (mode == Traffic.Mode.ALB && target != null && target.traffic() == null) {
       value.problem(
           "a phase with traffic shifts it through spec.target.traffic: give its listenerRuleArn"
               + " (or listenerArn), stableTargetGroupArn, canaryTargetGroupArn and canaryService");
@@ -57,14 +66,9 @@ final class TrafficBinder {
     }
     return switch (s) {
       case "alb" -> Traffic.Mode.ALB;
-      case "ecs" -> {
-        v.problem(
-            "traffic.mode ecs (ECS's own blue/green, linear and canary deployments) is not"
-                + " supported yet; use mode: alb with spec.target.traffic");
-        yield null;
-      }
+      case "ecs" -> Traffic.Mode.ECS;
       default -> {
-        v.problem("'" + s + "' is not a traffic mode; expected alb");
+        v.problem("'" + s + "' is not a traffic mode; expected alb or ecs");
         yield null;
       }
     };
@@ -203,5 +207,54 @@ final class TrafficBinder {
       return null;
     }
     return s;
+  }
+
+  static final Set<String> HOOK_KEYS = Set.of("functionArn", "roleArn", "silence");
+  static final Pattern LAMBDA_ARN =
+      Pattern.compile("arn:aws[a-z-]*:lambda:[a-z0-9-]+:\\d{12}:function:[A-Za-z0-9_-]{1,64}");
+
+  /** The silence a lifecycle hook allows the controller when the spec gives none. */
+  static final Duration DEFAULT_SILENCE = Duration.ofMinutes(2);
+
+  /** {@code target.lifecycleHook}, or null when absent or wrong. */
+  static Target.LifecycleHook hook(Value value) {
+    if (value == null) {
+      return null;
+    }
+    Fields f = value.fields(HOOK_KEYS);
+    if (f == null) {
+      return null;
+    }
+    Value fn = f.require("functionArn");
+    String function = fn == null ? null : fn.string();
+    if (function != null && !LAMBDA_ARN.matcher(function).matches()) {
+      fn.problem(
+          "'"
+              + function
+              + "' is not a Lambda function ARN"
+              + " (arn:aws:lambda:REGION:ACCOUNT:function:NAME, the snailtrail-hook function of"
+              + " deploy/lambda)");
+      function = null;
+    }
+    Value r = f.require("roleArn");
+    String role = r == null ? null : r.string();
+    if (role != null && !Formats.ROLE_ARN.matcher(role).matches()) {
+      r.problem("'" + role + "' is not an IAM role ARN (the role ECS assumes to invoke the hook)");
+      role = null;
+    }
+    Duration silence = DEFAULT_SILENCE;
+    Value sv = f.get("silence");
+    if (sv != null) {
+      silence = sv.duration();
+      if (silence != null && silence.compareTo(Duration.ofSeconds(30)) < 0) {
+        sv.problem(
+            "the controller confirms its verdict every pass: allow it at least 30s of silence"
+                + " before the hook fails the deployment");
+        silence = null;
+      }
+    }
+    return function == null || role == null || silence == null
+        ? null
+        : new Target.LifecycleHook(function, role, silence);
   }
 }
