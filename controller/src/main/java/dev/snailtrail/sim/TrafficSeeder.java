@@ -99,9 +99,30 @@ final class TrafficSeeder {
               + " has no load balancer to give blue/green routing; bind it to a target group");
     }
     LoadBalancerBinding lb = s.loadBalancers.get(0);
-    SimTargetGroup own = world.targetGroups.get(lb.targetGroupArn());
+    BlueGreenRouting routing = routes(ref.region(), lb.targetGroupArn(), lb.containerPort(), given);
+    List<LoadBalancerBinding> bindings = new ArrayList<>(s.loadBalancers);
+    bindings.set(
+        0,
+        new LoadBalancerBinding(
+            lb.targetGroupArn(), lb.containerName(), lb.containerPort(), routing));
+    s.loadBalancers = List.copyOf(bindings);
+    return routing;
+  }
+
+  /**
+   * What a blue/green binding on {@code ownTargetGroupArn} routes through, whether or not a service
+   * is bound yet (seeding from a spec whose service the controller creates): the alternate target
+   * group beside the own one (same load balancer, port and type; {@code port} when the own one is
+   * not in the world either), the production rule and, when named, the test rule, each forwarding
+   * 100 to the own group and 0 to the alternate. ARNs left null are made up; a target group or rule
+   * that exists is reused as it is.
+   *
+   * @return the routing with every ARN
+   */
+  BlueGreenRouting routes(
+      String region, String ownTargetGroupArn, int port, BlueGreenRouting given) {
+    SimTargetGroup own = world.targetGroups.get(ownTargetGroupArn);
     BlueGreenRouting r = given == null ? new BlueGreenRouting(null, null, null, null) : given;
-    String region = ref.region();
     String lbArn = own == null ? null : own.loadBalancerArn;
     String alternate =
         r.alternateTargetGroupArn() != null
@@ -111,7 +132,7 @@ final class TrafficSeeder {
                 + ":"
                 + World.ACCOUNT
                 + ":targetgroup/"
-                + shorten(Seeder.targetGroupName(lb.targetGroupArn()) + "-alt")
+                + shorten(Seeder.targetGroupName(ownTargetGroupArn) + "-alt")
                 + "/"
                 + world.hex(16);
     world.targetGroups.computeIfAbsent(
@@ -120,7 +141,7 @@ final class TrafficSeeder {
             new SimTargetGroup(
                 a,
                 Seeder.targetGroupName(a),
-                own != null ? own.port : lb.containerPort(),
+                own != null ? own.port : port,
                 own != null ? own.targetType : "ip",
                 own != null ? own.vpcId : null,
                 lbArn));
@@ -128,28 +149,19 @@ final class TrafficSeeder {
         r.productionListenerRule() != null ? r.productionListenerRule() : ruleArn(region, lbArn);
     List<WeightedTargetGroup> allOwn =
         List.of(
-            new WeightedTargetGroup(lb.targetGroupArn(), 100),
-            new WeightedTargetGroup(alternate, 0));
+            new WeightedTargetGroup(ownTargetGroupArn, 100), new WeightedTargetGroup(alternate, 0));
     for (String rule : java.util.Arrays.asList(production, r.testListenerRule())) {
       if (rule != null && !world.rules.exists(rule)) {
         world.rules.seed(rule, allOwn);
       }
     }
-    BlueGreenRouting routing =
-        new BlueGreenRouting(
-            alternate,
-            production,
-            r.testListenerRule(),
-            r.roleArn() != null
-                ? r.roleArn()
-                : "arn:aws:iam::" + World.ACCOUNT + ":role/ecsInfrastructureRoleForLoadBalancers");
-    List<LoadBalancerBinding> bindings = new ArrayList<>(s.loadBalancers);
-    bindings.set(
-        0,
-        new LoadBalancerBinding(
-            lb.targetGroupArn(), lb.containerName(), lb.containerPort(), routing));
-    s.loadBalancers = List.copyOf(bindings);
-    return routing;
+    return new BlueGreenRouting(
+        alternate,
+        production,
+        r.testListenerRule(),
+        r.roleArn() != null
+            ? r.roleArn()
+            : "arn:aws:iam::" + World.ACCOUNT + ":role/ecsInfrastructureRoleForLoadBalancers");
   }
 
   /** A listener rule's ARN on the load balancer (or a made-up one). */

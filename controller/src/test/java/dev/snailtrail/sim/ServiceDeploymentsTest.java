@@ -569,6 +569,43 @@ class ServiceDeploymentsTest {
   }
 
   @Test
+  void aServiceCreatedWithBlueGreenRoutingDeploysOnRoutesSeededBeforeIt() {
+    sim.seed(SimFixtures.rollout("full", "simple"), Seed.defaults());
+    // What seeding from a spec does for a service the controller creates later.
+    BlueGreenRouting seeded = sim.read(w -> new TrafficSeeder(w).routes(REGION, TG, 5000, null));
+    assertThat(weight(seeded.productionListenerRule(), TG)).isEqualTo(100);
+    routing = seeded;
+    sim.registerHook(HOOK, hook);
+    TaskDefinition first =
+        sim.registerTaskDefinition(
+            REGION, Seeder.taskDefinition(SimFixtures.template(), REGION, image("simple")));
+    sim.createService(
+        new dev.snailtrail.provider.Ecs.CreateServiceRequest(
+            SERVICE,
+            first.arn(),
+            2,
+            dev.snailtrail.provider.LaunchType.FARGATE,
+            new dev.snailtrail.provider.Ecs.NetworkConfig(
+                List.of("subnet-0aaa"), List.of("sg-0task"), true),
+            List.of(new dev.snailtrail.provider.Ecs.LoadBalancerBinding(TG, "api", 5000, seeded))));
+    clock.advance(Duration.ofSeconds(60));
+    assertThat(elb().describeTargetHealth(REGION, TG))
+        .as("blue, healthy in the own group")
+        .hasSize(2);
+    assertThat(service().primary().orElseThrow().rolloutState())
+        .isEqualTo(DeploymentRolloutState.COMPLETED);
+    TaskDefinition green =
+        sim.registerTaskDefinition(
+            REGION, Seeder.taskDefinition(SimFixtures.template(), REGION, image("full")));
+
+    String arn = deploy(green, strategy(Kind.CANARY, 10, Duration.ofMinutes(1), null, HOOKABLE));
+    List<Look> seen = walk(arn, seeded.alternateTargetGroupArn(), 600, new java.util.HashMap<>());
+    assertThat(seen.stream().map(Look::weight).distinct()).containsExactly(0, 10, 100);
+    assertThat(deployment(arn).status()).isEqualTo(Status.SUCCESSFUL);
+    assertThat(elb().describeTargetHealth(REGION, seeded.alternateTargetGroupArn())).hasSize(2);
+  }
+
+  @Test
   void seedingBlueGreenMakesTheAlternateGroupAndAProductionRuleAllOnTheServicesOwn() {
     sim.seed(SimFixtures.rollout("full"), Seed.existingService("baseline"));
     BlueGreenRouting made = sim.seedBlueGreen(SERVICE, null);
