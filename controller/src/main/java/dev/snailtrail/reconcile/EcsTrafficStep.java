@@ -130,9 +130,7 @@ final class EcsTrafficStep {
       return ended.get();
     }
     if (d != null && d.status() == ServiceDeploymentState.Status.SUCCESSFUL) {
-      p.update(b -> b.traffic(p.status.traffic().withWeight(100)));
-      Transitions.awaitDeployment(p, p.status.phaseStartedAt(), "ECS finished the deployment");
-      return p.result(Duration.ZERO);
+      return finished(p, s, arn);
     }
     List<GateStatus> gates = analysis.measure(p, phase, arn, null, p.service, s);
     int weight = weight(p, s, shift, t.weight());
@@ -207,6 +205,25 @@ final class EcsTrafficStep {
                 + DeployStep.orElse(d.statusReason(), d.status().name());
     p.emit(EventType.DeploymentFailed, Severity.Warning, Reason.DeploymentFailed, why);
     return Optional.of(RollbackStep.begin(p, Reason.DeploymentFailed, why));
+  }
+
+  /** ECS finished the deployment: on to the phase's analysis. */
+  private static ReconcileResult finished(Pass p, ServiceState s, String arn) {
+    // ECS says it is done (its rolloutState is for rolling deployments): the gates from scratch.
+    p.update(b -> b.traffic(p.status.traffic().withWeight(100)));
+    Transitions.awaitDeployment(p, p.status.phaseStartedAt(), "ECS finished the deployment");
+    p.emit(
+        EventType.DeploymentCompleted,
+        Severity.Normal,
+        Reason.DeploymentCompleted,
+        "ECS deployment completed: "
+            + s.runningCount()
+            + " tasks running "
+            + shortName(arn)
+            + ", the revision before stopped",
+        data("revision", shortName(arn)));
+    Transitions.deploymentCompleted(p);
+    return p.result(Duration.ZERO);
   }
 
   /** Whether all production traffic is on the new revision, the old one still up. */
