@@ -58,6 +58,18 @@ final class MetricModel {
     return a.isBefore(b) ? a : b;
   }
 
+  /** The service's target groups, a blue/green binding's alternate one too. */
+  private static List<String> groupsOf(SimService s) {
+    List<String> groups = new ArrayList<>();
+    for (var lb : s.loadBalancers) {
+      groups.add(lb.targetGroupArn());
+      if (lb.blueGreen() != null) {
+        groups.add(lb.blueGreen().alternateTargetGroupArn());
+      }
+    }
+    return groups;
+  }
+
   /** Services the query's dimensions point at; the only service when they point nowhere. */
   private List<SimService> matching(String region, MetricQuery q) {
     Map<String, String> dims = q.dimensions();
@@ -74,8 +86,8 @@ final class MetricModel {
       boolean match;
       if (tgDim != null) {
         match =
-            s.loadBalancers.stream()
-                .map(lb -> world.targetGroups.get(lb.targetGroupArn()))
+            groupsOf(s).stream()
+                .map(world.targetGroups::get)
                 .anyMatch(
                     tg ->
                         tg != null
