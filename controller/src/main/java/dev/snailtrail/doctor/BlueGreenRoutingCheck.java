@@ -8,7 +8,7 @@ import dev.snailtrail.provider.LoadBalancing.WeightedTargetGroup;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.spec.Phase;
 import dev.snailtrail.spec.Rollout;
-import java.util.List;
+import dev.snailtrail.spec.Target;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -17,10 +17,8 @@ import java.util.stream.Collectors;
  * For a rollout with a phase under {@code traffic.mode: ecs}: the service has the routing ECS's
  * blue/green, linear and canary deployments move traffic with (an alternate target group and a
  * production listener rule on its load balancer), the rule forwards to the two groups, the
- * alternate group forwards to the container's port, and the dead-man's switch is configured. A
- * service the first phase creates ({@code createIfMissing}) is checked by the routing {@code
- * target.loadBalancers[].blueGreen} gives it. Without the routing such a phase would pause before
- * it deploys.
+ * alternate group forwards to the container's port, and the dead-man's switch is configured.
+ * Without the routing such a phase would pause before it deploys.
  */
 final class BlueGreenRoutingCheck implements PreflightCheck {
 
@@ -43,22 +41,25 @@ final class BlueGreenRoutingCheck implements PreflightCheck {
   public CheckResult run(Inspection in) {
     Facts f = in.facts;
     Optional<ServiceState> service = f.service();
-    boolean created = service.isEmpty() && f.rollout.spec().target().createIfMissing();
-    if (service.isEmpty() && !created) {
+    LoadBalancerBinding binding =
+        service.isPresent() ? routed(service.get()) : created(f.rollout.spec().target());
+    if (binding == null && service.isEmpty()) {
       return in.fail(
           id(),
-          "service " + f.ref.service() + " not found",
+          "service " + f.ref.service() + " not found, and the spec gives no blue/green routing",
           "DescribeServices found no ACTIVE service " + f.ref.service(),
-          "A phase with traffic.mode: ecs changes an existing service: create it with its load"
-              + " balancer's advancedConfiguration first, or let the first phase create it"
-              + " (target.createIfMissing) with target.loadBalancers[].blueGreen.");
+          "Create the service with its load balancer's advancedConfiguration, or let the rollout"
+              + " create it with spec.target.loadBalancers[].blueGreen.");
     }
-    // A service the first phase creates gets the routing the spec declares for it.
-    List<LoadBalancerBinding> bindings = created ? f.bindings() : service.get().loadBalancers();
-    LoadBalancerBinding binding =
-        bindings.stream().filter(b -> b.blueGreen() != null).findFirst().orElse(null);
     if (binding == null) {
-      return noRouting(in, created, bindings);
+      return in.fail(
+          id(),
+          "service " + f.ref.service() + " has no blue/green routing",
+          "its load balancers: " + service.get().loadBalancers(),
+          "Give the service's load balancer an advancedConfiguration (alternateTargetGroupArn,"
+              + " productionListenerRule, roleArn): aws ecs update-service --load-balancers"
+              + " 'targetGroupArn=...,containerName=...,containerPort=...,advancedConfiguration="
+              + "{alternateTargetGroupArn=...,productionListenerRule=...,roleArn=...}'");
     }
     BlueGreenRouting r = binding.blueGreen();
     Set<String> groups = Set.of(binding.targetGroupArn(), r.alternateTargetGroupArn());
@@ -103,26 +104,28 @@ final class BlueGreenRoutingCheck implements PreflightCheck {
             + f.rollout.spec().target().lifecycleHook().functionArn());
   }
 
-  private CheckResult noRouting(
-      Inspection in, boolean created, List<LoadBalancerBinding> bindings) {
-    String service = in.facts.ref.service();
-    if (created) {
-      return in.fail(
-          id(),
-          "service " + service + " would be created without blue/green routing",
-          "target.loadBalancers: " + in.facts.rollout.spec().target().loadBalancers(),
-          "Give the load balancer in target.loadBalancers a blueGreen (alternateTargetGroupArn,"
-              + " productionListenerRule, roleArn), the advancedConfiguration the first phase"
-              + " creates the service with.");
+  private static LoadBalancerBinding routed(ServiceState s) {
+    return s.loadBalancers().stream().filter(b -> b.blueGreen() != null).findFirst().orElse(null);
+  }
+
+  /** The routing a service the rollout creates will have: its spec's first load balancer's. */
+  private static LoadBalancerBinding created(Target t) {
+    if (!t.createIfMissing() || t.loadBalancers().isEmpty()) {
+      return null;
     }
-    return in.fail(
-        id(),
-        "service " + service + " has no blue/green routing",
-        "its load balancers: " + bindings,
-        "Give the service's load balancer an advancedConfiguration (alternateTargetGroupArn,"
-            + " productionListenerRule, roleArn): aws ecs update-service --load-balancers"
-            + " 'targetGroupArn=...,containerName=...,containerPort=...,advancedConfiguration="
-            + "{alternateTargetGroupArn=...,productionListenerRule=...,roleArn=...}'");
+    Target.LoadBalancer lb = t.loadBalancers().get(0);
+    Target.BlueGreen bg = lb.blueGreen();
+    return bg == null
+        ? null
+        : new LoadBalancerBinding(
+            lb.targetGroupArn(),
+            lb.containerName(),
+            lb.containerPort(),
+            new BlueGreenRouting(
+                bg.alternateTargetGroupArn(),
+                bg.productionListenerRule(),
+                bg.testListenerRule(),
+                bg.roleArn()));
   }
 
   private Optional<CheckResult> portAndHook(Inspection in, BlueGreenRouting r) {

@@ -1,7 +1,6 @@
 package dev.snailtrail.doctor;
 
 import dev.snailtrail.provider.CloudWatch.AlarmState;
-import dev.snailtrail.provider.Ecs.BlueGreenRouting;
 import dev.snailtrail.provider.Ecs.ClusterState;
 import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
 import dev.snailtrail.provider.Ecs.NetworkConfig;
@@ -147,10 +146,7 @@ final class Facts {
         : new NetworkConfig(n.subnets(), n.securityGroups(), n.assignPublicIp());
   }
 
-  /**
-   * The target group registrations: the service's when it has any, else the spec's (with the
-   * blue/green routing a created service gets).
-   */
+  /** The target group registrations: the service's when it has any, else the spec's. */
   List<LoadBalancerBinding> bindings() {
     Optional<ServiceState> s = service();
     if (s.isPresent() && !s.get().loadBalancers().isEmpty()) {
@@ -162,14 +158,7 @@ final class Facts {
                 new LoadBalancerBinding(
                     lb.targetGroupArn(),
                     lb.containerName() != null ? lb.containerName() : mainContainer(),
-                    lb.containerPort() > 0 ? lb.containerPort() : mainPort(),
-                    lb.blueGreen() == null
-                        ? null
-                        : new BlueGreenRouting(
-                            lb.blueGreen().alternateTargetGroupArn(),
-                            lb.blueGreen().productionListenerRule(),
-                            lb.blueGreen().testListenerRule(),
-                            lb.blueGreen().roleArn())))
+                    lb.containerPort() > 0 ? lb.containerPort() : mainPort()))
         .toList();
   }
 

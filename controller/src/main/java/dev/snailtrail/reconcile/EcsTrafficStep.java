@@ -210,7 +210,8 @@ final class EcsTrafficStep {
   /** ECS finished the deployment: on to the phase's analysis. */
   private static ReconcileResult finished(Pass p, ServiceState s, String arn) {
     // ECS says it is done (its rolloutState is for rolling deployments): the gates from scratch.
-    p.update(b -> b.traffic(p.status.traffic().withWeight(100)));
+    // The traffic's last step done now: the gates' progress deadline counts from here.
+    p.update(b -> b.traffic(p.status.traffic().next(100, p.now)));
     Transitions.awaitDeployment(p, p.status.phaseStartedAt(), "ECS finished the deployment");
     p.emit(
         EventType.DeploymentCompleted,

@@ -3,6 +3,7 @@ package dev.snailtrail.sim;
 import dev.snailtrail.provider.DeploymentStrategy.Stage;
 import dev.snailtrail.rollout.TrafficStatus.EcsShift;
 import dev.snailtrail.rollout.TrafficStatus.HookVerdict;
+import dev.snailtrail.spec.Rollout;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -53,6 +54,20 @@ public final class DeadMansSwitch implements LifecycleHookTarget {
   public DeadMansSwitch(Function<String, Optional<EcsShift>> verdicts, Clock clock) {
     this.verdicts = verdicts;
     this.clock = clock;
+  }
+
+  /**
+   * Makes the rollout's lifecycle hook ({@code target.lifecycleHook}), if it has one, a switch on
+   * {@code sim} answering from {@code verdicts}, as the Lambda function answers from the store.
+   * Call it when a rollout is seeded, and again for a restored world's rollouts: hooks are not
+   * saved.
+   */
+  public static void answer(
+      Simulator sim, Rollout rollout, Function<String, Optional<EcsShift>> verdicts) {
+    var hook = rollout.spec().target().lifecycleHook();
+    if (hook != null) {
+      sim.registerHook(hook.functionArn(), new DeadMansSwitch(verdicts, sim.worldClock()));
+    }
   }
 
   @Override

@@ -10,6 +10,7 @@ import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
+import dev.snailtrail.spec.Target;
 import dev.snailtrail.spec.Target.TrafficRouting;
 import dev.snailtrail.spec.Template;
 import java.time.Instant;
@@ -107,6 +108,32 @@ final class TrafficSeeder {
             lb.targetGroupArn(), lb.containerName(), lb.containerPort(), routing));
     s.loadBalancers = List.copyOf(bindings);
     return routing;
+  }
+
+  /**
+   * The blue/green routing of the spec's first load balancer ({@code blueGreen}, or made up when
+   * the spec leaves it to the service, as an existing service has its own): the alternate target
+   * group and the rules, bound to the service when it exists, ready for it when the rollout creates
+   * it.
+   */
+  void blueGreen(Seeder.Input target, boolean serviceExists) {
+    if (target.loadBalancers().isEmpty()) {
+      return;
+    }
+    Target.LoadBalancer lb = target.loadBalancers().get(0);
+    BlueGreenRouting given =
+        lb.blueGreen() == null
+            ? null
+            : new BlueGreenRouting(
+                lb.blueGreen().alternateTargetGroupArn(),
+                lb.blueGreen().productionListenerRule(),
+                lb.blueGreen().testListenerRule(),
+                lb.blueGreen().roleArn());
+    if (serviceExists) {
+      blueGreen(new ServiceRef(target.region(), target.cluster(), target.service()), given);
+    } else {
+      routes(target.region(), lb.targetGroupArn(), target.template().port(), given);
+    }
   }
 
   /**

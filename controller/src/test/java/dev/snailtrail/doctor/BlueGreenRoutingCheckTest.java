@@ -2,8 +2,6 @@ package dev.snailtrail.doctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.snailtrail.provider.LoadBalancing;
-import dev.snailtrail.provider.Providers;
 import dev.snailtrail.sim.Seed;
 import dev.snailtrail.sim.Simulator;
 import dev.snailtrail.spec.Rollout;
@@ -13,17 +11,14 @@ import dev.snailtrail.time.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The blue/green routing check before the first phase of {@code spec-examples/blue-green.yaml},
  * whose service does not exist yet: the first phase creates it with the routing its load balancer's
- * {@code blueGreen} declares, so that routing is what is checked. The simulator plays the account;
- * the load balancer holds the production rule and the alternate target group the spec names (the
- * simulator seeds neither).
+ * {@code blueGreen} declares, so that routing is what is checked. The simulator plays the account,
+ * seeded with the production rule and the alternate target group the spec names.
  */
 class BlueGreenRoutingCheckTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
@@ -56,8 +51,8 @@ class BlueGreenRoutingCheckTest {
 
     assertThat(r.status()).isEqualTo(Status.FAIL);
     assertThat(r.title())
-        .isEqualTo("service shine-api-gateway would be created without blue/green routing");
-    assertThat(r.fix()).contains("target.loadBalancers", "blueGreen");
+        .isEqualTo("service shine-api-gateway not found, and the spec gives no blue/green routing");
+    assertThat(r.fix()).contains("target.loadBalancers[].blueGreen");
   }
 
   @Test
@@ -68,80 +63,16 @@ class BlueGreenRoutingCheckTest {
     CheckResult r = check(rollout);
 
     assertThat(r.status()).isEqualTo(Status.FAIL);
-    assertThat(r.title()).isEqualTo("service shine-api-gateway not found");
+    assertThat(r.title())
+        .isEqualTo("service shine-api-gateway not found, and the spec gives no blue/green routing");
   }
 
   private CheckResult check(Rollout rollout) {
-    Providers world = sim.providers();
-    Providers withRouting =
-        new Providers(
-            world.name(),
-            world.ecs(),
-            new Routing(world.loadBalancing()),
-            world.cloudWatch(),
-            world.logs(),
-            world.images(),
-            world.network(),
-            world.endpoints(),
-            world.scaling());
-    return new Preflight(withRouting)
+    return new Preflight(sim.providers())
         .check(rollout, 0).stream()
             .filter(r -> r.check() == Check.BlueGreenRouting)
             .findFirst()
             .orElseThrow();
-  }
-
-  /** The simulator's load balancing, plus the production rule (100/0) and the alternate group. */
-  private final class Routing implements LoadBalancing {
-    private final LoadBalancing sim;
-
-    Routing(LoadBalancing sim) {
-      this.sim = sim;
-    }
-
-    @Override
-    public List<TargetHealth> describeTargetHealth(String region, String targetGroupArn) {
-      return sim.describeTargetHealth(region, targetGroupArn);
-    }
-
-    @Override
-    public Optional<TargetGroup> describeTargetGroup(String region, String targetGroupArn) {
-      if (targetGroupArn.equals(declared.blueGreen().alternateTargetGroupArn())) {
-        return Optional.of(
-            new TargetGroup(
-                targetGroupArn,
-                "green",
-                "HTTP",
-                5000,
-                "ip",
-                "vpc-1",
-                "/health",
-                "traffic-port",
-                List.of()));
-      }
-      return sim.describeTargetGroup(region, targetGroupArn);
-    }
-
-    @Override
-    public List<String> loadBalancerSecurityGroups(String region, String loadBalancerArn) {
-      return sim.loadBalancerSecurityGroups(region, loadBalancerArn);
-    }
-
-    @Override
-    public List<WeightedTargetGroup> forwardWeights(String region, String ruleOrListenerArn) {
-      if (ruleOrListenerArn.equals(declared.blueGreen().productionListenerRule())) {
-        return List.of(
-            new WeightedTargetGroup(declared.targetGroupArn(), 100),
-            new WeightedTargetGroup(declared.blueGreen().alternateTargetGroupArn(), 0));
-      }
-      return sim.forwardWeights(region, ruleOrListenerArn);
-    }
-
-    @Override
-    public void setForwardWeights(
-        String region, String ruleOrListenerArn, List<WeightedTargetGroup> groups) {
-      throw new AssertionError("preflight changes nothing");
-    }
   }
 
   private static String read() {
