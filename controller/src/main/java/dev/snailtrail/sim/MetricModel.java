@@ -36,7 +36,7 @@ final class MetricModel {
       List<Double> values = new ArrayList<>();
       for (SimService s : services) {
         for (SimTask task : s.tasks) {
-          if (task.ranDuring(t, to)) {
+          if (task.ranDuring(t, to) && inGroup(task, q.dimensions().get("TargetGroup"))) {
             Double v = value(q.namespace(), q.metric(), task, t, period);
             if (v != null) {
               values.add(v);
@@ -56,6 +56,31 @@ final class MetricModel {
 
   private static Instant min(Instant a, Instant b) {
     return a.isBefore(b) ? a : b;
+  }
+
+  /**
+   * Whether a task counts for a TargetGroup dimension (always without one): it is registered with
+   * that group. Under blue/green routing the two revisions are in different groups, so each group's
+   * metrics are its revision's.
+   */
+  private boolean inGroup(SimTask task, String dimension) {
+    if (dimension == null
+        || world.targetGroups.values().stream().noneMatch(g -> named(g, dimension))) {
+      return true; // no such group: the service the query falls back to counts whole
+    }
+    for (var lb : task.service.loadBalancers) {
+      SimTargetGroup tg = world.targetGroups.get(TaskTargets.targetGroupOf(task, lb));
+      if (tg != null && named(tg, dimension)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean named(SimTargetGroup tg, String dimension) {
+    return tg.dimension().equals(dimension)
+        || tg.arn.equals(dimension)
+        || tg.name.equals(dimension);
   }
 
   /** The service's target groups, a blue/green binding's alternate one too. */

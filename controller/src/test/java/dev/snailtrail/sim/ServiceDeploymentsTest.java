@@ -481,6 +481,42 @@ class ServiceDeploymentsTest {
   }
 
   @Test
+  void eachTargetGroupsMetricsAreItsOwnRevisionsTasks() {
+    TaskDefinition green = given("full-ml-down", null);
+    deploy(green, strategy(Kind.CANARY, 10, Duration.ofMinutes(10), null, List.of()));
+    clock.advance(Duration.ofMinutes(3));
+    assertThat(weight(routing.productionListenerRule(), routing.alternateTargetGroupArn()))
+        .isEqualTo(10);
+    Instant end = clock.instant();
+    Instant start = end.minus(Duration.ofMinutes(1));
+
+    // Green (full-ml-down) answers slower than blue; each group's latency is its own tasks'.
+    double greenLatency = latency(routing.alternateTargetGroupArn(), start, end);
+    double blueLatency = latency(service().loadBalancers().get(0).targetGroupArn(), start, end);
+    assertThat(greenLatency).isGreaterThan(0.11);
+    assertThat(blueLatency).isLessThan(0.1);
+  }
+
+  private double latency(String targetGroupArn, Instant start, Instant end) {
+    String dimension = targetGroupArn.substring(targetGroupArn.indexOf("targetgroup/"));
+    var points =
+        sim.providers()
+            .cloudWatch()
+            .getMetricData(
+                REGION,
+                new dev.snailtrail.spec.Gate.MetricQuery(
+                    "AWS/ApplicationELB",
+                    "TargetResponseTime",
+                    "Average",
+                    Map.of("TargetGroup", dimension),
+                    Duration.ofMinutes(1)),
+                start,
+                end);
+    assertThat(points).as(targetGroupArn).isNotEmpty();
+    return points.get(points.size() - 1).value();
+  }
+
+  @Test
   void aRollingServiceIsUnchanged() {
     TaskDefinition next = given("full", null);
     ServiceState before = service();
