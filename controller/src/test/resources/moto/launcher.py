@@ -51,7 +51,8 @@ ECS's own blue/green, linear and canary deployments (strategies.py, beside this 
   (LINEAR). Then blue stays up for bakeTimeInMinutes; at CLEAN_UP blue's tasks stop, the PRIMARY
   deployment turns COMPLETED and the service deployment SUCCESSFUL; the next deployment's blue is
   the alternate target group. A minute of bake lasts SNAILTRAIL_MOTO_BAKE_SECONDS_PER_MINUTE
-  seconds (default 1).
+  seconds (default 1), or as many as the service's cluster's tag
+  snailtrail.moto/bake-seconds-per-minute says.
 * At each stage (and PRE_PRODUCTION_TRAFFIC_SHIFT, before production moves; PRODUCTION_TRAFFIC_SHIFT
   after each step) the lifecycle hooks of the stage are invoked in turn: the function name of
   hookTargetArn is looked up in SNAILTRAIL_MOTO_HOOKS ("name=/path/to/module.py,..."), the module

@@ -33,6 +33,9 @@ from moto.elbv2.models import elbv2_backends
 STRATEGIES = ("BLUE_GREEN", "LINEAR", "CANARY")
 # ECS bakes in minutes; here a minute lasts this many seconds, so tests are quick.
 BAKE_SECONDS_PER_MINUTE = float(os.environ.get("SNAILTRAIL_MOTO_BAKE_SECONDS_PER_MINUTE", "1"))
+# A cluster with this tag makes a minute of bake last the tag's value in seconds for its services'
+# deployments instead, so one test can hold a step longer without slowing every other test down.
+BAKE_SCALE_TAG = "snailtrail.moto/bake-seconds-per-minute"
 # A hook's callBackDelay (seconds) is waited times this.
 CALLBACK_SCALE = float(os.environ.get("SNAILTRAIL_MOTO_CALLBACK_SCALE", "0.1"))
 # ECS asks an IN_PROGRESS hook again after this many seconds when it names no callBackDelay.
@@ -121,15 +124,24 @@ def open_strategy(backend, service, classic, blue_td):
         blue_td = previous.blue_td
         previous.supersede()
     d = _Deployment(backend, service, classic, blue_td=blue_td, green_td=service.task_definition)
-    d.plan = _plan(d.config)
+    d.plan = _plan(d.config, _bake_scale(backend, service))
     d.routing = _routing(service)
     _records(backend)[d.arn] = d
     service.current_service_deployment = d.arn
     _active.add(d)
 
 
-def _plan(config):
-    """The deployment's steps: (stage reported, action, argument)."""
+def _bake_scale(backend, service):
+    """Real seconds a minute of bake lasts for the service: its cluster's BAKE_SCALE_TAG, if any."""
+    cluster = backend.clusters.get(service.cluster_name)
+    for tag in (getattr(cluster, "tags", None) or []):
+        if tag.get("key") == BAKE_SCALE_TAG:
+            return float(tag.get("value"))
+    return BAKE_SECONDS_PER_MINUTE
+
+
+def _plan(config, scale):
+    """The deployment's steps: (stage reported, action, argument); a minute of bake lasts scale s."""
     plan = []
 
     def hooks(stage, reported=None):
@@ -144,35 +156,35 @@ def _plan(config):
     hooks("TEST_TRAFFIC_SHIFT")
     hooks("POST_TEST_TRAFFIC_SHIFT")
     hooks("PRE_PRODUCTION_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT")
-    weights, step_bake = _steps(config)
+    weights, step_bake = _steps(config, scale)
     for i, weight in enumerate(weights):
         if i:
             plan.append(("PRODUCTION_TRAFFIC_SHIFT", "wait", step_bake))
         plan.append(("PRODUCTION_TRAFFIC_SHIFT", "shift_production", weight))
         hooks("PRODUCTION_TRAFFIC_SHIFT")
     hooks("POST_PRODUCTION_TRAFFIC_SHIFT")
-    plan.append(("BAKE_TIME", "wait", _minutes(config.get("bakeTimeInMinutes"))))
+    plan.append(("BAKE_TIME", "wait", _minutes(config.get("bakeTimeInMinutes"), scale)))
     plan.append(("CLEAN_UP", "clean_up", None))
     return plan
 
 
-def _steps(config):
+def _steps(config, scale):
     """The production weights of green, step by step, and the bake between steps (seconds)."""
     strategy = config.get("strategy")
     if strategy == "CANARY":
         canary = config.get("canaryConfiguration") or {}
         percent = int(round(float(canary.get("canaryPercent") or 0)))
-        return [percent, 100], _minutes(canary.get("canaryBakeTimeInMinutes"))
+        return [percent, 100], _minutes(canary.get("canaryBakeTimeInMinutes"), scale)
     if strategy == "LINEAR":
         linear = config.get("linearConfiguration") or {}
         step = max(1, int(round(float(linear.get("stepPercent") or 100))))
         weights = list(range(step, 100, step)) + [100]
-        return weights, _minutes(linear.get("stepBakeTimeInMinutes"))
+        return weights, _minutes(linear.get("stepBakeTimeInMinutes"), scale)
     return [100], 0
 
 
-def _minutes(value):
-    return float(value or 0) * BAKE_SECONDS_PER_MINUTE
+def _minutes(value, scale):
+    return float(value or 0) * scale
 
 
 def _routing(service):

@@ -217,11 +217,13 @@ final class EcsTrafficStep {
         EventType.DeploymentCompleted,
         Severity.Normal,
         Reason.DeploymentCompleted,
+        // The service read at the start of this pass may predate ECS's clean-up, when the
+        // revision before still ran beside the new one: the count ECS keeps is the desired one.
         "ECS deployment completed: "
-            + s.runningCount()
-            + " tasks running "
             + shortName(arn)
-            + ", the revision before stopped",
+            + " serves with "
+            + s.desiredCount()
+            + " tasks, the revision before stopped",
         data("revision", shortName(arn)));
     Transitions.deploymentCompleted(p);
     return p.result(Duration.ZERO);

@@ -76,6 +76,14 @@ public final class MotoServer {
       "snailtrail.moto.bakeSecondsPerMinute";
 
   /**
+   * A cluster tagged with this key makes a minute of an ECS bake last the tag's value in real
+   * seconds for its services' deployments, overriding {@link #BAKE_SECONDS_PER_MINUTE_PROPERTY} for
+   * the one test that made the cluster (e.g. a canary step held long enough to act within it).
+   */
+  public static final String BAKE_SECONDS_PER_MINUTE_TAG =
+      "snailtrail.moto/bake-seconds-per-minute";
+
+  /**
    * What a lifecycle hook's {@code callBackDelay} is multiplied by before ECS asks it again (system
    * property, default 0.1).
    */
