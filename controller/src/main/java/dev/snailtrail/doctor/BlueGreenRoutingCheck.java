@@ -114,18 +114,13 @@ final class BlueGreenRoutingCheck implements PreflightCheck {
       return null;
     }
     Target.LoadBalancer lb = t.loadBalancers().get(0);
-    Target.BlueGreen bg = lb.blueGreen();
-    return bg == null
+    return lb.blueGreen() == null
         ? null
         : new LoadBalancerBinding(
             lb.targetGroupArn(),
             lb.containerName(),
             lb.containerPort(),
-            new BlueGreenRouting(
-                bg.alternateTargetGroupArn(),
-                bg.productionListenerRule(),
-                bg.testListenerRule(),
-                bg.roleArn()));
+            BlueGreenRouting.of(lb.blueGreen()));
   }
 
   private Optional<CheckResult> portAndHook(Inspection in, BlueGreenRouting r) {

@@ -121,14 +121,7 @@ final class TrafficSeeder {
       return;
     }
     Target.LoadBalancer lb = target.loadBalancers().get(0);
-    BlueGreenRouting given =
-        lb.blueGreen() == null
-            ? null
-            : new BlueGreenRouting(
-                lb.blueGreen().alternateTargetGroupArn(),
-                lb.blueGreen().productionListenerRule(),
-                lb.blueGreen().testListenerRule(),
-                lb.blueGreen().roleArn());
+    BlueGreenRouting given = BlueGreenRouting.of(lb.blueGreen());
     if (serviceExists) {
       blueGreen(new ServiceRef(target.region(), target.cluster(), target.service()), given);
     } else {
