@@ -234,6 +234,11 @@ final class Facts {
     return m.matches() ? m.group(1) : region();
   }
 
+  /** Task definitions read just now, by ARN: {@link #registered} answers them without asking. */
+  void described(Map<String, TaskDefinition> byArn) {
+    byArn.forEach((arn, td) -> answers.putIfAbsent("td:" + arn, Optional.of(td)));
+  }
+
   Optional<TaskDefinition> registered(String arnOrFamilyRevision) {
     return remember(
         "td:" + arnOrFamilyRevision,

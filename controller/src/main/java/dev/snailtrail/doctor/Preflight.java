@@ -189,10 +189,14 @@ public final class Preflight {
     };
   }
 
-  /** These checks as the reconciler's hook: a failed check blocks the phase, with the summary. */
+  /**
+   * These checks as the reconciler's hook: a failed check blocks the phase, with the summary. The
+   * task definitions the pass described answer for themselves.
+   */
   public PreflightHook asHook() {
-    return (rollout, phaseIndex, base, revisions) -> {
+    return (rollout, phaseIndex, base, revisions, described) -> {
       Facts facts = new Facts(rollout, providers, base, revisions);
+      facts.described(described);
       List<CheckResult> results = new ArrayList<>();
       for (PreflightCheck c : CHECKS) {
         if (c.appliesTo(rollout)) {

@@ -27,7 +27,10 @@ public interface Ecs {
   /** Registers a new revision of the family, with the spec's tags as given. */
   TaskDefinition registerTaskDefinition(String region, TaskDefinitionSpec spec);
 
-  /** A task definition by ARN or {@code family:revision}, or empty. */
+  /**
+   * A task definition by ARN or {@code family:revision}, or empty; given a family alone, its newest
+   * ACTIVE revision (as ECS answers), or empty when it has none.
+   */
   Optional<TaskDefinition> describeTaskDefinition(String region, String arnOrFamilyRevision);
 
   /**

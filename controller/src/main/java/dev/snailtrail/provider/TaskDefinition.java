@@ -21,4 +21,11 @@ public record TaskDefinition(
     int slash = taskDefinitionArn.lastIndexOf('/');
     return slash >= 0 ? taskDefinitionArn.substring(slash + 1) : taskDefinitionArn;
   }
+
+  /** The family of a task definition ARN or {@code family:revision}. */
+  public static String family(String taskDefinitionArn) {
+    String name = shortName(taskDefinitionArn);
+    int colon = name.lastIndexOf(':');
+    return colon < 0 ? name : name.substring(0, colon);
+  }
 }

@@ -66,13 +66,16 @@ final class DeployStep {
     int index = p.status.currentPhase().index();
     Phase phase = p.phase(index);
     if (!p.status.revisions().containsKey(phase.name())) {
-      // Before the first action of the phase: nothing on the service has changed yet.
+      // Before the first action of the phase: nothing on the service has changed yet. The family's
+      // newest revision is read first: the base, preflight and the registration share it.
+      revisions.newest(p);
       Optional<ReconcileResult> unfit = notApplicable(p, index);
       if (unfit.isPresent()) {
         return unfit;
       }
       Optional<String> blocked =
-          preflight.blocked(p.rollout, index, revisions.base(p), p.status.revisions());
+          preflight.blocked(
+              p.rollout, index, revisions.base(p), p.status.revisions(), p.describedByArn());
       if (blocked.isPresent()) {
         String msg = "preflight for " + phase.name() + " failed: " + blocked.get();
         p.emit(EventType.PreflightFailed, Severity.Error, Reason.PreflightFailed, msg);

@@ -1,6 +1,7 @@
 package dev.snailtrail.reconcile;
 
 import dev.snailtrail.provider.ServiceRef;
+import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.rollout.Condition;
 import dev.snailtrail.rollout.PhaseRef;
 import dev.snailtrail.rollout.Reason;
@@ -34,6 +35,12 @@ final class Pass {
   final ServiceRef service;
   RolloutStatus status;
   private final List<TrailEvent> events = new ArrayList<>();
+
+  /**
+   * Task definitions this pass described, by what it asked for (an ARN, or a family for its newest
+   * revision): a revision is asked about once a pass, and preflight takes what the pass read.
+   */
+  final Map<String, Optional<TaskDefinition>> described = new HashMap<>();
 
   Pass(Rollout rollout, long generation, RolloutStatus status, Instant now) {
     this.rollout = rollout;
@@ -107,6 +114,13 @@ final class Pass {
     Map<String, String> copy = new LinkedHashMap<>(status.revisions());
     copy.put(phaseName, arn);
     update(b -> b.revisions(copy));
+  }
+
+  /** The task definitions this pass described, by ARN. */
+  Map<String, TaskDefinition> describedByArn() {
+    Map<String, TaskDefinition> out = new HashMap<>();
+    described.values().forEach(td -> td.ifPresent(t -> out.put(t.arn(), t)));
+    return out;
   }
 
   /** Event data from key/value pairs; pairs whose value is null are left out. */

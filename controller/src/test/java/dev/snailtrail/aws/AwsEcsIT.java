@@ -119,6 +119,22 @@ class AwsEcsIT {
   }
 
   @Test
+  void aFamilyAloneIsDescribedAsItsNewestRevisionWithItsContentHash() {
+    TaskDefinitionSpec simple = spec("newest-family", "repo/api:simple", Map.of());
+    TaskDefinitionSpec hybrid = spec("newest-family", "repo/api:hybrid", Map.of());
+    assertThat(ecs.describeTaskDefinition(REGION, "newest-family")).isEmpty();
+
+    ecs.registerTaskDefinition(REGION, simple);
+    TaskDefinition second = ecs.registerTaskDefinition(REGION, hybrid);
+
+    TaskDefinition newest = ecs.describeTaskDefinition(REGION, "newest-family").orElseThrow();
+    assertThat(newest.arn()).isEqualTo(second.arn());
+    assertThat(newest.status()).isEqualTo(TaskDefinitionStatus.ACTIVE);
+    assertThat(newest.spec().tags())
+        .containsEntry(TaskDefinitionSpec.HASH_TAG, ContentHash.of(hybrid));
+  }
+
+  @Test
   void findsTheRevisionRegisteredFromTheSameContentInsteadOfRegisteringAgain() {
     TaskDefinitionSpec simple = spec("shine-api-gateway", "repo/api:simple", Map.of());
     TaskDefinitionSpec hybrid = spec("shine-api-gateway", "repo/api:hybrid", Map.of());

@@ -10,11 +10,13 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -28,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * after moto's deployment completed the rollout was Healthy; with events (the completion event put
  * into EventBridge, as ECS sends it) and without (polling at ECS's pace). The resync is the
  * controller's default (30 s) unless {@code -Dbench.resync} says otherwise (an ISO-8601 duration
- * such as {@code PT5M}). docs/benchmarks.md records runs and the command:
+ * such as {@code PT5M}). The requests are printed in order too, each with its time from the apply.
+ * docs/benchmarks.md records runs and the command:
  *
  * <pre>
  * ./mvnw -B -ntp verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
@@ -61,6 +64,8 @@ class DeploymentCostBenchmark {
     URI queue = EventWakeupIT.queueAndRule(moto);
     EventWakeupIT.service(moto, 0);
     Map<String, Long> ecsCalls = new TreeMap<>();
+    List<String> timeline = new ArrayList<>();
+    AtomicLong applied = new AtomicLong(System.nanoTime());
     Map<String, Long> done = new ConcurrentHashMap<>();
     MotoEcsEvents watcher = new MotoEcsEvents(moto, CLUSTER, List.of("api-00"), events);
     var settings =
@@ -70,6 +75,12 @@ class DeploymentCostBenchmark {
                   if (service.equals("ecs")) {
                     synchronized (ecsCalls) {
                       ecsCalls.merge(operation, 1L, Long::sum);
+                      timeline.add(
+                          String.format(
+                              Locale.ROOT,
+                              "%.2f s %s",
+                              (System.nanoTime() - applied.get()) / 1e9,
+                              operation));
                     }
                   }
                 });
@@ -95,6 +106,7 @@ class DeploymentCostBenchmark {
       Controller controller = builder.build();
       controller.start();
       long t0 = System.nanoTime();
+      applied.set(t0);
       controller
           .controlPlane()
           .apply(
@@ -114,14 +126,16 @@ class DeploymentCostBenchmark {
       System.out.printf(
           Locale.ROOT,
           "DeploymentCostBenchmark: events %s, resync %s, deployments of %s s: Healthy %.1f s after apply,"
-              + " %.2f s after moto completed the deployment; %d ECS requests: %s%n",
+              + " %.2f s after moto completed the deployment; %d ECS requests: %s; in order,"
+              + " from the apply: %s%n",
           events,
           System.getProperty("bench.resync", "PT30S"),
           System.getProperty(MotoServer.DEPLOY_SECONDS_PROPERTY, "1"),
           (done.get("api-00") - t0) / 1e9,
           completed == null ? Double.NaN : (done.get("api-00") - completed) / 1e9,
           total,
-          ecsCalls);
+          ecsCalls,
+          String.join(", ", timeline));
     } finally {
       watcher.stop();
     }

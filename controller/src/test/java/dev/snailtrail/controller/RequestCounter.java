@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Counts the AWS requests the ECS and CloudWatch ports of a provider would send, by action, as the
  * AWS port makes them: DescribeServices of 10 names, DescribeAlarms of 100, ListTasks then
  * DescribeTasks of 100 tasks (of a service, or pages of 100 of a cluster), a hash search as one
- * ListTaskDefinitions. For the simulator, whose calls cost nothing, in benchmarks that report what
- * the same work would cost against AWS.
+ * ListTaskDefinitions, the owner tags' TagResource and ListTagsForResource. For the simulator,
+ * whose calls cost nothing, in benchmarks that report what the same work would cost against AWS.
  */
 final class RequestCounter {
   final Map<String, AtomicLong> byAction = new ConcurrentHashMap<>();
@@ -89,6 +89,18 @@ final class RequestCounter {
         String region, String family, String contentHash) {
       count("ecs:ListTaskDefinitions", 1);
       return real.findTaskDefinitionByHash(region, family, contentHash);
+    }
+
+    @Override
+    public Map<String, String> serviceTags(String region, String serviceArn) {
+      count("ecs:ListTagsForResource", 1);
+      return real.serviceTags(region, serviceArn);
+    }
+
+    @Override
+    public void tagService(String region, String serviceArn, Map<String, String> tags) {
+      count("ecs:TagResource", 1);
+      real.tagService(region, serviceArn, tags);
     }
 
     @Override

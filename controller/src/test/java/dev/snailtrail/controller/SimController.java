@@ -41,6 +41,11 @@ final class SimController implements AutoCloseable {
   /** Where the controller hears of changes, or null for none (polling and resync only). */
   ChangeFeed changes;
 
+  /** The checks before each phase deploys (none unless a test asks for them). */
+  java.util.function.Function<
+          dev.snailtrail.provider.Providers, dev.snailtrail.rollout.PreflightHook>
+      preflight = p -> dev.snailtrail.rollout.PreflightHook.NONE;
+
   /** What the controller's ports are made of the simulator's (a test may make them fail). */
   java.util.function.UnaryOperator<dev.snailtrail.provider.Providers> ports = p -> p;
 
@@ -86,6 +91,7 @@ final class SimController implements AutoCloseable {
             .hooks(seeding)
             .log(new PrintStream(log, true, StandardCharsets.UTF_8))
             .changes(changes)
+            .preflightOver(preflight)
             .build();
     controller.start();
     return controller;

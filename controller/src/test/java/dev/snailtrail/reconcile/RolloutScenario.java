@@ -87,6 +87,11 @@ final class RolloutScenario implements AutoCloseable {
     return new RolloutScenario(rollout, Seed.defaults(), 0, preflight);
   }
 
+  static RolloutScenario givenPreflight(
+      Rollout rollout, Seed seed, java.util.function.Function<Simulator, PreflightHook> preflight) {
+    return new RolloutScenario(rollout, seed, 0, preflight);
+  }
+
   RolloutScenario resume() {
     apply(commands.resume(rollout, generation, status, "tester"));
     return this;

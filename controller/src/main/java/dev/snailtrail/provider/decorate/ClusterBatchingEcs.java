@@ -106,15 +106,9 @@ public final class ClusterBatchingEcs extends ForwardingEcs {
     long writes;
     final Map<String, Long> lastWrite = new HashMap<>();
 
-    Set<String> writtenAfter(long write) {
-      Set<String> names = new HashSet<>();
-      lastWrite.forEach(
-          (name, w) -> {
-            if (w > write) {
-              names.add(name);
-            }
-          });
-      return names;
+    /** Whether the service was written after write number {@code write}. */
+    boolean writtenAfter(String name, long write) {
+      return lastWrite.getOrDefault(name, 0L) > write;
     }
   }
 
@@ -201,11 +195,11 @@ public final class ClusterBatchingEcs extends ForwardingEcs {
         if (cache.fetching == fetch) {
           cache.fetching = null;
         }
-        Set<String> written = cache.writtenAfter(writes);
         taken.forEach(
             (name, s) -> {
               Seen kept = cache.seen.get(name);
-              if (!written.contains(name) && (kept == null || !kept.takenAt().isAfter(takenAt))) {
+              if (!cache.writtenAfter(name, writes)
+                  && (kept == null || !kept.takenAt().isAfter(takenAt))) {
                 cache.seen.put(name, s);
               }
             });
@@ -292,13 +286,18 @@ public final class ClusterBatchingEcs extends ForwardingEcs {
   @Override
   public void tagService(String region, String serviceArn, Map<String, String> tags) {
     real.tagService(region, serviceArn, tags);
+    // A service ARN ends with the service's name (.../service/CLUSTER/NAME, or .../service/NAME).
+    String name = serviceArn.substring(serviceArn.lastIndexOf('/') + 1);
     caches.forEach(
         (key, cache) -> {
           if (!key.region().equals(region)) {
             return;
           }
           synchronized (cache) {
-            cache.seen.replaceAll((name, s) -> tagged(s, serviceArn, tags));
+            Seen s = cache.seen.get(name);
+            if (s != null) {
+              cache.seen.put(name, tagged(s, serviceArn, tags));
+            }
           }
         });
   }

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -119,8 +120,10 @@ public final class TaskBatchingEcs extends ForwardingEcs {
         names = null;
         writes = 0;
       } else {
-        // The listing is of the whole cluster anyway: every managed service is taken from it.
+        // The listing is of the whole cluster anyway: every managed service is taken from it. Which
+        // of them are in flux is as of now: a listing taken in flux answers as one.
         names = new TreeSet<>(allManaged);
+        flux = new HashSet<>(flux);
         fetch = new CompletableFuture<>();
         cache.fetching = fetch;
         cache.fetchingNames = names;
