@@ -42,7 +42,9 @@ final class BlueGreenRoutingCheck implements PreflightCheck {
     Facts f = in.facts;
     Optional<ServiceState> service = f.service();
     LoadBalancerBinding binding =
-        service.isPresent() ? routed(service.get()) : created(f.rollout.spec().target());
+        service.isPresent()
+            ? service.get().blueGreenBinding().orElse(null)
+            : created(f.rollout.spec().target());
     if (binding == null && service.isEmpty()) {
       return in.fail(
           id(),
@@ -102,10 +104,6 @@ final class BlueGreenRoutingCheck implements PreflightCheck {
             + r.productionListenerRule()
             + "; hook "
             + f.rollout.spec().target().lifecycleHook().functionArn());
-  }
-
-  private static LoadBalancerBinding routed(ServiceState s) {
-    return s.loadBalancers().stream().filter(b -> b.blueGreen() != null).findFirst().orElse(null);
   }
 
   /** The routing a service the rollout creates will have: its spec's first load balancer's. */

@@ -263,6 +263,11 @@ public interface Ecs {
           currentServiceDeployment);
     }
 
+    /** The load balancer binding with blue/green routing, or empty when none has it. */
+    public Optional<LoadBalancerBinding> blueGreenBinding() {
+      return loadBalancers.stream().filter(b -> b.blueGreen() != null).findFirst();
+    }
+
     /** The PRIMARY deployment, or empty. */
     public Optional<Deployment> primary() {
       return deployments.stream().filter(d -> d.status() == DeploymentStatus.PRIMARY).findFirst();

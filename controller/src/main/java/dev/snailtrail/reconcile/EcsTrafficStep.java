@@ -289,11 +289,7 @@ final class EcsTrafficStep {
   }
 
   private static BlueGreenRouting routing(ServiceState s) {
-    return s.loadBalancers().stream()
-        .map(LoadBalancerBinding::blueGreen)
-        .filter(r -> r != null)
-        .findFirst()
-        .orElse(null);
+    return s.blueGreenBinding().map(LoadBalancerBinding::blueGreen).orElse(null);
   }
 
   /** The target group that serves production now, by the production rule's weights. */

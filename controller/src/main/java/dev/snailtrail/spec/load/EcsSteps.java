@@ -1,7 +1,6 @@
 package dev.snailtrail.spec.load;
 
 import dev.snailtrail.spec.Durations;
-import dev.snailtrail.spec.Traffic;
 import dev.snailtrail.spec.Traffic.EcsStrategy;
 import dev.snailtrail.spec.Traffic.Pause;
 import dev.snailtrail.spec.Traffic.SetWeight;
@@ -111,10 +110,5 @@ final class EcsSteps {
       return false;
     }
     return true;
-  }
-
-  /** Whether these are steps of {@code mode: ecs} at all (they may be none). */
-  static boolean none(Traffic t) {
-    return t.steps().isEmpty();
   }
 }
