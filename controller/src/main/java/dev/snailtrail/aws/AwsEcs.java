@@ -1,6 +1,9 @@
 package dev.snailtrail.aws;
 
+import dev.snailtrail.provider.DeploymentStrategy;
 import dev.snailtrail.provider.Ecs;
+import dev.snailtrail.provider.ProviderException;
+import dev.snailtrail.provider.ServiceDeploymentState;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.ServiceStatus;
 import dev.snailtrail.provider.TaskDefinition;
@@ -14,13 +17,17 @@ import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ClientException;
+import software.amazon.awssdk.services.ecs.model.DeploymentConfiguration;
+import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.ListTaskDefinitionsResponse;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentNotFoundException;
 import software.amazon.awssdk.services.ecs.model.ServiceField;
 import software.amazon.awssdk.services.ecs.model.SortOrder;
+import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentStopType;
 import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
@@ -237,6 +244,89 @@ final class AwsEcs implements Ecs {
                             .desiredCount(desiredCount)
                             .forceNewDeployment(false)));
     return EcsMapping.service(ref.region(), ref.cluster(), response.service());
+  }
+
+  @Override
+  public ServiceState updateService(
+      ServiceRef ref, String taskDefinitionArn, Integer desiredCount, DeploymentStrategy strategy) {
+    EcsClient ecs = clients.ecs(ref.region(), role);
+    // UpdateService replaces the whole deploymentConfiguration: what is not sent is gone, so the
+    // live settings go along with the strategy.
+    DeploymentConfiguration merged =
+        EcsStrategies.merged(liveDeploymentConfiguration(ecs, ref), strategy);
+    var response =
+        calls.call(
+            ECS,
+            "UpdateService",
+            () ->
+                ecs.updateService(
+                    r ->
+                        r.cluster(ref.cluster())
+                            .service(ref.service())
+                            .taskDefinition(taskDefinitionArn)
+                            .desiredCount(desiredCount)
+                            .deploymentConfiguration(merged)
+                            .forceNewDeployment(false)));
+    return EcsMapping.service(ref.region(), ref.cluster(), response.service());
+  }
+
+  private DeploymentConfiguration liveDeploymentConfiguration(EcsClient ecs, ServiceRef ref) {
+    DescribeServicesResponse response =
+        calls.call(
+            ECS,
+            "DescribeServices",
+            () -> ecs.describeServices(r -> r.cluster(ref.cluster()).services(ref.service())));
+    Service live =
+        response.services().stream()
+            .filter(s -> ServiceStatus.of(s.status()) != ServiceStatus.INACTIVE)
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new ProviderException(
+                        ProviderException.Kind.NOT_FOUND,
+                        ECS,
+                        "UpdateService",
+                        "service "
+                            + ref.service()
+                            + " is not in cluster "
+                            + ref.cluster()
+                            + " ("
+                            + ref.region()
+                            + "), so its deployment strategy cannot be set; create the service"
+                            + " first, or correct the rollout's target"));
+    return live.deploymentConfiguration();
+  }
+
+  @Override
+  public Optional<ServiceDeploymentState> describeServiceDeployment(String region, String arn) {
+    EcsClient ecs = clients.ecs(region, role);
+    Optional<DescribeServiceDeploymentsResponse> response =
+        calls.call(
+            ECS,
+            "DescribeServiceDeployments",
+            () -> {
+              try {
+                return Optional.of(
+                    ecs.describeServiceDeployments(r -> r.serviceDeploymentArns(arn)));
+              } catch (ServiceDeploymentNotFoundException e) {
+                return Optional.empty();
+              }
+            });
+    // An unknown ARN usually comes back as a failure entry (MISSING), not as an error.
+    return response
+        .flatMap(r -> r.serviceDeployments().stream().findFirst())
+        .map(EcsStrategies::deployment);
+  }
+
+  @Override
+  public void stopServiceDeployment(String region, String arn, boolean rollback) {
+    EcsClient ecs = clients.ecs(region, role);
+    StopServiceDeploymentStopType type =
+        rollback ? StopServiceDeploymentStopType.ROLLBACK : StopServiceDeploymentStopType.ABORT;
+    calls.call(
+        ECS,
+        "StopServiceDeployment",
+        () -> ecs.stopServiceDeployment(r -> r.serviceDeploymentArn(arn).stopType(type)));
   }
 
   @Override

@@ -78,7 +78,10 @@ final class EcsMapping {
     for (LoadBalancer lb : s.loadBalancers()) {
       lbs.add(
           new Ecs.LoadBalancerBinding(
-              lb.targetGroupArn(), lb.containerName(), orZero(lb.containerPort())));
+              lb.targetGroupArn(),
+              lb.containerName(),
+              orZero(lb.containerPort()),
+              EcsStrategies.routing(lb.advancedConfiguration())));
     }
     return new Ecs.ServiceState(
         new ServiceRef(region, cluster, s.serviceName()),
@@ -92,7 +95,10 @@ final class EcsMapping {
         network(s.networkConfiguration()),
         lbs,
         deployments,
-        events);
+        events,
+        null,
+        EcsStrategies.strategy(s.deploymentConfiguration()),
+        s.currentServiceDeployment());
   }
 
   static Ecs.NetworkConfig network(NetworkConfiguration n) {
@@ -120,6 +126,7 @@ final class EcsMapping {
         .targetGroupArn(b.targetGroupArn())
         .containerName(b.containerName())
         .containerPort(b.containerPort())
+        .advancedConfiguration(b.blueGreen() == null ? null : EcsStrategies.advanced(b.blueGreen()))
         .build();
   }
 

@@ -181,6 +181,7 @@ final class ControllerCommand implements Callable<Integer> {
           Ports.forController(
               where, stores.storeDir.resolve("sim-state.json"), speed, metrics.awsListener());
       sinks = trailSinks(ports);
+      ports.answerHooksFrom(StoredVerdicts.of(store.store()));
     } catch (UsageError e) {
       metrics.close();
       store.close();

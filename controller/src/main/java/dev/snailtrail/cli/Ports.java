@@ -7,6 +7,8 @@ import dev.snailtrail.provider.CallListener;
 import dev.snailtrail.provider.ChangeFeed;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.ProvidersResolver;
+import dev.snailtrail.rollout.TrafficStatus.EcsShift;
+import dev.snailtrail.sim.DeadMansSwitch;
 import dev.snailtrail.sim.PersistentSimulator;
 import dev.snailtrail.sim.Seed;
 import dev.snailtrail.sim.SimChangeFeed;
@@ -22,6 +24,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -47,6 +51,10 @@ final class Ports implements AutoCloseable {
   private final AwsProviders aws;
   private final URI endpoint;
   private Simulator simulator;
+
+  /** Where the simulator's dead-man's switch reads verdicts: set by whoever keeps the status. */
+  private final AtomicReference<Function<String, Optional<EcsShift>>> verdicts =
+      new AtomicReference<>(name -> Optional.empty());
 
   private Ports(
       Kind kind,
@@ -188,6 +196,7 @@ final class Ports implements AutoCloseable {
     }
     Ports p = new Ports(Kind.sim, sim.providers(), c, c::realTimeFor, sim::close, null, null, null);
     p.simulator = sim;
+    DeadMansSwitch.answer(sim, rollout, name -> p.verdicts.get().apply(name));
     return p;
   }
 
@@ -253,6 +262,15 @@ final class Ports implements AutoCloseable {
   }
 
   /**
+   * Where a simulated lifecycle hook reads the controller's verdict on a rollout ({@code
+   * status.traffic.ecs}); without it every verdict is missing, as with no controller. On the
+   * simulator it is asked under the simulator's lock, so it must not call the simulator.
+   */
+  void answerHooksFrom(Function<String, Optional<EcsShift>> source) {
+    verdicts.set(source);
+  }
+
+  /**
    * What the controller tells the provider: on the saved simulator, seed a world per rollout and
    * save it after every pass and at the end; nothing on aws.
    */
@@ -264,6 +282,7 @@ final class Ports implements AutoCloseable {
       @Override
       public void prepare(Rollout rollout) {
         world.prepare(rollout);
+        DeadMansSwitch.answer(world.simulator(), rollout, name -> verdicts.get().apply(name));
       }
 
       @Override

@@ -14,6 +14,7 @@ import dev.snailtrail.reconcile.Reconciler;
 import dev.snailtrail.rollout.Condition;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.rollout.StatusPhase;
+import dev.snailtrail.rollout.TrafficStatus;
 import dev.snailtrail.run.AwsCallTally;
 import dev.snailtrail.run.PassListener;
 import dev.snailtrail.run.RolloutDriver;
@@ -33,7 +34,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -289,11 +292,22 @@ final class RunCommand implements Callable<Integer> {
       PrintStream err)
       throws Exception {
     Providers providers = ports.providers();
-    PassListener passes = PassListener.NOOP;
+    // The dead-man's switch of a simulated blue/green deployment reads this run's verdict.
+    AtomicReference<RolloutStatus> last = new AtomicReference<>();
+    ports.answerHooksFrom(
+        name ->
+            Optional.ofNullable(last.get()).map(RolloutStatus::traffic).map(TrafficStatus::ecs));
+    PassListener passes =
+        new PassListener() {
+          @Override
+          public void afterPass(RolloutStatus status, List<TrailEvent> events) {
+            last.set(status);
+          }
+        };
     if (ports.kind() == Ports.Kind.aws) {
       OncePerPassEcs ecs = new OncePerPassEcs(providers.ecs());
       providers = providers.withEcs(ecs);
-      passes = PassListener.beforeEach(ecs::newPass).andThen(tally);
+      passes = PassListener.beforeEach(ecs::newPass).andThen(tally).andThen(passes);
     }
     Clock clock = ports.clock();
     ChangeSleeper woken =

@@ -179,17 +179,20 @@ public final class ControlPlaneService implements ControlPlane {
 
   @Override
   public RolloutView command(String name, Verb verb, String by) {
-    access.withLock(
-        name,
-        () -> {
-          StoredRollout r =
-              damagedRefused(() -> store.get(name)).orElseThrow(() -> new NotFound(name));
-          ReconcileResult result = run(verb, r, by);
-          return access.commit(
-              name, r.resourceVersion(), result.events(), result.status(), Fence.NONE);
-        });
+    // The rollout as the verb left it: read under the lock, before a pass can move it on.
+    RolloutView view =
+        access.withLock(
+            name,
+            () -> {
+              StoredRollout r =
+                  damagedRefused(() -> store.get(name)).orElseThrow(() -> new NotFound(name));
+              ReconcileResult result = run(verb, r, by);
+              access.commit(
+                  name, r.resourceVersion(), result.events(), result.status(), Fence.NONE);
+              return get(name).orElseThrow(() -> new NotFound(name));
+            });
     access.queue.add(name);
-    return get(name).orElseThrow(() -> new NotFound(name));
+    return view;
   }
 
   @Override

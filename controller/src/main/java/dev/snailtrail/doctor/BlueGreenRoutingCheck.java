@@ -8,6 +8,7 @@ import dev.snailtrail.provider.LoadBalancing.WeightedTargetGroup;
 import dev.snailtrail.provider.ProviderException;
 import dev.snailtrail.spec.Phase;
 import dev.snailtrail.spec.Rollout;
+import dev.snailtrail.spec.Target;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -40,19 +41,16 @@ final class BlueGreenRoutingCheck implements PreflightCheck {
   public CheckResult run(Inspection in) {
     Facts f = in.facts;
     Optional<ServiceState> service = f.service();
-    if (service.isEmpty()) {
+    LoadBalancerBinding binding =
+        service.isPresent() ? routed(service.get()) : created(f.rollout.spec().target());
+    if (binding == null && service.isEmpty()) {
       return in.fail(
           id(),
-          "service " + f.ref.service() + " not found",
+          "service " + f.ref.service() + " not found, and the spec gives no blue/green routing",
           "DescribeServices found no ACTIVE service " + f.ref.service(),
-          "A phase with traffic.mode: ecs changes an existing service: create it with its load"
-              + " balancer's advancedConfiguration first.");
+          "Create the service with its load balancer's advancedConfiguration, or let the rollout"
+              + " create it with spec.target.loadBalancers[].blueGreen.");
     }
-    LoadBalancerBinding binding =
-        service.get().loadBalancers().stream()
-            .filter(b -> b.blueGreen() != null)
-            .findFirst()
-            .orElse(null);
     if (binding == null) {
       return in.fail(
           id(),
@@ -104,6 +102,25 @@ final class BlueGreenRoutingCheck implements PreflightCheck {
             + r.productionListenerRule()
             + "; hook "
             + f.rollout.spec().target().lifecycleHook().functionArn());
+  }
+
+  private static LoadBalancerBinding routed(ServiceState s) {
+    return s.loadBalancers().stream().filter(b -> b.blueGreen() != null).findFirst().orElse(null);
+  }
+
+  /** The routing a service the rollout creates will have: its spec's first load balancer's. */
+  private static LoadBalancerBinding created(Target t) {
+    if (!t.createIfMissing() || t.loadBalancers().isEmpty()) {
+      return null;
+    }
+    Target.LoadBalancer lb = t.loadBalancers().get(0);
+    return lb.blueGreen() == null
+        ? null
+        : new LoadBalancerBinding(
+            lb.targetGroupArn(),
+            lb.containerName(),
+            lb.containerPort(),
+            BlueGreenRouting.of(lb.blueGreen()));
   }
 
   private Optional<CheckResult> portAndHook(Inspection in, BlueGreenRouting r) {

@@ -322,7 +322,20 @@ public interface Ecs {
       String alternateTargetGroupArn,
       String productionListenerRule,
       String testListenerRule,
-      String roleArn) {}
+      String roleArn) {
+    /**
+     * The routing a spec gives a service it creates ({@code loadBalancers[].blueGreen}), or null.
+     */
+    public static BlueGreenRouting of(dev.snailtrail.spec.Target.BlueGreen bg) {
+      return bg == null
+          ? null
+          : new BlueGreenRouting(
+              bg.alternateTargetGroupArn(),
+              bg.productionListenerRule(),
+              bg.testListenerRule(),
+              bg.roleArn());
+    }
+  }
 
   /**
    * A task.

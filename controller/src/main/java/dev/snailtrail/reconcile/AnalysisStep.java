@@ -126,7 +126,7 @@ final class AnalysisStep {
       Transitions.startBake(p);
       return p.result(nextWake(p, phase, gates));
     }
-    Instant deadline = p.status.phaseStartedAt().plus(p.rollout.spec().progressDeadline());
+    Instant deadline = deadline(p);
     if (!p.now.isBefore(deadline)) {
       if (holding) {
         String msg =
@@ -180,8 +180,22 @@ final class AnalysisStep {
     if (p.status.step() != Step.Analyzing) {
       return null;
     }
-    Instant deadline = p.status.phaseStartedAt().plus(p.rollout.spec().progressDeadline());
+    Instant deadline = deadline(p);
     return p.now.isBefore(deadline) ? null : deadline;
+  }
+
+  /**
+   * When the gates must have passed: the progress deadline from the phase's start, or, for a phase
+   * ECS deployed by its own strategy (its steps and bake already behind it), from when ECS
+   * finished.
+   */
+  static Instant deadline(Pass p) {
+    Instant from = p.status.phaseStartedAt();
+    var t = p.status.traffic();
+    if (t != null && t.ecs() != null && t.stepStartedAt().isAfter(from)) {
+      from = t.stepStartedAt();
+    }
+    return from.plus(p.rollout.spec().progressDeadline());
   }
 
   /**

@@ -31,13 +31,7 @@ final class CreateRequests {
                         lb.containerPort() > 0
                             ? lb.containerPort()
                             : p.rollout.spec().template().port(),
-                        lb.blueGreen() == null
-                            ? null
-                            : new BlueGreenRouting(
-                                lb.blueGreen().alternateTargetGroupArn(),
-                                lb.blueGreen().productionListenerRule(),
-                                lb.blueGreen().testListenerRule(),
-                                lb.blueGreen().roleArn())))
+                        BlueGreenRouting.of(lb.blueGreen())))
             .toList();
     return new CreateServiceRequest(
         p.service,

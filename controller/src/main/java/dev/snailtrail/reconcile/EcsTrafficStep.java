@@ -100,8 +100,13 @@ final class EcsTrafficStep {
               + DeployStep.tasks(count, s.desiredCount()),
           data("revision", shortName(arn), "from", shortName(s.taskDefinitionArn())));
     }
-    EcsShift shift =
-        new EcsShift(updated.currentServiceDeployment(), HookVerdict.ANALYSING, p.now, blue);
+    // The update's own deployment, once ECS names it: an answer that still names the one before
+    // leaves it to the next pass's read, so the verdict never speaks of another deployment.
+    String deployment = updated.currentServiceDeployment();
+    if (updated != s && java.util.Objects.equals(deployment, s.currentServiceDeployment())) {
+      deployment = null;
+    }
+    EcsShift shift = new EcsShift(deployment, HookVerdict.ANALYSING, p.now, blue);
     Transitions.startShift(
         p, new TrafficStatus(0, 0, p.now, shift), "ECS deploying " + shortName(arn));
     return p.result(deploy.poll(p));
@@ -114,25 +119,13 @@ final class EcsTrafficStep {
     ServiceState s = providers.ecs().describeService(p.service).orElse(null);
     TrafficStatus t = p.status.traffic();
     EcsShift shift = t.ecs();
-    String deploymentArn =
-        shift.deployment() != null
-            ? shift.deployment()
-            : s == null ? null : s.currentServiceDeployment();
-    ServiceDeploymentState d =
-        deploymentArn == null
-            ? null
-            : providers
-                .ecs()
-                .describeServiceDeployment(p.service.region(), deploymentArn)
-                .orElse(null);
+    ServiceDeploymentState d = deployment(p, s);
     Optional<ReconcileResult> ended = endedWithoutUs(p, s, d);
     if (ended.isPresent()) {
       return ended.get();
     }
     if (d != null && d.status() == ServiceDeploymentState.Status.SUCCESSFUL) {
-      p.update(b -> b.traffic(p.status.traffic().withWeight(100)));
-      Transitions.awaitDeployment(p, p.status.phaseStartedAt(), "ECS finished the deployment");
-      return p.result(Duration.ZERO);
+      return finished(p, s, arn);
     }
     List<GateStatus> gates = analysis.measure(p, phase, arn, null, p.service, s);
     int weight = weight(p, s, shift, t.weight());
@@ -142,8 +135,7 @@ final class EcsTrafficStep {
     if (failed.isPresent()) {
       return failed.get();
     }
-    EcsShift known =
-        new EcsShift(deploymentArn, shift.verdict(), shift.verdictAt(), shift.blueTargetGroup());
+    EcsShift known = p.status.traffic().ecs();
     HookVerdict verdict = shift.verdict();
     if (verdict == HookVerdict.ANALYSING
         && atHold(d)
@@ -207,6 +199,49 @@ final class EcsTrafficStep {
                 + DeployStep.orElse(d.statusReason(), d.status().name());
     p.emit(EventType.DeploymentFailed, Severity.Warning, Reason.DeploymentFailed, why);
     return Optional.of(RollbackStep.begin(p, Reason.DeploymentFailed, why));
+  }
+
+  /**
+   * The ECS deployment under way, read; its ARN kept in status as soon as ECS names it (before
+   * anything can fail: a rollback stops this deployment by its ARN). Null while unnamed.
+   */
+  private ServiceDeploymentState deployment(Pass p, ServiceState s) {
+    EcsShift shift = p.status.traffic().ecs();
+    String arn =
+        shift.deployment() != null
+            ? shift.deployment()
+            : s == null ? null : s.currentServiceDeployment();
+    if (arn == null) {
+      return null;
+    }
+    if (shift.deployment() == null) {
+      EcsShift named =
+          new EcsShift(arn, shift.verdict(), shift.verdictAt(), shift.blueTargetGroup());
+      p.update(b -> b.traffic(p.status.traffic().withEcs(named)));
+    }
+    return providers.ecs().describeServiceDeployment(p.service.region(), arn).orElse(null);
+  }
+
+  /** ECS finished the deployment: on to the phase's analysis. */
+  private static ReconcileResult finished(Pass p, ServiceState s, String arn) {
+    // ECS says it is done (its rolloutState is for rolling deployments): the gates from scratch.
+    // The traffic's last step done now: the gates' progress deadline counts from here.
+    p.update(b -> b.traffic(p.status.traffic().next(100, p.now)));
+    Transitions.awaitDeployment(p, p.status.phaseStartedAt(), "ECS finished the deployment");
+    p.emit(
+        EventType.DeploymentCompleted,
+        Severity.Normal,
+        Reason.DeploymentCompleted,
+        // The service read at the start of this pass may predate ECS's clean-up, when the
+        // revision before still ran beside the new one: the count ECS keeps is the desired one.
+        "ECS deployment completed: "
+            + shortName(arn)
+            + " serves with "
+            + s.desiredCount()
+            + " tasks, the revision before stopped",
+        data("revision", shortName(arn)));
+    Transitions.deploymentCompleted(p);
+    return p.result(Duration.ZERO);
   }
 
   /** Whether all production traffic is on the new revision, the old one still up. */

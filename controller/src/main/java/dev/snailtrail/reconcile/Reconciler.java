@@ -1,6 +1,7 @@
 package dev.snailtrail.reconcile;
 
 import dev.snailtrail.gate.GateEvaluator;
+import dev.snailtrail.provider.DeploymentStrategy;
 import dev.snailtrail.provider.Ecs.ServiceState;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.TaskDefinition;
@@ -185,6 +186,9 @@ public final class Reconciler {
               b.baseline(arn)
                   .baselineDesiredCount(s.desiredCount())
                   .baselineStrategy(s.strategy()));
+    } else if (!p.status.baselineRecorded()) {
+      // A service the rollout creates starts under ECS's default strategy.
+      p.update(b -> b.baselineStrategy(DeploymentStrategy.ROLLING));
     }
     p.update(b -> b.baselineRecorded(true));
   }

@@ -101,7 +101,9 @@ final class RollbackStep {
 
   /** The service runs the target: wait for ECS to settle it, then hold there. */
   private ReconcileResult settle(Pass p, PhaseRef target, String arn, int desired, ServiceState s) {
-    Deployment primary = s.primary().orElse(null);
+    // After ECS's own rollback of a blue/green deployment the service runs the target again while
+    // the failed deployment may still be listed as PRIMARY: only the target's deployment counts.
+    Deployment primary = s.primary().filter(d -> arn.equals(d.taskDefinitionArn())).orElse(null);
     DeploymentRolloutState state =
         primary == null ? DeploymentRolloutState.COMPLETED : primary.rolloutState();
     if (state == DeploymentRolloutState.COMPLETED && s.runningCount() >= desired) {

@@ -2,6 +2,7 @@ package dev.snailtrail.sim;
 
 import dev.snailtrail.provider.ClusterStatus;
 import dev.snailtrail.provider.DeploymentStatus;
+import dev.snailtrail.provider.DeploymentStrategy;
 import dev.snailtrail.provider.Ecs.ClusterState;
 import dev.snailtrail.provider.Ecs.CreateServiceRequest;
 import dev.snailtrail.provider.Ecs.ServiceState;
@@ -132,25 +133,43 @@ final class EcsServices {
     return PortViews.serviceState(s);
   }
 
-  ServiceState updateService(ServiceRef ref, String taskDefinitionArn, Integer desiredCount) {
+  /**
+   * UpdateService: a new deployment of the revision under the service's strategy, the one given
+   * (null: the service's own). A rolling one replaces tasks in place; a blue/green, linear or
+   * canary one opens a service deployment ({@link ServiceDeployments}). Either stops a service
+   * deployment under way where it is.
+   */
+  ServiceState updateService(
+      ServiceRef ref, String taskDefinitionArn, Integer desiredCount, DeploymentStrategy strategy) {
     SimService s = requireService(ref, "UpdateService");
     TaskDefinition td =
         world
             .taskDefinitions
             .describe(s.ref.region(), taskDefinitionArn)
             .orElseThrow(() -> TaskDefinitionRegistry.unknown("UpdateService", taskDefinitionArn));
-    for (SimDeployment d : s.deployments) {
-      if (d.status == DeploymentStatus.PRIMARY) {
-        d.status = DeploymentStatus.ACTIVE;
-        d.updatedAt = world.now;
+    DeploymentStrategy next = world.serviceDeployments.effective(s, strategy);
+    SimDeployment serving = world.serviceDeployments.serving(s);
+    world.serviceDeployments.supersede(s);
+    s.strategy = next;
+    for (SimDeployment old : s.deployments) {
+      if (old.status == DeploymentStatus.PRIMARY) {
+        old.status = DeploymentStatus.ACTIVE;
+        old.updatedAt = world.now;
       }
     }
     if (desiredCount != null) { // as ECS: an update without a count keeps the service's
       s.desiredCount = desiredCount;
     }
-    s.deployments.add(0, new SimDeployment(deploymentId(), td, s.desiredCount, world.now));
+    SimDeployment d = new SimDeployment(deploymentId(), td, s.desiredCount, world.now);
+    s.deployments.add(0, d);
     while (s.deployments.size() > 6) {
       s.deployments.remove(s.deployments.size() - 1);
+    }
+    if (next.kind() == DeploymentStrategy.Kind.ROLLING) {
+      d.targetGroup = serving == null ? null : serving.targetGroup;
+      s.serviceDeployment = null;
+    } else {
+      world.serviceDeployments.start(s, serving, d);
     }
     inProgress(s);
     world.scheduler.reconcile(s);

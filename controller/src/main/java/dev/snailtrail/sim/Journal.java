@@ -22,6 +22,7 @@ final class Journal {
 
   Journal(World world) {
     this.world = world;
+    world.hooks.journalInto(ops::add);
   }
 
   /** A snapshot's content. */
@@ -72,7 +73,14 @@ final class Journal {
             yield null;
           }
           case Op.UpdateService s ->
-              world.ecs.updateService(s.ref(), s.taskDefinitionArn(), s.desiredCount());
+              world.ecs.updateService(
+                  s.ref(), s.taskDefinitionArn(), s.desiredCount(), s.strategy());
+          case Op.StopServiceDeployment s -> {
+            world.serviceDeployments.stop(s.region(), s.arn(), s.rollback());
+            yield null;
+          }
+          case Op.SeedBlueGreen s -> new TrafficSeeder(world).blueGreen(s.ref(), s.routing());
+          case Op.HookAnswered s -> null; // taken as it came, or from the journal by a restore
         };
     ops.add(op);
     return result;

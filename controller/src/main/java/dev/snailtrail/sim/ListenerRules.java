@@ -54,24 +54,84 @@ final class ListenerRules {
     rules.put(arn, List.copyOf(groups));
   }
 
+  /** Whether the rule (or listener) exists. */
+  boolean exists(String arn) {
+    return rules.containsKey(arn);
+  }
+
+  /** The weight the rule gives a target group (0 when it does not forward to it). */
+  int weight(String arn, String targetGroupArn) {
+    return rules.getOrDefault(arn, List.of()).stream()
+        .filter(g -> g.targetGroupArn().equals(targetGroupArn))
+        .mapToInt(WeightedTargetGroup::weight)
+        .sum();
+  }
+
+  /**
+   * What ECS does to a blue/green deployment's rule: {@code greenPercent} to green, the rest to
+   * blue, the rule's other groups as they are. Nothing for a rule that does not exist.
+   */
+  void split(String arn, String blue, String green, int greenPercent) {
+    List<WeightedTargetGroup> groups = rules.get(arn);
+    if (groups == null) {
+      return;
+    }
+    List<WeightedTargetGroup> next = new java.util.ArrayList<>();
+    boolean greenThere = false;
+    for (WeightedTargetGroup g : groups) {
+      if (g.targetGroupArn().equals(green)) {
+        next.add(new WeightedTargetGroup(green, greenPercent));
+        greenThere = true;
+      } else if (g.targetGroupArn().equals(blue)) {
+        next.add(new WeightedTargetGroup(blue, 100 - greenPercent));
+      } else {
+        next.add(g);
+      }
+    }
+    if (!greenThere) {
+      next.add(new WeightedTargetGroup(green, greenPercent));
+    }
+    rules.put(arn, List.copyOf(next));
+  }
+
+  /** Where a request to a service goes: a service, and the target group it is picked from. */
+  record Destination(SimService service, String targetGroupArn) {}
+
   /**
    * The service a request to {@code s} reaches: {@code s} itself, unless its target group is in a
    * weighted rule, whose next pick may be another group's service.
    */
-  SimService route(SimService s) {
+  Destination route(SimService s) {
     if (s.loadBalancers.isEmpty()) {
-      return s;
+      return new Destination(s, null);
     }
-    String tg = s.loadBalancers.get(0).targetGroupArn();
-    for (Map.Entry<String, List<WeightedTargetGroup>> rule : rules.entrySet()) {
+    LoadBalancerBinding lb = s.loadBalancers.get(0);
+    String tg = lb.targetGroupArn();
+    String alternate = lb.blueGreen() == null ? null : lb.blueGreen().alternateTargetGroupArn();
+    for (Map.Entry<String, List<WeightedTargetGroup>> rule : rulesFor(lb)) {
       List<WeightedTargetGroup> groups = rule.getValue();
       if (groups.stream().anyMatch(g -> g.targetGroupArn().equals(tg))) {
         long n = requests.merge(rule.getKey(), 1L, Long::sum) - 1;
         String picked = pick(groups, n);
-        return picked == null || picked.equals(tg) ? s : serviceOf(picked, s);
+        if (picked == null) {
+          return new Destination(s, tg);
+        }
+        boolean own = picked.equals(tg) || picked.equals(alternate);
+        return new Destination(own ? s : serviceOf(picked, s), picked);
       }
     }
-    return s;
+    return new Destination(s, tg);
+  }
+
+  /** The binding's production rule first, when it has blue/green routing; then every rule. */
+  private List<Map.Entry<String, List<WeightedTargetGroup>>> rulesFor(LoadBalancerBinding lb) {
+    List<Map.Entry<String, List<WeightedTargetGroup>>> out = new java.util.ArrayList<>();
+    String production = lb.blueGreen() == null ? null : lb.blueGreen().productionListenerRule();
+    if (production != null && rules.containsKey(production)) {
+      out.add(Map.entry(production, rules.get(production)));
+    }
+    out.addAll(rules.entrySet());
+    return out;
   }
 
   /**

@@ -36,7 +36,7 @@ final class MetricModel {
       List<Double> values = new ArrayList<>();
       for (SimService s : services) {
         for (SimTask task : s.tasks) {
-          if (task.ranDuring(t, to)) {
+          if (task.ranDuring(t, to) && inGroup(task, q.dimensions().get("TargetGroup"))) {
             Double v = value(q.namespace(), q.metric(), task, t, period);
             if (v != null) {
               values.add(v);
@@ -58,6 +58,43 @@ final class MetricModel {
     return a.isBefore(b) ? a : b;
   }
 
+  /**
+   * Whether a task counts for a TargetGroup dimension (always without one): it is registered with
+   * that group. Under blue/green routing the two revisions are in different groups, so each group's
+   * metrics are its revision's.
+   */
+  private boolean inGroup(SimTask task, String dimension) {
+    if (dimension == null
+        || world.targetGroups.values().stream().noneMatch(g -> named(g, dimension))) {
+      return true; // no such group: the service the query falls back to counts whole
+    }
+    for (var lb : task.service.loadBalancers) {
+      SimTargetGroup tg = world.targetGroups.get(TaskTargets.targetGroupOf(task, lb));
+      if (tg != null && named(tg, dimension)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean named(SimTargetGroup tg, String dimension) {
+    return tg.dimension().equals(dimension)
+        || tg.arn.equals(dimension)
+        || tg.name.equals(dimension);
+  }
+
+  /** The service's target groups, a blue/green binding's alternate one too. */
+  private static List<String> groupsOf(SimService s) {
+    List<String> groups = new ArrayList<>();
+    for (var lb : s.loadBalancers) {
+      groups.add(lb.targetGroupArn());
+      if (lb.blueGreen() != null) {
+        groups.add(lb.blueGreen().alternateTargetGroupArn());
+      }
+    }
+    return groups;
+  }
+
   /** Services the query's dimensions point at; the only service when they point nowhere. */
   private List<SimService> matching(String region, MetricQuery q) {
     Map<String, String> dims = q.dimensions();
@@ -74,8 +111,8 @@ final class MetricModel {
       boolean match;
       if (tgDim != null) {
         match =
-            s.loadBalancers.stream()
-                .map(lb -> world.targetGroups.get(lb.targetGroupArn()))
+            groupsOf(s).stream()
+                .map(world.targetGroups::get)
                 .anyMatch(
                     tg ->
                         tg != null

@@ -2,6 +2,8 @@ package dev.snailtrail.sim;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.snailtrail.provider.DeploymentStrategy;
+import dev.snailtrail.provider.Ecs.BlueGreenRouting;
 import dev.snailtrail.provider.Ecs.CreateServiceRequest;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinitionSpec;
@@ -28,7 +30,10 @@ import java.time.Instant;
   @JsonSubTypes.Type(value = Op.UpdateService.class, name = "updateService"),
   @JsonSubTypes.Type(value = Op.SetScalableTarget.class, name = "scalableTarget"),
   @JsonSubTypes.Type(value = Op.TagService.class, name = "tagService"),
-  @JsonSubTypes.Type(value = Op.SetForwardWeights.class, name = "forwardWeights")
+  @JsonSubTypes.Type(value = Op.SetForwardWeights.class, name = "forwardWeights"),
+  @JsonSubTypes.Type(value = Op.StopServiceDeployment.class, name = "stopServiceDeployment"),
+  @JsonSubTypes.Type(value = Op.SeedBlueGreen.class, name = "seedBlueGreen"),
+  @JsonSubTypes.Type(value = Op.HookAnswered.class, name = "hookAnswered")
 })
 sealed interface Op {
   Instant at();
@@ -57,7 +62,29 @@ sealed interface Op {
 
   record CreateService(Instant at, CreateServiceRequest request) implements Op {}
 
-  record UpdateService(Instant at, ServiceRef ref, String taskDefinitionArn, Integer desiredCount)
+  /** UpdateService; {@code strategy} null keeps the service's (snapshots before it have none). */
+  record UpdateService(
+      Instant at,
+      ServiceRef ref,
+      String taskDefinitionArn,
+      Integer desiredCount,
+      DeploymentStrategy strategy)
+      implements Op {}
+
+  /** StopServiceDeployment, with or without a rollback. */
+  record StopServiceDeployment(Instant at, String region, String arn, boolean rollback)
+      implements Op {}
+
+  /** Blue/green routing seeded onto a service's load balancer; null ARNs are made up. */
+  record SeedBlueGreen(Instant at, ServiceRef ref, BlueGreenRouting routing) implements Op {}
+
+  /**
+   * What a lifecycle hook answered, at the instant ECS took it: the answer comes from outside the
+   * world, so a restore takes it from here rather than asking again.
+   *
+   * @param invocation the service deployment's ARN and the invocation's number
+   */
+  record HookAnswered(Instant at, String invocation, LifecycleHookTarget.HookAnswer answer)
       implements Op {}
 
   /** TagResource on a service. */

@@ -79,7 +79,10 @@ final class PortViews {
         s.network,
         s.loadBalancers,
         deployments,
-        s.events);
+        s.events,
+        null,
+        s.strategy,
+        s.serviceDeployment == null ? null : s.serviceDeployment.arn);
   }
 
   /**

@@ -45,6 +45,8 @@ final class Seeder {
    * @param images every phase and sidecar image
    * @param alarms alarm names of the spec's gates
    * @param traffic the weighted rule, canary target group and canary service, or null
+   * @param ecsTraffic whether a phase shifts traffic under {@code mode: ecs}: the service's load
+   *     balancer gets blue/green routing
    */
   record Input(
       String region,
@@ -58,7 +60,8 @@ final class Seeder {
       ImageRef firstImage,
       int firstDesiredCount,
       boolean live,
-      Target.TrafficRouting traffic) {
+      Target.TrafficRouting traffic,
+      boolean ecsTraffic) {
     Input {
       loadBalancers = List.copyOf(loadBalancers);
       images = List.copyOf(images);
@@ -106,7 +109,8 @@ final class Seeder {
           first.image(),
           first.setsDesiredCount() ? first.desiredCount() : 0,
           t.startsFromLiveService(),
-          target.traffic());
+          target.traffic(),
+          spec.phases().stream().anyMatch(Phase::shiftsTrafficWithEcs));
     }
 
     Input withTemplate(Template t) {
@@ -122,7 +126,8 @@ final class Seeder {
           firstImage,
           firstDesiredCount,
           live,
-          traffic);
+          traffic,
+          ecsTraffic);
     }
   }
 
@@ -162,6 +167,10 @@ final class Seeder {
     }
     if (target.traffic() != null) {
       new TrafficSeeder(world).seed(target, existing, network, wallNow);
+    }
+    if (target.ecsTraffic()
+        || target.loadBalancers().stream().anyMatch(lb -> lb.blueGreen() != null)) {
+      new TrafficSeeder(world).blueGreen(target, existing != null);
     }
     return new Seeded(vpc, igw, rtb, subnetIds, taskGroups, albGroup, lbArns, baseline);
   }

@@ -2,7 +2,6 @@ package dev.snailtrail.sim;
 
 import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
 import dev.snailtrail.provider.TargetHealthState;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,8 +20,9 @@ final class ServiceApp {
     if (s == null) {
       return new Answer(503, "{\"error\":\"service unavailable\"}", null);
     }
-    s = world.rules.route(s);
-    List<SimTask> candidates = candidates(world, s);
+    ListenerRules.Destination to = world.rules.route(s);
+    s = to.service();
+    List<SimTask> candidates = candidates(world, s, to.targetGroupArn());
     if (candidates.isEmpty()) {
       return new Answer(503, "{\"error\":\"service unavailable: no healthy targets\"}", null);
     }
@@ -30,18 +30,17 @@ final class ServiceApp {
     return answer(t, path, world);
   }
 
-  private static List<SimTask> candidates(World world, SimService s) {
-    List<SimTargetGroup> groups = new ArrayList<>();
-    for (LoadBalancerBinding lb : s.loadBalancers) {
-      SimTargetGroup tg = world.targetGroups.get(lb.targetGroupArn());
-      if (tg != null) {
-        groups.add(tg);
+  /** The group's healthy targets, else its unhealthy ones; the running tasks without a group. */
+  private static List<SimTask> candidates(World world, SimService s, String targetGroupArn) {
+    SimTargetGroup tg = targetGroupArn == null ? null : world.targetGroups.get(targetGroupArn);
+    if (tg == null) {
+      for (LoadBalancerBinding lb : s.loadBalancers) {
+        tg = tg != null ? tg : world.targetGroups.get(lb.targetGroupArn());
       }
     }
-    if (groups.isEmpty()) {
+    if (tg == null) {
       return s.tasks.stream().filter(SimTask::running).toList();
     }
-    SimTargetGroup tg = groups.get(0);
     List<SimTask> healthy =
         tg.targets.values().stream()
             .filter(t -> t.state == TargetHealthState.HEALTHY)

@@ -33,11 +33,20 @@ final class ServiceScheduler {
   /**
    * One pass of the ECS service scheduler: launch for the PRIMARY deployment within maximumPercent
    * (200), stop older tasks while minimumHealthyPercent (100) still holds, complete the deployment
-   * once only its healthy tasks remain.
+   * once only its healthy tasks remain. While a blue/green, linear or canary deployment holds both
+   * revisions, its own pass instead ({@link ServiceDeployments#pass}).
    */
   void reconcile(SimService s) {
     SimDeployment primary = s.primary();
     if (primary == null) {
+      return;
+    }
+    if (!s.serviceDeployments.isEmpty()) {
+      world.serviceDeployments.rolledBack(s);
+    }
+    SimServiceDeployment sd = s.serviceDeployment;
+    if (sd != null && ServiceDeployments.holdsBoth(s, sd)) {
+      world.serviceDeployments.pass(s, sd);
       return;
     }
     // The primary's tasks as the pass found them: the ones it launches are not yet counted.
@@ -49,7 +58,8 @@ final class ServiceScheduler {
     completeWhenSteady(s, primary, primaryLive);
   }
 
-  private void launch(SimService s, SimDeployment primary, List<SimTask> primaryLive) {
+  /** Launches the deployment's missing tasks, as many as 2 × its desired count leaves room for. */
+  void launch(SimService s, SimDeployment primary, List<SimTask> primaryLive) {
     if (primary.rolloutState == DeploymentRolloutState.FAILED) {
       return;
     }
@@ -111,20 +121,25 @@ final class ServiceScheduler {
         && othersGone
         && nowLive.size() == primary.desiredCount
         && nowLive.stream().allMatch(this::healthy)) {
-      primary.rolloutState = DeploymentRolloutState.COMPLETED;
-      primary.rolloutStateReason = "ECS deployment " + primary.id + " completed.";
-      primary.updatedAt = world.now;
-      for (SimDeployment d : s.deployments) {
-        if (d != primary && d.status != DeploymentStatus.INACTIVE) {
-          d.status = DeploymentStatus.INACTIVE;
-          d.updatedAt = world.now;
-        }
-      }
-      world.event(s, s.tag() + " has reached a steady state.");
-      world.events.deployment(
-          s, primary, "SERVICE_DEPLOYMENT_COMPLETED", primary.rolloutStateReason, world.now);
-      world.events.serviceAction(s, "SERVICE_STEADY_STATE", world.clusterArn(s), world.now);
+      completed(s, primary);
     }
+  }
+
+  /** The deployment has replaced every other: COMPLETED, the others INACTIVE, steady state. */
+  void completed(SimService s, SimDeployment primary) {
+    primary.rolloutState = DeploymentRolloutState.COMPLETED;
+    primary.rolloutStateReason = "ECS deployment " + primary.id + " completed.";
+    primary.updatedAt = world.now;
+    for (SimDeployment d : s.deployments) {
+      if (d != primary && d.status != DeploymentStatus.INACTIVE) {
+        d.status = DeploymentStatus.INACTIVE;
+        d.updatedAt = world.now;
+      }
+    }
+    world.event(s, s.tag() + " has reached a steady state.");
+    world.events.deployment(
+        s, primary, "SERVICE_DEPLOYMENT_COMPLETED", primary.rolloutStateReason, world.now);
+    world.events.serviceAction(s, "SERVICE_STEADY_STATE", world.clusterArn(s), world.now);
   }
 
   /**
@@ -141,7 +156,7 @@ final class ServiceScheduler {
       return false;
     }
     for (LoadBalancerBinding lb : t.service.loadBalancers) {
-      SimTargetGroup tg = world.targetGroups.get(lb.targetGroupArn());
+      SimTargetGroup tg = world.targetGroups.get(TaskTargets.targetGroupOf(t, lb));
       if (tg != null) {
         SimTargetGroup.Target target = tg.targets.get(t.id);
         if (target == null || target.state != TargetHealthState.HEALTHY) {
@@ -177,6 +192,14 @@ final class ServiceScheduler {
     d.failedTasks++;
     d.updatedAt = world.now;
     int threshold = Math.max(3, (d.desiredCount + 1) / 2);
+    SimServiceDeployment sd = t.service.serviceDeployment;
+    if (sd != null && sd.walking() && sd.green == d) { // green failing to start: ECS rolls back
+      if (world.circuitBreaker && d.failedTasks >= threshold) {
+        world.serviceDeployments.rollback(
+            sd, "ECS deployment circuit breaker: tasks failed to start.");
+      }
+      return;
+    }
     if (world.circuitBreaker
         && d.status == DeploymentStatus.PRIMARY
         && d.rolloutState == DeploymentRolloutState.IN_PROGRESS

@@ -17,6 +17,12 @@ final class SimDeployment {
   int failedTasks;
   Instant updatedAt;
 
+  /**
+   * The target group of a blue/green binding its tasks register with (the one not serving when it
+   * began), or null for the binding's own.
+   */
+  String targetGroup;
+
   SimDeployment(String id, TaskDefinition taskDefinition, int desiredCount, Instant createdAt) {
     this.id = id;
     this.taskDefinition = taskDefinition;

@@ -14,17 +14,17 @@ final class SimLoadBalancing implements LoadBalancing {
 
   @Override
   public List<TargetHealth> describeTargetHealth(String region, String targetGroupArn) {
-    return sim.describeTargetHealth(region, targetGroupArn);
+    return sim.read(w -> PortViews.targetHealth(w.targetGroups, targetGroupArn));
   }
 
   @Override
   public Optional<TargetGroup> describeTargetGroup(String region, String targetGroupArn) {
-    return sim.describeTargetGroup(region, targetGroupArn);
+    return sim.read(w -> PortViews.targetGroup(w.targetGroups, targetGroupArn));
   }
 
   @Override
   public List<String> loadBalancerSecurityGroups(String region, String loadBalancerArn) {
-    return sim.loadBalancerSecurityGroups(region, loadBalancerArn);
+    return sim.read(w -> PortViews.loadBalancerSecurityGroups(w.loadBalancers, loadBalancerArn));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.snailtrail.sim;
 
+import dev.snailtrail.provider.DeploymentStrategy;
 import dev.snailtrail.provider.Ecs.LoadBalancerBinding;
 import dev.snailtrail.provider.Ecs.NetworkConfig;
 import dev.snailtrail.provider.Ecs.ServiceEvent;
@@ -17,8 +18,20 @@ final class SimService {
   final String arn;
   final LaunchType launchType;
   final NetworkConfig network;
-  final List<LoadBalancerBinding> loadBalancers;
+
+  /** Replaced whole when blue/green routing is seeded onto a binding. */
+  List<LoadBalancerBinding> loadBalancers;
+
   ServiceStatus status = ServiceStatus.ACTIVE;
+
+  /** The strategy part of its deploymentConfiguration, with its lifecycle hooks. */
+  DeploymentStrategy strategy = DeploymentStrategy.ROLLING;
+
+  /** Its newest blue/green, linear or canary deployment, or null since a rolling one began. */
+  SimServiceDeployment serviceDeployment;
+
+  /** Its blue/green, linear and canary deployments, newest first, as many as ECS describes. */
+  final List<SimServiceDeployment> serviceDeployments = new ArrayList<>();
 
   /** Where the load balancer's round robin goes next. */
   int nextTarget;

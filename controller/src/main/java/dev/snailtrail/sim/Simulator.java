@@ -1,15 +1,14 @@
 package dev.snailtrail.sim;
 
 import dev.snailtrail.provider.CloudWatch;
+import dev.snailtrail.provider.DeploymentStrategy;
 import dev.snailtrail.provider.Ecs;
 import dev.snailtrail.provider.Endpoints;
 import dev.snailtrail.provider.Images;
-import dev.snailtrail.provider.LoadBalancing.TargetGroup;
-import dev.snailtrail.provider.LoadBalancing.TargetHealth;
 import dev.snailtrail.provider.Logs;
-import dev.snailtrail.provider.Network;
 import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.Scaling;
+import dev.snailtrail.provider.ServiceDeploymentState;
 import dev.snailtrail.provider.ServiceRef;
 import dev.snailtrail.provider.TaskDefinition;
 import dev.snailtrail.provider.TaskDefinitionSpec;
@@ -41,7 +40,7 @@ import java.util.Optional;
  * <p>Thread-safe: every call holds this object's lock (the HTTP servers' threads too).
  */
 public final class Simulator
-    implements Ecs, CloudWatch, Logs, Images, Network, Endpoints, Scaling, AutoCloseable {
+    implements Ecs, CloudWatch, Logs, Images, Endpoints, Scaling, AutoCloseable {
 
   private final Clock clock;
   private final World world;
@@ -49,6 +48,7 @@ public final class Simulator
   private final Loopback loopback;
   private final Journal journal;
   private final SimLoadBalancing elb = new SimLoadBalancing(this);
+  private final SimNetwork network = new SimNetwork(this);
 
   /** A simulator with seed 42. */
   public Simulator(Clock clock) {
@@ -75,7 +75,7 @@ public final class Simulator
 
   /** Every port of this simulator, named {@code sim}. */
   public Providers providers() {
-    return new Providers("sim", this, elb, this, this, this, this, this, this);
+    return new Providers("sim", this, elb, this, this, this, network, this, this);
   }
 
   /** Makes one outside change, the world first brought up to the clock's time. */
@@ -116,75 +116,64 @@ public final class Simulator
    *
    * @throws IllegalArgumentException naming what is wrong
    */
-  public synchronized void applyScenario(String yaml) {
-    tick();
-    journal.apply(new Op.ApplyScenario(world.now, yaml));
+  public void applyScenario(String yaml) {
+    apply(now -> new Op.ApplyScenario(now, yaml));
   }
 
   /**
    * Puts the service's desired count under Application Auto Scaling with these bounds (null bounds:
    * no scalable target).
    */
-  public synchronized void setScalableTarget(ServiceRef service, Integer min, Integer max) {
-    tick();
-    journal.apply(new Op.SetScalableTarget(world.now, service, min, max));
+  public void setScalableTarget(ServiceRef service, Integer min, Integer max) {
+    apply(now -> new Op.SetScalableTarget(now, service, min, max));
   }
 
   @Override
-  public synchronized Optional<Range> scalableTarget(ServiceRef service) {
-    tick();
-    return world.scaling.get(service);
+  public Optional<Range> scalableTarget(ServiceRef service) {
+    return read(w -> w.scaling.get(service));
   }
 
   /** Sets an alarm's state now ({@code OK}, {@code ALARM} or {@code INSUFFICIENT_DATA}). */
-  public synchronized void setAlarmState(String name, String state, String reason) {
-    tick();
-    journal.apply(new Op.SetAlarm(world.now, name, state, reason));
+  public void setAlarmState(String name, String state, String reason) {
+    apply(now -> new Op.SetAlarm(now, name, state, reason));
   }
 
   /**
    * Makes tasks started from now on with this image behave so; {@code image} is a full reference or
    * {@code repository:tag}.
    */
-  public synchronized void setImageBehavior(String image, Behavior behavior) {
-    tick();
-    journal.apply(new Op.SetImageBehavior(world.now, image, behavior));
+  public void setImageBehavior(String image, Behavior behavior) {
+    apply(now -> new Op.SetImageBehavior(now, image, behavior));
   }
 
   /** Turns the deployment circuit breaker on (the default) or off for every service. */
-  public synchronized void setCircuitBreaker(boolean enabled) {
-    tick();
-    journal.apply(new Op.SetCircuitBreaker(world.now, enabled));
+  public void setCircuitBreaker(boolean enabled) {
+    apply(now -> new Op.SetCircuitBreaker(now, enabled));
   }
 
   /** Creates a cluster (seed does this for a spec). */
-  public synchronized void createCluster(String region, String name) {
-    tick();
-    journal.apply(new Op.CreateCluster(world.now, region, name));
+  public void createCluster(String region, String name) {
+    apply(now -> new Op.CreateCluster(now, region, name));
   }
 
   /** Creates a log group. */
-  public synchronized void createLogGroup(String region, String name) {
-    tick();
-    journal.apply(new Op.CreateLogGroup(world.now, region, name));
+  public void createLogGroup(String region, String name) {
+    apply(now -> new Op.CreateLogGroup(now, region, name));
   }
 
   /** Pushes an image to ECR (creating the repository); returns its digest. */
-  public synchronized String pushImage(String region, ImageRef image) {
-    tick();
-    return (String) journal.apply(new Op.PushImage(world.now, region, image.toString()));
+  public String pushImage(String region, ImageRef image) {
+    return (String) apply(now -> new Op.PushImage(now, region, image.toString()));
   }
 
   /** Deletes an image from ECR; whether it was there. */
-  public synchronized boolean removeImage(String region, ImageRef image) {
-    tick();
-    return (Boolean) journal.apply(new Op.RemoveImage(world.now, region, image.toString()));
+  public boolean removeImage(String region, ImageRef image) {
+    return (Boolean) apply(now -> new Op.RemoveImage(now, region, image.toString()));
   }
 
   /** Marks a task definition revision INACTIVE. */
-  public synchronized void deregisterTaskDefinition(String region, String arnOrFamilyRevision) {
-    tick();
-    journal.apply(new Op.DeregisterTaskDefinition(world.now, region, arnOrFamilyRevision));
+  public void deregisterTaskDefinition(String region, String arnOrFamilyRevision) {
+    apply(now -> new Op.DeregisterTaskDefinition(now, region, arnOrFamilyRevision));
   }
 
   /**
@@ -209,11 +198,13 @@ public final class Simulator
   static Simulator restore(Clock clock, Journal.Snapshot s) {
     Simulator sim = new Simulator(clock, s.seed(), s.start());
     synchronized (sim) {
+      sim.world.hooks.replay(s.ops());
       for (Op op : s.ops()) {
         sim.world.advance(op.at());
         sim.journal.apply(op);
       }
       sim.tick();
+      sim.world.hooks.replayed();
       sim.world.events.drain(); // sent before the restart: a feed starts with what comes next
     }
     return sim;
@@ -247,9 +238,8 @@ public final class Simulator
   }
 
   @Override
-  public synchronized Optional<ClusterState> describeCluster(String region, String cluster) {
-    tick();
-    return world.ecs.describeCluster(region, cluster);
+  public Optional<ClusterState> describeCluster(String region, String cluster) {
+    return read(w -> w.ecs.describeCluster(region, cluster));
   }
 
   @Override
@@ -281,29 +271,73 @@ public final class Simulator
   }
 
   @Override
-  public synchronized ServiceState createService(CreateServiceRequest request) {
-    tick();
-    return (ServiceState) journal.apply(new Op.CreateService(world.now, request));
+  public ServiceState createService(CreateServiceRequest request) {
+    return (ServiceState) apply(now -> new Op.CreateService(now, request));
   }
 
   @Override
-  public synchronized ServiceState updateService(
+  public ServiceState updateService(
       ServiceRef ref, String taskDefinitionArn, Integer desiredCount) {
-    tick();
+    return updateService(ref, taskDefinitionArn, desiredCount, null); // the service's strategy
+  }
+
+  @Override
+  public ServiceState updateService(
+      ServiceRef ref, String taskDefinitionArn, Integer desiredCount, DeploymentStrategy strategy) {
     return (ServiceState)
-        journal.apply(new Op.UpdateService(world.now, ref, taskDefinitionArn, desiredCount));
+        apply(now -> new Op.UpdateService(now, ref, taskDefinitionArn, desiredCount, strategy));
   }
 
   @Override
-  public synchronized Map<String, String> serviceTags(String region, String serviceArn) {
-    tick();
-    return world.ecs.serviceTags(serviceArn);
+  public Optional<ServiceDeploymentState> describeServiceDeployment(String region, String arn) {
+    return read(w -> w.serviceDeployments.describe(region, arn));
   }
 
   @Override
-  public synchronized void tagService(String region, String serviceArn, Map<String, String> tags) {
-    tick();
-    journal.apply(new Op.TagService(world.now, region, serviceArn, Map.copyOf(tags)));
+  public void stopServiceDeployment(String region, String arn, boolean rollback) {
+    apply(now -> new Op.StopServiceDeployment(now, region, arn, rollback));
+  }
+
+  /**
+   * Gives the service's load balancer binding blue/green routing, as a blue/green, linear or canary
+   * deployment needs: the alternate target group beside the binding's, and the production rule (and
+   * the test rule when named) forwarding 100 to the binding's group and 0 to the alternate. ARNs
+   * left null are made up; groups and rules that exist are reused as they are.
+   *
+   * @return the routing the service now has (its {@code loadBalancers[0].blueGreen()})
+   */
+  public BlueGreenRouting seedBlueGreen(ServiceRef service, BlueGreenRouting routing) {
+    return (BlueGreenRouting) apply(now -> new Op.SeedBlueGreen(now, service, routing));
+  }
+
+  /**
+   * Makes a lifecycle hook's function ARN invoke this target. Register hooks right after building
+   * or restoring the simulator: an invocation of an ARN nobody registered answers FAILED.
+   */
+  public synchronized void registerHook(String functionArn, LifecycleHookTarget target) {
+    world.hooks.register(functionArn, target);
+  }
+
+  /**
+   * The world's own time: the instant of the transition under way while one runs (a lifecycle
+   * hook's invocation, say), else the time the world was last brought up to.
+   */
+  public Clock worldClock() {
+    return new WorldClock(this::worldNow);
+  }
+
+  private synchronized Instant worldNow() {
+    return world.now; // no tick: a hook asks for the time while the world advances
+  }
+
+  @Override
+  public Map<String, String> serviceTags(String region, String serviceArn) {
+    return read(w -> w.ecs.serviceTags(serviceArn));
+  }
+
+  @Override
+  public void tagService(String region, String serviceArn, Map<String, String> tags) {
+    apply(now -> new Op.TagService(now, region, serviceArn, Map.copyOf(tags)));
   }
 
   @Override
@@ -312,28 +346,9 @@ public final class Simulator
     return PortViews.tasks(world.ecs.service(ref), includeStopped, world.now);
   }
 
-  public synchronized List<TargetHealth> describeTargetHealth(
-      String region, String targetGroupArn) {
-    tick();
-    return PortViews.targetHealth(world.targetGroups, targetGroupArn);
-  }
-
-  public synchronized Optional<TargetGroup> describeTargetGroup(
-      String region, String targetGroupArn) {
-    tick();
-    return PortViews.targetGroup(world.targetGroups, targetGroupArn);
-  }
-
-  public synchronized List<String> loadBalancerSecurityGroups(
-      String region, String loadBalancerArn) {
-    tick();
-    return PortViews.loadBalancerSecurityGroups(world.loadBalancers, loadBalancerArn);
-  }
-
   @Override
-  public synchronized Map<String, AlarmState> describeAlarms(String region, List<String> names) {
-    tick();
-    return world.alarms.describe(names);
+  public Map<String, AlarmState> describeAlarms(String region, List<String> names) {
+    return read(w -> w.alarms.describe(names));
   }
 
   @Override
@@ -351,34 +366,13 @@ public final class Simulator
   }
 
   @Override
-  public synchronized boolean logGroupExists(String region, String logGroup) {
-    tick();
-    return world.logGroups.exists(region, logGroup);
+  public boolean logGroupExists(String region, String logGroup) {
+    return read(w -> w.logGroups.exists(region, logGroup));
   }
 
   @Override
-  public synchronized Optional<ImageInfo> describeImage(String region, ImageRef image) {
-    tick();
-    return world.ecr.describe(region, image);
-  }
-
-  @Override
-  public synchronized List<Subnet> describeSubnets(String region, List<String> subnetIds) {
-    tick();
-    return subnetIds.stream().map(world.subnets::get).filter(s -> s != null).toList();
-  }
-
-  @Override
-  public synchronized List<RouteTable> describeRouteTables(String region, String vpcId) {
-    tick();
-    return world.routeTables.values().stream().filter(rt -> rt.vpcId().equals(vpcId)).toList();
-  }
-
-  @Override
-  public synchronized List<SecurityGroup> describeSecurityGroups(
-      String region, List<String> groupIds) {
-    tick();
-    return groupIds.stream().map(world.securityGroups::get).filter(g -> g != null).toList();
+  public Optional<ImageInfo> describeImage(String region, ImageRef image) {
+    return read(w -> w.ecr.describe(region, image));
   }
 
   /**

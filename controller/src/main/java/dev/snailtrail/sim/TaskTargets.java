@@ -15,10 +15,19 @@ final class TaskTargets {
     this.world = world;
   }
 
+  /**
+   * The target group a task registers with for a binding: under blue/green routing, the one its
+   * deployment was given (the group not serving when it began); else the binding's.
+   */
+  static String targetGroupOf(SimTask t, LoadBalancerBinding lb) {
+    String given = t.deployment.targetGroup;
+    return lb.blueGreen() != null && given != null ? given : lb.targetGroupArn();
+  }
+
   /** Registers a task that started running, {@code initial}, in its service's target groups. */
   void register(SimTask t) {
     for (LoadBalancerBinding lb : t.service.loadBalancers) {
-      SimTargetGroup tg = world.targetGroups.get(lb.targetGroupArn());
+      SimTargetGroup tg = world.targetGroups.get(targetGroupOf(t, lb));
       if (tg == null) {
         continue;
       }

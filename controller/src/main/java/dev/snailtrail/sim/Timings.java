@@ -46,6 +46,15 @@ final class Timings {
   /** How long ECS remembers stopped tasks for listTasks. */
   static final Duration STOPPED_TASK_MEMORY = Duration.ofHours(1);
 
+  /**
+   * A stage of a blue/green, linear or canary service deployment with nothing else to wait for (the
+   * pre and post stages, the test traffic shift, the end of the production traffic shift).
+   */
+  static final Duration DEPLOYMENT_STAGE = Duration.ofSeconds(5);
+
+  /** How long ECS waits to ask a lifecycle hook again that answered IN_PROGRESS without a delay. */
+  static final Duration HOOK_CALLBACK = Duration.ofSeconds(30);
+
   /** The seeded existing service started this long before the seed. */
   static final Duration SEED_HISTORY = Duration.ofMinutes(10);
 

@@ -18,7 +18,8 @@ import java.util.Random;
 /**
  * The simulated AWS account: every resource, the seeded source of identifiers and a queue of timed
  * transitions. What acts on the resources lives beside it, one concern each: {@link EcsServices}
- * (the ECS calls), {@link ServiceScheduler} (deployments), {@link TaskLifecycle} (tasks), {@link
+ * (the ECS calls), {@link ServiceScheduler} (deployments), {@link ServiceDeployments} (blue/green,
+ * linear and canary ones, with {@link LifecycleHooks}), {@link TaskLifecycle} (tasks), {@link
  * TaskDefinitionRegistry} and {@link Alarms}. Not thread-safe; the {@link Simulator} serializes
  * access. Time only moves through {@link #advance(Instant)}, which runs the due transitions in time
  * order, so the state is a function of the clock alone.
@@ -62,6 +63,8 @@ final class World {
   final SimScaling scaling = new SimScaling();
   final SimEvents events = new SimEvents();
   final ListenerRules rules = new ListenerRules(this);
+  final LifecycleHooks hooks = new LifecycleHooks(this);
+  final ServiceDeployments serviceDeployments = new ServiceDeployments(this);
 
   World(Instant start, long seed) {
     this.start = start;

@@ -62,7 +62,8 @@ class IamPolicyTest {
       Map.of("sqs:DeleteMessageBatch", "sqs:DeleteMessage");
 
   /**
-   * Actions no request names: registering a task definition that names roles passes them ({@code
+   * Actions no request names: registering a task definition that names roles passes them, and
+   * setting a service's lifecycle hooks passes the role ECS invokes the hook function with ({@code
    * iam:PassRole}).
    */
   private static final Set<String> IMPLIED = Set.of("iam:PassRole");

@@ -54,4 +54,19 @@ class ControllerTrafficTest {
       assertThat(weights(c, "shine-api-gateway-canary-drill")).containsExactly("10", "50", "0");
     }
   }
+
+  @Test
+  void ecssCanaryFinishesOnTheStoredVerdictUnderTheController() throws Exception {
+    try (SimController c = new SimController()) {
+      c.start(new FileStore(dir.resolve("store"), c.clock), Metrics.NOOP);
+      c.plane().apply("blue-green.yaml", SimController.example("blue-green.yaml"));
+
+      RolloutStatus end = c.runUntilItWaitsOrSettles("shine-api-gateway-blue-green");
+
+      assertThat(end.phase()).as(c.log()).isEqualTo(StatusPhase.Healthy);
+      assertThat(weights(c, "shine-api-gateway-blue-green")).containsExactly("10", "100", "100");
+      assertThat(end.traffic().ecs().verdict())
+          .isEqualTo(dev.snailtrail.rollout.TrafficStatus.HookVerdict.SUCCEEDED);
+    }
+  }
 }

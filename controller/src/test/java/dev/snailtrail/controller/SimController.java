@@ -59,6 +59,15 @@ final class SimController implements AutoCloseable {
           if (seeded.add(r.name())) {
             sim.seed(r, seed);
           }
+          // The simulated lifecycle hook reads the verdict from the store, as the Lambda does.
+          dev.snailtrail.sim.DeadMansSwitch.answer(
+              sim,
+              r,
+              name ->
+                  plane()
+                      .get(name)
+                      .map(v -> v.status().traffic())
+                      .map(dev.snailtrail.rollout.TrafficStatus::ecs));
         }
       };
 

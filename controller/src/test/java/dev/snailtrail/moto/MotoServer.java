@@ -44,9 +44,10 @@ import software.amazon.awssdk.regions.Region;
 
 /**
  * One moto server for every integration test in the JVM, started on first use on a free loopback
- * port through {@code moto/launcher.py} (moto with ECS deployments that progress, see there) and
- * stopped, with its whole process tree, when the JVM exits. Tests call {@link #reset()} (or use
- * {@link Extension}) so each starts from empty backends.
+ * port through {@code moto/launcher.py} (moto with ECS deployments that progress, and ECS's own
+ * blue/green, linear and canary deployments with their lifecycle hooks, see there and {@code
+ * moto/strategies.py}) and stopped, with its whole process tree, when the JVM exits. Tests call
+ * {@link #reset()} (or use {@link Extension}) so each starts from empty backends.
  *
  * <p>Python with moto is found in this order: {@code SNAILTRAIL_MOTO_PYTHON}, the repository's
  * {@code .venv-moto/}, the interpreter of {@code moto_server} on PATH, {@code python3} on PATH;
@@ -66,6 +67,53 @@ public final class MotoServer {
    * deployment circuit breaker trips (e.g. {@code repo/api:snailtrail-fail-crashloop}).
    */
   public static final String FAILING_IMAGE_MARK = "snailtrail-fail";
+
+  /**
+   * Real seconds a minute of an ECS bake lasts ({@code canaryBakeTimeInMinutes}, {@code
+   * stepBakeTimeInMinutes}, {@code bakeTimeInMinutes}; system property, default 1).
+   */
+  public static final String BAKE_SECONDS_PER_MINUTE_PROPERTY =
+      "snailtrail.moto.bakeSecondsPerMinute";
+
+  /**
+   * A cluster tagged with this key makes a minute of an ECS bake last the tag's value in real
+   * seconds for its services' deployments, overriding {@link #BAKE_SECONDS_PER_MINUTE_PROPERTY} for
+   * the one test that made the cluster (e.g. a canary step held long enough to act within it).
+   */
+  public static final String BAKE_SECONDS_PER_MINUTE_TAG =
+      "snailtrail.moto/bake-seconds-per-minute";
+
+  /**
+   * What a lifecycle hook's {@code callBackDelay} is multiplied by before ECS asks it again (system
+   * property, default 0.1).
+   */
+  public static final String CALLBACK_SCALE_PROPERTY = "snailtrail.moto.callbackScale";
+
+  /**
+   * The lifecycle hook function of the tests ({@code moto/hooks/scripted_hook.py}): a hook whose
+   * {@code hookTargetArn} names this function answers what the file named by its {@code
+   * hookDetails.answerFile} says, and appends each event it receives to {@code
+   * hookDetails.eventsFile}.
+   */
+  public static final String SCRIPTED_HOOK = "snailtrail-scripted-hook";
+
+  /**
+   * The lifecycle hook function shipped in {@code deploy/lambda/snailtrail-hook/handler.py}, when
+   * the repository has it.
+   */
+  public static final String SHIPPED_HOOK = "snailtrail-hook";
+
+  /**
+   * The store's table {@link #SHIPPED_HOOK} reads the controller's verdict from ({@code
+   * SNAILTRAIL_TABLE} in the launcher's environment): a test that runs it names its DynamoDB store
+   * so.
+   */
+  public static final String HOOK_TABLE = "snailtrail";
+
+  /** The ARN of a lifecycle hook function the launcher runs, by name. */
+  public static String hookArn(String function) {
+    return "arn:aws:lambda:" + REGION + ":123456789012:function:" + function;
+  }
 
   private static final Pattern READY = Pattern.compile("MOTO_READY (\\d+).*");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -217,13 +265,29 @@ public final class MotoServer {
     }
     Path launcher = copyLauncher();
     Path log = logFile(root);
+    List<String> hooks = new ArrayList<>();
+    hooks.add(SCRIPTED_HOOK + "=" + launcher.resolveSibling("scripted_hook.py"));
+    Path shipped = root.resolve("deploy/lambda/snailtrail-hook/handler.py");
+    if (Files.exists(shipped)) {
+      hooks.add(SHIPPED_HOOK + "=" + shipped);
+    }
     ProcessBuilder pb =
         new ProcessBuilder(python, launcher.toString(), "--host", "127.0.0.1", "--port", "0")
             .redirectErrorStream(true);
     pb.environment()
         .put("SNAILTRAIL_MOTO_DEPLOY_SECONDS", System.getProperty(DEPLOY_SECONDS_PROPERTY, "1"));
     pb.environment().put("SNAILTRAIL_MOTO_FAIL_IMAGE", FAILING_IMAGE_MARK);
+    pb.environment()
+        .put(
+            "SNAILTRAIL_MOTO_BAKE_SECONDS_PER_MINUTE",
+            System.getProperty(BAKE_SECONDS_PER_MINUTE_PROPERTY, "1"));
+    pb.environment()
+        .put("SNAILTRAIL_MOTO_CALLBACK_SCALE", System.getProperty(CALLBACK_SCALE_PROPERTY, "0.1"));
+    pb.environment().put("SNAILTRAIL_MOTO_HOOKS", String.join(",", hooks));
+    pb.environment().put("SNAILTRAIL_TABLE", HOOK_TABLE);
     pb.environment().put("PYTHONUNBUFFERED", "1");
+    pb.environment()
+        .put("PYTHONDONTWRITEBYTECODE", "1"); // leaves the copied launcher's directory as it was
     Process process;
     try {
       process = pb.start();
@@ -443,17 +507,28 @@ public final class MotoServer {
     return lines[lines.length - 1].strip();
   }
 
+  /**
+   * The launcher, the module it imports and the tests' hook function, copied side by side into a
+   * fresh directory (the test classpath may be a jar); the launcher's path.
+   */
   private static Path copyLauncher() {
-    try (InputStream in = MotoServer.class.getResourceAsStream("/moto/launcher.py")) {
-      if (in == null) {
-        throw new IllegalStateException("moto/launcher.py is missing from the test classpath");
+    try {
+      Path dir = Files.createTempDirectory("snailtrail-moto");
+      dir.toFile().deleteOnExit();
+      for (String resource :
+          List.of("moto/launcher.py", "moto/strategies.py", "moto/hooks/scripted_hook.py")) {
+        try (InputStream in = MotoServer.class.getResourceAsStream("/" + resource)) {
+          if (in == null) {
+            throw new IllegalStateException(resource + " is missing from the test classpath");
+          }
+          Path file = dir.resolve(resource.substring(resource.lastIndexOf('/') + 1));
+          Files.write(file, in.readAllBytes());
+          file.toFile().deleteOnExit();
+        }
       }
-      Path file = Files.createTempFile("snailtrail-moto-launcher", ".py");
-      Files.write(file, in.readAllBytes());
-      file.toFile().deleteOnExit();
-      return file;
+      return dir.resolve("launcher.py");
     } catch (IOException e) {
-      throw new IllegalStateException("could not copy moto/launcher.py: " + e, e);
+      throw new IllegalStateException("could not copy the moto launcher: " + e, e);
     }
   }
 

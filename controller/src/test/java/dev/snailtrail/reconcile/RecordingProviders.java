@@ -82,7 +82,7 @@ final class RecordingProviders {
               if (method.getDeclaringClass() == Object.class) {
                 return method.invoke(target, args);
               }
-              if (method.isDefault()) {
+              if (method.isDefault() && !overrides(target, method)) {
                 // Default methods (describeService) go through the proxy's own abstract calls.
                 return java.lang.reflect.InvocationHandler.invokeDefault(self, method, args);
               }
@@ -110,5 +110,18 @@ final class RecordingProviders {
               }
             });
     return port.cast(p);
+  }
+
+  /** Whether the port's implementation has its own {@code method} (a default it replaces). */
+  private static boolean overrides(Object target, java.lang.reflect.Method method) {
+    try {
+      return !target
+          .getClass()
+          .getMethod(method.getName(), method.getParameterTypes())
+          .getDeclaringClass()
+          .isInterface();
+    } catch (NoSuchMethodException e) {
+      return false;
+    }
   }
 }

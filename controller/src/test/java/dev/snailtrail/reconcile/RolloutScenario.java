@@ -55,6 +55,9 @@ final class RolloutScenario implements AutoCloseable {
   private int attempts;
   private RolloutDriver driver;
 
+  /** The status after the last pass, as the store would hold it for the dead-man's switch. */
+  private volatile RolloutStatus latest;
+
   private RolloutScenario(Rollout rollout, Seed seed, double failureRate) {
     this(rollout, seed, failureRate, sim -> PreflightHook.NONE);
   }
@@ -66,6 +69,13 @@ final class RolloutScenario implements AutoCloseable {
       java.util.function.Function<Simulator, PreflightHook> preflight) {
     this.rollout = rollout;
     sim.seed(rollout, seed);
+    dev.snailtrail.sim.DeadMansSwitch.answer(
+        sim,
+        rollout,
+        name ->
+            java.util.Optional.ofNullable(latest)
+                .map(RolloutStatus::traffic)
+                .map(dev.snailtrail.rollout.TrafficStatus::ecs));
     recording = new RecordingProviders(42, failureRate);
     providers = recording.wrap(sim.providers());
     reconciler =
@@ -151,6 +161,7 @@ final class RolloutScenario implements AutoCloseable {
                     @Override
                     public void afterPass(RolloutStatus s, List<TrailEvent> events) {
                       passes++;
+                      latest = s;
                     }
                   })
               .build();

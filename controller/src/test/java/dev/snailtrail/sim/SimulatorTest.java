@@ -118,7 +118,7 @@ class SimulatorTest {
               assertThat(t.publicIp()).isNotNull();
               assertThat(t.containers().get(0).networkBindings()).isEmpty();
             });
-    List<TargetHealth> targets = sim.describeTargetHealth(REGION, TG);
+    List<TargetHealth> targets = sim.providers().loadBalancing().describeTargetHealth(REGION, TG);
     assertThat(targets)
         .hasSize(2)
         .allSatisfy(t -> assertThat(t.state()).isEqualTo(TargetHealthState.HEALTHY));
@@ -163,7 +163,7 @@ class SimulatorTest {
               assertThat(t.lastStatus()).isEqualTo(TaskStatus.STOPPED);
               assertThat(t.stopCode()).isEqualTo(TaskStopCode.SERVICE_SCHEDULER_INITIATED);
             });
-    assertThat(sim.describeTargetHealth(REGION, TG)).hasSize(2);
+    assertThat(sim.providers().loadBalancing().describeTargetHealth(REGION, TG)).hasSize(2);
   }
 
   @Test
@@ -240,7 +240,7 @@ class SimulatorTest {
   void wrongPortMakesTargetsUnhealthyNamingBothPortsAndTheEndpointAnswers502() throws Exception {
     create("port8080", 1);
     advance(60);
-    List<TargetHealth> targets = sim.describeTargetHealth(REGION, TG);
+    List<TargetHealth> targets = sim.providers().loadBalancing().describeTargetHealth(REGION, TG);
     assertThat(targets).hasSize(1);
     TargetHealth target = targets.get(0);
     assertThat(target.state()).isEqualTo(TargetHealthState.UNHEALTHY);
@@ -292,7 +292,7 @@ class SimulatorTest {
   void unhealthyTasksAreReplacedAndCountAsFailures() {
     create("unhealthy", 2);
     advance(45);
-    assertThat(sim.describeTargetHealth(REGION, TG))
+    assertThat(sim.providers().loadBalancing().describeTargetHealth(REGION, TG))
         .allSatisfy(t -> assertThat(t.reason()).isEqualTo("Target.FailedHealthChecks"));
     advance(600);
     Deployment primary = service().primary().orElseThrow();
@@ -310,7 +310,7 @@ class SimulatorTest {
     advance(60);
     assertThat(service().primary().orElseThrow().rolloutState())
         .isEqualTo(DeploymentRolloutState.IN_PROGRESS);
-    assertThat(sim.describeTargetHealth(REGION, TG).get(0).state())
+    assertThat(sim.providers().loadBalancing().describeTargetHealth(REGION, TG).get(0).state())
         .isEqualTo(TargetHealthState.INITIAL);
     // RUNNING at 15s, listening at 105s, healthy target two checks later.
     advance(70);
@@ -401,7 +401,7 @@ class SimulatorTest {
     assertThat(s.runningCount()).isEqualTo(2);
     assertThat(sim.describeCluster(REGION, SERVICE.cluster()).orElseThrow().runningTasks())
         .isEqualTo(2);
-    assertThat(sim.describeTargetHealth(REGION, TG))
+    assertThat(sim.providers().loadBalancing().describeTargetHealth(REGION, TG))
         .hasSize(2)
         .allSatisfy(t -> assertThat(t.state()).isEqualTo(TargetHealthState.HEALTHY));
     assertThat(sim.describeImage(REGION, image("hybrid"))).isPresent();
@@ -416,23 +416,28 @@ class SimulatorTest {
     assertThat(sim.describeAlarms(REGION, List.of("shine-5xx-high")).get("shine-5xx-high").state())
         .isEqualTo("OK");
 
-    var tg = sim.describeTargetGroup(REGION, TG).orElseThrow();
+    var tg = sim.providers().loadBalancing().describeTargetGroup(REGION, TG).orElseThrow();
     assertThat(tg.port()).isEqualTo(5000);
     assertThat(tg.healthCheckPath()).isEqualTo("/health");
     String alb = tg.loadBalancerArns().get(0);
-    assertThat(sim.loadBalancerSecurityGroups(REGION, alb))
+    assertThat(sim.providers().loadBalancing().loadBalancerSecurityGroups(REGION, alb))
         .containsExactly(seeded.loadBalancerSecurityGroupId());
-    var taskGroup = sim.describeSecurityGroups(REGION, List.of("sg-0task")).get(0);
+    var taskGroup =
+        sim.providers().network().describeSecurityGroups(REGION, List.of("sg-0task")).get(0);
     assertThat(taskGroup.ingress())
         .anySatisfy(
             r -> {
               assertThat(r.admitsTcp(5000)).isTrue();
               assertThat(r.sourceGroupIds()).containsExactly(seeded.loadBalancerSecurityGroupId());
             });
-    var tables = sim.describeRouteTables(REGION, seeded.vpcId());
+    var tables = sim.providers().network().describeRouteTables(REGION, seeded.vpcId());
     assertThat(tables.get(0).routes())
         .anySatisfy(r -> assertThat(r.target()).isEqualTo(seeded.internetGatewayId()));
-    assertThat(sim.describeSubnets(REGION, List.of("subnet-0aaa", "subnet-0zzz"))).hasSize(1);
+    assertThat(
+            sim.providers()
+                .network()
+                .describeSubnets(REGION, List.of("subnet-0aaa", "subnet-0zzz")))
+        .hasSize(1);
     // The baseline ran before the seed: its history is already in the logs.
     assertThat(sim.filterLogEvents(REGION, "/ecs/shine", "Starting", T0.minusSeconds(900), T0, 10))
         .hasSize(2);
@@ -452,9 +457,15 @@ class SimulatorTest {
           - internetGatewayRoute: {}
           - ecrImage: shine-api-gateway:full
         """);
-    assertThat(sim.describeSecurityGroups(REGION, List.of("sg-0task")).get(0).ingress())
+    assertThat(
+            sim.providers()
+                .network()
+                .describeSecurityGroups(REGION, List.of("sg-0task"))
+                .get(0)
+                .ingress())
         .noneMatch(r -> r.admitsTcp(5000));
-    assertThat(sim.describeRouteTables(REGION, seeded.vpcId()).get(0).routes())
+    assertThat(
+            sim.providers().network().describeRouteTables(REGION, seeded.vpcId()).get(0).routes())
         .noneMatch(r -> r.target().startsWith("igw-"));
     assertThat(sim.describeImage(REGION, image("full"))).isEmpty();
     assertThat(sim.describeAlarms(REGION, List.of("shine-5xx-high")).get("shine-5xx-high").state())
@@ -540,8 +551,8 @@ class SimulatorTest {
     try (Simulator restored = Simulator.restore(clock, snapshot)) {
       assertThat(restored.describeService(SERVICE)).isEqualTo(sim.describeService(SERVICE));
       assertThat(restored.listTasks(SERVICE, true)).isEqualTo(sim.listTasks(SERVICE, true));
-      assertThat(restored.describeTargetHealth(REGION, TG))
-          .isEqualTo(sim.describeTargetHealth(REGION, TG));
+      assertThat(restored.providers().loadBalancing().describeTargetHealth(REGION, TG))
+          .isEqualTo(sim.providers().loadBalancing().describeTargetHealth(REGION, TG));
       assertThat(restored.filterLogEvents(REGION, "/ecs/shine", "", T0, clock.instant(), 1000))
           .isEqualTo(sim.filterLogEvents(REGION, "/ecs/shine", "", T0, clock.instant(), 1000));
       assertThat(restored.describeAlarms(REGION, List.of("shine-5xx-high")))
