@@ -215,12 +215,16 @@ public final class Controller implements AutoCloseable {
    * Queues every rollout once over the coming resync period, evenly spread, rather than all at
    * once: each is looked at once per resync either way, but a burst of thousands would keep the
    * ones truly due (a gate's interval, a deadline) waiting behind it, and send its reads in a
-   * burst.
+   * burst. A rollout whose own next look comes within the period (a gate's interval, a poll while
+   * ECS deploys, a pass already queued) is looked at in it anyway, and gets no pass more.
    */
   private void spread(List<String> names, Duration period) {
     int n = names.size();
     for (int i = 0; i < n; i++) {
-      queue.addAfter(names.get(i), period.multipliedBy(i).dividedBy(n));
+      String name = names.get(i);
+      if (!queue.dueWithin(name, period)) {
+        queue.addAfter(name, period.multipliedBy(i).dividedBy(n));
+      }
     }
   }
 

@@ -182,6 +182,17 @@ public final class WorkQueue {
     addDueAt(key, readyAt);
   }
 
+  /** Whether a worker takes the key within {@code d} unasked: queued, or a delay ends by then. */
+  public boolean dueWithin(String key, Duration d) {
+    lock.lock();
+    try {
+      Waiting w = waiting.get(key);
+      return dirty.contains(key) || (w != null && !w.readyAt().isAfter(clock.instant().plus(d)));
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Queues a key after its back-off, which doubles with each call until {@link #forget}. */
   public void addRateLimited(String key) {
     addAfter(key, nextBackoff(key));

@@ -48,7 +48,10 @@ import org.junit.jupiter.api.io.TempDir;
  *   -Dit.test=ScaleBenchmark -Dbench.rollouts=100,1000,5000 -DargLine=-Xmx256m
  * </pre>
  *
- * {@code -Dbench.events=false} runs without the simulator's events (polling only).
+ * {@code -Dbench.events=false} runs without the simulator's events (polling only); {@code
+ * -Dbench.workers=N} with N workers instead of the controller's default 4. Besides the whole run's
+ * and the steady minute's lag it prints the lag of the pick-ups while the rollouts were applied,
+ * then until every one baked, and per 10 s until then: where the tail of the whole run comes from.
  */
 class ScaleBenchmark {
   static final double SPEED = 60;
@@ -106,6 +109,10 @@ class ScaleBenchmark {
         PersistentSimulator.open(dir.resolve("sim-state.json"), SPEED, Clock.systemUTC());
     RequestCounter requests = new RequestCounter();
     List<Long> lagMicros = Collections.synchronizedList(new ArrayList<>());
+    // When each pick-up happened (nanos since the start), beside its lag: where the tail comes
+    // from.
+    List<Long> pickedAt = Collections.synchronizedList(new ArrayList<>());
+    long[] start = {System.nanoTime()};
     Set<String> baking = ConcurrentHashMap.newKeySet();
     Set<String> completed = ConcurrentHashMap.newKeySet();
     AtomicLong rollbacks = new AtomicLong();
@@ -118,7 +125,7 @@ class ScaleBenchmark {
                 requests.around(world.simulator().providers()),
                 GateEvaluator.withDefaults(),
                 world.clock())
-            .workers(4)
+            .workers(Integer.getInteger("bench.workers", 4))
             .resync(RESYNC)
             .realTime(world.clock()::realTimeFor)
             .changes(
@@ -148,7 +155,10 @@ class ScaleBenchmark {
                 new WorkQueue.Observer() {
                   @Override
                   public void taken(String key, Duration waited, long waitedNanos) {
-                    lagMicros.add(waitedNanos / 1_000);
+                    synchronized (lagMicros) {
+                      lagMicros.add(waitedNanos / 1_000);
+                      pickedAt.add(System.nanoTime() - start[0]);
+                    }
                   }
                 })
             .trailSink(
@@ -168,6 +178,7 @@ class ScaleBenchmark {
             .build();
     HeapSampler heap = new HeapSampler();
     long t0 = System.nanoTime();
+    start[0] = t0;
     controller.start();
     world.resume();
     for (int i = 0; i < n; i++) {
@@ -177,6 +188,7 @@ class ScaleBenchmark {
     Duration limit = Duration.ofSeconds(120 + n / 10);
     awaitAll(baking, n, t0, limit);
     double allBaking = seconds(t0);
+    long passesToBake = controller.passes();
     // Steady state: every rollout bakes; the window starts once the last pass of the last
     // rollout to start baking is over.
     Thread.sleep(5_000);
@@ -200,14 +212,16 @@ class ScaleBenchmark {
     double resyncs = window / RESYNC.toSeconds();
     System.out.printf(
         Locale.ROOT,
-        "ScaleBenchmark: %d rollouts, events %s: applied in %.1f s, all baking at %.1f s, all"
-            + " Healthy at %.1f s real; %d passes, %d failed; rollbacks %d, deadline or outage"
+        "ScaleBenchmark: %d rollouts, events %s: applied in %.1f s, all baking at %.1f s (%d"
+            + " passes by then), all Healthy at %.1f s real; %d passes, %d failed; rollbacks %d,"
+            + " deadline or outage"
             + " pauses/rollbacks %d, pauses %d; heap max %.0f MiB, after GC %.0f MiB (max heap %.0f"
             + " MiB); sim-state.json %.1f MB%n",
         n,
         events,
         applied,
         allBaking,
+        passesToBake,
         done,
         controller.passes(),
         controller.failedPasses(),
@@ -231,6 +245,11 @@ class ScaleBenchmark {
         ControllerBenchmarkIT.percentile(steadyLag, 99) / 1000.0,
         ControllerBenchmarkIT.percentile(steadyLag, 100) / 1000.0,
         steadyLag.size());
+    System.out.printf(
+        Locale.ROOT,
+        "ScaleBenchmark: %d rollouts: reconcile lag real by when it was picked up: %s%n",
+        n,
+        byWindow(lagMicros, pickedAt, applied, allBaking));
     StringBuilder perAction = new StringBuilder();
     long total = 0;
     for (String action : after.keySet()) {
@@ -257,6 +276,57 @@ class ScaleBenchmark {
     assertThat(completed).as("controller log: %s", log).hasSize(n);
     assertThat(controller.controlPlane().list())
         .allSatisfy(v -> assertThat(v.status().phase()).isEqualTo(StatusPhase.Healthy));
+  }
+
+  /**
+   * The lag's p99 and count of the pick-ups while the rollouts were applied, then until every one
+   * baked, then to the end; and the worst 10 s of the run.
+   */
+  static String byWindow(List<Long> lagMicros, List<Long> pickedAt, double applied, double baking) {
+    List<Long> during = new ArrayList<>();
+    List<Long> until = new ArrayList<>();
+    List<Long> after = new ArrayList<>();
+    java.util.TreeMap<Long, List<Long>> tens = new java.util.TreeMap<>();
+    synchronized (lagMicros) {
+      for (int i = 0; i < lagMicros.size(); i++) {
+        double at = pickedAt.get(i) / 1e9;
+        long lag = lagMicros.get(i);
+        (at < applied ? during : at < baking ? until : after).add(lag);
+        tens.computeIfAbsent((long) (at / 10), k -> new ArrayList<>()).add(lag);
+      }
+    }
+    var worst =
+        tens.entrySet().stream()
+            .max(
+                java.util.Comparator.comparingLong(
+                    e -> ControllerBenchmarkIT.percentile(e.getValue(), 99)))
+            .orElseThrow();
+    StringBuilder first = new StringBuilder();
+    tens.headMap((long) (baking / 10) + 1)
+        .forEach(
+            (k, v) ->
+                first.append(
+                    String.format(
+                        Locale.ROOT,
+                        " %d s: %.0f/%.0f ms (%d);",
+                        k * 10,
+                        ControllerBenchmarkIT.percentile(v, 50) / 1000.0,
+                        ControllerBenchmarkIT.percentile(v, 99) / 1000.0,
+                        v.size())));
+    return String.format(
+        Locale.ROOT,
+        "applying p99 %.0f ms (%d), until all bake p99 %.0f ms (%d), after p99 %.0f ms (%d);"
+            + " worst 10 s from %d s: p99 %.0f ms (%d); p50/p99 by 10 s until all bake:%s",
+        ControllerBenchmarkIT.percentile(during, 99) / 1000.0,
+        during.size(),
+        ControllerBenchmarkIT.percentile(until, 99) / 1000.0,
+        until.size(),
+        ControllerBenchmarkIT.percentile(after, 99) / 1000.0,
+        after.size(),
+        worst.getKey() * 10,
+        ControllerBenchmarkIT.percentile(worst.getValue(), 99) / 1000.0,
+        worst.getValue().size(),
+        first);
   }
 
   private static double seconds(long since) {

@@ -67,6 +67,26 @@ class WorkQueueTest {
   }
 
   @Test
+  void aKeyIsDueWithinAPeriodWhenQueuedOrWaitingForADelayThatEndsInIt() {
+    queue.add("taken");
+    queue.add("queued");
+    queue.addAfter("soon", Duration.ofSeconds(20));
+    queue.addAfter("later", Duration.ofSeconds(40));
+    assertThat(queue.poll()).contains("taken"); // being processed, asked for nothing more
+
+    Duration period = Duration.ofSeconds(30);
+    assertThat(queue.dueWithin("queued", period)).isTrue();
+    assertThat(queue.dueWithin("soon", period)).isTrue();
+    assertThat(queue.dueWithin("later", period)).isFalse();
+    assertThat(queue.dueWithin("taken", period)).isFalse();
+    assertThat(queue.dueWithin("unknown", period)).isFalse();
+    queue.add("taken"); // changed while processed: queued again when done
+    assertThat(queue.dueWithin("taken", period)).isTrue();
+    clock.advance(Duration.ofSeconds(15));
+    assertThat(queue.dueWithin("later", period)).isTrue();
+  }
+
+  @Test
   void otherKeysFlowWhileOneIsProcessed() {
     queue.add("a");
     queue.add("b");

@@ -153,9 +153,11 @@ public final class ClusterBatchingEcs extends ForwardingEcs {
     synchronized (cache) {
       Instant now = clock.instant();
       Set<String> flux = managed.inFluxIn(region, cluster);
+      Instant fluxCutoff = now.minus(freshness);
+      Instant settledCutoff = now.minus(settledFreshness);
       Set<String> stale = new TreeSet<>();
       for (String name : wanted) {
-        if (!fresh(cache.seen.get(name), flux.contains(name), now)) {
+        if (!fresh(cache.seen.get(name), name, flux, fluxCutoff, settledCutoff)) {
           stale.add(name);
         }
       }
@@ -169,7 +171,7 @@ public final class ClusterBatchingEcs extends ForwardingEcs {
       } else {
         names = new TreeSet<>(stale);
         for (String name : allManaged) {
-          if (!fresh(cache.seen.get(name), flux.contains(name), now)) {
+          if (!fresh(cache.seen.get(name), name, flux, fluxCutoff, settledCutoff)) {
             names.add(name);
           }
         }
@@ -237,12 +239,18 @@ public final class ClusterBatchingEcs extends ForwardingEcs {
     return out;
   }
 
-  private boolean fresh(Seen s, boolean inFlux, Instant now) {
+  /**
+   * Whether what was seen still answers: taken after {@code fluxCutoff} (fresh for any service), or
+   * after {@code settledCutoff} for a service not in flux. A fetch asks it of every managed service
+   * of the cluster, so it is cheap, and asks whether the service is in flux only when that decides.
+   */
+  private static boolean fresh(
+      Seen s, String name, Set<String> flux, Instant fluxCutoff, Instant settledCutoff) {
     if (s == null) {
       return false;
     }
-    Duration limit = inFlux ? freshness : settledFreshness;
-    return Duration.between(s.takenAt(), now).compareTo(limit) < 0;
+    Instant taken = s.takenAt();
+    return taken.isAfter(fluxCutoff) || (taken.isAfter(settledCutoff) && !flux.contains(name));
   }
 
   /**

@@ -5,11 +5,11 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.function.Supplier;
 
 /**
  * The ECS services the controller's rollouts move, by rollout name, and which of them are in flux
@@ -32,25 +32,35 @@ public final class ManagedServices {
 
   private final Map<String, ServiceRef> byRollout = new HashMap<>();
   private final Set<String> inFlux = new HashSet<>();
-  private final Index names = new Index();
-  private final Index fluxNames = new Index();
+  // Sorted, so that batches are the same from pass to pass; the flux sets are only asked whether
+  // they hold a service, by every fetch for every service of the cluster, so they are hashed.
+  private final Index names = new Index(ConcurrentSkipListSet::new);
+  private final Index fluxNames = new Index(ConcurrentHashMap::newKeySet);
 
   /** Per region and service name, the rollouts that move a service of that name. */
   private final Map<ServiceKey, Set<String>> rollouts = new HashMap<>();
 
   /**
-   * Service names per cluster, each with how many rollouts count it, sorted: readers iterate the
-   * sets while rollouts come and go.
+   * Service names per cluster, each with how many rollouts count it; readers look at the sets while
+   * rollouts come and go.
    */
   private static final class Index {
     private final Map<ClusterKey, Map<String, Integer>> counts = new HashMap<>();
-    private final Map<ClusterKey, NavigableSet<String>> sorted = new ConcurrentHashMap<>();
+    private final Map<ClusterKey, Set<String>> sets = new ConcurrentHashMap<>();
+    private final Supplier<Set<String>> newSet;
+
+    /**
+     * @param newSet a set readers may use while it changes: sorted, or hashed for lookups
+     */
+    Index(Supplier<Set<String>> newSet) {
+      this.newSet = newSet;
+    }
 
     void add(ServiceRef ref) {
       ClusterKey key = new ClusterKey(ref.region(), ref.cluster());
       if (counts.computeIfAbsent(key, k -> new HashMap<>()).merge(ref.service(), 1, Integer::sum)
           == 1) {
-        sorted.computeIfAbsent(key, k -> new ConcurrentSkipListSet<>()).add(ref.service());
+        sets.computeIfAbsent(key, k -> newSet.get()).add(ref.service());
       }
     }
 
@@ -59,14 +69,13 @@ public final class ManagedServices {
       Map<String, Integer> c = counts.get(key);
       if (c != null && c.merge(ref.service(), -1, Integer::sum) == 0) {
         c.remove(ref.service());
-        sorted.get(key).remove(ref.service());
+        sets.get(key).remove(ref.service());
       }
     }
 
     Set<String> of(String region, String cluster) {
-      return Collections.unmodifiableNavigableSet(
-          sorted.computeIfAbsent(
-              new ClusterKey(region, cluster), k -> new ConcurrentSkipListSet<>()));
+      return Collections.unmodifiableSet(
+          sets.computeIfAbsent(new ClusterKey(region, cluster), k -> newSet.get()));
     }
   }
 
@@ -150,7 +159,7 @@ public final class ManagedServices {
     return names.of(region, cluster);
   }
 
-  /** The names of the managed services of one cluster that are in flux (a view, as {@link #in}). */
+  /** The names of the managed services of one cluster that are in flux (a view, unordered). */
   public Set<String> inFluxIn(String region, String cluster) {
     return fluxNames.of(region, cluster);
   }
