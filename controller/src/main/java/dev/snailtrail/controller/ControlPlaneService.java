@@ -96,7 +96,7 @@ public final class ControlPlaneService implements ControlPlane {
       // All or none: a damaged rollout refuses the whole text before any of it is stored.
       readable(r.name());
     }
-    ServiceOwners.check(rollouts, owners::services);
+    ServiceOwners.check(rollouts, owners.owners());
     List<Applied> applied = new ArrayList<>();
     for (AnalysisTemplate t : documents.templates()) {
       TemplateStore.Applied a = templates.apply(t);
