@@ -22,6 +22,7 @@ import dev.snailtrail.store.TemplateStore;
 import dev.snailtrail.trail.NoteKind;
 import dev.snailtrail.trail.TrailEvent;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,16 @@ import java.util.function.Supplier;
  * ControllerBuilder}.
  */
 public final class ControlPlaneService implements ControlPlane {
+  /**
+   * An apply of rollouts waits while busy workers have left a rollout due this long (real time): a
+   * burst of applies then cannot starve the passes of rollouts already under way (whose next look
+   * may be the one that sees an alarm). Below the reconcile-lag goal of one second.
+   */
+  static final Duration HOLD_WHEN_BEHIND = Duration.ofMillis(250);
+
+  /** The longest an apply waits for the workers to catch up; it is stored then regardless. */
+  static final Duration HOLD_AT_MOST = Duration.ofSeconds(10);
+
   private final RolloutAccess access;
   private final Store store;
   private final TemplateStore templates;
@@ -84,6 +95,17 @@ public final class ControlPlaneService implements ControlPlane {
             .orThrow());
   }
 
+  private void holdWhileBehind() {
+    try {
+      Duration held = access.queue.awaitCaughtUp(HOLD_WHEN_BEHIND, HOLD_AT_MOST);
+      if (held.compareTo(Duration.ofMillis(1)) >= 0) {
+        metrics.applyHeld(held);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // stored now; the interrupt is the caller's to see
+    }
+  }
+
   /** The stored templates, for the uses in a text to name. */
   private TemplateCatalog catalog(String where, String remedy) {
     return TemplateCatalog.of(
@@ -92,11 +114,14 @@ public final class ControlPlaneService implements ControlPlane {
 
   private List<Applied> store(Documents documents) {
     List<Rollout> rollouts = documents.rollouts();
+    if (!rollouts.isEmpty()) {
+      holdWhileBehind();
+    }
     for (Rollout r : rollouts) {
       // All or none: a damaged rollout refuses the whole text before any of it is stored.
       readable(r.name());
     }
-    ServiceOwners.check(rollouts, owners::services);
+    ServiceOwners.check(rollouts, owners.owners());
     List<Applied> applied = new ArrayList<>();
     for (AnalysisTemplate t : documents.templates()) {
       TemplateStore.Applied a = templates.apply(t);

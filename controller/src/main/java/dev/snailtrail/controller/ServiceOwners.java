@@ -3,9 +3,11 @@ package dev.snailtrail.controller;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.Target;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -37,15 +39,16 @@ final class ServiceOwners {
   }
 
   /**
-   * The services of the stored rollouts, by rollout. A store this controller holds alone is read
-   * once, then kept up to date as the controller applies and deletes: an apply then costs no read
-   * of every stored rollout, which at thousands of rollouts made applying them all take minutes. A
-   * store replicas share is read at every apply, since the others apply to it too.
+   * The services of the stored rollouts, and their rollouts by service. A store this controller
+   * holds alone is read once, then kept up to date as the controller applies and deletes: an apply
+   * then costs a lookup of its own services, not a read (or a copy) of every stored rollout's,
+   * which at thousands of rollouts made applying them all take minutes. A store replicas share is
+   * read at every apply, since the others apply to it too.
    */
   static final class Index {
     private final Supplier<List<Rollout>> stored;
     private final boolean shared;
-    private Map<String, Key> byRollout; // guarded by this; null until first read
+    private Owners owners; // guarded by this; null until first read
 
     /**
      * @param stored the rollouts the store holds now
@@ -56,46 +59,81 @@ final class ServiceOwners {
       this.shared = shared;
     }
 
-    /** Each stored rollout's service. */
-    synchronized Map<String, Key> services() {
-      if (shared || byRollout == null) {
-        Map<String, Key> read = new LinkedHashMap<>();
+    /** The stored rollouts that manage each service asked for. */
+    synchronized Function<Key, Set<String>> owners() {
+      if (shared || owners == null) {
+        Owners read = new Owners();
         for (Rollout r : stored.get()) {
           read.put(r.name(), Key.of(r.spec().target()));
         }
         if (shared) {
-          return read;
+          return read::of;
         }
-        byRollout = read;
+        owners = read;
       }
-      return new LinkedHashMap<>(byRollout);
+      Owners kept = owners;
+      return key -> {
+        synchronized (this) {
+          return kept.of(key);
+        }
+      };
     }
 
     synchronized void stored(Rollout r) {
-      if (byRollout != null) {
-        byRollout.put(r.name(), Key.of(r.spec().target()));
+      if (owners != null) {
+        owners.put(r.name(), Key.of(r.spec().target()));
       }
     }
 
     synchronized void deleted(String name) {
-      if (byRollout != null) {
-        byRollout.remove(name);
+      if (owners != null) {
+        owners.remove(name);
       }
+    }
+  }
+
+  /** Each rollout's service and each service's rollouts (more than one only in a damaged store). */
+  private static final class Owners {
+    private final Map<String, Key> byRollout = new HashMap<>();
+    private final Map<Key, Set<String>> byService = new HashMap<>();
+
+    void put(String rollout, Key key) {
+      remove(rollout);
+      byRollout.put(rollout, key);
+      byService.computeIfAbsent(key, k -> new TreeSet<>()).add(rollout);
+    }
+
+    void remove(String rollout) {
+      Key old = byRollout.remove(rollout);
+      if (old != null) {
+        Set<String> names = byService.get(old);
+        names.remove(rollout);
+        if (names.isEmpty()) {
+          byService.remove(old);
+        }
+      }
+    }
+
+    Set<String> of(Key key) {
+      return Set.copyOf(byService.getOrDefault(key, Set.of()));
     }
   }
 
   /**
    * @param applied the rollouts of one apply
-   * @param stored each stored rollout's service (asked only when needed)
+   * @param stored the stored rollouts that manage a service (asked only of the services applied)
    * @throws ControlPlane.Conflict naming the rollout that manages a service one of {@code applied}
    *     names, when that is another rollout
    */
-  static void check(List<Rollout> applied, Supplier<Map<String, Key>> stored) {
-    Map<Key, String> owners = new HashMap<>();
-    stored.get().forEach((name, key) -> owners.putIfAbsent(key, name));
+  static void check(List<Rollout> applied, Function<Key, Set<String>> stored) {
+    Map<Key, String> earlier = new HashMap<>();
     for (Rollout r : applied) {
       Key key = Key.of(r.spec().target());
-      String owner = owners.get(key);
+      String owner = earlier.get(key);
+      if (owner == null) {
+        owner =
+            stored.apply(key).stream().filter(n -> !n.equals(r.name())).findFirst().orElse(null);
+      }
       if (owner != null && !owner.equals(r.name())) {
         throw new ControlPlane.Conflict(
             "rollout "
@@ -111,7 +149,7 @@ final class ServiceOwners {
                 + owner
                 + "), or roll the service with it");
       }
-      owners.put(key, r.name());
+      earlier.put(key, r.name());
     }
   }
 }

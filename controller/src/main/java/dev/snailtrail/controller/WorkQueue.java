@@ -14,6 +14,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * A work queue of rollout names with the semantics of client-go's rate-limited delaying queue:
@@ -62,6 +63,7 @@ public final class WorkQueue {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition available = lock.newCondition();
   private final Condition idle = lock.newCondition();
+  private final Condition taken = lock.newCondition();
   private final ArrayDeque<String> queue = new ArrayDeque<>();
   private final Set<String> dirty = new HashSet<>();
   private final Set<String> processing = new HashSet<>();
@@ -209,12 +211,7 @@ public final class WorkQueue {
   }
 
   private Duration nextBackoff(String key) {
-    lock.lock();
-    try {
-      return backoff.delay(failures.merge(key, 1, Integer::sum));
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> backoff.delay(failures.merge(key, 1, Integer::sum)));
   }
 
   /** Resets a key's back-off: its last pass succeeded. */
@@ -229,12 +226,7 @@ public final class WorkQueue {
 
   /** How many times in a row the key was re-queued with back-off. */
   public int requeues(String key) {
-    lock.lock();
-    try {
-      return failures.getOrDefault(key, 0);
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> failures.getOrDefault(key, 0));
   }
 
   /**
@@ -257,12 +249,7 @@ public final class WorkQueue {
 
   /** Takes the next key if one is queued now, without waiting. */
   public Optional<String> poll() {
-    lock.lock();
-    try {
-      return take();
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> take());
   }
 
   private Optional<String> take() {
@@ -278,7 +265,35 @@ public final class WorkQueue {
           key, Duration.between(due.at(), clock.instant()), nanoTime.getAsLong() - due.nanos());
     }
     observer.depth(queue.size());
+    taken.signalAll();
     return Optional.of(key);
+  }
+
+  /**
+   * Waits while the workers are behind: some are busy and the key at the head of the queue has been
+   * due for {@code behind} or more of real time. Returns at once when no worker is busy (none runs,
+   * or all wait for work), and after {@code max} at the latest.
+   *
+   * @return how long it waited
+   */
+  public Duration awaitCaughtUp(Duration behind, Duration max) throws InterruptedException {
+    long start = nanoTime.getAsLong();
+    lock.lock();
+    try {
+      while (!shuttingDown && !processing.isEmpty() && !queue.isEmpty()) {
+        long now = nanoTime.getAsLong();
+        long left = max.toNanos() - (now - start);
+        long late = behind.toNanos() - (now - dueSince.get(queue.peekFirst()).nanos());
+        if (late > 0 || left <= 0) {
+          break;
+        }
+        // Woken when a worker takes a key; the head's age grows by itself, so look again soon.
+        taken.awaitNanos(Math.min(left, Duration.ofMillis(10).toNanos()));
+      }
+      return Duration.ofNanos(nanoTime.getAsLong() - start);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** The worker is finished with a key; if it was added meanwhile, it is queued again. */
@@ -292,6 +307,15 @@ public final class WorkQueue {
       if (processing.isEmpty()) {
         idle.signalAll();
       }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private <T> T locked(Supplier<T> read) {
+    lock.lock();
+    try {
+      return read.get();
     } finally {
       lock.unlock();
     }
@@ -314,12 +338,7 @@ public final class WorkQueue {
   }
 
   public boolean isShuttingDown() {
-    lock.lock();
-    try {
-      return shuttingDown;
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> shuttingDown);
   }
 
   /**
@@ -347,32 +366,17 @@ public final class WorkQueue {
 
   /** Keys queued now (not counting delayed ones or ones being processed). */
   public int length() {
-    lock.lock();
-    try {
-      return queue.size();
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> queue.size());
   }
 
   /** Whether nothing is queued or being processed (delayed keys may still wait). */
   public boolean isIdle() {
-    lock.lock();
-    try {
-      return queue.isEmpty() && processing.isEmpty();
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> queue.isEmpty() && processing.isEmpty());
   }
 
   /** Keys waiting for a delay to pass. */
   public int delayed() {
-    lock.lock();
-    try {
-      return waiting.size();
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> waiting.size());
   }
 
   /** When a key waiting for a delay becomes due, or empty when it does not wait. */
@@ -388,11 +392,6 @@ public final class WorkQueue {
 
   /** Whether the key is being processed by a worker now. */
   public boolean isProcessing(String key) {
-    lock.lock();
-    try {
-      return processing.contains(key);
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> processing.contains(key));
   }
 }

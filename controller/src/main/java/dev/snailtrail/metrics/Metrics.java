@@ -41,6 +41,12 @@ public interface Metrics {
   default void workQueueLatency(Duration waited) {}
 
   /**
+   * An apply waited for the workers to catch up before it was stored (applies that did not wait are
+   * not told).
+   */
+  default void applyHeld(Duration held) {}
+
+  /**
    * A change arrived on the event feed.
    *
    * @param kind {@code service} or {@code alarm}

@@ -151,6 +151,11 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
   }
 
   @Override
+  public void applyHeld(Duration held) {
+    timer("apply.held", "How long applies waited for busy workers to catch up", true).record(held);
+  }
+
+  @Override
   public void changeReceived(String kind, boolean matched) {
     counter(
             "events.received",

@@ -186,14 +186,18 @@ final class EcsServices {
         world.now);
   }
 
-  /** The service with this ARN, or null. */
+  /**
+   * The active service of that ARN ({@code arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/NAME}),
+   * looked up by its key, not by going over every service of the world.
+   */
   private SimService byArn(String arn) {
-    for (SimService s : world.services.values()) {
-      if (s.arn.equals(arn) && s.status == ServiceStatus.ACTIVE) {
-        return s;
-      }
+    String[] parts = arn.split(":", 6);
+    String[] path = parts.length == 6 ? parts[5].split("/") : new String[0];
+    if (path.length != 3 || !path[0].equals("service")) {
+      return null;
     }
-    return null;
+    SimService s = service(new ServiceRef(parts[3], path[1], path[2]));
+    return s != null && s.arn.equals(arn) ? s : null;
   }
 
   /** ListTagsForResource on a service's ARN. */

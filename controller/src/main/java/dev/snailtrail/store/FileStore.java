@@ -60,6 +60,7 @@ public final class FileStore implements Store {
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
   private final TrailFiles trails = new TrailFiles();
   private final Map<String, CachedSpec> specs = new ConcurrentHashMap<>();
+  private final ParsedFiles parsed = new ParsedFiles();
 
   /** What {@code meta.json} holds. */
   record Meta(
@@ -118,6 +119,7 @@ public final class FileStore implements Store {
       Meta next =
           new Meta(name, meta.generation() + 1, meta.resourceVersion() + 1, meta.createdAt(), now);
       AtomicFiles.write(dir.resolve(META), json(next));
+      parsed.wroteMeta(name, dir, next);
       AtomicFiles.write(dir.resolve(SPEC), yaml.getBytes(StandardCharsets.UTF_8));
       specs.put(
           name,
@@ -127,6 +129,7 @@ public final class FileStore implements Store {
   }
 
   private void create(String name, String yaml, Rollout rollout, Instant now) {
+    parsed.forget(name);
     Path staging = root.resolve(".new-" + name + "-" + Long.toHexString(System.nanoTime()));
     try {
       Files.createDirectory(staging, OwnerOnly.directory(staging));
@@ -176,7 +179,7 @@ public final class FileStore implements Store {
     Rollout spec = null;
     RolloutStatus status = null;
     try {
-      meta = RolloutFiles.meta(dir);
+      meta = parsed.meta(name, dir);
     } catch (Unreadable e) {
       damage = e;
     }
@@ -186,7 +189,7 @@ public final class FileStore implements Store {
       damage = damage != null ? damage : e;
     }
     try {
-      status = RolloutFiles.status(dir, () -> StatusFromTrail.rebuild(trail(dir)));
+      status = parsed.status(name, dir, () -> StatusFromTrail.rebuild(trail(dir)));
     } catch (Unreadable e) {
       damage = damage != null ? damage : e;
     }
@@ -259,6 +262,7 @@ public final class FileStore implements Store {
                 + expectedResourceVersion);
       }
       AtomicFiles.write(dir.resolve(STATUS), json(status));
+      parsed.wroteStatus(name, dir, status);
       Meta next =
           new Meta(
               name,
@@ -267,6 +271,7 @@ public final class FileStore implements Store {
               stored.createdAt(),
               clock.instant());
       AtomicFiles.write(dir.resolve(META), json(next));
+      parsed.wroteMeta(name, dir, next);
       return next.resourceVersion();
     }
   }
@@ -311,6 +316,7 @@ public final class FileStore implements Store {
       }
       AtomicFiles.forceDirectory(root);
       specs.remove(name);
+      parsed.forget(name);
       trails.forget(name);
       deleteTree(doomed);
       return true;

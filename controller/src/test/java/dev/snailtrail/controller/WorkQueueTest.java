@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class WorkQueueTest {
@@ -329,5 +330,52 @@ class WorkQueueTest {
       // A worker took each key after the last change to it was made.
       assertThat(seenGeneration.get("k" + k)).isEqualTo(generation.get("k" + k).get());
     }
+  }
+
+  /** A queue on a real-time clock that moves 5 ms each time it is read. */
+  private static WorkQueue onSteppingNanos(AtomicLong nanos) {
+    MutableClock c = new MutableClock(T0);
+    return new WorkQueue(
+        c,
+        new ManualScheduler(c),
+        () -> nanos.addAndGet(Duration.ofMillis(5).toNanos()),
+        WorkQueue.BASE_DELAY,
+        WorkQueue.MAX_DELAY,
+        0,
+        () -> 0.5,
+        WorkQueue.Observer.NONE);
+  }
+
+  @Test
+  void anApplyWaitsWhileBusyWorkersLeaveAKeyDueTooLongAndAtMostTheMaximum() throws Exception {
+    AtomicLong nanos = new AtomicLong();
+    WorkQueue q = onSteppingNanos(nanos);
+    q.add("a");
+    q.add("b");
+    // No worker busy (none runs, or all wait for work): nothing to wait for.
+    nanos.addAndGet(Duration.ofSeconds(5).toNanos());
+    assertThat(q.awaitCaughtUp(Duration.ofMillis(50), Duration.ofSeconds(1)))
+        .isLessThan(Duration.ofMillis(50));
+
+    assertThat(q.poll()).contains("a"); // a worker is busy with a; b has been due 5 s
+    assertThat(q.awaitCaughtUp(Duration.ofMillis(50), Duration.ofMillis(100)))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(100));
+
+    q.add("c"); // due now, behind b
+    Thread taker =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  try {
+                    Thread.sleep(50);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                  q.poll(); // a second worker takes b: the head is now c, due only just
+                });
+    Duration held = q.awaitCaughtUp(Duration.ofSeconds(1), Duration.ofSeconds(100));
+    taker.join();
+    assertThat(held).isLessThan(Duration.ofSeconds(100));
+    assertThat(q.poll()).contains("c");
   }
 }

@@ -75,6 +75,30 @@ class FileStoreTest extends StoreContract {
   }
 
   @Test
+  void aFileChangedByHandIsReadAgainNotAnsweredFromWhatTheStoreWrote() throws Exception {
+    FileStore store = store();
+    Store.Applied a = store.apply(parse(minimalText()));
+    RolloutStatus written = RolloutStatus.initial().toBuilder().message("written").build();
+    long rv = store.writeStatus("hello-web", a.resourceVersion(), written);
+    assertThat(store.get("hello-web").orElseThrow().status().message()).isEqualTo("written");
+    Path status = root.resolve("hello-web").resolve("status.json");
+
+    // The same length, in place: only the file's time tells the edit.
+    Files.writeString(status, Files.readString(status).replace("\"written\"", "\"by-hand\""));
+
+    StoredRollout edited = store.get("hello-web").orElseThrow();
+    assertThat(edited.status().message()).isEqualTo("by-hand");
+    assertThat(edited.resourceVersion()).isEqualTo(rv);
+
+    Files.writeString(status, "{\"observedGener");
+
+    assertThatThrownBy(() -> store.get("hello-web")).isInstanceOf(StoreDamaged.class);
+    assertThatThrownBy(() -> store.writeStatus("hello-web", rv, written))
+        .isInstanceOf(StoreDamaged.class);
+    assertThat(Files.readString(status)).isEqualTo("{\"observedGener");
+  }
+
+  @Test
   void aMissingStatusIsRebuiltFromTheTrailWithTheBaselineRecordedWhenTheRolloutBegan()
       throws Exception {
     FileStore store = store();
