@@ -50,12 +50,13 @@ import java.util.function.UnaryOperator;
  * same rollout take the same per-rollout lock. The verbs are its {@link #controlPlane()}.
  *
  * <p>Each rollout's calls go through the ports its {@link ProvidersResolver} answers for it (on
- * AWS, as its {@code target.roleArn}); rollouts that act alike share a {@link Lanes.Lane}. Unless
- * told not to, passes read ECS through a {@link
- * dev.snailtrail.provider.decorate.ClusterBatchingEcs} per lane, which the controller tells what
- * services the lane's rollouts manage: rollouts on one cluster then share one batched describe of
- * the cluster per freshness window instead of one describe each per pass, and a describe never asks
- * for another identity's services. {@link ControllerBuilder} wires it.
+ * AWS, as its {@code target.roleArn}); rollouts that act alike share a {@link Lanes.Lane}, which
+ * goes, its ports given back to the resolver, once no rollout and no pass uses it. Unless told not
+ * to, passes read ECS through a {@link dev.snailtrail.provider.decorate.ClusterBatchingEcs} per
+ * lane, which the controller tells what services the lane's rollouts manage: rollouts on one
+ * cluster then share one batched describe of the cluster per freshness window instead of one
+ * describe each per pass, and a describe never asks for another identity's services. {@link
+ * ControllerBuilder} wires it.
  */
 public final class Controller implements AutoCloseable {
 
