@@ -101,6 +101,17 @@ public final class ApiClient {
   }
 
   /**
+   * Deletes a stored AnalysisTemplate. The rollouts that used it keep its gates.
+   *
+   * @return its name and the stored rollouts that used it
+   */
+  public Resources.TemplateDeleted deleteTemplate(String name) {
+    return read(
+        send("DELETE", "/api/v1/analysistemplates/" + encode(name), null),
+        Resources.TemplateDeleted.class);
+  }
+
+  /**
    * Applies rollout and AnalysisTemplate documents (YAML or JSON). The text must carry its task
    * definitions: the controller refuses a {@code template.fromFile}.
    *

@@ -10,6 +10,7 @@ import dev.snailtrail.spec.AnalysisTemplate;
 import dev.snailtrail.spec.Phase;
 import dev.snailtrail.spec.load.Problem;
 import dev.snailtrail.spec.load.SpecWriter;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -111,6 +112,9 @@ public final class Resources {
   /**
    * One AnalysisTemplate: {@code GET /api/v1/analysistemplates/NAME}.
    *
+   * @param updatedAt when it last changed
+   * @param usedBy the stored rollouts whose gates came from it, by name (they keep those gates
+   *     whatever happens to it, until they are applied again)
    * @param args the arguments it declares, each with its default (null: every use gives it)
    * @param gates the kind of each of its gates
    * @param document the template as YAML, as applied
@@ -118,18 +122,30 @@ public final class Resources {
   public record TemplateItem(
       String name,
       long generation,
+      Instant updatedAt,
+      List<String> usedBy,
       List<AnalysisTemplate.Argument> args,
       List<String> gates,
       String document) {
 
     static TemplateItem of(ControlPlane.TemplateView v) {
       AnalysisTemplate t = v.template();
-      return new TemplateItem(t.name(), v.generation(), t.args(), t.gates(), t.document());
+      return new TemplateItem(
+          t.name(), v.generation(), v.updatedAt(), v.usedBy(), t.args(), t.gates(), t.document());
     }
   }
 
   /** The body of {@code GET /api/v1/analysistemplates}. */
   public record TemplateList(List<TemplateItem> items) {}
+
+  /**
+   * The answer to {@code DELETE /api/v1/analysistemplates/NAME}.
+   *
+   * @param deleted the template's name
+   * @param usedBy the stored rollouts whose gates came from it: they keep them, and need it (or
+   *     their files applied with its file) to be applied again
+   */
+  public record TemplateDeleted(String deleted, List<String> usedBy) {}
 
   /** The body of {@code POST /api/v1/rollouts}. */
   public record AppliedList(List<ControlPlane.Applied> applied) {}

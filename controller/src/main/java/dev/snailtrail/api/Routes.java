@@ -201,10 +201,13 @@ final class Routes {
     allow(method, "GET, DELETE");
     authorize(ex, true, method.equals("GET") ? "AnalysisTemplates are read" : null);
     if (method.equals("DELETE")) {
+      // Who used it, asked first: they keep its gates, and need it to be applied again.
+      List<String> usedBy =
+          plane.template(name).map(ControlPlane.TemplateView::usedBy).orElse(List.of());
       if (!plane.deleteTemplate(name)) {
         throw noTemplate(name);
       }
-      ex.json(200, java.util.Map.of("deleted", name));
+      ex.json(200, new Resources.TemplateDeleted(name, usedBy));
       return;
     }
     ex.json(

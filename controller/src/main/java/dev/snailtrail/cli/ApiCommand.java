@@ -34,6 +34,11 @@ abstract class ApiCommand implements Callable<Integer> {
   /** The command's work; exceptions from the client are mapped to exit codes by the caller. */
   abstract int run(ApiClient client) throws Exception;
 
+  /** What to do about an answer the controller refused with, in this command's terms; or null. */
+  String hint(ApiException refused) {
+    return null;
+  }
+
   @Override
   public final Integer call() throws Exception {
     out = spec.commandLine().getOut();
@@ -44,6 +49,10 @@ abstract class ApiCommand implements Callable<Integer> {
       err.println("Error from server (" + describe(e.status()) + "): " + e.getMessage());
       for (Problem p : e.problems()) {
         err.println(p.format());
+      }
+      String hint = hint(e);
+      if (hint != null) {
+        err.println(hint);
       }
       return REFUSED;
     } catch (ControllerUnreachable e) {

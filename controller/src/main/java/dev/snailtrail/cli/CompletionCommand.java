@@ -12,8 +12,10 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Print a script that completes snailtrail's commands, options and their fixed values"
-          + " (-o formats, wait --for states, --provider) when you press Tab.",
-      "Rollout names are not completed: the script does not ask the controller.",
+          + " (-o formats, wait --for states, --provider, the analysistemplates of get, list and"
+          + " delete) when you press Tab.",
+      "Rollout and AnalysisTemplate names are not completed: the script does not ask the"
+          + " controller.",
     },
     footer = {
       "",

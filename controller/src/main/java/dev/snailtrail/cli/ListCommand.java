@@ -7,10 +7,12 @@ import picocli.CommandLine.Command;
     name = "list",
     aliases = "ls",
     mixinStandardHelpOptions = true,
+    subcommands = TemplateCommands.Get.class,
     description = {
       "List every rollout, one line each: NAME PHASE STEP CURRENT PROGRESS GENERATION"
           + " (-o wide adds STABLE and MESSAGE).",
       "The same as `get` without a name; -o json, yaml and name print them for scripts.",
+      "`list analysistemplates` lists the stored AnalysisTemplates, as `get analysistemplates`.",
     },
     footer = {
       "",

@@ -6,6 +6,7 @@ import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.load.SpecException;
 import dev.snailtrail.trail.NoteKind;
 import dev.snailtrail.trail.TrailEvent;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -83,7 +84,8 @@ public interface ControlPlane {
   }
 
   /**
-   * Deletes a stored AnalysisTemplate; the rollouts that used it keep its gates.
+   * Deletes a stored AnalysisTemplate; the rollouts that used it keep its gates (until they are
+   * applied again, when their uses need it).
    *
    * @return whether it existed
    */
@@ -103,8 +105,18 @@ public interface ControlPlane {
     }
   }
 
-  /** A stored AnalysisTemplate. */
-  record TemplateView(AnalysisTemplate template, long generation) {}
+  /**
+   * A stored AnalysisTemplate.
+   *
+   * @param updatedAt when it last changed (applying it unchanged leaves this)
+   * @param usedBy the stored rollouts whose gates came from it when they were applied, by name
+   */
+  record TemplateView(
+      AnalysisTemplate template, long generation, Instant updatedAt, List<String> usedBy) {
+    public TemplateView {
+      usedBy = List.copyOf(usedBy);
+    }
+  }
 
   /**
    * A rollout as stored: its spec, generation and status. For a rollout whose stored files cannot

@@ -7,8 +7,10 @@ import dev.snailtrail.reconcile.Commands;
 import dev.snailtrail.reconcile.ReconcileResult;
 import dev.snailtrail.rollout.RolloutStatus;
 import dev.snailtrail.spec.AnalysisTemplate;
+import dev.snailtrail.spec.Phase;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.Target;
+import dev.snailtrail.spec.TemplateUse;
 import dev.snailtrail.spec.load.Documents;
 import dev.snailtrail.spec.load.SpecException;
 import dev.snailtrail.spec.load.SpecLoader;
@@ -24,9 +26,12 @@ import dev.snailtrail.trail.TrailEvent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -169,7 +174,8 @@ public final class ControlPlaneService implements ControlPlane {
   private List<Rollout> managed() {
     List<Rollout> specs = new ArrayList<>();
     for (String name : store.names()) {
-      get(name).map(RolloutView::spec).ifPresent(specs::add);
+      // No holders: a spec does not need them, and a shared store reads every lease to say.
+      get(name, Map.of()).map(RolloutView::spec).ifPresent(specs::add);
     }
     return specs;
   }
@@ -275,12 +281,30 @@ public final class ControlPlaneService implements ControlPlane {
 
   @Override
   public List<TemplateView> templates() {
-    return templates.list().stream().map(ControlPlaneService::view).toList();
+    List<StoredTemplate> stored = templates.list();
+    if (stored.isEmpty()) {
+      return List.of(); // no rollout to read
+    }
+    Map<String, Set<String>> users = templateUsers();
+    return stored.stream().map(t -> view(t, users)).toList();
   }
 
   @Override
   public Optional<TemplateView> template(String name) {
-    return templates.get(name).map(ControlPlaneService::view);
+    return templates.get(name).map(t -> view(t, templateUsers()));
+  }
+
+  /** The stored rollouts whose gates came from each template, by the template's name. */
+  private Map<String, Set<String>> templateUsers() {
+    Map<String, Set<String>> users = new HashMap<>();
+    for (Rollout r : managed()) {
+      for (Phase p : r.spec().phases()) {
+        for (TemplateUse u : p.templateUses()) {
+          users.computeIfAbsent(u.template(), k -> new TreeSet<>()).add(r.name());
+        }
+      }
+    }
+    return users;
   }
 
   @Override
@@ -288,8 +312,12 @@ public final class ControlPlaneService implements ControlPlane {
     return templates.delete(name);
   }
 
-  private static TemplateView view(StoredTemplate t) {
-    return new TemplateView(t.template(), t.generation());
+  private static TemplateView view(StoredTemplate t, Map<String, Set<String>> users) {
+    return new TemplateView(
+        t.template(),
+        t.generation(),
+        t.updatedAt(),
+        List.copyOf(users.getOrDefault(t.name(), Set.of())));
   }
 
   @Override

@@ -130,6 +130,12 @@ class CompletionCommandTest {
         .containsExactly("text", "md", "json", "yaml", "wide", "name");
     assertThat(bash(s, "snailtrail", "promote", "shine", "--fu")).containsExactly("--full");
     assertThat(bash(s, "snailtrail", "completion", "")).containsExactly("bash", "zsh");
+    assertThat(bash(s, "snailtrail", "get", "ana"))
+        .containsExactlyInAnyOrder("analysistemplates", "analysistemplate");
+    assertThat(bash(s, "snailtrail", "delete", "analysist"))
+        .containsExactlyInAnyOrder("analysistemplate", "analysistemplates");
+    assertThat(bash(s, "snailtrail", "get", "analysistemplates", "-o", ""))
+        .containsExactly("table", "json", "yaml", "name");
   }
 
   @Test
@@ -140,6 +146,8 @@ class CompletionCommandTest {
         .containsExactlyElementsOf(STATES);
     assertThat(zsh(s, "snailtrail", "get", "-o", "y")).containsExactly("yaml");
     assertThat(zsh(s, "snailtrail", "promote", "shine", "--fu")).containsExactly("--full");
+    assertThat(zsh(s, "snailtrail", "list", "analysistemplates", "-o", "j"))
+        .containsExactly("json");
   }
 
   @Test

@@ -125,6 +125,35 @@ class TemplateApiIT {
   }
 
   @Test
+  void aTemplateSaysWhichStoredRolloutsUseItAndItsDeletionNamesThem() throws Exception {
+    cli("apply", "-f", file("ml-ready.yaml"), "-f", file("error-rate.yaml"));
+    cli("apply", "-f", file("ml-gateway.yaml"));
+    HttpClient http = HttpClient.newHttpClient();
+    URI uri =
+        URI.create("http://127.0.0.1:" + server.port() + "/api/v1/analysistemplates/error-rate");
+
+    HttpResponse<String> read =
+        http.send(
+            HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + TOKEN).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(read.statusCode()).isEqualTo(200);
+    assertThat(read.body())
+        .contains("\"usedBy\":[\"shine-ml-gateway\"]")
+        .contains("\"updatedAt\":\"" + sim.clock.instant());
+
+    HttpResponse<String> deleted =
+        http.send(
+            HttpRequest.newBuilder(uri).DELETE().header("Authorization", "Bearer " + TOKEN).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(deleted.statusCode()).isEqualTo(200);
+    assertThat(deleted.body())
+        .isEqualTo("{\"deleted\":\"error-rate\",\"usedBy\":[\"shine-ml-gateway\"]}");
+    // The rollout keeps the deleted template's gate.
+    Phase full = sim.plane().get("shine-ml-gateway").orElseThrow().spec().spec().phases().get(1);
+    assertThat(full.gateName(4)).isEqualTo("error-rate/prometheus/0");
+  }
+
+  @Test
   void templatesAreReadWithTheTokenOnlyEvenWhenReadsAreOpen() throws Exception {
     cli("apply", "-f", file("ml-ready.yaml"));
     HttpClient http = HttpClient.newHttpClient();
