@@ -9,6 +9,7 @@ import dev.snailtrail.spec.Target;
 import dev.snailtrail.store.RolloutTable;
 import dev.snailtrail.time.Sleeper;
 import java.net.URI;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -74,10 +75,38 @@ public final class AwsProviders implements AutoCloseable {
   /**
    * The ports of each rollout: acting as its {@code target.roleArn} (with its {@code
    * target.externalId}, in the session {@code snailtrail-ROLLOUT}), or with the configured
-   * credentials when it names no role. The ports of a role are built once and kept.
+   * credentials when it names no role. The ports of a role are built once and kept until the
+   * controller releases them ({@link ProvidersResolver#released}: no rollout acts as that role any
+   * more); then the role's SDK clients and its session are closed, and the role's next ports are
+   * built anew. The configured credentials' ports are kept until {@link #close}: the store and the
+   * event feed use their clients too.
    */
   public ProvidersResolver forRollouts() {
-    return rollout -> providers(roleOf(rollout));
+    return new ProvidersResolver() {
+      @Override
+      public Providers forRollout(Rollout rollout) {
+        return providers(roleOf(rollout));
+      }
+
+      @Override
+      public void released(Providers ports) {
+        release(ports);
+      }
+    };
+  }
+
+  /** Forgets the assumed role's ports and closes what only they used; others are kept. */
+  private void release(Providers ports) {
+    for (Map.Entry<AssumedRole, Providers> e : byRole.entrySet()) {
+      if (e.getValue() == ports && byRole.remove(e.getKey(), ports)) {
+        clients.release(e.getKey());
+      }
+    }
+  }
+
+  /** How many SDK clients and role sessions acting as {@code role} are open. */
+  int openFor(AssumedRole role) {
+    return clients.openFor(role);
   }
 
   /** The role a rollout's calls act as, or null for the configured credentials. */

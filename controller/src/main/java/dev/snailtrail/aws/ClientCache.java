@@ -4,6 +4,8 @@ import dev.snailtrail.provider.ProviderException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
@@ -188,6 +190,37 @@ final class ClientCache implements AutoCloseable {
                             .externalId(role.externalId())
                             .roleSessionName(role.sessionName()))
                 .build());
+  }
+
+  /**
+   * Closes and forgets the clients acting as {@code role} and the role's session (the credentials
+   * kept refreshed for them); the next use builds them anew. The shared connection pool and STS
+   * client stay.
+   */
+  void release(AssumedRole role) {
+    // Never the configured credentials': the store and the change feed use their clients too.
+    Objects.requireNonNull(role, "role");
+    List<SdkAutoCloseable> gone = new ArrayList<>();
+    takeActingAs(clients, role, gone);
+    takeActingAs(roles, role, gone);
+    for (SdkAutoCloseable c : gone) {
+      c.close();
+    }
+  }
+
+  private static <V extends SdkAutoCloseable> void takeActingAs(
+      ConcurrentMap<Key, V> from, AssumedRole role, List<SdkAutoCloseable> into) {
+    for (Map.Entry<Key, V> e : from.entrySet()) {
+      if (role.equals(e.getKey().role()) && from.remove(e.getKey(), e.getValue())) {
+        into.add(e.getValue());
+      }
+    }
+  }
+
+  /** How many clients and sessions acting as {@code role} are open. */
+  int openFor(AssumedRole role) {
+    long n = clients.keySet().stream().filter(k -> role.equals(k.role())).count();
+    return (int) n + (int) roles.keySet().stream().filter(k -> role.equals(k.role())).count();
   }
 
   @Override

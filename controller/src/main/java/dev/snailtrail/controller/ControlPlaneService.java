@@ -261,10 +261,19 @@ public final class ControlPlaneService implements ControlPlane {
 
   @Override
   public boolean delete(String name) {
-    boolean deleted = access.withLock(name, () -> store.delete(name));
+    // Forgotten under the lock: an apply of the same name just after must not be forgotten.
+    boolean deleted =
+        access.withLock(
+            name,
+            () -> {
+              boolean gone = store.delete(name);
+              if (gone) {
+                access.forget(name);
+              }
+              return gone;
+            });
     if (deleted) {
       owners.deleted(name);
-      access.forget(name);
       metrics.forget(name);
     }
     return deleted;
@@ -324,7 +333,12 @@ public final class ControlPlaneService implements ControlPlane {
     }
     // Asked as that rollout acts: its role may reach what the controller's own credentials cannot.
     Target target = rollout.get().spec().target();
-    Providers providers = access.lanes.of(rollout.get()).ports();
+    try (Lanes.Use lane = access.lanes.borrow(rollout.get())) {
+      return health(lane.lane().ports(), target);
+    }
+  }
+
+  private static Health health(Providers providers, Target target) {
     try {
       providers.ecs().describeCluster(target.region(), target.cluster());
       return new Health(true, true, "ok");

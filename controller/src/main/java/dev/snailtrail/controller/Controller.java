@@ -50,12 +50,13 @@ import java.util.function.UnaryOperator;
  * same rollout take the same per-rollout lock. The verbs are its {@link #controlPlane()}.
  *
  * <p>Each rollout's calls go through the ports its {@link ProvidersResolver} answers for it (on
- * AWS, as its {@code target.roleArn}); rollouts that act alike share a {@link Lanes.Lane}. Unless
- * told not to, passes read ECS through a {@link
- * dev.snailtrail.provider.decorate.ClusterBatchingEcs} per lane, which the controller tells what
- * services the lane's rollouts manage: rollouts on one cluster then share one batched describe of
- * the cluster per freshness window instead of one describe each per pass, and a describe never asks
- * for another identity's services. {@link ControllerBuilder} wires it.
+ * AWS, as its {@code target.roleArn}); rollouts that act alike share a {@link Lanes.Lane}, which
+ * goes, its ports given back to the resolver, once no rollout and no pass uses it. Unless told not
+ * to, passes read ECS through a {@link dev.snailtrail.provider.decorate.ClusterBatchingEcs} per
+ * lane, which the controller tells what services the lane's rollouts manage: rollouts on one
+ * cluster then share one batched describe of the cluster per freshness window instead of one
+ * describe each per pass, and a describe never asks for another identity's services. {@link
+ * ControllerBuilder} wires it.
  */
 public final class Controller implements AutoCloseable {
 
@@ -203,7 +204,9 @@ public final class Controller implements AutoCloseable {
                 return;
               }
               try {
-                spread(store.names(), resync);
+                List<String> names = store.names();
+                spread(names, resync);
+                access.forgetGone(names);
               } catch (RuntimeException e) {
                 log.println("snailtrail controller: resync could not list the store: " + e);
               }
@@ -298,11 +301,15 @@ public final class Controller implements AutoCloseable {
   /** Reconciles, lets the hooks save, appends the trail, writes status, and asks to be requeued. */
   private void pass(StoredRollout r, long t0) {
     String name = r.name();
-    Reconciler reconciler = access.manage(r.spec()).reconciler();
     Fence fence = access.fence(name);
-    ReconcileResult result =
-        access.acting(
-            name, fence, () -> reconciler.reconcile(r.spec(), r.generation(), r.status()));
+    ReconcileResult result;
+    // Held for the pass: the lane stays though the rollout is moved or deleted meanwhile.
+    try (Lanes.Use lane = access.use(r.spec())) {
+      Reconciler reconciler = lane.lane().reconciler();
+      result =
+          access.acting(
+              name, fence, () -> reconciler.reconcile(r.spec(), r.generation(), r.status()));
+    }
     access.passed(name, result.status());
     access.hooks.afterPass(name);
     if (!result.status().equals(r.status()) || !result.events().isEmpty()) {
@@ -360,6 +367,7 @@ public final class Controller implements AutoCloseable {
       }
     }
     Optional.ofNullable(access.keeper()).ifPresent(LeaseKeeper::stop); // others take over now
+    access.lanes.close(); // a pass cut off by the timeout releases its lane as it ends
     access.hooks.flush();
     stopTimer.run();
   }

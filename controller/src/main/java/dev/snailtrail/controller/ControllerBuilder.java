@@ -275,7 +275,7 @@ public final class ControllerBuilder {
     Clock timers = timersOnRealTime ? Clock.systemUTC() : clock;
     Scheduler delays = timer == null ? scheduler : Scheduler.executor(timer, d -> d);
     RolloutAccess access =
-        new RolloutAccess(store, queue(timers, delays), hooks, resolver, this::lane, sink);
+        new RolloutAccess(store, queue(timers, delays), hooks, resolver, this::lane, sink, log);
     if (store.leases().isPresent()) {
       access.keeper(keeper(store.leases().get(), access));
     }

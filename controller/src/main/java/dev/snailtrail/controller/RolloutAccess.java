@@ -8,8 +8,11 @@ import dev.snailtrail.rollout.Step;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.store.Fence;
 import dev.snailtrail.store.Store;
+import dev.snailtrail.store.StoreDamaged;
 import dev.snailtrail.trail.TrailEvent;
 import dev.snailtrail.trail.TrailSink;
+import java.io.PrintStream;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,12 +42,13 @@ final class RolloutAccess {
       Controller.Hooks hooks,
       ProvidersResolver resolver,
       Lanes.Factory lanes,
-      TrailSink sink) {
+      TrailSink sink,
+      PrintStream log) {
     this.store = store;
     this.queue = queue;
     this.hooks = hooks;
     // The lanes' ECS changes ask, before each, whether the pass on the thread still may act.
-    this.lanes = new Lanes(resolver, lanes, this::checkActing);
+    this.lanes = new Lanes(resolver, lanes, this::checkActing, log);
     this.sink = sink;
   }
 
@@ -135,6 +139,11 @@ final class RolloutAccess {
     return lanes.manage(rollout);
   }
 
+  /** {@link #manage}, and holds the lane for a pass until the use is closed. */
+  Lanes.Use use(Rollout rollout) {
+    return lanes.use(rollout);
+  }
+
   /**
    * What a pass left: the rollout's service is in flux while ECS works for it (deploying, waiting
    * for the deployment, rolling back), and its reads must then be fresh; otherwise it is settled.
@@ -154,10 +163,40 @@ final class RolloutAccess {
     return lanes.rolloutsOf(change);
   }
 
-  /** The rollout is gone: its service is no longer described with the others. */
+  /**
+   * The rollout is gone: its service is no longer described with the others, and its lane is
+   * dropped when no other rollout uses it.
+   */
   void forget(String name) {
     prepared.remove(name);
     lanes.forget(name);
+  }
+
+  /**
+   * Forgets the rollouts a lane still counts that the store no longer lists (deleted through
+   * another replica, or by hand): no worker is woken for them, and their lanes would stay for ever.
+   * A rollout whose lock is taken (an apply or a pass of it under way) is left to the next resync.
+   */
+  void forgetGone(List<String> names) {
+    Set<String> stored = new HashSet<>(names);
+    for (String name : lanes.managed()) {
+      if (stored.contains(name)) {
+        continue;
+      }
+      ReentrantLock lock = lock(name);
+      if (!lock.tryLock()) {
+        continue;
+      }
+      try {
+        if (store.get(name).isEmpty()) {
+          forget(name);
+        }
+      } catch (StoreDamaged e) {
+        // Still stored, if unreadable: the rollout stays.
+      } finally {
+        lock.unlock();
+      }
+    }
   }
 
   /**

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.snailtrail.moto.MotoServer;
 import dev.snailtrail.moto.RecordingProxy;
 import dev.snailtrail.moto.RecordingProxy.Exchange;
+import dev.snailtrail.provider.Providers;
+import dev.snailtrail.provider.ProvidersResolver;
+import dev.snailtrail.spec.Rollout;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -73,6 +76,36 @@ class AssumedRoleIT {
       assertThat(asked)
           .doesNotContainKey("ExternalId")
           .containsEntry("RoleSessionName", "snailtrail");
+    }
+  }
+
+  @Test
+  void aRolesPortsGivenBackCloseItsClientsAndItsNextPortsAssumeItAfresh(MotoServer moto)
+      throws Exception {
+    moto.client(EcsClient.class, EcsClient::builder).createCluster(r -> r.clusterName("prod"));
+    Rollout api = AwsProvidersTest.rollout("payments-api", "    roleArn: " + ROLE);
+    AssumedRole role = AwsProviders.roleOf(api);
+    try (RecordingProxy proxy = new RecordingProxy(moto.endpoint());
+        AwsProviders aws =
+            AwsProviders.open(moto.settings().withEndpointOverride(proxy.endpoint()))) {
+      ProvidersResolver resolver = aws.forRollouts();
+      Providers first = resolver.forRollout(api);
+      assertThat(first.ecs().describeCluster(MotoServer.REGION, "prod")).isPresent();
+      assertThat(aws.openFor(role)).as("the role's ECS client and its session").isEqualTo(2);
+
+      resolver.released(first);
+      assertThat(aws.openFor(role)).isZero();
+
+      Providers again = resolver.forRollout(api);
+      assertThat(again).isNotSameAs(first);
+      assertThat(again.ecs().describeCluster(MotoServer.REGION, "prod")).isPresent();
+      assertThat(aws.openFor(role)).isEqualTo(2);
+
+      List<Exchange> sts = proxy.to("sts");
+      assertThat(sts).as("the role assumed again for its new ports").hasSize(2);
+      String renewedKey = first(ACCESS_KEY, sts.get(1).answer());
+      List<Exchange> ecs = proxy.to("ecs");
+      assertThat(ecs.get(ecs.size() - 1).accessKeyId()).isEqualTo(renewedKey);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.snailtrail.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.snailtrail.provider.Providers;
 import dev.snailtrail.provider.ProvidersResolver;
 import dev.snailtrail.spec.Rollout;
 import dev.snailtrail.spec.load.SpecLoader;
@@ -55,6 +56,24 @@ class AwsProvidersTest {
           .isNotSameAs(resolver.forRollout(rollout("web", role)));
       assertThat(AwsProviders.roleOf(api))
           .isEqualTo(new AssumedRole(ROLE, "x-1", "snailtrail-api"));
+    }
+  }
+
+  @Test
+  void portsGivenBackAreBuiltAnewAndTheConfiguredCredentialsPortsAreKept() throws Exception {
+    try (AwsProviders aws = AwsProviders.open(AwsSettings.defaults(Clock.systemUTC()))) {
+      ProvidersResolver resolver = aws.forRollouts();
+      String role = "    roleArn: " + ROLE;
+      Providers api = resolver.forRollout(rollout("api", role));
+      Providers web = resolver.forRollout(rollout("web", role));
+      Providers own = resolver.forRollout(rollout("mine", ""));
+
+      resolver.released(api);
+      resolver.released(own);
+
+      assertThat(resolver.forRollout(rollout("api", role))).isNotSameAs(api);
+      assertThat(resolver.forRollout(rollout("web", role))).isSameAs(web);
+      assertThat(resolver.forRollout(rollout("mine", ""))).isSameAs(own).isSameAs(aws.providers());
     }
   }
 }

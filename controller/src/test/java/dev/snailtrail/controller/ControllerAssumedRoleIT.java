@@ -35,7 +35,8 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  * asked with the rollout's external id in a session named after it; every ECS request for the first
  * rollout (its task definition's registration, the service's creation, its describes) is signed
  * with the key STS answered, every one for the second with the controller's own, and no request (a
- * batched describe included) is for both.
+ * batched describe included) is for both. Deleted and applied again, the first rollout assumes its
+ * role afresh (its session's clients went with it) and acts in the new session.
  */
 @ExtendWith(MotoServer.Extension.class)
 class ControllerAssumedRoleIT {
@@ -97,12 +98,22 @@ class ControllerAssumedRoleIT {
                 spec(AS_ROLE, "    roleArn: " + ROLE + "\n    externalId: " + EXTERNAL_ID));
         controller.controlPlane().apply(AS_SELF + ".yaml", spec(AS_SELF, ""));
         awaitHealthy(controller, log, AS_ROLE, AS_SELF);
+        assertThat(proxy.to("sts")).as("one session while the rollout lasts").hasSize(1);
+
+        // Deleted, its session's clients are closed; applied again, it assumes the role afresh.
+        controller.controlPlane().delete(AS_ROLE);
+        controller
+            .controlPlane()
+            .apply(
+                AS_ROLE + ".yaml",
+                spec(AS_ROLE, "    roleArn: " + ROLE + "\n    externalId: " + EXTERNAL_ID));
+        awaitHealthy(controller, log, AS_ROLE, AS_SELF);
       } finally {
         controller.close();
       }
 
       List<Exchange> sts = proxy.to("sts");
-      assertThat(sts).as("AssumeRole asked").isNotEmpty();
+      assertThat(sts).as("AssumeRole asked again for the rollout applied again").hasSize(2);
       assertThat(sts)
           .allSatisfy(
               e ->
@@ -129,6 +140,9 @@ class ControllerAssumedRoleIT {
       assertThat(asRole)
           .as("the role's rollout's ECS requests are signed with the assumed key")
           .allSatisfy(e -> assertThat(assumedKeys).contains(e.accessKeyId()));
+      assertThat(asRole.get(asRole.size() - 1).accessKeyId())
+          .as("the rollout applied again acts in its new session")
+          .isEqualTo(first(ACCESS_KEY, sts.get(1).answer()));
       assertThat(asSelf)
           .as("the other rollout's ECS requests are signed with the controller's own key")
           .allSatisfy(e -> assertThat(e.accessKeyId()).isEqualTo(ownKey));

@@ -188,7 +188,8 @@ class ControllerRolesTest {
                       null,
                       null,
                       null),
-              () -> {});
+              () -> {},
+              System.err);
       Lanes.Lane before = lanes.manage(rollout("api", null));
       Lanes.Lane after = lanes.manage(rollout("api", ROLE));
 
