@@ -23,33 +23,34 @@ final class ParsedFiles {
   private final Map<String, Parsed<RolloutStatus>> statuses = new ConcurrentHashMap<>();
 
   FileStore.Meta meta(String name, Path dir) throws Unreadable {
-    RolloutFiles.Stamp stamp = RolloutFiles.stamp(dir.resolve(FileStore.META));
-    Parsed<FileStore.Meta> cached = metas.get(name);
-    if (cached != null && known(stamp) && cached.stamp().equals(stamp)) {
-      return cached.value();
-    }
-    metas.remove(name);
-    FileStore.Meta meta = RolloutFiles.meta(dir);
-    if (known(stamp)) {
-      metas.put(name, new Parsed<>(stamp, meta));
-    }
-    return meta;
+    return parsed(metas, name, dir.resolve(FileStore.META), () -> RolloutFiles.meta(dir));
   }
 
   /** The status; one rebuilt because the file is missing is not kept. */
   RolloutStatus status(String name, Path dir, Supplier<RolloutStatus> whenMissing)
       throws Unreadable {
-    RolloutFiles.Stamp stamp = RolloutFiles.stamp(dir.resolve(FileStore.STATUS));
-    Parsed<RolloutStatus> cached = statuses.get(name);
+    return parsed(
+        statuses, name, dir.resolve(FileStore.STATUS), () -> RolloutFiles.status(dir, whenMissing));
+  }
+
+  /** What a file of the rollouts says, parsed. */
+  private interface Parse<T> {
+    T parse() throws Unreadable;
+  }
+
+  private static <T> T parsed(Map<String, Parsed<T>> map, String name, Path file, Parse<T> parse)
+      throws Unreadable {
+    RolloutFiles.Stamp stamp = RolloutFiles.stamp(file);
+    Parsed<T> cached = map.get(name);
     if (cached != null && known(stamp) && cached.stamp().equals(stamp)) {
       return cached.value();
     }
-    statuses.remove(name);
-    RolloutStatus status = RolloutFiles.status(dir, whenMissing);
+    map.remove(name);
+    T value = parse.parse();
     if (known(stamp)) {
-      statuses.put(name, new Parsed<>(stamp, status));
+      map.put(name, new Parsed<>(stamp, value));
     }
-    return status;
+    return value;
   }
 
   /** This store has just replaced {@code meta.json} with {@code meta}. */
